@@ -1,0 +1,66 @@
+/**
+ * The engine for Django's `signed_cookies` backend: the cookie value is the session —
+ * `signing.dumps(data, salt, compress=True)` — verified with `max_age = cookieAge` (Django ticket #19201:
+ * not the per-session expiry).
+ */
+import type { ResolvedOptions } from '../options.js';
+import type { SignedCookies } from '../stores/signed-cookies.js';
+import { createCodec, type SessionCodec } from './codec.js';
+import type { SessionEngine } from './engine.js';
+import type { SessionData, SessionState } from './state.js';
+
+/** Django's minimum key length, which also applies to signed cookie values. */
+const MIN_KEY_LENGTH = 8;
+
+/** The engine that keeps the whole session in a signed cookie. */
+export class SignedCookieEngine implements SessionEngine {
+  readonly name = 'signed_cookies';
+  readonly #codec: SessionCodec;
+
+  constructor(engine: SignedCookies, options: ResolvedOptions) {
+    this.#codec = createCodec(options, engine.salt, this.name, options.cookieAge);
+  }
+
+  keyFromCookie(cookieValue: string): string | null {
+    return cookieValue.length >= MIN_KEY_LENGTH ? cookieValue : null;
+  }
+
+  async load(state: SessionState): Promise<SessionData> {
+    if (state.key === null) return {};
+    const data = this.#codec.decode(state.key);
+    if (data !== null) return data;
+    // Django keeps the bad value as the key and marks the session modified, so the client gets a fresh
+    // cookie for an empty session.
+    state.modified = true;
+    return {};
+  }
+
+  async exists(): Promise<boolean> {
+    return false;
+  }
+
+  async create(state: SessionState): Promise<void> {
+    state.modified = true;
+  }
+
+  async save(state: SessionState): Promise<void> {
+    state.key = this.#codec.encode(state.cache ?? {});
+    state.modified = true;
+  }
+
+  async delete(state: SessionState): Promise<void> {
+    state.key = null;
+    state.cache = {};
+    state.modified = true;
+  }
+
+  async cycleKey(state: SessionState): Promise<void> {
+    await this.save(state);
+  }
+
+  async clearExpired(): Promise<number> {
+    return 0;
+  }
+
+  async close(): Promise<void> {}
+}

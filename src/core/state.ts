@@ -1,0 +1,40 @@
+/**
+ * The mutable state of one request's session, shared by `Session` (the dict API) and the engine that
+ * loads and saves it.
+ */
+import type { HeldLock } from '../stores/contract.js';
+
+/** Session data: a JSON object. */
+export type SessionData = Record<string, any>;
+
+/** The state behind a `Session`. */
+export interface SessionState {
+  /** The current key (validated), or `null` when the session has none yet. */
+  key: string | null;
+  /** The loaded data; `null` until first access (lazy loading). */
+  cache: SessionData | null;
+  /** The store's version of the record as loaded; `undefined` when unknown (new or just written). */
+  version: unknown;
+  /** Keys this request set or deleted since loading: the changes merged into a concurrent update. */
+  touched: Set<string>;
+  /** The whole data replaces what is stored (after `clear()` or `markModified()`). */
+  replaceAll: boolean;
+  /** Django's `accessed`: drives `Vary: Cookie`. */
+  accessed: boolean;
+  /** Django's `modified`: drives the save. */
+  modified: boolean;
+  /** The per-session lock, when locking is on and the session was loaded. */
+  lock: HeldLock | null;
+}
+
+/** A fresh state for a request that carried `key` (already validated). */
+export function newState(key: string | null): SessionState {
+  return { key, cache: null, version: undefined, touched: new Set(), replaceAll: false, accessed: false, modified: false, lock: null };
+}
+
+/** Forgets what was tracked since the last load or write, keeping the data. */
+export function markWritten(state: SessionState): void {
+  state.version = undefined;
+  state.touched.clear();
+  state.replaceAll = false;
+}

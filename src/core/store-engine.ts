@@ -1,0 +1,153 @@
+/**
+ * The engine for server-side stores (Django's db, cache, cached_db and file backends): a random key in
+ * the cookie, the encoded data in a {@link SessionStore}.
+ *
+ * Saving merges concurrent changes instead of losing them: an update is a compare-and-set against the
+ * version loaded; when another request wrote in between, the stored data is read again, this request's
+ * own changes (the keys it set or deleted) are applied on top, and the write is retried.
+ */
+import { SessionError, SessionInterrupted, SessionStoreUnavailable, SessionUpdateConflict } from '../errors.js';
+import type { ResolvedOptions } from '../options.js';
+import type { SessionStore } from '../stores/contract.js';
+import { createCodec, type SessionCodec } from './codec.js';
+import type { SessionEngine } from './engine.js';
+import { EXPIRY_KEY, expiryDate } from './expiry.js';
+import { generateSessionKey, isValidSessionKey } from './session-key.js';
+import { markWritten, type SessionData, type SessionState } from './state.js';
+
+// Key collisions are astronomically unlikely; a store that keeps refusing new keys is broken.
+const MAX_CREATE_ATTEMPTS = 100;
+
+/** The engine for a server-side store. */
+export class StoreEngine implements SessionEngine {
+  readonly name: string;
+  readonly #store: SessionStore;
+  readonly #options: ResolvedOptions;
+  readonly #codec: SessionCodec;
+
+  constructor(store: SessionStore, options: ResolvedOptions) {
+    this.name = store.name;
+    this.#store = store;
+    this.#options = options;
+    this.#codec = createCodec(options, options.dataSalt, store.name);
+  }
+
+  keyFromCookie(cookieValue: string): string | null {
+    return isValidSessionKey(cookieValue) ? cookieValue : null;
+  }
+
+  async load(state: SessionState): Promise<SessionData> {
+    const key = state.key;
+    if (key === null) return {};
+    const locking = this.#options.locking;
+    if (locking && state.lock === null) {
+      state.lock = await this.#call(() => this.#store.lock!(key, locking));
+    }
+    const record = await this.#call(() => this.#store.load(key));
+    if (record === null) {
+      // Unknown or expired: never adopt the client's key; a new one is made on save.
+      state.key = null;
+      state.version = undefined;
+      return {};
+    }
+    state.version = record.version;
+    // Corrupt data keeps its key so the next save overwrites the record, as Django does.
+    return this.#codec.decode(record.data) ?? {};
+  }
+
+  exists(key: string): Promise<boolean> {
+    return this.#call(() => this.#store.exists(key));
+  }
+
+  async create(state: SessionState): Promise<void> {
+    const data = state.cache ?? {};
+    const encoded = this.#codec.encode(data);
+    const expires = this.#expireDate(data);
+    for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
+      const key = generateSessionKey();
+      if (await this.#call(() => this.#store.create(key, encoded, expires))) {
+        state.key = key;
+        state.modified = true;
+        markWritten(state);
+        return;
+      }
+    }
+    throw new SessionStoreUnavailable(this.name, new Error(`no new session key could be created in ${MAX_CREATE_ATTEMPTS} attempts`));
+  }
+
+  async save(state: SessionState, mustCreate: boolean): Promise<void> {
+    const key = state.key;
+    if (key === null) return this.create(state);
+    const data = state.cache ?? {};
+    if (mustCreate) {
+      const created = await this.#call(() => this.#store.create(key, this.#codec.encode(data), this.#expireDate(data)));
+      if (!created) throw new SessionStoreUnavailable(this.name, new Error(`session key ${key} already exists`));
+      markWritten(state);
+      return;
+    }
+    const merge = this.#options.mergeConcurrentUpdates && !state.replaceAll && state.version !== undefined;
+    let expected = merge ? state.version : undefined;
+    let current = data;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.#call(() => this.#store.update(key, this.#codec.encode(current), this.#expireDate(current), expected));
+      if (outcome === 'updated') break;
+      if (outcome === 'missing') throw new SessionInterrupted();
+      if (attempt >= this.#options.maxMergeAttempts) throw new SessionUpdateConflict(attempt);
+      const fresh = await this.#call(() => this.#store.load(key));
+      if (fresh === null) throw new SessionInterrupted();
+      current = applyChanges(this.#codec.decode(fresh.data) ?? {}, data, state.touched);
+      expected = fresh.version;
+      // Back off a little under heavy contention so the writers spread out instead of colliding again.
+      if (attempt > 3) await sleep(Math.random() * Math.min(attempt, 20));
+    }
+    state.cache = current;
+    markWritten(state);
+  }
+
+  async delete(state: SessionState, key?: string): Promise<void> {
+    const target = key ?? state.key;
+    if (target === null || !isValidSessionKey(target)) return;
+    await this.#call(() => this.#store.delete(target));
+  }
+
+  async cycleKey(state: SessionState): Promise<void> {
+    const oldKey = state.key;
+    await this.create(state);
+    if (oldKey !== null) await this.#call(() => this.#store.delete(oldKey));
+  }
+
+  clearExpired(): Promise<number> {
+    return this.#call(() => this.#store.clearExpired());
+  }
+
+  async close(): Promise<void> {
+    await this.#store.close?.();
+  }
+
+  #expireDate(data: SessionData): Date {
+    return expiryDate(data[EXPIRY_KEY], this.#options.now(), this.#options.cookieAge);
+  }
+
+  async #call<R>(operation: () => Promise<R>): Promise<R> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (error instanceof SessionError) throw error;
+      throw new SessionStoreUnavailable(this.name, error);
+    }
+  }
+}
+
+/** This request's changes (`touched` keys, valued as in `mine`) applied on top of `stored`. */
+function applyChanges(stored: SessionData, mine: SessionData, touched: ReadonlySet<string>): SessionData {
+  const merged: SessionData = { ...stored };
+  for (const key of touched) {
+    if (Object.hasOwn(mine, key)) merged[key] = mine[key];
+    else delete merged[key];
+  }
+  return merged;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

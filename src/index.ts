@@ -1,0 +1,31 @@
+/**
+ * sessionkit: Django's session framework for Node.js.
+ * @packageDocumentation
+ */
+export { createSessions, SessionManager, type CommitResult } from './manager.js';
+export { Session, TEST_COOKIE_KEY, type ExpiryQuery, type SessionData } from './session.js';
+export {
+  DEFAULTS,
+  isWeakSecret,
+  resolveOptions,
+  type LockingOptions,
+  type ResolvedOptions,
+  type SameSite,
+  type SecurityEvent,
+  type SessionLogger,
+  type SessionOptions,
+} from './options.js';
+export {
+  CreateError,
+  SessionConfigError,
+  SessionError,
+  SessionInterrupted,
+  SessionLockTimeout,
+  SessionStoreUnavailable,
+  SessionUpdateConflict,
+  type SessionErrorCode,
+} from './errors.js';
+export type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './stores/contract.js';
+export { decideResponse, mergeVary, type ResponseDecision, type ResponseFacts } from './policy.js';
+export { generateSessionKey, isValidSessionKey, SESSION_KEY_LENGTH } from './core/session-key.js';
+export { EXPIRY_KEY } from './core/expiry.js';

@@ -1,0 +1,116 @@
+/**
+ * `SessionManager`: the framework-free core. In: a request's `Cookie` header. Out: `Set-Cookie` values
+ * and whether to add `Vary: Cookie`. Adapters only move these strings.
+ */
+import { serializeCookie, serializeDeletion, type CookieAttributes } from './cookies/serialize.js';
+import type { SessionEngine } from './core/engine.js';
+import { SignedCookieEngine } from './core/signed-cookie-engine.js';
+import type { SessionData } from './core/state.js';
+import { StoreEngine } from './core/store-engine.js';
+import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
+import { decideResponse } from './policy.js';
+import { Session } from './session.js';
+
+/** What a response must carry, as decided by {@link SessionManager.commit}. */
+export interface CommitResult {
+  /** `Set-Cookie` values to append (zero or one). */
+  readonly setCookie: readonly string[];
+  /** Whether to merge `Cookie` into the `Vary` header. */
+  readonly vary: boolean;
+}
+
+const UNCHANGED: CommitResult = Object.freeze({ setCookie: Object.freeze([]) as readonly string[], vary: false });
+const VARY_ONLY: CommitResult = Object.freeze({ setCookie: Object.freeze([]) as readonly string[], vary: true });
+
+/** Loads sessions for requests and decides what their responses carry. One per configuration. */
+export class SessionManager<T extends SessionData = SessionData> {
+  /** The options with defaults applied. */
+  readonly options: ResolvedOptions;
+  readonly #engine: SessionEngine;
+  readonly #deletionCookie: string;
+
+  constructor(options: SessionOptions) {
+    this.options = resolveOptions(options);
+    const store = this.options.store;
+    this.#engine = 'kind' in store ? new SignedCookieEngine(store, this.options) : new StoreEngine(store, this.options);
+    const { cookieName, cookieDomain, cookiePath, cookieSameSite } = this.options;
+    this.#deletionCookie = serializeDeletion(cookieName, cookieDomain, cookiePath, cookieSameSite);
+  }
+
+  /** The session of a request, from its `Cookie` header. Does no I/O and no signature check. */
+  load(cookieHeader: string | null | undefined): Session<T> {
+    return new Session<T>(this.#engine, this.options, cookieHeader);
+  }
+
+  /**
+   * Applies Django's response rules to a finished request: deletes the cookie of an emptied session, saves
+   * a modified one and sets its cookie, skips saving on a 5xx, and says when to vary on Cookie. Always
+   * releases the session's lock. Rejects with `SessionInterrupted` (a 400) when the session was deleted by
+   * a concurrent request, and with `SessionStoreUnavailable` (a 503) when the store fails.
+   */
+  async commit(session: Session<T>, status = 200): Promise<CommitResult> {
+    try {
+      if (!session.cookieSent && !session.accessed && !session.modified && !this.options.saveEveryRequest) {
+        return UNCHANGED;
+      }
+      const decision = decideResponse({
+        cookieSent: session.cookieSent,
+        accessed: session.accessed,
+        modified: session.modified,
+        empty: session.isEmpty(),
+        saveEveryRequest: this.options.saveEveryRequest,
+        status,
+      });
+      if (decision.deleteCookie) return { setCookie: [this.#deletionCookie], vary: true };
+      if (!decision.save) return decision.vary ? VARY_ONLY : UNCHANGED;
+      let maxAge: number | null = null;
+      let expiresAt: number | null = null;
+      if (!(await session.getExpireAtBrowserClose())) {
+        maxAge = await session.getExpiryAge();
+        expiresAt = this.options.now() + maxAge * 1000;
+      }
+      await session.save();
+      return { setCookie: [this.#cookie(session.sessionKey!, maxAge, expiresAt)], vary: true };
+    } finally {
+      await session.release();
+    }
+  }
+
+  /** Django's `clearsessions`: removes expired sessions from the store; resolves how many. */
+  clearExpired(): Promise<number> {
+    return this.#engine.clearExpired();
+  }
+
+  /** Closes the store's connections. */
+  close(): Promise<void> {
+    return this.#engine.close();
+  }
+
+  #cookie(value: string, maxAge: number | null, expiresAt: number | null): string {
+    const o = this.options;
+    const attributes: CookieAttributes = {
+      domain: o.cookieDomain,
+      path: o.cookiePath,
+      secure: o.cookieSecure,
+      httpOnly: o.cookieHttpOnly,
+      sameSite: o.cookieSameSite,
+      maxAge,
+      expiresAt,
+    };
+    return serializeCookie(o.cookieName, value, attributes);
+  }
+}
+
+/**
+ * Creates the session manager for one configuration. Pass it to an adapter (`sessionkit/node`,
+ * `sessionkit/express`, …).
+ *
+ * @example
+ * const sessions = createSessions<{ visit: number }>({
+ *   secret: process.env.SECRET_KEY!,
+ *   store: sqliteStore({ path: 'db.sqlite3' }),
+ * });
+ */
+export function createSessions<T extends SessionData = SessionData>(options: SessionOptions): SessionManager<T> {
+  return new SessionManager<T>(options);
+}

@@ -1,0 +1,336 @@
+/**
+ * Settings, with Django's names and defaults in TypeScript idiom, resolved and validated once.
+ *
+ * | Django setting                   | option                 | default        |
+ * | -------------------------------- | ---------------------- | -------------- |
+ * | SECRET_KEY                       | secret                 | (required)     |
+ * | SECRET_KEY_FALLBACKS             | secretFallbacks        | []             |
+ * | SESSION_COOKIE_NAME              | cookieName             | 'sessionid'    |
+ * | SESSION_COOKIE_AGE               | cookieAge              | 1209600        |
+ * | SESSION_COOKIE_DOMAIN            | cookieDomain           | null           |
+ * | SESSION_COOKIE_PATH              | cookiePath             | '/'            |
+ * | SESSION_COOKIE_SECURE            | cookieSecure           | false          |
+ * | SESSION_COOKIE_HTTPONLY          | cookieHttpOnly         | true           |
+ * | SESSION_COOKIE_SAMESITE          | cookieSameSite         | 'Lax'          |
+ * | SESSION_EXPIRE_AT_BROWSER_CLOSE  | expireAtBrowserClose   | false          |
+ * | SESSION_SAVE_EVERY_REQUEST       | saveEveryRequest       | false          |
+ * | SESSION_ENGINE                   | store                  | (required)     |
+ * | SESSION_SERIALIZER               | serializer             | JSON           |
+ */
+import { SessionConfigError } from './errors.js';
+import { jsonSerializer, type Serializer } from './signing/index.js';
+import type { SessionStore } from './stores/contract.js';
+import type { SignedCookies } from './stores/signed-cookies.js';
+
+/** `SESSION_COOKIE_SAMESITE`: `false` omits the attribute. */
+export type SameSite = 'Lax' | 'Strict' | 'None' | false;
+
+/** A security-relevant event that was handled quietly (never thrown). */
+export interface SecurityEvent {
+  /**
+   * - `bad-signature`: stored data or a signed cookie failed its signature check (wrong secret, tampering);
+   * - `bad-payload`: a valid signature over undecodable data;
+   * - `expired-cookie`: a signed cookie older than `cookieAge`.
+   */
+  readonly type: 'bad-signature' | 'bad-payload' | 'expired-cookie';
+  /** The engine that saw it. */
+  readonly engine: string;
+  readonly message: string;
+}
+
+/** Where sessionkit reports what it handled quietly. Compatible with `console`. */
+export interface SessionLogger {
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+/** Opt-in per-session locking (see the README on its trade-off). */
+export interface LockingOptions {
+  /**
+   * How long a request waits for the lock before failing with a 503, in milliseconds.
+   * @default 5000
+   */
+  readonly waitMs?: number;
+  /**
+   * How long a lock survives a crashed holder, in milliseconds.
+   * @default 30000
+   */
+  readonly ttlMs?: number;
+}
+
+/** Options of `createSessions`. */
+export interface SessionOptions {
+  /** `SECRET_KEY`: signs session data and signed cookies. At least 50 characters is recommended. */
+  readonly secret: string;
+  /**
+   * `SECRET_KEY_FALLBACKS`: older secrets still accepted when verifying, tried in order. Signing always
+   * uses `secret`.
+   * @default []
+   */
+  readonly secretFallbacks?: readonly string[];
+  /**
+   * `SESSION_ENGINE`: where sessions live — a store such as `sqliteStore(...)` or `memoryStore()`, or
+   * `signedCookies()` to keep the data in the cookie.
+   */
+  readonly store: SessionStore | SignedCookies;
+  /**
+   * `SESSION_COOKIE_NAME`.
+   * @default 'sessionid'
+   */
+  readonly cookieName?: string;
+  /**
+   * `SESSION_COOKIE_AGE`: session lifetime in seconds.
+   * @default 1209600
+   */
+  readonly cookieAge?: number;
+  /**
+   * `SESSION_COOKIE_DOMAIN`: `null` makes a host-only cookie.
+   * @default null
+   */
+  readonly cookieDomain?: string | null;
+  /**
+   * `SESSION_COOKIE_PATH`.
+   * @default '/'
+   */
+  readonly cookiePath?: string;
+  /**
+   * `SESSION_COOKIE_SECURE`: send the cookie over HTTPS only.
+   * @default false
+   */
+  readonly cookieSecure?: boolean;
+  /**
+   * `SESSION_COOKIE_HTTPONLY`: hide the cookie from scripts.
+   * @default true
+   */
+  readonly cookieHttpOnly?: boolean;
+  /**
+   * `SESSION_COOKIE_SAMESITE`: `'Lax'`, `'Strict'`, `'None'` (any case), or `false` to omit it.
+   * @default 'Lax'
+   */
+  readonly cookieSameSite?: SameSite | 'lax' | 'strict' | 'none';
+  /**
+   * `SESSION_EXPIRE_AT_BROWSER_CLOSE`: a cookie without Max-Age/expires.
+   * @default false
+   */
+  readonly expireAtBrowserClose?: boolean;
+  /**
+   * `SESSION_SAVE_EVERY_REQUEST`: save and re-send the cookie on every request (a sliding expiry).
+   * @default false
+   */
+  readonly saveEveryRequest?: boolean;
+  /**
+   * `SESSION_SERIALIZER`.
+   * @default the JSON serializer, byte-compatible with Django's
+   */
+  readonly serializer?: Serializer;
+  /**
+   * Salt of stored session data: `'django.contrib.sessions.' + <store class name>`. Django's stock engines
+   * all use `SessionStore`; change it only to match a custom Django store class.
+   * @default 'django.contrib.sessions.SessionStore'
+   */
+  readonly dataSalt?: string;
+  /**
+   * Keep changes of concurrent requests to different keys of one session (compare-and-set on save).
+   * `false` restores Django's last-write-wins.
+   * @default true
+   */
+  readonly mergeConcurrentUpdates?: boolean;
+  /**
+   * How many compare-and-set rounds a save tries before answering 503.
+   * @default 100
+   */
+  readonly maxMergeAttempts?: number;
+  /**
+   * Opt-in per-session locking: a request that reads its session holds the session's lock until its
+   * response is committed, so read-modify-write of the same key is serialised. `true` uses the defaults.
+   * @default false
+   */
+  readonly locking?: boolean | LockingOptions;
+  /**
+   * Largest decompressed session payload accepted, in bytes (protects against zlib bombs).
+   * @default 1048576
+   */
+  readonly maxDecompressedBytes?: number;
+  /**
+   * Called for each quietly handled security event. By default Django's behaviour: a warning
+   * "Session data corrupted" through `logger` for bad signatures of stored data.
+   */
+  readonly onSecurityEvent?: (event: SecurityEvent) => void;
+  /**
+   * Where warnings and store errors go.
+   * @default console
+   */
+  readonly logger?: SessionLogger;
+  /**
+   * Clock in milliseconds since the epoch; for tests.
+   * @default Date.now
+   */
+  readonly now?: () => number;
+}
+
+/** {@link SessionOptions} with every default applied and every value checked. */
+export interface ResolvedOptions {
+  readonly secret: string;
+  readonly secretFallbacks: readonly string[];
+  readonly store: SessionStore | SignedCookies;
+  readonly cookieName: string;
+  readonly cookieAge: number;
+  readonly cookieDomain: string | null;
+  readonly cookiePath: string;
+  readonly cookieSecure: boolean;
+  readonly cookieHttpOnly: boolean;
+  readonly cookieSameSite: SameSite;
+  readonly expireAtBrowserClose: boolean;
+  readonly saveEveryRequest: boolean;
+  readonly serializer: Serializer;
+  readonly dataSalt: string;
+  readonly mergeConcurrentUpdates: boolean;
+  readonly maxMergeAttempts: number;
+  readonly locking: Required<LockingOptions> | null;
+  readonly maxDecompressedBytes: number;
+  readonly onSecurityEvent: (event: SecurityEvent) => void;
+  readonly logger: SessionLogger;
+  readonly now: () => number;
+}
+
+/** Django's defaults (§6.1 of the spec). */
+export const DEFAULTS = {
+  cookieName: 'sessionid',
+  cookieAge: 1209600,
+  cookieDomain: null,
+  cookiePath: '/',
+  cookieSecure: false,
+  cookieHttpOnly: true,
+  cookieSameSite: 'Lax',
+  expireAtBrowserClose: false,
+  saveEveryRequest: false,
+  dataSalt: 'django.contrib.sessions.SessionStore',
+  mergeConcurrentUpdates: true,
+  maxMergeAttempts: 100,
+  lockWaitMs: 5000,
+  lockTtlMs: 30000,
+  maxDecompressedBytes: 1024 * 1024,
+} as const;
+
+// RFC 6265 token characters: what a cookie name may contain.
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// Attribute values must not break out of the Set-Cookie header.
+const COOKIE_ATTRIBUTE = /^[\x21-\x3a\x3c-\x7e]*$/;
+
+/**
+ * Whether a secret is what Django's deployment check (security.W009) calls weak: fewer than 50
+ * characters, fewer than 5 distinct characters, or Django's insecure development prefix.
+ */
+export function isWeakSecret(secret: string): boolean {
+  return secret.length < 50 || new Set(secret).size < 5 || secret.startsWith('django-insecure-');
+}
+
+/** Applies defaults and validates; throws {@link SessionConfigError} with the fix in the message. */
+export function resolveOptions(options: SessionOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new SessionConfigError('createSessions(options) needs an options object with at least `secret` and `store`.');
+  }
+  const secret = options.secret;
+  if (typeof secret !== 'string' || secret.length === 0) {
+    throw new SessionConfigError(
+      'the `secret` option (SECRET_KEY) is missing or empty. Generate one with `node -e "console.log(require(\'crypto\').randomBytes(48).toString(\'base64url\'))"` and pass it, e.g. from process.env.SECRET_KEY.',
+    );
+  }
+  const secretFallbacks = options.secretFallbacks ?? [];
+  if (!Array.isArray(secretFallbacks) || secretFallbacks.some((s) => typeof s !== 'string' || s.length === 0)) {
+    throw new SessionConfigError('`secretFallbacks` (SECRET_KEY_FALLBACKS) must be an array of non-empty strings.');
+  }
+  const store = options.store;
+  if (!store || typeof store !== 'object' || (!('kind' in store) && typeof (store as SessionStore).load !== 'function')) {
+    throw new SessionConfigError(
+      'the `store` option (SESSION_ENGINE) is missing. Pick one: `sqliteStore({ path })` from "sessionkit/stores/sqlite", `memoryStore()` from "sessionkit/stores/memory", or `signedCookies()` from "sessionkit/stores/signed-cookies".',
+    );
+  }
+
+  const cookieName = options.cookieName ?? DEFAULTS.cookieName;
+  if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) {
+    throw new SessionConfigError(`\`cookieName\` (SESSION_COOKIE_NAME) ${JSON.stringify(cookieName)} is not a valid cookie name; use letters, digits and !#$%&'*+-.^_\`|~.`);
+  }
+  const cookieAge = options.cookieAge ?? DEFAULTS.cookieAge;
+  if (!Number.isInteger(cookieAge) || cookieAge <= 0) {
+    throw new SessionConfigError(`\`cookieAge\` (SESSION_COOKIE_AGE) must be a positive whole number of seconds, not ${String(cookieAge)}.`);
+  }
+  const cookieDomain = options.cookieDomain ?? DEFAULTS.cookieDomain;
+  if (cookieDomain !== null && (typeof cookieDomain !== 'string' || !COOKIE_ATTRIBUTE.test(cookieDomain))) {
+    throw new SessionConfigError('`cookieDomain` (SESSION_COOKIE_DOMAIN) must be a domain such as ".example.com", or null for a host-only cookie.');
+  }
+  const cookiePath = options.cookiePath ?? DEFAULTS.cookiePath;
+  if (typeof cookiePath !== 'string' || !cookiePath.startsWith('/') || !COOKIE_ATTRIBUTE.test(cookiePath)) {
+    throw new SessionConfigError('`cookiePath` (SESSION_COOKIE_PATH) must start with "/" and contain no spaces or semicolons.');
+  }
+  const cookieSameSite = resolveSameSite(options.cookieSameSite);
+  const cookieSecure = options.cookieSecure ?? DEFAULTS.cookieSecure;
+  if (cookieSameSite === 'None' && !cookieSecure) {
+    // Browsers reject SameSite=None without Secure; Django allows it, so this only warns.
+    (options.logger ?? console).warn('sessionkit: cookieSameSite "None" without cookieSecure: browsers will drop the session cookie. Set cookieSecure: true (SESSION_COOKIE_SECURE=True).');
+  }
+
+  const lockingOption = options.locking ?? false;
+  let locking: Required<LockingOptions> | null = null;
+  if (lockingOption) {
+    const given = lockingOption === true ? {} : lockingOption;
+    locking = { waitMs: given.waitMs ?? DEFAULTS.lockWaitMs, ttlMs: given.ttlMs ?? DEFAULTS.lockTtlMs };
+    if (!(locking.waitMs >= 0) || !(locking.ttlMs > 0)) {
+      throw new SessionConfigError('`locking.waitMs` must be ≥ 0 and `locking.ttlMs` > 0 (milliseconds).');
+    }
+    if ('kind' in store) {
+      throw new SessionConfigError('`locking` needs a server-side store; signed-cookie sessions have nothing to lock. Remove `locking` or pick another store.');
+    }
+    if (typeof store.lock !== 'function') {
+      throw new SessionConfigError(`\`locking\` is on but the "${store.name}" store cannot lock. Remove \`locking\` or pick a store that supports it.`);
+    }
+  }
+
+  const logger = options.logger ?? console;
+  const resolved: ResolvedOptions = {
+    secret,
+    secretFallbacks: [...secretFallbacks],
+    store,
+    cookieName,
+    cookieAge,
+    cookieDomain,
+    cookiePath,
+    cookieSecure,
+    cookieHttpOnly: options.cookieHttpOnly ?? DEFAULTS.cookieHttpOnly,
+    cookieSameSite,
+    expireAtBrowserClose: options.expireAtBrowserClose ?? DEFAULTS.expireAtBrowserClose,
+    saveEveryRequest: options.saveEveryRequest ?? DEFAULTS.saveEveryRequest,
+    serializer: options.serializer ?? jsonSerializer,
+    dataSalt: options.dataSalt || DEFAULTS.dataSalt,
+    mergeConcurrentUpdates: options.mergeConcurrentUpdates ?? DEFAULTS.mergeConcurrentUpdates,
+    maxMergeAttempts: options.maxMergeAttempts ?? DEFAULTS.maxMergeAttempts,
+    locking,
+    maxDecompressedBytes: options.maxDecompressedBytes ?? DEFAULTS.maxDecompressedBytes,
+    onSecurityEvent: options.onSecurityEvent ?? defaultSecurityEventHandler(logger),
+    logger,
+    now: options.now ?? Date.now,
+  };
+  if (isWeakSecret(secret)) {
+    logger.warn(
+      'sessionkit: WARNING — the secret (SECRET_KEY) is weak: it has fewer than 50 characters or fewer than 5 distinct ones (or is a development key). Anyone who guesses it can forge sessions. Use a long random secret in production.',
+    );
+  }
+  return resolved;
+}
+
+function resolveSameSite(value: SessionOptions['cookieSameSite']): SameSite {
+  if (value === undefined) return DEFAULTS.cookieSameSite;
+  if (value === false) return false;
+  const canonical = typeof value === 'string' ? ({ lax: 'Lax', strict: 'Strict', none: 'None' } as const)[value.toLowerCase() as 'lax'] : undefined;
+  if (!canonical) {
+    throw new SessionConfigError(`\`cookieSameSite\` (SESSION_COOKIE_SAMESITE) must be "Lax", "Strict", "None" or false, not ${JSON.stringify(value)}.`);
+  }
+  return canonical;
+}
+
+function defaultSecurityEventHandler(logger: SessionLogger): (event: SecurityEvent) => void {
+  return (event) => {
+    // Django logs only corrupted stored data (django.security.SuspiciousSession); cookies stay quiet.
+    if (event.type === 'bad-signature' && event.engine !== 'signed_cookies') logger.warn('Session data corrupted');
+  };
+}

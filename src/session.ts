@@ -1,0 +1,336 @@
+/**
+ * `Session<T>`: Django's `SessionBase` API for one request. Nothing is read from the store until the data
+ * is first touched (lazy loading), so every data method is async.
+ */
+import { readCookie } from './cookies/parse.js';
+import type { SessionEngine } from './core/engine.js';
+import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, expiryDate, pythonIsoFormat, type StoredExpiry } from './core/expiry.js';
+import { newState, type SessionData, type SessionState } from './core/state.js';
+import type { ResolvedOptions } from './options.js';
+
+export type { SessionData } from './core/state.js';
+
+/** The session key Django's test-cookie helpers use. */
+export const TEST_COOKIE_KEY = 'testcookie';
+const TEST_COOKIE_VALUE = 'worked';
+
+/** Options of {@link Session.getExpiryAge} and {@link Session.getExpiryDate}. */
+export interface ExpiryQuery {
+  /** When the session is considered last modified. @default now */
+  readonly modification?: Date;
+  /** Use this expiry instead of the session's own (avoids loading the session). */
+  readonly expiry?: StoredExpiry;
+}
+
+type Key<T> = keyof T & string;
+
+/** One request's session, with Django's dict-like API. */
+export class Session<T extends SessionData = SessionData> {
+  readonly #engine: SessionEngine;
+  readonly #options: ResolvedOptions;
+  readonly #cookieHeader: string | null | undefined;
+  #cookieValue: string | undefined;
+  #state: SessionState | null = null;
+  #loading: Promise<SessionData> | null = null;
+
+  /** @internal Created by `SessionManager.load`. */
+  constructor(engine: SessionEngine, options: ResolvedOptions, cookieHeader: string | null | undefined) {
+    this.#engine = engine;
+    this.#options = options;
+    this.#cookieHeader = cookieHeader;
+  }
+
+  // The cookie header is parsed on first need, so an untouched session costs nothing.
+  get #s(): SessionState {
+    if (this.#state === null) {
+      this.#cookieValue = readCookie(this.#cookieHeader, this.#options.cookieName);
+      const key = this.#cookieValue === undefined ? null : this.#engine.keyFromCookie(this.#cookieValue);
+      this.#state = newState(key);
+    }
+    return this.#state;
+  }
+
+  /** Whether the request carried the session cookie (valid or not). */
+  get cookieSent(): boolean {
+    void this.#s;
+    return this.#cookieValue !== undefined;
+  }
+
+  /** The session key (for signed cookies: the cookie value); `null` when there is none. Does not load. */
+  get sessionKey(): string | null {
+    return this.#s.key;
+  }
+
+  /** Whether the data was read or written during this request (drives `Vary: Cookie`). */
+  get accessed(): boolean {
+    return this.#state?.accessed ?? false;
+  }
+
+  /** Whether the data was changed during this request (drives the save). */
+  get modified(): boolean {
+    return this.#state?.modified ?? false;
+  }
+
+  /**
+   * Django's `request.session.modified = True`: save the whole data even though no method saw a change
+   * (e.g. after mutating a nested object in place). The whole data then replaces what is stored.
+   */
+  markModified(): void {
+    const state = this.#s;
+    state.modified = true;
+    state.replaceAll = true;
+  }
+
+  /** The engine's name, e.g. `"sqlite"` or `"signed_cookies"`. */
+  get engine(): string {
+    return this.#engine.name;
+  }
+
+  // Django's `_get_session`: marks the session accessed and loads it once.
+  async #data(): Promise<SessionData> {
+    const state = this.#s;
+    state.accessed = true;
+    if (state.cache !== null) return state.cache;
+    if (state.key === null) return (state.cache = {});
+    this.#loading ??= this.#engine.load(state).then(
+      (data) => (state.cache ??= data),
+      (error: unknown) => {
+        this.#loading = null;
+        throw error;
+      },
+    );
+    return this.#loading;
+  }
+
+  #change(key: string): void {
+    const state = this.#s;
+    state.modified = true;
+    state.touched.add(key);
+  }
+
+  /** The value under `key`, or `fallback` (default `undefined`) when absent. */
+  async get<K extends Key<T>>(key: K): Promise<T[K] | undefined>;
+  async get<K extends Key<T>, D>(key: K, fallback: D): Promise<T[K] | D>;
+  async get(key: string, fallback?: unknown): Promise<unknown> {
+    const data = await this.#data();
+    return Object.hasOwn(data, key) ? data[key] : fallback;
+  }
+
+  /** Stores `value` under `key` (`session[key] = value`). The value must be JSON-serialisable. */
+  async set<K extends Key<T>>(key: K, value: T[K]): Promise<void> {
+    const data = await this.#data();
+    data[key] = value;
+    this.#change(key);
+  }
+
+  /** Removes `key` (`del session[key]`); resolves whether it was there. Only a removal marks the session modified. */
+  async delete(key: Key<T>): Promise<boolean> {
+    const data = await this.#data();
+    if (!Object.hasOwn(data, key)) return false;
+    delete data[key];
+    this.#change(key);
+    return true;
+  }
+
+  /** Whether `key` is present (`key in session`). */
+  async has(key: Key<T>): Promise<boolean> {
+    return Object.hasOwn(await this.#data(), key);
+  }
+
+  /** Removes `key` and resolves its value, or `fallback` when absent. */
+  async pop<K extends Key<T>>(key: K): Promise<T[K] | undefined>;
+  async pop<K extends Key<T>, D>(key: K, fallback: D): Promise<T[K] | D>;
+  async pop(key: string, fallback?: unknown): Promise<unknown> {
+    const data = await this.#data();
+    if (!Object.hasOwn(data, key)) return fallback;
+    const value = data[key];
+    delete data[key];
+    this.#change(key);
+    return value;
+  }
+
+  /** The value under `key`; when absent, stores `value` first and resolves it. */
+  async setDefault<K extends Key<T>>(key: K, value: T[K]): Promise<T[K]> {
+    const data = await this.#data();
+    if (Object.hasOwn(data, key)) return data[key] as T[K];
+    data[key] = value;
+    this.#change(key);
+    return value;
+  }
+
+  /** Stores every entry of `values`. Marks the session modified even when `values` is empty, as Django does. */
+  async update(values: Partial<T>): Promise<void> {
+    const data = await this.#data();
+    this.#s.modified = true;
+    for (const [key, value] of Object.entries(values)) {
+      data[key] = value;
+      this.#s.touched.add(key);
+    }
+  }
+
+  /** The keys, in insertion order. */
+  async keys(): Promise<Array<Key<T>>> {
+    return Object.keys(await this.#data()) as Array<Key<T>>;
+  }
+
+  /** The values, in insertion order. */
+  async values(): Promise<Array<T[Key<T>]>> {
+    return Object.values(await this.#data()) as Array<T[Key<T>]>;
+  }
+
+  /** The `[key, value]` pairs, in insertion order. */
+  async items(): Promise<Array<[Key<T>, T[Key<T>]]>> {
+    return Object.entries(await this.#data()) as Array<[Key<T>, T[Key<T>]]>;
+  }
+
+  /** Empties the data without touching the store (the next save replaces everything). */
+  async clear(): Promise<void> {
+    const state = this.#s;
+    state.cache = {};
+    state.accessed = true;
+    state.modified = true;
+    state.replaceAll = true;
+  }
+
+  /** A shallow copy of the data. */
+  async toJSON(): Promise<Partial<T>> {
+    return { ...(await this.#data()) } as Partial<T>;
+  }
+
+  /**
+   * Django's `is_empty()`: no valid key and no data. A session with a key is never empty. Does not load.
+   */
+  isEmpty(): boolean {
+    const state = this.#s;
+    if (state.key !== null) return false;
+    return state.cache === null || Object.keys(state.cache).length === 0;
+  }
+
+  /**
+   * Django's `set_expiry`: a number of seconds of inactivity (`0` = when the browser closes), a `Date`
+   * (an absolute instant), or `null` to fall back to the global settings.
+   */
+  async setExpiry(value: number | Date | null): Promise<void> {
+    if (value === null) {
+      await this.delete(EXPIRY_KEY as Key<T>);
+      return;
+    }
+    let stored: number | string;
+    if (value instanceof Date) {
+      if (Number.isNaN(value.getTime())) throw new TypeError('setExpiry: invalid Date');
+      stored = pythonIsoFormat(value);
+    } else {
+      if (!Number.isInteger(value)) throw new TypeError('setExpiry: seconds must be a whole number');
+      stored = value;
+    }
+    const data = await this.#data();
+    data[EXPIRY_KEY] = stored;
+    this.#change(EXPIRY_KEY);
+  }
+
+  async #storedExpiry(query?: ExpiryQuery): Promise<StoredExpiry> {
+    if (query && 'expiry' in query) return query.expiry;
+    return (await this.#data())[EXPIRY_KEY] as StoredExpiry;
+  }
+
+  /** Django's `get_expiry_age`: seconds until the session expires if saved now (or at `modification`). */
+  async getExpiryAge(query?: ExpiryQuery): Promise<number> {
+    const expiry = await this.#storedExpiry(query);
+    return expiryAge(expiry, query?.modification?.getTime() ?? this.#options.now(), this.getSessionCookieAge());
+  }
+
+  /** Django's `get_expiry_date`: when the session expires if saved now (or at `modification`). */
+  async getExpiryDate(query?: ExpiryQuery): Promise<Date> {
+    const expiry = await this.#storedExpiry(query);
+    return expiryDate(expiry, query?.modification?.getTime() ?? this.#options.now(), this.getSessionCookieAge());
+  }
+
+  /** Django's `get_expire_at_browser_close`: a per-session expiry overrides the global setting. */
+  async getExpireAtBrowserClose(): Promise<boolean> {
+    return expiresAtBrowserClose(await this.#storedExpiry(), this.#options.expireAtBrowserClose);
+  }
+
+  /** Django's `get_session_cookie_age`: `cookieAge` (SESSION_COOKIE_AGE). */
+  getSessionCookieAge(): number {
+    return this.#options.cookieAge;
+  }
+
+  /** Django's `flush`: empties the data, deletes the stored session and drops the key (logout). */
+  async flush(): Promise<void> {
+    await this.clear();
+    await this.#engine.delete(this.#s);
+    this.#s.key = null;
+  }
+
+  /**
+   * Django's `cycle_key`: keeps the data under a new key and deletes the old record. Call it at login, so
+   * a key planted before login is worthless after it (session fixation).
+   */
+  async cycleKey(): Promise<void> {
+    await this.#data();
+    await this.#engine.cycleKey(this.#s);
+  }
+
+  /** Django's `set_test_cookie`: stores `testcookie = 'worked'`. */
+  async setTestCookie(): Promise<void> {
+    await this.set(TEST_COOKIE_KEY as Key<T>, TEST_COOKIE_VALUE as T[Key<T>]);
+  }
+
+  /** Django's `test_cookie_worked`: whether the browser sent back the session set by `setTestCookie`. */
+  async testCookieWorked(): Promise<boolean> {
+    return (await this.get(TEST_COOKIE_KEY as Key<T>)) === TEST_COOKIE_VALUE;
+  }
+
+  /** Django's `delete_test_cookie`. */
+  async deleteTestCookie(): Promise<void> {
+    await this.delete(TEST_COOKIE_KEY as Key<T>);
+  }
+
+  // Store-level operations (Django's abstract SessionBase methods).
+
+  /** Django's `exists(session_key)`: whether a stored session has that key, expired or not. */
+  exists(sessionKey: string): Promise<boolean> {
+    return this.#engine.exists(sessionKey);
+  }
+
+  /** Django's `create()`: saves the current data under a new key right away. */
+  async create(): Promise<void> {
+    const state = this.#s;
+    state.cache ??= {};
+    await this.#engine.create(state);
+  }
+
+  /**
+   * Django's `save(must_create=False)`: writes the data now. With `mustCreate`, fails if the key exists.
+   * Rejects with `SessionInterrupted` when the stored session was deleted meanwhile.
+   */
+  async save(options: { mustCreate?: boolean } = {}): Promise<void> {
+    const mustCreate = options.mustCreate ?? false;
+    if (!mustCreate) await this.#data();
+    else this.#s.cache ??= {};
+    await this.#engine.save(this.#s, mustCreate);
+  }
+
+  /**
+   * Django's `delete(session_key=None)`: deletes the stored session `sessionKey`, or this one. The data
+   * in memory is kept; use {@link Session.flush} to log out.
+   */
+  destroy(sessionKey?: string): Promise<void> {
+    return this.#engine.delete(this.#s, sessionKey);
+  }
+
+  /** Django's `load()`: the stored data, read now (also marks the session accessed). */
+  async load(): Promise<Partial<T>> {
+    return (await this.#data()) as Partial<T>;
+  }
+
+  /** Releases the per-session lock, if one is held. Called by the adapters after the response. */
+  async release(): Promise<void> {
+    const state = this.#state;
+    if (state?.lock) {
+      const lock = state.lock;
+      state.lock = null;
+      await lock.release();
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The store contract: the few primitives a storage engine provides. All policy (keys, encoding, expiry,
+ * merging concurrent changes, the middleware decisions) lives in the core, so a store is a screenful of
+ * code. Stores move opaque strings: `data` is Django's encoded `session_data` (a signed token).
+ *
+ * Every store passes the conformance suite in `test/stores/conformance.ts`.
+ */
+
+/** What {@link SessionStore.load} returns for a live session. */
+export interface StoredSession {
+  /** The encoded session data exactly as stored (Django's `session_data`). */
+  readonly data: string;
+  /**
+   * An opaque token naming this revision of the record, handed back to {@link SessionStore.update} as
+   * `expected` for compare-and-set. SQL stores use the data itself; memcached uses its CAS id.
+   */
+  readonly version: unknown;
+}
+
+/** Outcome of {@link SessionStore.update}. */
+export type UpdateOutcome =
+  /** The record was replaced. */
+  | 'updated'
+  /** No record under that key (deleted, or expired out of a cache): nothing was written. */
+  | 'missing'
+  /** `expected` was given and the record has changed since: nothing was written. */
+  | 'conflict';
+
+/** Options of {@link SessionStore.lock}. */
+export interface LockOptions {
+  /** How long to wait for the lock before failing, in milliseconds. */
+  readonly waitMs: number;
+  /** How long the lock lives if its holder dies without releasing it, in milliseconds. */
+  readonly ttlMs: number;
+}
+
+/** A held per-session lock. */
+export interface HeldLock {
+  /** Releases the lock. Safe to call more than once. */
+  release(): Promise<void>;
+}
+
+/** One stored session as listed by {@link SessionStore.list}. */
+export interface ListedSession {
+  readonly key: string;
+  readonly expireDate: Date | null;
+  /** Size of the stored data in bytes. */
+  readonly size: number;
+}
+
+/**
+ * A session storage engine. Keys handed to a store by the core are always 8–40 characters of `[a-z0-9]`;
+ * a store must still never let a key escape its namespace (the file store checks the characters again).
+ */
+export interface SessionStore {
+  /** Short name used in error messages and logs, e.g. `"sqlite"`. */
+  readonly name: string;
+  /** The live record under `key`, or `null` when it is missing or expired (`expire_date <= now`). */
+  load(key: string): Promise<StoredSession | null>;
+  /** Whether a record exists under `key`, expired or not (Django's `exists`). */
+  exists(key: string): Promise<boolean>;
+  /** Inserts a new record; resolves `false`, writing nothing, when the key is already taken. */
+  create(key: string, data: string, expireDate: Date): Promise<boolean>;
+  /**
+   * Replaces an existing record. Never creates one: a missing record gives `'missing'` (no resurrection).
+   * With `expected`, replaces only if the record is still at that version (compare-and-set).
+   */
+  update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome>;
+  /** Deletes the record; a missing record is not an error. */
+  delete(key: string): Promise<void>;
+  /** Deletes expired records and resolves how many were removed (0 for stores whose server expires them). */
+  clearExpired(): Promise<number>;
+  /**
+   * Takes the per-session lock for `key`, waiting at most `options.waitMs`; rejects with
+   * `SessionLockTimeout` when the wait runs out. Only stores that can lock implement it.
+   */
+  lock?(key: string, options: LockOptions): Promise<HeldLock>;
+  /** Lists stored sessions (for the command line). Optional. */
+  list?(): AsyncIterable<ListedSession>;
+  /** Releases connections, timers and files. */
+  close?(): Promise<void>;
+}

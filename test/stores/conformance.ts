@@ -1,0 +1,228 @@
+/**
+ * The store conformance suite: the contract every engine must pass, against its real server.
+ * Registering an engine is a few lines:
+ *
+ *   describeStoreConformance({ name: 'sqlite', makeStore: () => sqliteStore({ path }), clearsExpired: true });
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSessions, SessionInterrupted, SessionLockTimeout, type SessionStore } from '../../src/index.js';
+import { generateSessionKey } from '../../src/core/session-key.js';
+import { TEST_SECRET } from '../helpers/secrets.js';
+
+/** How an engine is plugged into the suite. */
+export interface ConformanceTarget {
+  /** Shown in the test names. */
+  readonly name: string;
+  /** A store on an empty namespace (table, prefix, directory) of its own. Called once per suite. */
+  makeStore(): SessionStore | Promise<SessionStore>;
+  /** Whether `clearExpired` removes and counts expired records (db, file) rather than leaving it to the server's TTL (cache). */
+  readonly clearsExpired: boolean;
+  /** Extra milliseconds of expiry slack the server needs (memcached counts whole seconds). @default 0 */
+  readonly expirySlackMs?: number;
+  /** Called after the suite, e.g. to drop the table; the store is closed by the suite. */
+  cleanup?(store: SessionStore): Promise<void>;
+}
+
+const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
+const past = (seconds = 3600): Date => new Date(Date.now() - seconds * 1000);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Registers the contract tests for one engine. */
+export function describeStoreConformance(target: ConformanceTarget): void {
+  describe(`store conformance: ${target.name}`, () => {
+    let storePromise: Promise<SessionStore> | undefined;
+    const store = (): Promise<SessionStore> => (storePromise ??= Promise.resolve(target.makeStore()));
+
+    afterAll(async () => {
+      if (!storePromise) return;
+      const s = await storePromise;
+      await target.cleanup?.(s);
+      await s.close?.();
+    });
+
+    it('loads nothing for an unknown key', async () => {
+      const s = await store();
+      const key = generateSessionKey();
+      expect(await s.load(key)).toBeNull();
+      expect(await s.exists(key)).toBe(false);
+      await expect(s.delete(key)).resolves.toBeUndefined();
+    });
+
+    it('creates, loads and reports existence', async () => {
+      const s = await store();
+      const key = generateSessionKey();
+      expect(await s.create(key, 'data-1', future())).toBe(true);
+      const loaded = await s.load(key);
+      expect(loaded?.data).toBe('data-1');
+      expect(await s.exists(key)).toBe(true);
+    });
+
+    it('refuses to create over an existing key and keeps the original', async () => {
+      const s = await store();
+      const key = generateSessionKey();
+      expect(await s.create(key, 'first', future())).toBe(true);
+      expect(await s.create(key, 'second', future())).toBe(false);
+      expect((await s.load(key))?.data).toBe('first');
+    });
+
+    it('updates an existing record', async () => {
+      const s = await store();
+      const key = generateSessionKey();
+      await s.create(key, 'before', future());
+      expect(await s.update(key, 'after', future())).toBe('updated');
+      expect((await s.load(key))?.data).toBe('after');
+    });
+
+    it('never resurrects a deleted record on update', async () => {
+      const s = await store();
+      const key = generateSessionKey();
+      await s.create(key, 'alive', future());
+      await s.delete(key);
+      expect(await s.load(key)).toBeNull();
+      expect(await s.exists(key)).toBe(false);
+      expect(await s.update(key, 'zombie', future())).toBe('missing');
+      expect(await s.update(generateSessionKey(), 'never-created', future())).toBe('missing');
+      expect(await s.load(key)).toBeNull();
+    });
+
+    it('compare-and-set: updates at the loaded version, refuses a stale one', async () => {
+      const s = await store();
+      const key = generateSessionKey();
+      await s.create(key, 'v1', future());
+      const first = await s.load(key);
+      expect(await s.update(key, 'v2', future(), first!.version)).toBe('updated');
+      expect(await s.update(key, 'v3-stale', future(), first!.version)).toBe('conflict');
+      expect((await s.load(key))?.data).toBe('v2');
+      const second = await s.load(key);
+      expect(await s.update(key, 'v3', future(), second!.version)).toBe('updated');
+      expect((await s.load(key))?.data).toBe('v3');
+    });
+
+    it('treats an expired record as missing', async () => {
+      const s = await store();
+      const expired = generateSessionKey();
+      await s.create(expired, 'old', past(10));
+      expect(await s.load(expired)).toBeNull();
+      const live = generateSessionKey();
+      await s.create(live, 'new', future(10));
+      expect((await s.load(live))?.data).toBe('new');
+      expect(await s.update(live, 'expire-now', past(10))).toBe('updated');
+      expect(await s.load(live)).toBeNull();
+    });
+
+    it('expires a record when its time comes', async () => {
+      const s = await store();
+      const key = generateSessionKey();
+      const slack = target.expirySlackMs ?? 0;
+      await s.create(key, 'short', new Date(Date.now() + 1200 + slack));
+      expect((await s.load(key))?.data).toBe('short');
+      await sleep(1500 + 2 * slack);
+      expect(await s.load(key)).toBeNull();
+    });
+
+    it('clears expired records and keeps live ones', async () => {
+      const s = await store();
+      const expired = [generateSessionKey(), generateSessionKey(), generateSessionKey()];
+      const live = [generateSessionKey(), generateSessionKey()];
+      await s.clearExpired();
+      for (const key of expired) await s.create(key, 'x', past(60));
+      for (const key of live) await s.create(key, 'y', future());
+      const removed = await s.clearExpired();
+      if (target.clearsExpired) expect(removed).toBe(3);
+      else expect(removed).toBeGreaterThanOrEqual(0);
+      for (const key of expired) {
+        expect(await s.load(key)).toBeNull();
+        expect(await s.exists(key)).toBe(false);
+      }
+      for (const key of live) expect((await s.load(key))?.data).toBe('y');
+    });
+
+    it('round-trips unicode and 100 kB of data exactly', async () => {
+      const s = await store();
+      const key = generateSessionKey();
+      const unicode = 'héllo wörld — 日本語 — 😀 — \u2028 — "quotes" \\ \'';
+      const big = `${unicode}:${'x'.repeat(100 * 1024)}:${unicode}`;
+      await s.create(key, big, future());
+      expect((await s.load(key))?.data).toBe(big);
+      await s.update(key, unicode, future());
+      expect((await s.load(key))?.data).toBe(unicode);
+    });
+
+    it('answers hostile or malformed keys with nothing', async () => {
+      const s = await store();
+      for (const bad of ['../../../../etc/passwd', 'ABCDEFGHIJKL', 'short', '', 'a'.repeat(41), 'abc def ghi jkl', 'abcdefgh\n', 'abcdefgh\u0000x']) {
+        expect(await s.load(bad)).toBeNull();
+        expect(await s.exists(bad)).toBe(false);
+      }
+    });
+
+    it('keeps every change of 50 concurrent requests to different keys of one session', async () => {
+      const s = await store();
+      const sessions = createSessions({ secret: TEST_SECRET, store: s });
+      const first = sessions.load(undefined);
+      await first.set('owner', 'me');
+      const { setCookie } = await sessions.commit(first);
+      const cookie = setCookie[0]!.split(';')[0]!;
+      await Promise.all(
+        Array.from({ length: 50 }, async (_, i) => {
+          const session = sessions.load(cookie);
+          await session.set(`key${i}`, i);
+          await sessions.commit(session);
+        }),
+      );
+      const check = sessions.load(cookie);
+      const data = await check.load();
+      expect(data.owner).toBe('me');
+      for (let i = 0; i < 50; i++) expect(data[`key${i}`]).toBe(i);
+    });
+
+    it('answers a save to a session deleted meanwhile with SessionInterrupted, writing nothing', async () => {
+      const s = await store();
+      const sessions = createSessions({ secret: TEST_SECRET, store: s });
+      const first = sessions.load(undefined);
+      await first.set('user', 'alice');
+      const cookie = (await sessions.commit(first)).setCookie[0]!.split(';')[0]!;
+      const slow = sessions.load(cookie);
+      expect(await slow.get('user')).toBe('alice');
+      const logout = sessions.load(cookie);
+      await logout.flush();
+      await sessions.commit(logout);
+      await slow.set('cart', ['book']);
+      await expect(sessions.commit(slow)).rejects.toBeInstanceOf(SessionInterrupted);
+      expect(await s.load(slow.sessionKey!)).toBeNull();
+    });
+
+    describe('locking', () => {
+      it('serialises read-modify-write of one key: 200 concurrent visits count to 200', async (ctx) => {
+        const s = await store();
+        if (typeof s.lock !== 'function') return ctx.skip();
+        const sessions = createSessions({ secret: TEST_SECRET, store: s, locking: { waitMs: 20000 } });
+        const first = sessions.load(undefined);
+        await first.set('visit', 0);
+        const cookie = (await sessions.commit(first)).setCookie[0]!.split(';')[0]!;
+        await Promise.all(
+          Array.from({ length: 200 }, async () => {
+            const session = sessions.load(cookie);
+            const visit = (await session.get('visit')) + 1;
+            await session.set('visit', visit);
+            await sessions.commit(session);
+          }),
+        );
+        expect(await sessions.load(cookie).get('visit')).toBe(200);
+      });
+
+      it('gives up waiting for a held lock with SessionLockTimeout', async (ctx) => {
+        const s = await store();
+        if (typeof s.lock !== 'function') return ctx.skip();
+        const key = generateSessionKey();
+        const held = await s.lock(key, { waitMs: 1000, ttlMs: 10000 });
+        const started = Date.now();
+        await expect(s.lock(key, { waitMs: 200, ttlMs: 10000 })).rejects.toBeInstanceOf(SessionLockTimeout);
+        expect(Date.now() - started).toBeLessThan(3000);
+        await held.release();
+        const again = await s.lock(key, { waitMs: 1000, ttlMs: 10000 });
+        await again.release();
+      });
+    });
+  });
+}
