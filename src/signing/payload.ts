@@ -1,0 +1,81 @@
+/**
+ * The object payload inside a signed token: `[.]b64(serialized or zlib)`.
+ * Shared by `Signer.signObject` / `unsignObject`; not part of the public API.
+ * @module
+ */
+import { deflateSync, inflateSync } from 'node:zlib';
+import { b64Decode, b64Encode } from './base64url.js';
+import { BadPayload } from './errors.js';
+import type { Serializer } from './serializer.js';
+
+/** Default cap on the size a compressed payload may inflate to: 1 MiB. */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 1024 * 1024;
+
+const DOT = 0x2e;
+
+/**
+ * Serializes `value` and encodes it as a payload, compressing only when that
+ * saves at least two bytes (Django's rule) and marking compression with `.`.
+ *
+ * @param value - The value to serialize.
+ * @param serializer - Turns the value into bytes.
+ * @param compress - Whether to try zlib compression.
+ * @returns The unsigned payload text.
+ */
+export function encodePayload(value: unknown, serializer: Serializer, compress: boolean): string {
+  const data = serializer.dumps(value);
+  if (compress) {
+    const compressed = deflateSync(data);
+    if (compressed.length < data.length - 1) return '.' + b64Encode(compressed);
+  }
+  return b64Encode(data);
+}
+
+/**
+ * Throws unless `limit` is usable as a decompression cap.
+ *
+ * @param limit - The candidate maximum number of decompressed bytes.
+ * @throws RangeError if it is not a positive safe integer.
+ */
+export function assertDecompressionLimit(limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new RangeError(`maxDecompressedBytes must be a positive integer, got ${limit}`);
+  }
+}
+
+/**
+ * Decodes a payload whose signature has already been verified.
+ *
+ * @param payload - The payload text, possibly starting with `.`.
+ * @param serializer - Turns bytes back into a value.
+ * @param maxDecompressedBytes - Inflating beyond this many bytes is an error,
+ *   so a zlib bomb costs at most this much memory and time.
+ * @returns The deserialized value.
+ * @throws BadPayload when the base64, the zlib stream, its size or the
+ *   serialized data is invalid (the original error is the `cause`).
+ */
+export function decodePayload(payload: string, serializer: Serializer, maxDecompressedBytes: number): unknown {
+  const compressed = payload.charCodeAt(0) === DOT;
+  let data: Buffer;
+  try {
+    data = b64Decode(compressed ? payload.slice(1) : payload);
+  } catch (cause) {
+    throw new BadPayload('Payload is not valid base64', { cause });
+  }
+  if (compressed) {
+    try {
+      data = inflateSync(data, { maxOutputLength: maxDecompressedBytes });
+    } catch (cause) {
+      const tooLarge = (cause as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE';
+      throw new BadPayload(
+        tooLarge ? `Payload decompresses to more than ${maxDecompressedBytes} bytes` : 'Payload is not valid zlib data',
+        { cause },
+      );
+    }
+  }
+  try {
+    return serializer.loads(data);
+  } catch (cause) {
+    throw new BadPayload('Payload cannot be deserialized', { cause });
+  }
+}

@@ -1,0 +1,203 @@
+"""Runs operations against the real Django for sessionkit's tests.
+
+Reads {"settings": {...}, "ops": [{"op": ..., ...}]} as JSON on stdin and
+prints a JSON array with one result per op. An op that raises yields
+{"error": "<ExceptionClass>", "message": "..."} so one bad op cannot hide the
+results of the others. Run with the interpreter that has Django installed.
+"""
+
+import contextlib
+import datetime
+import importlib
+import json
+import sys
+import time
+from unittest import mock
+
+ENGINES = {
+    'db': 'django.contrib.sessions.backends.db',
+    'file': 'django.contrib.sessions.backends.file',
+    'signed_cookies': 'django.contrib.sessions.backends.signed_cookies',
+    'cache': 'django.contrib.sessions.backends.cache',
+    'cached_db': 'django.contrib.sessions.backends.cached_db',
+}
+
+DEFAULT_SECRET_KEY = 'sessionkit-bridge-default-secret-key'
+
+
+def configure(overrides):
+    from django.conf import settings
+
+    overrides = dict(overrides)
+    database_name = overrides.pop('DATABASE_NAME', None)
+    config = {
+        'SECRET_KEY': DEFAULT_SECRET_KEY,
+        'INSTALLED_APPS': [
+            'django.contrib.contenttypes',
+            'django.contrib.auth',
+            'django.contrib.sessions',
+        ],
+        'DATABASES': {
+            'default': {
+                'ENGINE': 'django.db.backends.sqlite3',
+                'NAME': database_name or ':memory:',
+            },
+        },
+        'CACHES': {
+            'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache'},
+        },
+        'USE_TZ': True,
+        'DEFAULT_AUTO_FIELD': 'django.db.models.AutoField',
+    }
+    config.update(overrides)
+    settings.configure(**config)
+
+    import django
+
+    django.setup()
+
+
+def store_class(engine):
+    path = ENGINES.get(engine or 'db', engine)
+    return importlib.import_module(path).SessionStore
+
+
+@contextlib.contextmanager
+def frozen_time(at):
+    """Pins time.time() (read by signing) and timezone.now() (read by sessions)."""
+    if at is None:
+        yield
+        return
+    from django.utils import timezone
+
+    now = datetime.datetime.fromtimestamp(at, tz=datetime.timezone.utc)
+    with mock.patch('time.time', return_value=at), mock.patch.object(timezone, 'now', return_value=now):
+        yield
+
+
+def make_signer(cls, op):
+    kwargs = {'key': op.get('key'), 'salt': op.get('salt')}
+    if 'sep' in op:
+        kwargs['sep'] = op['sep']
+    if op.get('algorithm'):
+        kwargs['algorithm'] = op['algorithm']
+    return cls(**kwargs)
+
+
+def b62():
+    from django.core import signing
+
+    if hasattr(signing, 'b62_encode'):  # Django >= 4.0
+        return signing.b62_encode, signing.b62_decode
+    from django.utils import baseconv
+
+    return baseconv.base62.encode, baseconv.base62.decode
+
+
+def expiry_value(value):
+    # ISO strings become datetimes, as a Django caller would pass them.
+    if isinstance(value, str):
+        return datetime.datetime.fromisoformat(value)
+    return value
+
+
+def run(op):
+    from django.core import signing
+    from django.utils.crypto import salted_hmac
+
+    name = op['op']
+    if name == 'b62_encode':
+        return b62()[0](op['n'])
+    if name == 'b62_decode':
+        return b62()[1](op['s'])
+    if name == 'b64_encode':
+        return signing.b64_encode(bytes.fromhex(op['hex'])).decode('ascii')
+    if name == 'b64_decode':
+        return signing.b64_decode(op['s'].encode('ascii')).hex()
+    if name == 'salted_hmac':
+        return salted_hmac(op['key_salt'], op['value'], op['secret'], algorithm=op.get('algorithm', 'sha1')).hexdigest()
+    if name == 'sign':
+        return make_signer(signing.Signer, op).sign(op['value'])
+    if name == 'unsign':
+        return make_signer(signing.Signer, op).unsign(op['value'])
+    if name == 'timestamp_sign':
+        return make_signer(signing.TimestampSigner, op).sign(op['value'])
+    if name == 'timestamp_unsign':
+        return make_signer(signing.TimestampSigner, op).unsign(op['value'], max_age=op.get('max_age'))
+    if name == 'dumps':
+        salt = op['salt'] if 'salt' in op else 'django.core.signing'
+        return signing.dumps(op['obj'], key=op.get('key'), salt=salt, compress=op.get('compress', False))
+    if name == 'loads':
+        salt = op['salt'] if 'salt' in op else 'django.core.signing'
+        return signing.loads(op['token'], key=op.get('key'), salt=salt, max_age=op.get('max_age'))
+    if name == 'json_dumps':
+        return signing.JSONSerializer().dumps(op['obj']).decode('latin-1')
+    if name == 'session_encode':
+        return store_class(op.get('engine'))().encode(op['data'])
+    if name == 'session_decode':
+        return store_class(op.get('engine'))().decode(op['data'])
+    if name == 'migrate':
+        from django.core.management import call_command
+
+        call_command('migrate', 'sessions', verbosity=0, interactive=False)
+        return None
+    if name == 'session_create':
+        session = store_class(op['engine'])()
+        session.update(op.get('data', {}))
+        if op.get('expiry') is not None:
+            session.set_expiry(expiry_value(op['expiry']))
+        session.save()
+        return {'key': session.session_key}
+    if name == 'session_load':
+        session = store_class(op['engine'])(op['key'])
+        data = dict(session.items())
+        return {'data': data, 'key_after': session.session_key}
+    if name == 'session_update':
+        session = store_class(op['engine'])(op['key'])
+        session.update(op.get('data', {}))
+        session.save()
+        return {'key': session.session_key}
+    if name == 'session_expiry':
+        session = store_class(op['engine'])(op['key'])
+        return {
+            'age': session.get_expiry_age(),
+            'date': session.get_expiry_date().isoformat(),
+            'browser_close': session.get_expire_at_browser_close(),
+        }
+    if name == 'session_exists':
+        return store_class(op['engine'])().exists(op['key'])
+    if name == 'session_delete':
+        store_class(op['engine'])(op['key']).delete(op['key'])
+        return None
+    if name == 'clear_expired':
+        store_class(op['engine']).clear_expired()
+        return None
+    raise ValueError('unknown op %r' % name)
+
+
+def to_json(value):
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode('latin-1')
+    raise TypeError('cannot encode %r' % type(value).__name__)
+
+
+def main():
+    request = json.load(sys.stdin)
+    results = []
+    # Anything Django prints must not corrupt the JSON we write to stdout.
+    with contextlib.redirect_stdout(sys.stderr):
+        configure(request.get('settings') or {})
+        for op in request.get('ops') or []:
+            try:
+                with frozen_time(op.get('time')):
+                    results.append(run(op))
+            except Exception as error:  # noqa: BLE001 - reported to the caller
+                results.append({'error': type(error).__name__, 'message': str(error)})
+    json.dump(results, sys.stdout, default=to_json)
+    sys.stdout.write('\n')
+
+
+if __name__ == '__main__':
+    main()
