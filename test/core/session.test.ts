@@ -1,0 +1,327 @@
+import { describe, expect, it } from 'vitest';
+import { createSessions, EXPIRY_KEY, type SessionOptions } from '../../src/index.js';
+import { memoryStore } from '../../src/stores/memory.js';
+import { signedCookies } from '../../src/stores/signed-cookies.js';
+import { countingStore } from '../helpers/counting-store.js';
+import { TEST_SECRET } from '../helpers/secrets.js';
+
+const T0 = 1700000000_000;
+
+function setup(options: Partial<SessionOptions> = {}) {
+  const counting = countingStore(memoryStore());
+  let now = Date.now();
+  const sessions = createSessions({ secret: TEST_SECRET, store: counting.store, now: () => now, ...options });
+  const cookieOf = (setCookie: readonly string[]): string => setCookie[0]!.split(';')[0]!;
+  return { sessions, counting, cookieOf, setNow: (ms: number) => (now = ms) };
+}
+
+async function savedSession(data: Record<string, unknown>) {
+  const ctx = setup();
+  const s = ctx.sessions.load(undefined);
+  await s.update(data);
+  const cookie = ctx.cookieOf((await ctx.sessions.commit(s)).setCookie);
+  return { ...ctx, cookie };
+}
+
+describe('Session: dict API and the accessed / modified flags (Django §3.1–3.2)', () => {
+  // [operation, does it mark accessed, does it mark modified] on a session holding { a: 1 }
+  const table: Array<[string, (s: any) => Promise<unknown>, boolean, boolean, unknown]> = [
+    ['get present', (s) => s.get('a'), true, false, 1],
+    ['get absent', (s) => s.get('zz'), true, false, undefined],
+    ['get absent with fallback', (s) => s.get('zz', 7), true, false, 7],
+    ['has', (s) => s.has('a'), true, false, true],
+    ['keys', (s) => s.keys(), true, false, ['a']],
+    ['values', (s) => s.values(), true, false, [1]],
+    ['items', (s) => s.items(), true, false, [['a', 1]]],
+    ['set', (s) => s.set('b', 2), true, true, undefined],
+    ['set same value still modifies', (s) => s.set('a', 1), true, true, undefined],
+    ['delete present', (s) => s.delete('a'), true, true, true],
+    ['delete absent does not modify', (s) => s.delete('zz'), true, false, false],
+    ['pop present', (s) => s.pop('a'), true, true, 1],
+    ['pop absent with fallback does not modify', (s) => s.pop('zz', 'd'), true, false, 'd'],
+    ['setDefault absent inserts', (s) => s.setDefault('b', 5), true, true, 5],
+    ['setDefault present returns existing, no change', (s) => s.setDefault('a', 5), true, false, 1],
+    ['update with entries', (s) => s.update({ c: 3 }), true, true, undefined],
+    ['update with nothing still modifies (as Django)', (s) => s.update({}), true, true, undefined],
+    ['clear', (s) => s.clear(), true, true, undefined],
+    ['testCookieWorked', (s) => s.testCookieWorked(), true, false, false],
+    ['setTestCookie', (s) => s.setTestCookie(), true, true, undefined],
+    ['setExpiry(null) when absent does not modify', (s) => s.setExpiry(null), true, false, undefined],
+    ['setExpiry(300)', (s) => s.setExpiry(300), true, true, undefined],
+    ['getExpiryAge reads the session', (s) => s.getExpiryAge(), true, false, 1209600],
+  ];
+
+  it.each(table)('%s', async (_, operation, accessed, modified, result) => {
+    const { sessions, cookie } = await savedSession({ a: 1 });
+    const s = sessions.load(cookie);
+    expect(s.accessed).toBe(false);
+    expect(await operation(s)).toEqual(result);
+    expect(s.accessed).toBe(accessed);
+    expect(s.modified).toBe(modified);
+  });
+
+  it('sessionKey, isEmpty and getSessionCookieAge never load', async () => {
+    const { sessions, cookie, counting } = await savedSession({ a: 1 });
+    const loadsBefore = counting.calls.load;
+    const s = sessions.load(cookie);
+    expect(s.sessionKey).toBe(cookie.split('=')[1]);
+    expect(s.isEmpty()).toBe(false);
+    expect(s.getSessionCookieAge()).toBe(1209600);
+    expect(s.accessed).toBe(false);
+    expect(counting.calls.load).toBe(loadsBefore);
+  });
+
+  it('loads once, lazily, however many reads', async () => {
+    const { sessions, cookie, counting } = await savedSession({ a: 1 });
+    const before = counting.calls.load;
+    const s = sessions.load(cookie);
+    expect(counting.calls.load).toBe(before);
+    await Promise.all([s.get('a'), s.get('a'), s.has('a'), s.keys()]);
+    expect(counting.calls.load).toBe(before + 1);
+  });
+
+  it('keeps insertion order and JSON values', async () => {
+    const { sessions, cookie } = await savedSession({ z: 1, a: { nested: [1, 'two', null, true] } });
+    const s = sessions.load(cookie);
+    await s.set('m', 'é😀');
+    await sessions.commit(s);
+    expect(await sessions.load(cookie).items()).toEqual([['z', 1], ['a', { nested: [1, 'two', null, true] }], ['m', 'é😀']]);
+  });
+
+  it('isEmpty: no key and no data (Django §3.5)', async () => {
+    const { sessions } = setup();
+    const fresh = sessions.load(undefined);
+    expect(fresh.isEmpty()).toBe(true);
+    await fresh.set('x', 1);
+    expect(fresh.isEmpty()).toBe(false);
+    await fresh.delete('x');
+    expect(fresh.isEmpty()).toBe(true);
+    const stale = sessions.load('sessionid=abcdefgh12345678abcdefgh12345678');
+    expect(stale.isEmpty()).toBe(false);
+    await stale.get('x');
+    expect(stale.sessionKey).toBeNull();
+    expect(stale.isEmpty()).toBe(true);
+  });
+
+  it('markModified saves nested in-place changes', async () => {
+    const { sessions, cookie } = await savedSession({ cart: ['a'] });
+    const s = sessions.load(cookie);
+    const cart = (await s.get('cart')) as string[];
+    cart.push('b');
+    expect(s.modified).toBe(false);
+    s.markModified();
+    await sessions.commit(s);
+    expect(await sessions.load(cookie).get('cart')).toEqual(['a', 'b']);
+  });
+});
+
+describe('Session: expiry (Django §3.4)', () => {
+  it('defaults to the cookie age', async () => {
+    const { sessions, setNow } = setup();
+    setNow(T0);
+    const s = sessions.load(undefined);
+    expect(await s.getExpiryAge()).toBe(1209600);
+    expect((await s.getExpiryDate()).getTime()).toBe(T0 + 1209600_000);
+    expect(await s.getExpireAtBrowserClose()).toBe(false);
+  });
+
+  it('setExpiry(seconds) stores an int counted from the last save', async () => {
+    const { sessions, setNow } = setup();
+    setNow(T0);
+    const s = sessions.load(undefined);
+    await s.setExpiry(300);
+    expect(await s.get(EXPIRY_KEY)).toBe(300);
+    expect(await s.getExpiryAge()).toBe(300);
+    expect((await s.getExpiryDate()).getTime()).toBe(T0 + 300_000);
+    expect(await s.getExpireAtBrowserClose()).toBe(false);
+  });
+
+  it('setExpiry(0) means at browser close, and its expiry date is now + cookie age', async () => {
+    const { sessions, setNow } = setup();
+    setNow(T0);
+    const s = sessions.load(undefined);
+    await s.setExpiry(0);
+    expect(await s.getExpireAtBrowserClose()).toBe(true);
+    expect(await s.getExpiryAge()).toBe(1209600);
+    expect((await s.getExpiryDate()).getTime()).toBe(T0 + 1209600_000);
+  });
+
+  it('setExpiry(Date) stores Python isoformat and counts floor seconds, negative when past', async () => {
+    const { sessions, setNow } = setup();
+    setNow(T0);
+    const s = sessions.load(undefined);
+    await s.setExpiry(new Date(T0 + 90_500));
+    expect(await s.get(EXPIRY_KEY)).toBe('2023-11-14T22:14:50.500000+00:00');
+    expect(await s.getExpiryAge()).toBe(90);
+    expect((await s.getExpiryDate()).toISOString()).toBe('2023-11-14T22:14:50.500Z');
+    await s.setExpiry(new Date(T0 - 30_250));
+    expect(await s.getExpiryAge()).toBe(-31);
+    await s.setExpiry(new Date(T0 + 60_000));
+    expect(await s.get(EXPIRY_KEY)).toBe('2023-11-14T22:14:20+00:00');
+  });
+
+  it('reads ISO expiries in the forms Django writes, naive ones as UTC', async () => {
+    const { sessions, setNow } = setup();
+    setNow(T0);
+    const s = sessions.load(undefined);
+    expect(await s.getExpiryAge({ expiry: '2023-11-14T23:13:20+01:00' })).toBe(0);
+    expect(await s.getExpiryAge({ expiry: '2023-11-14T22:14:20' })).toBe(60);
+    expect(await s.getExpiryAge({ expiry: '2023-11-14T22:14:20.999999' })).toBe(60);
+    expect(await s.getExpiryAge({ expiry: null })).toBe(1209600);
+    expect(await s.getExpiryAge({ expiry: 42 })).toBe(42);
+    expect(await s.getExpiryAge({ modification: new Date(T0 - 10_000), expiry: '2023-11-14T22:13:20+00:00' })).toBe(10);
+    expect(s.accessed).toBe(false);
+  });
+
+  it('a per-session expiry overrides expireAtBrowserClose, null falls back to it', async () => {
+    const { sessions } = setup({ expireAtBrowserClose: true });
+    const s = sessions.load(undefined);
+    expect(await s.getExpireAtBrowserClose()).toBe(true);
+    await s.setExpiry(300);
+    expect(await s.getExpireAtBrowserClose()).toBe(false);
+    await s.setExpiry(null);
+    expect(await s.getExpireAtBrowserClose()).toBe(true);
+  });
+
+  it('rejects non-integer seconds and invalid dates', async () => {
+    const { sessions } = setup();
+    const s = sessions.load(undefined);
+    await expect(s.setExpiry(1.5)).rejects.toThrow(TypeError);
+    await expect(s.setExpiry(new Date(Number.NaN))).rejects.toThrow(TypeError);
+  });
+});
+
+describe('Session: lifecycle (Django §3.5)', () => {
+  it('flush empties the data, deletes the record and drops the key', async () => {
+    const { sessions, cookie, counting } = await savedSession({ user: 'alice' });
+    const key = cookie.split('=')[1]!;
+    const s = sessions.load(cookie);
+    await s.flush();
+    expect(s.sessionKey).toBeNull();
+    expect(await s.keys()).toEqual([]);
+    expect(await counting.store.load(key)).toBeNull();
+    const result = await sessions.commit(s);
+    expect(result.setCookie[0]).toMatch(/^sessionid=""; expires=Thu, 01 Jan 1970/);
+  });
+
+  it('cycleKey keeps the data under a new key and deletes the old record', async () => {
+    const { sessions, cookie, counting, cookieOf } = await savedSession({ cart: ['x'] });
+    const oldKey = cookie.split('=')[1]!;
+    const s = sessions.load(cookie);
+    await s.cycleKey();
+    const newKey = s.sessionKey!;
+    expect(newKey).not.toBe(oldKey);
+    expect(newKey).toMatch(/^[a-z0-9]{32}$/);
+    expect(await counting.store.load(oldKey)).toBeNull();
+    await s.set('user', 'bob');
+    const newCookie = cookieOf((await sessions.commit(s)).setCookie);
+    expect(newCookie).toBe(`sessionid=${newKey}`);
+    expect(await sessions.load(newCookie).load()).toEqual({ cart: ['x'], user: 'bob' });
+  });
+
+  it('cycleKey on a new session creates one (no old key to delete)', async () => {
+    const { sessions, counting } = setup();
+    const s = sessions.load(undefined);
+    await s.cycleKey();
+    expect(s.sessionKey).toMatch(/^[a-z0-9]{32}$/);
+    expect(counting.calls.create).toBe(1);
+    expect(counting.calls.delete).toBe(0);
+  });
+
+  it('an empty new session is never saved, even after update({}) (Django)', async () => {
+    const { sessions, counting } = setup();
+    const s = sessions.load(undefined);
+    await s.update({});
+    expect(s.modified).toBe(true);
+    expect(await sessions.commit(s)).toEqual({ setCookie: [], vary: true });
+    expect(counting.writes()).toBe(0);
+  });
+
+  it('test cookie helpers', async () => {
+    const { sessions, cookie } = await savedSession({ seed: 1 });
+    const s = sessions.load(cookie);
+    expect(await s.testCookieWorked()).toBe(false);
+    await s.setTestCookie();
+    expect(await s.get('testcookie')).toBe('worked');
+    expect(await s.testCookieWorked()).toBe(true);
+    await s.deleteTestCookie();
+    expect(await s.has('testcookie')).toBe(false);
+  });
+
+  it('store-level create / save / exists / destroy / load', async () => {
+    const { sessions, counting } = setup();
+    const s = sessions.load(undefined);
+    await s.set('a', 1);
+    await s.create();
+    const key = s.sessionKey!;
+    expect(await s.exists(key)).toBe(true);
+    await s.set('a', 2);
+    await s.save();
+    expect(await sessions.load(`sessionid=${key}`).load()).toEqual({ a: 2 });
+    await expect(s.save({ mustCreate: true })).rejects.toThrow(/already exists/);
+    await s.destroy();
+    expect(await s.exists(key)).toBe(false);
+    expect(await counting.store.load(key)).toBeNull();
+    expect(await sessions.clearExpired()).toBe(0);
+  });
+
+  it('never adopts a key the client made up', async () => {
+    const { sessions, counting, cookieOf } = setup();
+    const planted = 'attackerchosenkey000000000000001';
+    const s = sessions.load(`sessionid=${planted}`);
+    await s.set('user', 'victim');
+    const cookie = cookieOf((await sessions.commit(s)).setCookie);
+    expect(cookie).not.toContain(planted);
+    expect(await counting.store.exists(planted)).toBe(false);
+  });
+});
+
+describe('Session: signed cookies engine (Django §4.5)', () => {
+  it('keeps the data in the cookie, re-signs on save, and cycleKey only re-signs', async () => {
+    let now = T0;
+    const sessions = createSessions({ secret: TEST_SECRET, store: signedCookies(), now: () => now });
+    const s = sessions.load(undefined);
+    await s.set('visit', 1);
+    const first = (await sessions.commit(s)).setCookie[0]!.split(';')[0]!;
+    expect(first).toMatch(/^sessionid=[\w.-]+:[0-9A-Za-z]+:[\w-]{43}$/);
+    now += 5000;
+    const again = sessions.load(first);
+    expect(await again.get('visit')).toBe(1);
+    await again.cycleKey();
+    expect(again.sessionKey).not.toBe(first.split('=')[1]);
+    expect(await again.exists('anything')).toBe(false);
+  });
+
+  it('a tampered cookie gives an empty session re-sent as a fresh cookie (as Django)', async () => {
+    const sessions = createSessions({ secret: TEST_SECRET, store: signedCookies(), onSecurityEvent: () => {} });
+    const s = sessions.load('sessionid=eyJ2aXNpdCI6MX0:1r31eq:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    expect(await s.get('visit')).toBeUndefined();
+    const { setCookie } = await sessions.commit(s);
+    const fresh = sessions.load(setCookie[0]!.split(';')[0]!);
+    expect(await fresh.load()).toEqual({});
+  });
+
+  it('a cookie older than cookieAge is refused', async () => {
+    let now = T0;
+    const events: string[] = [];
+    const sessions = createSessions({ secret: TEST_SECRET, store: signedCookies(), cookieAge: 60, now: () => now, onSecurityEvent: (e) => events.push(e.type) });
+    const s = sessions.load(undefined);
+    await s.set('a', 1);
+    const cookie = (await sessions.commit(s)).setCookie[0]!.split(';')[0]!;
+    now += 60_000;
+    expect(await sessions.load(cookie).get('a')).toBe(1);
+    now += 1_000;
+    expect(await sessions.load(cookie).get('a')).toBeUndefined();
+    expect(events).toEqual(['expired-cookie']);
+  });
+
+  it('flush deletes the cookie', async () => {
+    const sessions = createSessions({ secret: TEST_SECRET, store: signedCookies() });
+    const s = sessions.load(undefined);
+    await s.set('a', 1);
+    const cookie = (await sessions.commit(s)).setCookie[0]!.split(';')[0]!;
+    const again = sessions.load(cookie);
+    await again.flush();
+    expect((await sessions.commit(again)).setCookie[0]).toMatch(/^sessionid="";/);
+  });
+});
