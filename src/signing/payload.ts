@@ -13,6 +13,10 @@ export const DEFAULT_MAX_DECOMPRESSED_BYTES = 1024 * 1024;
 
 const DOT = 0x2e;
 
+// A zlib stream takes at least 8 bytes (2 header, ≥ 2 deflate, 4 checksum), so
+// it cannot save two bytes on shorter input; skip the costly deflate call then.
+const MIN_COMPRESSIBLE_BYTES = 10;
+
 /**
  * Serializes `value` and encodes it as a payload, compressing only when that
  * saves at least two bytes (Django's rule) and marking compression with `.`.
@@ -24,7 +28,7 @@ const DOT = 0x2e;
  */
 export function encodePayload(value: unknown, serializer: Serializer, compress: boolean): string {
   const data = serializer.dumps(value);
-  if (compress) {
+  if (compress && data.length >= MIN_COMPRESSIBLE_BYTES) {
     const compressed = deflateSync(data);
     if (compressed.length < data.length - 1) return '.' + b64Encode(compressed);
   }

@@ -10,10 +10,21 @@ export type HashAlgorithm = 'sha1' | 'sha256' | 'sha512';
 const ALGORITHMS: ReadonlySet<string> = new Set<HashAlgorithm>(['sha1', 'sha256', 'sha512']);
 
 // Deriving K costs a full hash; every request would pay it again for the same
-// (salt, secret) pair, so keep a small cache. Bounded so that callers feeding
-// many distinct salts cannot grow memory without limit.
+// (salt, secret) pair, so keep a small cache. It is nested (algorithm → key
+// salt → secret) so that lookups hash the caller's own, usually long-lived,
+// strings instead of a freshly concatenated id. Bounded so that callers feeding
+// many distinct salts or secrets cannot grow memory without limit.
 const MAX_CACHED_KEYS = 128;
-const derivedKeys = new Map<string, Buffer>();
+let cachedKeyCount = 0;
+
+interface SaltBucket {
+  readonly byString: Map<string, Buffer>;
+  // Byte secrets are keyed by their latin-1 text; a separate map keeps them
+  // apart from string secrets with the same characters.
+  readonly byBytes: Map<string, Buffer>;
+}
+
+const derivedKeys = new Map<string, Map<string, SaltBucket>>();
 
 /**
  * Throws unless `algorithm` is one of the supported {@link HashAlgorithm}s,
@@ -28,14 +39,6 @@ export function assertHashAlgorithm(algorithm: string): asserts algorithm is Has
   }
 }
 
-function cacheId(keySalt: string, secret: string | Uint8Array, algorithm: HashAlgorithm): string {
-  // Length-prefixing the salt keeps (salt, secret) pairs from colliding; the
-  // s/b tag keeps a string secret apart from bytes with the same latin-1 text.
-  const secretId =
-    typeof secret === 'string' ? 's' + secret : 'b' + Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength).toString('latin1');
-  return `${algorithm}:${keySalt.length}:${keySalt}${secretId}`;
-}
-
 /**
  * Returns Django's derived HMAC key `K = H(utf8(keySalt) ‖ secret)` (raw digest,
  * no separator), memoised per (algorithm, salt, secret).
@@ -46,17 +49,28 @@ function cacheId(keySalt: string, secret: string | Uint8Array, algorithm: HashAl
  * @returns The derived key. Shared between callers: do not mutate it.
  */
 export function deriveHmacKey(keySalt: string, secret: string | Uint8Array, algorithm: HashAlgorithm): Buffer {
-  const id = cacheId(keySalt, secret, algorithm);
-  let key = derivedKeys.get(id);
-  if (key === undefined) {
-    assertHashAlgorithm(algorithm);
-    key = createHash(algorithm).update(keySalt, 'utf8').update(secret).digest();
-    if (derivedKeys.size >= MAX_CACHED_KEYS) {
-      // Maps iterate in insertion order: this drops the oldest entry.
-      derivedKeys.delete(derivedKeys.keys().next().value!);
-    }
-    derivedKeys.set(id, key);
+  const bySalt = derivedKeys.get(algorithm);
+  let bucket = bySalt?.get(keySalt);
+  const isString = typeof secret === 'string';
+  const id = isString ? secret : Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength).toString('latin1');
+  const cached = isString ? bucket?.byString.get(id) : bucket?.byBytes.get(id);
+  if (cached !== undefined) return cached;
+
+  assertHashAlgorithm(algorithm);
+  const key = createHash(algorithm).update(keySalt, 'utf8').update(secret).digest();
+  if (cachedKeyCount >= MAX_CACHED_KEYS) {
+    derivedKeys.clear();
+    cachedKeyCount = 0;
+    bucket = undefined;
   }
+  if (bucket === undefined) {
+    bucket = { byString: new Map(), byBytes: new Map() };
+    let salts = derivedKeys.get(algorithm);
+    if (salts === undefined) derivedKeys.set(algorithm, (salts = new Map()));
+    salts.set(keySalt, bucket);
+  }
+  (isString ? bucket.byString : bucket.byBytes).set(id, key);
+  cachedKeyCount++;
   return key;
 }
 

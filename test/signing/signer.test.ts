@@ -217,3 +217,15 @@ it('SignatureExpired is a BadSignature, and NaN maxAge is refused', () => {
   expect(() => later.unsign(token, Number.NaN)).toThrow(TypeError);
   expect(later.unsign(token)).toBe('v');
 });
+
+it('keeps string and byte secrets apart in the derived-key cache', () => {
+  const fromString = new Signer({ key: 'é' }); // UTF-8: c3 a9
+  const fromLatin1Bytes = new Signer({ key: Buffer.from([0xe9]) });
+  const fromUtf8Bytes = new Signer({ key: Buffer.from([0xc3, 0xa9]) });
+  expect(fromLatin1Bytes.sign('v')).not.toBe(fromString.sign('v'));
+  expect(fromUtf8Bytes.sign('v')).toBe(fromString.sign('v'));
+  // Churn through more salts than the cache holds; results must not change.
+  const before = fromString.signature('v');
+  for (let i = 0; i < 300; i++) new Signer({ key: 'é', salt: `salt-${i}` }).signature('v');
+  expect(new Signer({ key: 'é' }).signature('v')).toBe(before);
+});
