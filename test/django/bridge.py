@@ -172,6 +172,18 @@ def run(op):
     if name == 'clear_expired':
         store_class(op['engine']).clear_expired()
         return None
+    if name == 'session_flush':
+        session = store_class(op['engine'])(op['key'])
+        session.flush()
+        return {'key_after': session.session_key, 'empty': session.is_empty()}
+    if name == 'sqlmigrate':
+        import io
+
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        call_command('sqlmigrate', op['app'], op['migration'], stdout=out, no_color=True)
+        return out.getvalue()
     raise ValueError('unknown op %r' % name)
 
 
