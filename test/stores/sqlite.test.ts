@@ -1,0 +1,369 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSessions, SessionConfigError, SessionLockTimeout, SessionStoreUnavailable } from '../../src/index.js';
+import { generateSessionKey } from '../../src/core/session-key.js';
+import { sqliteStore, type SqliteStore } from '../../src/stores/sqlite.js';
+import { describeWithDjango, django } from '../django/bridge.js';
+import { TEST_SECRET } from '../helpers/secrets.js';
+import { describeStoreConformance } from './conformance.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sessionkit-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let fileCount = 0;
+const newFile = (): string => join(dir, `db${++fileCount}.sqlite3`);
+const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The schema rows SQLite keeps for a table (its CREATE statement and its indexes). */
+function schemaOf(file: string, table = 'django_session'): Array<{ type: string; name: string; sql: string | null }> {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db
+      .prepare('SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? ORDER BY type DESC, name')
+      .all(table) as Array<{ type: string; name: string; sql: string | null }>;
+  } finally {
+    db.close();
+  }
+}
+
+function rawRow(file: string, key: string, table = 'django_session'): { session_data: string; expire_date: string } | undefined {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare(`SELECT session_data, expire_date FROM "${table}" WHERE session_key = ?`).get(key) as
+      | { session_data: string; expire_date: string }
+      | undefined;
+  } finally {
+    db.close();
+  }
+}
+
+describeStoreConformance({
+  name: 'sqlite',
+  makeStore: () => sqliteStore({ path: newFile() }),
+  clearsExpired: true,
+});
+
+describeWithDjango('sqlite store: schema and expire_date exactly as Django 3.2 writes them', () => {
+  const djangoFile = newFile();
+  // Whole second and a quarter past it: Django writes microseconds only when they are non-zero.
+  const at = Math.floor(Date.now() / 1000);
+  let sqlmigrate = '';
+  let wholeKey = '';
+  let fractionKey = '';
+
+  beforeAll(async () => {
+    const [, migrateSql, whole, fraction] = (await django({ DATABASE_NAME: djangoFile }, [
+      { op: 'migrate' },
+      { op: 'sqlmigrate', app: 'sessions', migration: '0001' },
+      { op: 'session_create', engine: 'db', data: { n: 1 }, time: at },
+      { op: 'session_create', engine: 'db', data: { n: 2 }, time: at + 0.25 },
+    ])) as [null, string, { key: string }, { key: string }];
+    sqlmigrate = migrateSql;
+    wholeKey = whole.key;
+    fractionKey = fraction.key;
+  });
+
+  it("creates the table and index with the statements of Django's sqlmigrate sessions 0001", async () => {
+    const file = newFile();
+    await sqliteStore({ path: file }).close();
+    const creates = sqlmigrate
+      .split('\n')
+      .filter((line) => line.startsWith('CREATE '))
+      .map((line) => line.replace(/;$/, ''));
+    expect(creates).toHaveLength(2);
+    const stored = schemaOf(file)
+      .map((row) => row.sql)
+      .filter((sql): sql is string => sql !== null);
+    expect(stored.sort()).toEqual([...creates].sort());
+  });
+
+  it("leaves the same schema in the file as Django's migrate", async () => {
+    const file = newFile();
+    await sqliteStore({ path: file }).close();
+    expect(schemaOf(file)).toEqual(schemaOf(djangoFile));
+    expect(schemaOf(file).map((row) => row.name)).toContain('django_session_expire_date_a5c62663');
+  });
+
+  it('opens a Django-migrated file without changing its schema, with or without createTable', async () => {
+    const before = schemaOf(djangoFile);
+    await sqliteStore({ path: djangoFile }).close();
+    await sqliteStore({ path: djangoFile, createTable: false }).close();
+    expect(schemaOf(djangoFile)).toEqual(before);
+  });
+
+  it('writes expire_date byte for byte as Django does, with and without microseconds', async () => {
+    const cookieAge = 1209600;
+    const file = newFile();
+    const store = sqliteStore({ path: file });
+    const mine = [generateSessionKey(), generateSessionKey()];
+    await store.create(mine[0]!, 'x', new Date((at + cookieAge) * 1000));
+    await store.create(mine[1]!, 'x', new Date((at + 0.25 + cookieAge) * 1000));
+    await store.close();
+    const djangoWhole = rawRow(djangoFile, wholeKey)!.expire_date;
+    const djangoFraction = rawRow(djangoFile, fractionKey)!.expire_date;
+    expect(djangoWhole).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(djangoFraction).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.250000$/);
+    expect(rawRow(file, mine[0]!)!.expire_date).toBe(djangoWhole);
+    expect(rawRow(file, mine[1]!)!.expire_date).toBe(djangoFraction);
+  });
+});
+
+describe('sqlite store: files and configuration', () => {
+  it('turns WAL on for a file database and leaves a passed-in connection alone', async () => {
+    const file = newFile();
+    const store = sqliteStore({ path: file });
+    const probe = new Database(file);
+    expect(probe.pragma('journal_mode', { simple: true })).toBe('wal');
+    probe.close();
+    await store.close();
+
+    const ownFile = newFile();
+    const own = new Database(ownFile);
+    const adopted = sqliteStore({ database: own });
+    const key = generateSessionKey();
+    expect(await adopted.create(key, 'mine', future())).toBe(true);
+    await adopted.close();
+    expect(own.open).toBe(true);
+    expect(own.pragma('journal_mode', { simple: true })).toBe('delete');
+    expect(own.prepare('SELECT session_data FROM django_session WHERE session_key = ?').pluck().get(key)).toBe('mine');
+    own.close();
+  });
+
+  it('works in memory', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    const key = generateSessionKey();
+    await store.create(key, 'in memory', future());
+    expect((await store.load(key))?.data).toBe('in memory');
+    await store.close();
+  });
+
+  it('throws SessionConfigError at construction for a path in a missing directory, saying what to do', () => {
+    expect(() => sqliteStore({ path: '/nonexistent/dir/db.sqlite3' })).toThrow(SessionConfigError);
+    expect(() => sqliteStore({ path: '/nonexistent/dir/db.sqlite3' })).toThrow(/"\/nonexistent\/dir".*does not exist.*mkdir -p/);
+  });
+
+  it('throws SessionConfigError for a path that is a directory or not a database', () => {
+    expect(() => sqliteStore({ path: dir })).toThrow(/is a directory/);
+    const notADatabase = join(dir, 'notes.txt');
+    writeFileSync(notADatabase, 'these are not the pages you are looking for\n'.repeat(20));
+    expect(() => sqliteStore({ path: notADatabase })).toThrow(SessionConfigError);
+    expect(() => sqliteStore({ path: notADatabase })).toThrow(/not a database/);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('throws SessionConfigError for a directory it cannot write (not testable as root)', () => {
+    expect(() => sqliteStore({ path: '/proc/db.sqlite3' })).toThrow(/not writable/);
+  });
+
+  it('throws SessionConfigError for a missing table when createTable is off, and for bad options', () => {
+    expect(() => sqliteStore({ path: ':memory:', createTable: false })).toThrow(/no such table.*migrate/);
+    expect(() => sqliteStore({ path: ':memory:', table: 'sessions"; DROP TABLE x; --' })).toThrow(/not a plain table name/);
+    expect(() => sqliteStore({ path: ':memory:', busyTimeoutMs: -1 })).toThrow(/busyTimeoutMs/);
+    expect(() => sqliteStore({})).toThrow(/`path` option is missing/);
+    const db = new Database(':memory:');
+    expect(() => sqliteStore({ path: ':memory:', database: db })).toThrow(/either `path` or `database`/);
+    db.close();
+    expect(() => sqliteStore({ database: db })).toThrow(/closed/);
+  });
+
+  it("names a custom table's index the way Django would and keeps tables apart", async () => {
+    const file = newFile();
+    const custom = sqliteStore({ path: file, table: 'shop_session' });
+    const standard = sqliteStore({ path: file });
+    const key = generateSessionKey();
+    await custom.create(key, 'shop', future());
+    expect(await standard.exists(key)).toBe(false);
+    const names = schemaOf(file, 'shop_session').map((row) => row.name);
+    expect(names.some((name) => /^shop_session_expire_date_[0-9a-f]{8}$/.test(name))).toBe(true);
+    await custom.close();
+    await standard.close();
+  });
+});
+
+describe('sqlite store: semantics', () => {
+  let store: SqliteStore;
+  let file: string;
+  let clock = Date.now();
+  beforeAll(() => {
+    file = newFile();
+    store = sqliteStore({ path: file, now: () => clock });
+  });
+  afterAll(() => store.close());
+
+  it('treats expire_date equal to now as expired for load, but keeps it in clearExpired (strict comparisons)', async () => {
+    clock = Date.UTC(2030, 0, 1, 12, 0, 0, 500);
+    await store.clearExpired();
+    const atNow = generateSessionKey();
+    const justBefore = generateSessionKey();
+    const justAfter = generateSessionKey();
+    await store.create(atNow, 'at now', new Date(clock));
+    await store.create(justBefore, 'before', new Date(clock - 1));
+    await store.create(justAfter, 'after', new Date(clock + 1));
+    expect(await store.load(atNow)).toBeNull();
+    expect(await store.exists(atNow)).toBe(true);
+    expect(await store.load(justBefore)).toBeNull();
+    expect((await store.load(justAfter))?.data).toBe('after');
+    expect(await store.clearExpired()).toBe(1);
+    expect(await store.exists(justBefore)).toBe(false);
+    expect(await store.exists(atNow)).toBe(true);
+    // Updating a row that has expired but is still there is not a resurrection: Django's UPDATE finds it too.
+    expect(await store.update(atNow, 'renewed', new Date(clock + 60_000))).toBe('updated');
+    expect((await store.load(atNow))?.data).toBe('renewed');
+  });
+
+  it('refuses to create over an expired row that is still stored, as Django does', async () => {
+    clock = Date.now();
+    const key = generateSessionKey();
+    await store.create(key, 'old', new Date(clock - 60_000));
+    expect(await store.create(key, 'new', future())).toBe(false);
+    expect(rawRow(file, key)?.session_data).toBe('old');
+  });
+
+  it("tells a deleted record ('missing') from a changed one ('conflict') under compare-and-set", async () => {
+    clock = Date.now();
+    const key = generateSessionKey();
+    await store.create(key, 'v1', future());
+    const loaded = await store.load(key);
+    expect(loaded?.version).toBe('v1');
+    expect(await store.update(key, 'v2', future(), 'not-the-stored-data')).toBe('conflict');
+    expect(await store.update(key, 'v2', future(), 42)).toBe('conflict');
+    await store.delete(key);
+    expect(await store.update(key, 'v2', future(), loaded!.version)).toBe('missing');
+  });
+
+  it('lists live sessions with their expiry and byte size, across pages', async () => {
+    clock = Date.now();
+    const listed = sqliteStore({ path: file, table: 'listed_sessions' });
+    const expires = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000 + 123);
+    const keys = Array.from({ length: 1203 }, () => generateSessionKey());
+    for (const key of keys) await listed.create(key, 'é😀', expires);
+    await listed.create(generateSessionKey(), 'gone', new Date(Date.now() - 1000));
+    const seen = [];
+    for await (const session of listed.list()) seen.push(session);
+    expect(seen.map((s) => s.key).sort()).toEqual([...keys].sort());
+    expect(seen[0]).toEqual({ key: seen[0]!.key, expireDate: expires, size: Buffer.byteLength('é😀') });
+    await listed.close();
+  });
+
+  it('answers malformed keys without touching the database, and lets SQLite errors through', async () => {
+    const closed = sqliteStore({ path: newFile() });
+    await closed.close();
+    await closed.close();
+    expect(await closed.load('NOT-A-KEY')).toBeNull();
+    expect(await closed.exists('../../etc/passwd')).toBe(false);
+    expect(await closed.update('short', 'x', future())).toBe('missing');
+    await expect(closed.delete('a'.repeat(41))).resolves.toBeUndefined();
+    await expect(closed.load(generateSessionKey())).rejects.toThrow(/not open/);
+    await expect(closed.create('bad key!', 'x', future())).rejects.toBeInstanceOf(TypeError);
+
+    const sessions = createSessions({ secret: TEST_SECRET, store: closed });
+    const session = sessions.load(`sessionid=${generateSessionKey()}`);
+    const failure = await session.get('anything').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SessionStoreUnavailable);
+    expect((failure as SessionStoreUnavailable).status).toBe(503);
+  });
+
+  it('refuses to store an expiry SQLite text cannot order (beyond year 9999)', async () => {
+    await expect(store.create(generateSessionKey(), 'x', new Date(Date.UTC(10000, 0, 1)))).rejects.toBeInstanceOf(RangeError);
+  });
+});
+
+describe('sqlite store: locks shared by two stores on one file', () => {
+  const file = newFile();
+  let a: SqliteStore;
+  let b: SqliteStore;
+  beforeAll(() => {
+    a = sqliteStore({ path: file });
+    b = sqliteStore({ path: file });
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('excludes the other store until released, and times out with SessionLockTimeout', async () => {
+    const key = generateSessionKey();
+    const held = await a.lock(key, { waitMs: 1000, ttlMs: 10_000 });
+    const started = Date.now();
+    await expect(b.lock(key, { waitMs: 150, ttlMs: 10_000 })).rejects.toBeInstanceOf(SessionLockTimeout);
+    const waited = Date.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(140);
+    expect(waited).toBeLessThan(1000);
+    const waiting = b.lock(key, { waitMs: 2000, ttlMs: 10_000 });
+    await sleep(30);
+    await held.release();
+    const taken = await waiting;
+    await expect(a.lock(key, { waitMs: 50, ttlMs: 10_000 })).rejects.toBeInstanceOf(SessionLockTimeout);
+    await taken.release();
+    await taken.release();
+    (await a.lock(key, { waitMs: 100, ttlMs: 10_000 })).release();
+  });
+
+  it("takes over a lock whose holder outlived its TTL, and the old holder's release does not free the new one", async () => {
+    const key = generateSessionKey();
+    const stale = await a.lock(key, { waitMs: 100, ttlMs: 150 });
+    const started = Date.now();
+    const fresh = await b.lock(key, { waitMs: 3000, ttlMs: 10_000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    await stale.release();
+    const third = sqliteStore({ path: file });
+    await expect(third.lock(key, { waitMs: 100, ttlMs: 10_000 })).rejects.toBeInstanceOf(SessionLockTimeout);
+    await fresh.release();
+    (await third.lock(key, { waitMs: 500, ttlMs: 10_000 })).release();
+    await third.close();
+  });
+
+  it('serialises read-modify-write across the two stores: 2 × 40 concurrent visits count to 80', async () => {
+    const managers = [a, b].map((store) => createSessions({ secret: TEST_SECRET, store, locking: { waitMs: 20_000 } }));
+    const first = managers[0]!.load(undefined);
+    await first.set('visit', 0);
+    const cookie = (await managers[0]!.commit(first)).setCookie[0]!.split(';')[0]!;
+    await Promise.all(
+      Array.from({ length: 80 }, async (_, i) => {
+        const manager = managers[i % 2]!;
+        const session = manager.load(cookie);
+        const visit = ((await session.get('visit')) as number) + 1;
+        await session.set('visit', visit);
+        await manager.commit(session);
+      }),
+    );
+    expect(await managers[1]!.load(cookie).get('visit')).toBe(80);
+  });
+
+  it('queues waiters of one process in memory: 200 waiters poll the database about once each', async () => {
+    const connection = new Database(file);
+    let polls = 0;
+    const prepare = connection.prepare.bind(connection);
+    connection.prepare = ((sql: string) => {
+      const statement = prepare(sql);
+      if (sql.startsWith('INSERT INTO "sessionkit_lock"')) {
+        const run = statement.run.bind(statement);
+        statement.run = (...args: unknown[]) => {
+          polls++;
+          return run(...args);
+        };
+      }
+      return statement;
+    }) as typeof connection.prepare;
+    const counted = sqliteStore({ database: connection, createTable: false });
+    const key = generateSessionKey();
+    const held = await a.lock(key, { waitMs: 1000, ttlMs: 10_000 });
+    let order = 0;
+    const waiters = Array.from({ length: 200 }, async () => {
+      const lock = await counted.lock(key, { waitMs: 20_000, ttlMs: 10_000 });
+      order++;
+      await lock.release();
+    });
+    await sleep(300);
+    await held.release();
+    await Promise.all(waiters);
+    expect(order).toBe(200);
+    // Without the in-memory queue each of the 200 would poll every few milliseconds during those 300 ms.
+    expect(polls).toBeGreaterThanOrEqual(200);
+    expect(polls).toBeLessThan(260);
+    await counted.close();
+    connection.close();
+  });
+});
