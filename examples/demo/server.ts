@@ -1,0 +1,41 @@
+/**
+ * Starts the demo: `npm start`. Settings come from the environment with Django's names (SECRET_KEY,
+ * SESSION_ENGINE, DATABASE_URL, SESSION_COOKIE_AGE, …); HOST and PORT choose where it listens.
+ */
+import type { AddressInfo } from 'node:net';
+import { optionsFromEnv } from '../../src/config/env.js';
+import { SessionConfigError } from '../../src/errors.js';
+import { createSessions } from '../../src/manager.js';
+import { createDemoServer, type DemoData } from './app.js';
+
+function main(): void {
+  const host = process.env.HOST || '127.0.0.1';
+  const port = Number(process.env.PORT || 8000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SessionConfigError(`PORT=${process.env.PORT} is not a port number.`);
+
+  const { options, description } = optionsFromEnv(process.env);
+  const sessions = createSessions<DemoData>(options);
+  const server = createDemoServer(sessions);
+  server.listen(port, host, () => {
+    const { address, port: actual } = server.address() as AddressInfo;
+    const shown = address.includes(':') ? `[${address}]` : address;
+    console.log(`sessionkit demo listening on http://${shown}:${actual}/`);
+    console.log(`session engine: ${description}`);
+  });
+
+  const stop = (): void => {
+    server.close(() => void sessions.close());
+    server.closeIdleConnections();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+try {
+  main();
+} catch (error) {
+  // A misconfiguration is the user's to fix: print the message that says how, not a stack trace.
+  if (!(error instanceof SessionConfigError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}

@@ -1,0 +1,178 @@
+/**
+ * node:http adapter: the one place that hooks a `ServerResponse`. It gives each request a lazy session and
+ * commits it just before the response leaves: the first `writeHead`, `write`, `end` or `flushHeaders` is
+ * held back while `manager.commit` runs, then `Set-Cookie` and `Vary` are added and the held calls
+ * replayed in order. All decisions are the manager's; this file only moves strings.
+ */
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { SessionError } from '../errors.js';
+import type { CommitResult, SessionManager } from '../manager.js';
+import { mergeVary } from '../policy.js';
+import type { Session, SessionData } from '../session.js';
+
+/** A node:http request carrying its session. */
+export type SessionRequest<T extends SessionData = SessionData> = IncomingMessage & { session: Session<T> };
+
+const HOOKED = ['writeHead', 'write', 'end', 'flushHeaders'] as const;
+type Hooked = (typeof HOOKED)[number];
+type Method = (...args: unknown[]) => unknown;
+
+/**
+ * Gives `req` its session (`req.session`, loaded lazily from the `Cookie` header) and makes `res` commit
+ * it before its headers go out. Used by {@link withSessions} and the Express adapter.
+ */
+export function attachSession<T extends SessionData>(manager: SessionManager<T>, req: IncomingMessage, res: ServerResponse): Session<T> {
+  return hookResponse(manager, req, res).session;
+}
+
+/**
+ * Wraps a node:http handler so that `req.session` exists and is committed with the response. A
+ * `SessionError` thrown before the response started is answered with its status (400, 503); any other
+ * error with a 500.
+ *
+ * @example
+ * http.createServer(withSessions(sessions, async (req, res) => {
+ *   const visit = ((await req.session.get('visit')) ?? 0) + 1;
+ *   await req.session.set('visit', visit);
+ *   res.end(`Visit count:${visit}`);
+ * }));
+ */
+export function withSessions<T extends SessionData>(
+  manager: SessionManager<T>,
+  handler: (req: SessionRequest<T>, res: ServerResponse) => unknown,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return async (req, res) => {
+    const hook = hookResponse(manager, req, res);
+    try {
+      await handler(req as SessionRequest<T>, res);
+    } catch (error) {
+      const status = error instanceof SessionError ? error.status : 500;
+      if (status >= 500) manager.options.logger.error(`sessionkit: request failed: ${describe(error)}`, error);
+      // Answered through the hooked methods, so the session is still committed (a 5xx saves nothing).
+      const methods = res as unknown as Record<Hooked, Method>;
+      if (!hook.started()) return sendError(res, status, errorBody(status, error), methods.writeHead, methods.end);
+      // The response is already on its way: its commit releases the session; a half-written body is cut off.
+      await hook.session.release();
+      if (!hook.ended() && !res.writableEnded) res.destroy();
+    }
+  };
+}
+
+interface ResponseHook<T extends SessionData> {
+  readonly session: Session<T>;
+  /** Whether the handler has begun its response. */
+  started(): boolean;
+  /** Whether the handler has called `end`. */
+  ended(): boolean;
+}
+
+function hookResponse<T extends SessionData>(manager: SessionManager<T>, req: IncomingMessage, res: ServerResponse): ResponseHook<T> {
+  const session = manager.load(req.headers.cookie);
+  (req as SessionRequest<T>).session = session;
+  const target = res as unknown as Record<Hooked, Method>;
+  const original = {} as Record<Hooked, Method>;
+  const hooks = {} as Record<Hooked, Method>;
+  const queue: Array<[Hooked, unknown[]]> = [];
+  let phase: 'open' | 'queueing' | 'done' | 'failed' = 'open';
+  let ended = false;
+
+  // Only undo our own hooks: a middleware installed later (compression) may have wrapped them.
+  const unhook = (): void => {
+    for (const m of HOOKED) if (target[m] === hooks[m]) target[m] = original[m];
+  };
+  const replay = (result: CommitResult): void => {
+    phase = 'done';
+    unhook();
+    try {
+      if (result.setCookie.length > 0) res.setHeader('Set-Cookie', [...headerValues(res, 'set-cookie'), ...result.setCookie]);
+      if (result.vary) res.setHeader('Vary', mergeVary(headerValues(res, 'vary').join(', ')));
+      for (const [m, args] of queue) original[m].apply(res, args);
+    } catch (error) {
+      manager.options.logger.error(`sessionkit: the response could not be sent: ${describe(error)}`, error);
+      res.destroy();
+    }
+    queue.length = 0;
+  };
+  const fail = (error: unknown): void => {
+    phase = 'failed'; // the handler's response is dropped, and so is anything it still writes
+    queue.length = 0;
+    const status = error instanceof SessionError ? error.status : 500;
+    if (status >= 500) manager.options.logger.error(`sessionkit: ${describe(error)}`, error);
+    sendError(res, status, errorBody(status, error), original.writeHead, original.end);
+  };
+
+  for (const m of HOOKED) {
+    original[m] = target[m];
+    hooks[m] = (...args: unknown[]): unknown => {
+      if (phase === 'done') return original[m].apply(res, args);
+      if (m === 'end') ended = true;
+      if (phase === 'failed') return m === 'write' ? false : m === 'flushHeaders' ? undefined : res;
+      if (m === 'writeHead') args = absorbHeaders(res, args);
+      if (phase === 'open') {
+        if (commitIsNoop(manager, session)) {
+          phase = 'done';
+          unhook();
+          return original[m].apply(res, args);
+        }
+        phase = 'queueing';
+        manager.commit(session, m === 'writeHead' ? Number(args[0]) : res.statusCode).then(replay, fail);
+      }
+      queue.push([m, args]);
+      // Chunks are held in memory for the few milliseconds of the commit; no backpressure is signalled.
+      return m === 'write' ? true : m === 'flushHeaders' ? undefined : res;
+    };
+    target[m] = hooks[m];
+  }
+  return { session, started: () => phase !== 'open', ended: () => ended };
+}
+
+// The guard `commit` itself starts with: nothing was touched and no cookie came in, so the response can
+// leave at once, without waiting for a promise.
+function commitIsNoop<T extends SessionData>(manager: SessionManager<T>, session: Session<T>): boolean {
+  return !session.accessed && !session.modified && !manager.options.saveEveryRequest && !session.cookieSent;
+}
+
+/**
+ * Moves the headers of `writeHead(status, [reason], [headers])` onto `res` now, as Node itself does when
+ * headers were already set, so that the session's `Set-Cookie` and `Vary` merge with them before replay.
+ */
+function absorbHeaders(res: ServerResponse, args: unknown[]): unknown[] {
+  const [status, second, third] = args;
+  const reason = typeof second === 'string' ? second : undefined;
+  const headers = reason === undefined ? second : third;
+  if (Array.isArray(headers)) {
+    const pairs: Array<[string, string]> = Array.isArray(headers[0])
+      ? (headers as Array<[string, string]>)
+      : Array.from({ length: headers.length / 2 }, (_, i) => [headers[2 * i], headers[2 * i + 1]] as [string, string]);
+    for (const [name] of pairs) res.removeHeader(name);
+    for (const [name, value] of pairs) res.appendHeader(name, value);
+  } else if (headers && typeof headers === 'object') {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value as string | number | string[]);
+  }
+  return reason === undefined ? [status] : [status, reason];
+}
+
+function headerValues(res: ServerResponse, name: string): string[] {
+  const value = res.getHeader(name);
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [String(value)];
+}
+
+function sendError(res: ServerResponse, status: number, body: string, writeHead: Method, end: Method): void {
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) };
+  writeHead.call(res, status, headers);
+  end.call(res, body);
+}
+
+// A store's own message may name hosts and ports, so clients only learn that it is unavailable.
+function errorBody(status: number, error: unknown): string {
+  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
+  if (!(error instanceof SessionError)) return `${title}\n`;
+  const detail = error.code === 'STORE_UNAVAILABLE' ? 'The session store is unavailable. Please try again later.' : error.message;
+  return `${title}: ${detail}\n`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

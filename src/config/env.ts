@@ -1,0 +1,121 @@
+/**
+ * Session settings from environment variables with Django's exact names, for the demo app and the
+ * command line. Everything is read and checked at once: a malformed value is a `SessionConfigError`
+ * naming the variable, before any store is opened.
+ *
+ * | Variable                        | option               | accepted values                          |
+ * | ------------------------------- | -------------------- | ---------------------------------------- |
+ * | SECRET_KEY                      | secret               | any string (required in production)      |
+ * | SECRET_KEY_FALLBACKS            | secretFallbacks      | comma-separated secrets                  |
+ * | SESSION_ENGINE                  | store                | db, cache, signed_cookies (or dotted)    |
+ * | DATABASE_URL                    | store (db engine)    | sqlite:///db.sqlite3 (the default)       |
+ * | SESSION_COOKIE_NAME             | cookieName           | a cookie name                            |
+ * | SESSION_COOKIE_AGE              | cookieAge            | seconds                                  |
+ * | SESSION_COOKIE_DOMAIN           | cookieDomain         | a domain, or None                        |
+ * | SESSION_COOKIE_PATH             | cookiePath           | a path                                   |
+ * | SESSION_COOKIE_SECURE           | cookieSecure         | True/False/1/0                           |
+ * | SESSION_COOKIE_HTTPONLY         | cookieHttpOnly       | True/False/1/0                           |
+ * | SESSION_COOKIE_SAMESITE         | cookieSameSite       | Lax, Strict, None, False                 |
+ * | SESSION_EXPIRE_AT_BROWSER_CLOSE | expireAtBrowserClose | True/False/1/0                           |
+ * | SESSION_SAVE_EVERY_REQUEST      | saveEveryRequest     | True/False/1/0                           |
+ * | SESSION_LOCKING                 | locking              | True/False/1/0                           |
+ *
+ * An unset or blank variable takes Django's default.
+ */
+import { SessionConfigError } from '../errors.js';
+import type { SessionLogger, SessionOptions } from '../options.js';
+import type { SessionStore } from '../stores/contract.js';
+import type { SignedCookies } from '../stores/signed-cookies.js';
+import { engineName, openEngine } from './engines.js';
+import { readBoolean, readList, readOptionalString, readPositiveInteger, readSameSite, readString, type Env } from './values.js';
+
+export type { Env } from './values.js';
+
+/**
+ * The secret used when `SECRET_KEY` is unset outside production. It is public, so sessions signed with
+ * it can be forged by anyone: development only. Its `django-insecure-` prefix is Django's marker for that.
+ */
+export const DEVELOPMENT_SECRET_KEY = 'django-insecure-sessionkit-development-key-not-for-production-use';
+
+/** The result of {@link optionsFromEnv}. */
+export interface EnvSettings {
+  /** Ready for `createSessions(options)`. */
+  readonly options: SessionOptions;
+  /** The engine's short Django name: `db`, `cache`, `signed_cookies`. */
+  readonly engine: string;
+  /** One line for start-up messages, e.g. `db (SQLite /srv/app/db.sqlite3)`. */
+  readonly description: string;
+}
+
+/** Options of {@link optionsFromEnv}. */
+export interface OptionsFromEnvOptions {
+  /**
+   * Receives the warning about a missing `SECRET_KEY`, and becomes the sessions' logger.
+   * @default console
+   */
+  readonly logger?: SessionLogger;
+}
+
+/**
+ * Reads the session settings from environment variables named as Django names its settings, and opens
+ * the store they select.
+ *
+ * @param env - The variables. @default process.env
+ * @throws SessionConfigError when a value is malformed, the engine or database is unknown or unusable,
+ *   or `SECRET_KEY` is missing while `NODE_ENV=production`.
+ *
+ * @example
+ * const { options, description } = optionsFromEnv();
+ * const sessions = createSessions(options);
+ * console.log(`sessions: ${description}`);
+ */
+export function optionsFromEnv(env: Env = process.env, { logger = console }: OptionsFromEnvOptions = {}): EnvSettings {
+  const secret = readSecret(env, logger);
+  // An unset variable stays undefined, so createSessions applies Django's default in one place.
+  const settings: Omit<SessionOptions, 'store'> = {
+    secret,
+    secretFallbacks: readList(env, 'SECRET_KEY_FALLBACKS'),
+    cookieName: readString(env, 'SESSION_COOKIE_NAME'),
+    cookieAge: readPositiveInteger(env, 'SESSION_COOKIE_AGE', 'seconds'),
+    cookieDomain: readOptionalString(env, 'SESSION_COOKIE_DOMAIN'),
+    cookiePath: readString(env, 'SESSION_COOKIE_PATH'),
+    cookieSecure: readBoolean(env, 'SESSION_COOKIE_SECURE'),
+    cookieHttpOnly: readBoolean(env, 'SESSION_COOKIE_HTTPONLY'),
+    cookieSameSite: readSameSite(env, 'SESSION_COOKIE_SAMESITE'),
+    expireAtBrowserClose: readBoolean(env, 'SESSION_EXPIRE_AT_BROWSER_CLOSE'),
+    saveEveryRequest: readBoolean(env, 'SESSION_SAVE_EVERY_REQUEST'),
+    locking: readBoolean(env, 'SESSION_LOCKING'),
+    logger,
+  };
+  // The store is opened last: nothing touches the disk or network while a value is still malformed.
+  const engine = engineName(env);
+  const opened = openEngine(engine, env);
+  if (settings.locking && ('kind' in opened.store || typeof opened.store.lock !== 'function')) {
+    void closeQuietly(opened.store);
+    throw new SessionConfigError(`SESSION_LOCKING=True needs an engine that can lock, and ${engine} cannot. Remove SESSION_LOCKING or pick another SESSION_ENGINE.`);
+  }
+  return {
+    options: { ...settings, store: opened.store },
+    engine,
+    description: `${engine} (${opened.description})`,
+  };
+}
+
+async function closeQuietly(store: SessionStore | SignedCookies): Promise<void> {
+  if ('kind' in store) return;
+  await store.close?.().catch(() => undefined);
+}
+
+function readSecret(env: Env, logger: SessionLogger): string {
+  const secret = readString(env, 'SECRET_KEY');
+  if (secret !== undefined) return secret;
+  if (env.NODE_ENV === 'production') {
+    throw new SessionConfigError(
+      'SECRET_KEY is not set, and NODE_ENV=production refuses the development secret. Generate one with `node -e "console.log(require(\'crypto\').randomBytes(48).toString(\'base64url\'))"` and set SECRET_KEY to it.',
+    );
+  }
+  logger.warn(
+    'sessionkit: WARNING — SECRET_KEY is not set, so a PUBLIC development secret signs the sessions: anyone can forge them. Never run like this in production (NODE_ENV=production refuses to start); set SECRET_KEY to a long random string.',
+  );
+  return DEVELOPMENT_SECRET_KEY;
+}
