@@ -22,7 +22,7 @@ const redisUp = await askTcp(6379, 'PING\r\n', (reply) => reply.includes('\r\n')
 const skipReason = redisUp ? null : unavailableServer('Redis on 127.0.0.1:6379', new Error('no PONG'));
 
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
-const cookieOf = (setCookie: string[]): string => setCookie[0]!.split(';')[0]!;
+const cookieOf = (setCookie: readonly string[]): string => setCookie[0]!.split(';')[0]!;
 
 /** Deletes every key under `prefix:` (the run's namespace). */
 async function deletePrefix(raw: Redis, prefix: string): Promise<void> {
