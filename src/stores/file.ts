@@ -1,0 +1,344 @@
+/**
+ * Django's `file` engine (`django.contrib.sessions.backends.file`): one file per session,
+ * `<directory>/<prefix><key>`, holding the encoded session data, ASCII, no trailing newline. A Django app
+ * and a sessionkit app given the same directory, secret and cookie name share their sessions.
+ *
+ * Expiry without reading the data. Django judges a file live until `_session_expiry` when the data holds
+ * an instant there, and otherwise until `mtime + SESSION_COOKIE_AGE`. A store cannot read the data (it is
+ * signed), so this one records the expiry the core hands it in the file's mtime instead: it sets
+ * `mtime = expireDate − cookieAge`. For a session without a per-session expiry the core's `expireDate` is
+ * `now + cookieAge`, so the mtime is simply the write time, exactly what Django would have written; for a
+ * session with one, Django reads `_session_expiry` and ignores the mtime. Either way Django and
+ * sessionkit draw the line at the same instant, and the store stays ignorant of the data format.
+ * The one thing the mtime cannot tell is the expiry instant inside a file *Django* wrote with
+ * `set_expiry(<datetime>)` (Django 4.1+); pass {@link FileStoreOptions.readExpiry} to honour it too.
+ *
+ * Beyond Django: writes are serialised per session with a lock file, so compare-and-set updates lose
+ * nothing between concurrent requests (Django's file engine is last-writer-wins), and {@link FileStore.lock}
+ * offers per-session locking across processes.
+ */
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseIsoExpiry } from '../core/expiry.js';
+import { isValidSessionKey } from '../core/session-key.js';
+import { SessionConfigError } from '../errors.js';
+import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
+import {
+  createPlaceholder,
+  readContent,
+  readSessionFile,
+  removeFile,
+  replaceFileAtomically,
+  statSessionFile,
+  type SessionFile,
+} from './file/atomic-write.js';
+import { classifyEntry, SESSION_LOCK_SUFFIX, WRITE_LOCK_SUFFIX, type EntryKind } from './file/names.js';
+import { acquireFileLock, removeAbandonedLock } from './internal/file-lock.js';
+import { LocalLocks } from './internal/local-locks.js';
+
+/** Options of {@link fileStore}. */
+export interface FileStoreOptions {
+  /**
+   * `SESSION_FILE_PATH`: the directory holding the session files. It must exist and be writable; it is
+   * checked when the store is made.
+   * @default os.tmpdir(), as Django's `tempfile.gettempdir()`
+   */
+  readonly directory?: string;
+  /**
+   * The file-name prefix. Django names session files `<SESSION_COOKIE_NAME><key>`, so for Django
+   * compatibility this must equal the cookie name (`cookieName` of `createSessions`, and Django's
+   * `SESSION_COOKIE_NAME`).
+   * @default 'sessionid'
+   */
+  readonly prefix?: string;
+  /**
+   * `SESSION_COOKIE_AGE` in seconds, as the Django app sharing the directory has it: Django takes a file
+   * without a per-session expiry to live until `mtime + SESSION_COOKIE_AGE`. Normally equal to
+   * `cookieAge` of `createSessions`; if they differ, sessionkit still expires its sessions when its own
+   * `cookieAge` says, and Django agrees.
+   * @default 1209600
+   */
+  readonly cookieAge?: number;
+  /**
+   * Reads `_session_expiry` from stored session data (decoding it with the secret), so that files a
+   * Django 4.1+ app wrote with `set_expiry(<datetime>)` expire at that instant here too. Only an
+   * ISO-8601 result is used; anything else, or a throw, falls back to the mtime. Without it those files
+   * are judged live until `mtime + cookieAge`. Every other file is judged exactly without it.
+   * @default undefined
+   */
+  readonly readExpiry?: (data: string) => unknown;
+}
+
+// A write holds its lock for milliseconds; a lock older than this belongs to a writer that died.
+const WRITE_LOCK_TTL_MS = 5_000;
+// Long enough to outlive an abandoned write lock and take it over.
+const WRITE_LOCK_WAIT_MS = 10_000;
+// Temporary files and broken-lock leftovers older than this were left by a crash.
+const LEFTOVER_AGE_MS = 60 * 60 * 1000;
+// clearExpired removes lock files abandoned at least this long ago.
+const ABANDONED_LOCK_GRACE_MS = 60 * 1000;
+// clearExpired and list look at this many files at a time.
+const SCAN_BATCH = 32;
+
+/** Django's file engine. */
+export class FileStore implements SessionStore {
+  readonly name = 'file';
+  /** The absolute directory holding the session files. */
+  readonly directory: string;
+  /** The file-name prefix (the cookie name). */
+  readonly prefix: string;
+  readonly #cookieAgeMs: number;
+  readonly #readExpiry: ((data: string) => unknown) | undefined;
+  readonly #writeLocks = new LocalLocks();
+  readonly #sessionLocks = new LocalLocks();
+
+  constructor(options: FileStoreOptions = {}) {
+    this.directory = checkDirectory(options.directory ?? tmpdir());
+    this.prefix = checkPrefix(options.prefix ?? 'sessionid');
+    const cookieAge = options.cookieAge ?? 1209600;
+    if (!Number.isInteger(cookieAge) || cookieAge <= 0) {
+      throw new SessionConfigError(
+        `fileStore: \`cookieAge\` must be a positive whole number of seconds (Django's SESSION_COOKIE_AGE), not ${String(cookieAge)}.`,
+      );
+    }
+    this.#cookieAgeMs = cookieAge * 1000;
+    if (options.readExpiry !== undefined && typeof options.readExpiry !== 'function') {
+      throw new SessionConfigError('fileStore: `readExpiry` must be a function (data: string) => unknown, or left out.');
+    }
+    this.#readExpiry = options.readExpiry;
+  }
+
+  async load(key: string): Promise<StoredSession | null> {
+    const path = this.#pathOf(key);
+    if (path === null) return null;
+    const file = await readSessionFile(path);
+    // An empty file is a placeholder whose write has not landed (or never will): nothing to load.
+    if (file === null || file.content === '' || !this.#isLive(file)) return null;
+    return { data: file.content, version: file.content };
+  }
+
+  async exists(key: string): Promise<boolean> {
+    const path = this.#pathOf(key);
+    return path !== null && (await statSessionFile(path)) !== null;
+  }
+
+  async create(key: string, data: string, expireDate: Date): Promise<boolean> {
+    const path = this.#requirePath(key);
+    const mtime = this.#mtimeFor(expireDate);
+    if (!(await createPlaceholder(path))) return false;
+    try {
+      await replaceFileAtomically(path, data, mtime);
+    } catch (error) {
+      await removeFile(path).catch(() => {});
+      throw error;
+    }
+    return true;
+  }
+
+  async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
+    const path = this.#pathOf(key);
+    if (path === null) return 'missing';
+    const mtime = this.#mtimeFor(expireDate);
+    return this.#withWriteLock(key, path, async () => {
+      if (expected === undefined) {
+        if ((await statSessionFile(path)) === null) return 'missing';
+      } else {
+        const current = await readContent(path);
+        if (current === null) return 'missing';
+        if (current !== expected) return 'conflict';
+      }
+      await replaceFileAtomically(path, data, mtime);
+      return 'updated';
+    });
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.#pathOf(key);
+    if (path === null) return;
+    await this.#withWriteLock(key, path, () => removeFile(path));
+  }
+
+  async clearExpired(): Promise<number> {
+    let removed = 0;
+    await this.#scan(async (name, entry) => {
+      const path = join(this.directory, name);
+      if (entry.kind === 'session') {
+        if (await this.#removeIfExpired(entry.key, path)) removed++;
+      } else if (entry.kind === 'lock') {
+        await removeAbandonedLock(path, ABANDONED_LOCK_GRACE_MS);
+      } else if (entry.kind === 'leftover') {
+        await removeLeftover(path);
+      }
+    });
+    return removed;
+  }
+
+  async lock(key: string, options: LockOptions): Promise<HeldLock> {
+    const path = this.#requirePath(key);
+    const started = Date.now();
+    // Waiters of this process queue here, so only one of them polls the lock file.
+    const local = await this.#sessionLocks.acquire(key, options);
+    let onDisk: HeldLock;
+    try {
+      const waitMs = Math.max(0, options.waitMs - (Date.now() - started));
+      onDisk = await acquireFileLock(path + SESSION_LOCK_SUFFIX, { waitMs, ttlMs: options.ttlMs });
+    } catch (error) {
+      await local.release();
+      throw error;
+    }
+    let released: Promise<void> | undefined;
+    return {
+      release: () => (released ??= onDisk.release().finally(() => local.release())),
+    };
+  }
+
+  async *list(): AsyncIterable<ListedSession> {
+    const found: ListedSession[] = [];
+    await this.#scan(async (name, entry) => {
+      if (entry.kind !== 'session') return;
+      const file = await this.#inspect(join(this.directory, name));
+      if (file === null || file.size === 0) return;
+      const expireDate = this.#expiresAt(file);
+      if (expireDate > Date.now()) found.push({ key: entry.key, expireDate: new Date(expireDate), size: file.size });
+    });
+    yield* found;
+  }
+
+  async close(): Promise<void> {
+    // Nothing is held open between calls.
+  }
+
+  /** The file of `key`, or `null` when `key` could name something outside the directory. */
+  #pathOf(key: string): string | null {
+    return isValidSessionKey(key) ? join(this.directory, this.prefix + key) : null;
+  }
+
+  #requirePath(key: string): string {
+    const path = this.#pathOf(key);
+    if (path === null) throw new Error(`fileStore: refusing the invalid session key ${JSON.stringify(key)}`);
+    return path;
+  }
+
+  #mtimeFor(expireDate: Date): Date {
+    const ms = expireDate.getTime();
+    if (!Number.isFinite(ms)) throw new Error('fileStore: the expiry date is not a valid date');
+    return new Date(ms - this.#cookieAgeMs);
+  }
+
+  /** When `file` expires: an ISO `_session_expiry` read by `readExpiry`, else its mtime + cookie age. */
+  #expiresAt(file: { readonly content?: string; readonly modifiedMs: number }): number {
+    if (this.#readExpiry !== undefined && file.content) {
+      let explicit: unknown;
+      try {
+        explicit = this.#readExpiry(file.content);
+      } catch {
+        explicit = undefined;
+      }
+      if (typeof explicit === 'string' && explicit) {
+        const at = parseIsoExpiry(explicit);
+        if (!Number.isNaN(at)) return at;
+      }
+    }
+    return file.modifiedMs + this.#cookieAgeMs;
+  }
+
+  #isLive(file: SessionFile): boolean {
+    return this.#expiresAt(file) > Date.now();
+  }
+
+  /** The file's time and size, and its content only when `readExpiry` needs it. */
+  #inspect(path: string): Promise<{ content?: string; modifiedMs: number; size: number } | null> {
+    return this.#readExpiry === undefined ? statSessionFile(path) : readSessionFile(path);
+  }
+
+  async #removeIfExpired(key: string, path: string): Promise<boolean> {
+    const before = await this.#inspect(path);
+    if (before === null || this.#expiresAt(before) > Date.now()) return false;
+    // Judge again under the write lock: a request may have renewed the session since.
+    return this.#withWriteLock(key, path, async () => {
+      const now = await this.#inspect(path);
+      if (now === null || this.#expiresAt(now) > Date.now()) return false;
+      return removeFile(path);
+    });
+  }
+
+  async #withWriteLock<R>(key: string, path: string, write: () => Promise<R>): Promise<R> {
+    const options = { waitMs: WRITE_LOCK_WAIT_MS, ttlMs: WRITE_LOCK_TTL_MS };
+    const local = await this.#writeLocks.acquire(key, options);
+    try {
+      const onDisk = await acquireFileLock(path + WRITE_LOCK_SUFFIX, options);
+      try {
+        return await write();
+      } finally {
+        await onDisk.release();
+      }
+    } finally {
+      await local.release();
+    }
+  }
+
+  async #scan(visit: (name: string, entry: EntryKind) => Promise<void>): Promise<void> {
+    const names = await fsp.readdir(this.directory);
+    const ours = names.flatMap((name) => {
+      const entry = classifyEntry(name, this.prefix);
+      return entry.kind === 'foreign' ? [] : [{ name, entry }];
+    });
+    for (let i = 0; i < ours.length; i += SCAN_BATCH) {
+      await Promise.all(ours.slice(i, i + SCAN_BATCH).map(({ name, entry }) => visit(name, entry)));
+    }
+  }
+}
+
+/** Django's file engine on `options.directory` (`SESSION_FILE_PATH`). */
+export function fileStore(options: FileStoreOptions = {}): FileStore {
+  return new FileStore(options);
+}
+
+function checkDirectory(directory: string): string {
+  if (typeof directory !== 'string' || directory === '') {
+    throw new SessionConfigError('fileStore: `directory` (SESSION_FILE_PATH) must be a path to an existing directory.');
+  }
+  const absolute = resolve(directory);
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(absolute).isDirectory();
+  } catch {
+    throw new SessionConfigError(
+      `fileStore: the session directory ${JSON.stringify(absolute)} does not exist. Create it (mkdir -p ${absolute}, readable and writable only by the app's user) or set \`directory\` (SESSION_FILE_PATH) to an existing directory.`,
+    );
+  }
+  if (!isDirectory) {
+    throw new SessionConfigError(
+      `fileStore: ${JSON.stringify(absolute)} is not a directory. Set \`directory\` (SESSION_FILE_PATH) to a directory in which session files can be stored.`,
+    );
+  }
+  try {
+    accessSync(absolute, fsConstants.R_OK | fsConstants.W_OK | fsConstants.X_OK);
+  } catch {
+    throw new SessionConfigError(
+      `fileStore: the session directory ${JSON.stringify(absolute)} is not writable by this process. Give the app's user read, write and search permission on it (e.g. chown/chmod 700), or pick another \`directory\`.`,
+    );
+  }
+  return absolute;
+}
+
+function checkPrefix(prefix: string): string {
+  if (typeof prefix !== 'string' || prefix === '' || /[/\\\0]/.test(prefix) || prefix === '.' || prefix === '..') {
+    throw new SessionConfigError(
+      `fileStore: \`prefix\` ${JSON.stringify(prefix)} cannot start a file name; use the session cookie name (SESSION_COOKIE_NAME), e.g. "sessionid".`,
+    );
+  }
+  return prefix;
+}
+
+async function removeLeftover(path: string): Promise<void> {
+  try {
+    // ctime, not mtime: a temporary file's mtime was set to an encoded expiry, its ctime is when it was written.
+    const stats = await fsp.stat(path);
+    if (Date.now() - stats.ctimeMs > LEFTOVER_AGE_MS) await fsp.unlink(path);
+  } catch {
+    // Gone already, or not ours to remove.
+  }
+}

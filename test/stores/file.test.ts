@@ -1,0 +1,448 @@
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createSessions, SessionConfigError, SessionLockTimeout } from '../../src/index.js';
+import { generateSessionKey } from '../../src/core/session-key.js';
+import { dumps, loads } from '../../src/signing/index.js';
+import { fileStore } from '../../src/stores/file.js';
+import { describeWithDjango, django } from '../django/bridge.js';
+import { TEST_SECRET } from '../helpers/secrets.js';
+import { describeStoreConformance } from './conformance.js';
+
+const COOKIE_AGE = 1209600;
+const DATA_SALT = 'django.contrib.sessions.SessionStore';
+const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-file-test-'));
+let dirCount = 0;
+/** A fresh empty directory inside this run's scratch directory. */
+const freshDir = (): string => {
+  const dir = join(scratch, `d${++dirCount}`);
+  mkdirSync(dir);
+  return dir;
+};
+const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
+const past = (seconds = 3600): Date => new Date(Date.now() - seconds * 1000);
+const sessionFiles = (dir: string): string[] => readdirSync(dir).filter((name) => /^sessionid[a-z0-9]+$/.test(name)).sort();
+const leftovers = (dir: string): string[] => readdirSync(dir).filter((name) => !/^sessionid[a-z0-9]+$/.test(name));
+const cookieOf = (setCookie: readonly string[]): string => setCookie[0]!.split(';')[0]!;
+const encode = (data: Record<string, unknown>): string => dumps(data, { key: TEST_SECRET, salt: DATA_SALT, compress: true });
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+describeStoreConformance({ name: 'file', makeStore: () => fileStore({ directory: freshDir() }), clearsExpired: true });
+
+describe('file store: configuration', () => {
+  it('refuses a missing directory, saying how to fix it', () => {
+    const missing = join(scratch, 'does-not-exist');
+    expect(() => fileStore({ directory: missing })).toThrow(SessionConfigError);
+    expect(() => fileStore({ directory: missing })).toThrow(/does not exist.*mkdir -p .*SESSION_FILE_PATH/s);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('refuses a path that is a file, an empty path, a bad prefix and a bad cookie age', () => {
+    const file = join(freshDir(), 'plain-file');
+    writeFileSync(file, 'x');
+    expect(() => fileStore({ directory: file })).toThrow(/is not a directory/);
+    expect(() => fileStore({ directory: '' })).toThrow(SessionConfigError);
+    const directory = freshDir();
+    for (const prefix of ['', '../x', 'a/b', '..', 'nul\0']) {
+      expect(() => fileStore({ directory, prefix })).toThrow(SessionConfigError);
+    }
+    for (const cookieAge of [0, -5, 1.5, Number.NaN]) {
+      expect(() => fileStore({ directory, cookieAge })).toThrow(/SESSION_COOKIE_AGE/);
+    }
+  });
+
+  it("defaults to the system temporary directory and Django's prefix", () => {
+    const store = fileStore();
+    expect(store.directory).toBe(resolve(tmpdir()));
+    expect(store.prefix).toBe('sessionid');
+  });
+
+  it('resolves a relative directory once, at construction', () => {
+    const dir = freshDir();
+    const store = fileStore({ directory: relative(process.cwd(), dir) });
+    expect(store.directory).toBe(dir);
+  });
+});
+
+describe('file store: files as Django writes them', () => {
+  it('names the file <prefix><key> and stores the data exactly, mode 0600, no newline', async () => {
+    const dir = freshDir();
+    const store = fileStore({ directory: dir, prefix: 'mycookie' });
+    const key = generateSessionKey();
+    const data = encode({ a: 1 });
+    await store.create(key, data, future());
+    expect(readdirSync(dir)).toEqual([`mycookie${key}`]);
+    const path = join(dir, `mycookie${key}`);
+    expect(readFileSync(path, 'latin1')).toBe(data);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('records the expiry in the mtime as expireDate − cookieAge (the write time for a default session)', async () => {
+    const dir = freshDir();
+    const store = fileStore({ directory: dir, cookieAge: 600 });
+    const key = generateSessionKey();
+    const expires = future(600);
+    await store.create(key, 'x', expires);
+    const mtime = statSync(join(dir, `sessionid${key}`)).mtimeMs;
+    expect(Math.abs(mtime - (expires.getTime() - 600_000))).toBeLessThan(2);
+    expect(Math.abs(mtime - Date.now())).toBeLessThan(1000);
+    const later = future(7200);
+    await store.update(key, 'y', later);
+    expect(Math.abs(statSync(join(dir, `sessionid${key}`)).mtimeMs - (later.getTime() - 600_000))).toBeLessThan(2);
+    const [listed] = await collect(store.list());
+    expect(listed).toEqual({ key, expireDate: expect.any(Date), size: 1 });
+    expect(Math.abs(listed!.expireDate!.getTime() - later.getTime())).toBeLessThan(2);
+  });
+
+  it('judges a file without a recorded expiry (a Django write) live until mtime + cookieAge', async () => {
+    const dir = freshDir();
+    const store = fileStore({ directory: dir, cookieAge: 100 });
+    const live = generateSessionKey();
+    const dead = generateSessionKey();
+    writeFileSync(join(dir, `sessionid${live}`), 'live-data');
+    writeFileSync(join(dir, `sessionid${dead}`), 'dead-data');
+    const now = Date.now() / 1000;
+    utimesSync(join(dir, `sessionid${live}`), now, now - 90);
+    utimesSync(join(dir, `sessionid${dead}`), now, now - 110);
+    expect((await store.load(live))?.data).toBe('live-data');
+    expect(await store.load(dead)).toBeNull();
+    expect(await store.exists(dead)).toBe(true);
+    expect(await store.clearExpired()).toBe(1);
+    expect(sessionFiles(dir)).toEqual([`sessionid${live}`]);
+  });
+
+  it('honours an ISO _session_expiry inside the data when given readExpiry (files of Django 4.1+)', async () => {
+    const dir = freshDir();
+    const readExpiry = (data: string): unknown =>
+      (loads(data, { key: TEST_SECRET, salt: DATA_SALT }) as Record<string, unknown>)['_session_expiry'];
+    const plain = fileStore({ directory: dir });
+    const reading = fileStore({ directory: dir, readExpiry });
+    const longLived = generateSessionKey();
+    const cutShort = generateSessionKey();
+    const corrupt = generateSessionKey();
+    // As Django writes them: mtime = write time, expiry in the data.
+    const nowS = Date.now() / 1000;
+    writeFileSync(join(dir, `sessionid${longLived}`), encode({ _session_expiry: '2999-01-01T00:00:00+00:00' }));
+    utimesSync(join(dir, `sessionid${longLived}`), nowS, nowS - COOKIE_AGE - 60);
+    writeFileSync(join(dir, `sessionid${cutShort}`), encode({ _session_expiry: '2001-01-01T00:00:00+00:00' }));
+    writeFileSync(join(dir, `sessionid${corrupt}`), 'not-a-signed-token');
+
+    expect(await reading.load(longLived)).not.toBeNull();
+    expect(await reading.load(cutShort)).toBeNull();
+    expect((await reading.load(corrupt))?.data).toBe('not-a-signed-token');
+    // Without the hook only the mtime speaks.
+    expect(await plain.load(longLived)).toBeNull();
+    expect(await plain.load(cutShort)).not.toBeNull();
+
+    expect(await reading.clearExpired()).toBe(1);
+    expect(sessionFiles(dir)).toEqual([`sessionid${corrupt}`, `sessionid${longLived}`].sort());
+  });
+});
+
+describe('file store: hostile keys', () => {
+  it('never builds a path from a key outside [a-z0-9]{8,40}: nothing is created, read or deleted anywhere', async () => {
+    const parent = freshDir();
+    const dir = join(parent, 'sessions');
+    mkdirSync(dir);
+    const victim = join(parent, 'victim');
+    writeFileSync(victim, 'keep me');
+    writeFileSync(join(dir, 'sessionidABCDEFGHIJ'), 'upper-case name');
+    const store = fileStore({ directory: dir });
+    const hostile = ['../victim', '../../victim', '/../victim', 'x/../../victim', '..', 'ABCDEFGHIJ', 'abc\0defghij', 'abcdefgh.lock', `${'a'.repeat(41)}`, 'abcdefgh/ijkl'];
+    const before = { parent: readdirSync(parent).sort(), dir: readdirSync(dir).sort() };
+    for (const key of hostile) {
+      expect(await store.load(key)).toBeNull();
+      expect(await store.exists(key)).toBe(false);
+      expect(await store.update(key, 'pwned', future())).toBe('missing');
+      await store.delete(key);
+      await expect(store.create(key, 'pwned', future())).rejects.toThrow(/invalid session key/);
+      await expect(store.lock(key, { waitMs: 10, ttlMs: 100 })).rejects.toThrow(/invalid session key/);
+    }
+    expect({ parent: readdirSync(parent).sort(), dir: readdirSync(dir).sort() }).toEqual(before);
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(readFileSync(join(dir, 'sessionidABCDEFGHIJ'), 'utf8')).toBe('upper-case name');
+  });
+});
+
+describe('file store: atomic writes', () => {
+  it('leaves no temporary file behind after many concurrent creates, updates and deletes', async () => {
+    const dir = freshDir();
+    const store = fileStore({ directory: dir });
+    const keys = Array.from({ length: 20 }, () => generateSessionKey());
+    await Promise.all(keys.map((key) => store.create(key, 'v0', future())));
+    await Promise.all(keys.flatMap((key) => [1, 2, 3].map((n) => store.update(key, `v${n}`, future()))));
+    await Promise.all(keys.slice(0, 5).map((key) => store.delete(key)));
+    expect(leftovers(dir)).toEqual([]);
+    expect(sessionFiles(dir)).toHaveLength(15);
+  });
+
+  it('keeps the old content and removes its temporary file when the rename fails', async () => {
+    const dir = freshDir();
+    const store = fileStore({ directory: dir });
+    const key = generateSessionKey();
+    await store.create(key, 'old content', future());
+    const rename = vi.spyOn(fsp, 'rename').mockRejectedValueOnce(Object.assign(new Error('EIO: simulated'), { code: 'EIO' }));
+    await expect(store.update(key, 'new content', future())).rejects.toThrow(/simulated/);
+    expect(String(rename.mock.calls[0]![0])).toContain(`sessionid${key}_out_`);
+    expect((await store.load(key))?.data).toBe('old content');
+    expect(readdirSync(dir)).toEqual([`sessionid${key}`]);
+  });
+
+  it('a failed create leaves neither the placeholder nor a temporary file', async () => {
+    const dir = freshDir();
+    const store = fileStore({ directory: dir });
+    const key = generateSessionKey();
+    vi.spyOn(fsp, 'rename').mockRejectedValueOnce(Object.assign(new Error('ENOSPC: simulated'), { code: 'ENOSPC' }));
+    await expect(store.create(key, 'data', future())).rejects.toThrow(/simulated/);
+    expect(readdirSync(dir)).toEqual([]);
+    expect(await store.create(key, 'data', future())).toBe(true);
+  });
+
+  it('after a crash between the temporary write and the rename, serves the old content and later sweeps the leftover', async () => {
+    const dir = freshDir();
+    const store = fileStore({ directory: dir });
+    const key = generateSessionKey();
+    await store.create(key, 'old content', future());
+    // What a writer killed before its rename leaves: a complete temporary file next to the old one.
+    const leftover = join(dir, `sessionid${key}_out_k1ll3d_x`);
+    writeFileSync(leftover, 'new content', { mode: 0o600 });
+    expect((await store.load(key))?.data).toBe('old content');
+    expect(await store.update(key, 'newer', future(86400))).toBe('updated');
+    expect(await store.clearExpired()).toBe(0);
+    expect(existsSync(leftover)).toBe(true); // young: it could be a write in flight
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 2 * 3600 * 1000 });
+    await store.clearExpired();
+    vi.useRealTimers();
+    expect(existsSync(leftover)).toBe(false);
+    expect((await store.load(key))?.data).toBe('newer');
+  });
+
+  it('treats an empty placeholder (a crash before the first write) as no session, and sweeps it by its mtime', async () => {
+    const dir = freshDir();
+    const store = fileStore({ directory: dir, cookieAge: 60 });
+    const key = generateSessionKey();
+    const path = join(dir, `sessionid${key}`);
+    writeFileSync(path, '');
+    expect(await store.load(key)).toBeNull();
+    expect(await store.exists(key)).toBe(true);
+    expect(await store.create(key, 'x', future())).toBe(false);
+    expect(await store.clearExpired()).toBe(0);
+    const nowS = Date.now() / 1000;
+    utimesSync(path, nowS, nowS - 61);
+    expect(await store.clearExpired()).toBe(1);
+    expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('file store: concurrency across processes', () => {
+  it('two stores on one directory (separate in-process locks) keep every change of 40 concurrent requests', async () => {
+    const dir = freshDir();
+    const a = createSessions({ secret: TEST_SECRET, store: fileStore({ directory: dir }) });
+    const b = createSessions({ secret: TEST_SECRET, store: fileStore({ directory: dir }) });
+    const first = a.load(undefined);
+    await first.set('owner', 'me');
+    const cookie = cookieOf((await a.commit(first)).setCookie);
+    await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const manager = i % 2 === 0 ? a : b;
+        const session = manager.load(cookie);
+        await session.set(`k${i}`, i);
+        await manager.commit(session);
+      }),
+    );
+    const data = await a.load(cookie).load();
+    expect(data['owner']).toBe('me');
+    for (let i = 0; i < 40; i++) expect(data[`k${i}`]).toBe(i);
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('serialises a session lock across stores and breaks the lock of a holder that died', async () => {
+    const dir = freshDir();
+    const a = fileStore({ directory: dir });
+    const b = fileStore({ directory: dir });
+    const key = generateSessionKey();
+    const held = await a.lock(key, { waitMs: 100, ttlMs: 10_000 });
+    await expect(b.lock(key, { waitMs: 150, ttlMs: 10_000 })).rejects.toBeInstanceOf(SessionLockTimeout);
+    await held.release();
+    await held.release();
+    const again = await b.lock(key, { waitMs: 100, ttlMs: 10_000 });
+    await again.release();
+
+    // A holder that never releases (its process died): its lock is taken over after its ttl.
+    await a.lock(key, { waitMs: 100, ttlMs: 150 });
+    const started = Date.now();
+    const takeover = await b.lock(key, { waitMs: 3000, ttlMs: 10_000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    expect(Date.now() - started).toBeLessThan(2000);
+    await takeover.release();
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('clearExpired removes abandoned lock files and keeps live ones and foreign files', async () => {
+    const dir = freshDir();
+    const store = fileStore({ directory: dir });
+    const abandoned = join(dir, `sessionid${generateSessionKey()}.lock`);
+    const live = join(dir, `sessionid${generateSessionKey()}.session.lock`);
+    writeFileSync(abandoned, `deadbeef:${Date.now() - 5 * 60_000}`);
+    writeFileSync(live, `cafebabe:${Date.now() + 60_000}`);
+    for (const foreign of ['notes.txt', 'sessionid', 'sessionidSHOUTING1', 'sessionid123', 'sessionid_..x']) {
+      writeFileSync(join(dir, foreign), 'foreign');
+    }
+    const before = readdirSync(dir).length;
+    expect(await store.clearExpired()).toBe(0);
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(readdirSync(dir)).toHaveLength(before - 1);
+  });
+});
+
+describeWithDjango('file store: interoperability with Django (SESSION_ENGINE file)', () => {
+  let dir: string;
+  let settings: Record<string, unknown>;
+  beforeAll(() => {
+    dir = freshDir();
+    settings = { SECRET_KEY: TEST_SECRET, SESSION_FILE_PATH: dir };
+  });
+
+  it('Django writes → sessionkit reads and updates → Django reads the update', async () => {
+    const [created] = (await django(settings, [{ op: 'session_create', engine: 'file', data: { from: 'django', n: 1 } }])) as [{ key: string }];
+    const key = created.key;
+    const path = join(dir, `sessionid${key}`);
+    const written = readFileSync(path, 'latin1');
+    expect(written).toMatch(/^[A-Za-z0-9_\-.]+:[A-Za-z0-9]+:[A-Za-z0-9_-]+$/);
+    expect(loads(written, { key: TEST_SECRET, salt: DATA_SALT })).toEqual({ from: 'django', n: 1 });
+
+    const sessions = createSessions({ secret: TEST_SECRET, store: fileStore({ directory: dir }) });
+    const session = sessions.load(`sessionid=${key}`);
+    expect(await session.get('from')).toBe('django');
+    await session.set('n', 2);
+    await session.set('by', 'sessionkit');
+    await sessions.commit(session);
+    expect(session.sessionKey).toBe(key);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(leftovers(dir)).toEqual([]);
+
+    const [loaded] = (await django(settings, [{ op: 'session_load', engine: 'file', key }])) as [{ data: unknown; key_after: string }];
+    expect(loaded).toEqual({ data: { from: 'django', n: 2, by: 'sessionkit' }, key_after: key });
+  });
+
+  it('sessionkit writes → Django reads and updates → sessionkit reads the update', async () => {
+    const sessions = createSessions({ secret: TEST_SECRET, store: fileStore({ directory: dir }) });
+    const session = sessions.load(undefined);
+    await session.set('from', 'sessionkit');
+    await session.set('text', 'héllo — 日本');
+    const cookie = cookieOf((await sessions.commit(session)).setCookie);
+    const key = session.sessionKey!;
+    expect(cookie).toBe(`sessionid=${key}`);
+    const content = readFileSync(join(dir, `sessionid${key}`), 'latin1');
+    expect(content).toMatch(/^[\x21-\x7e]+$/); // ASCII, no newline
+
+    const [loaded, updated, reloaded] = (await django(settings, [
+      { op: 'session_load', engine: 'file', key },
+      { op: 'session_update', engine: 'file', key, data: { by: 'django' } },
+      { op: 'session_exists', engine: 'file', key },
+    ])) as [{ data: unknown; key_after: string }, { key: string }, boolean];
+    expect(loaded).toEqual({ data: { from: 'sessionkit', text: 'héllo — 日本' }, key_after: key });
+    expect(updated.key).toBe(key);
+    expect(reloaded).toBe(true);
+    expect(await sessions.load(cookie).load()).toEqual({ from: 'sessionkit', text: 'héllo — 日本', by: 'django' });
+  });
+
+  it("expires sessionkit's sessions when sessionkit's cookieAge says, in Django's eyes too", async () => {
+    const local = freshDir();
+    const store = fileStore({ directory: local }); // Django's SESSION_COOKIE_AGE, the default
+    const twoMinutesAgo = (): number => Date.now() - 120_000;
+    const shortLived = createSessions({ secret: TEST_SECRET, store, cookieAge: 60, now: twoMinutesAgo });
+    const longLived = createSessions({ secret: TEST_SECRET, store, cookieAge: 3600, now: twoMinutesAgo });
+    const keys: string[] = [];
+    for (const sessions of [shortLived, longLived]) {
+      const session = sessions.load(undefined);
+      await session.set('x', 1);
+      await sessions.commit(session);
+      keys.push(session.sessionKey!);
+    }
+    const [expired, live] = keys as [string, string];
+    expect(await store.load(expired)).toBeNull();
+    expect(await store.load(live)).not.toBeNull();
+    const results = (await django({ SECRET_KEY: TEST_SECRET, SESSION_FILE_PATH: local }, [
+      { op: 'session_load', engine: 'file', key: expired },
+      { op: 'session_load', engine: 'file', key: live },
+    ])) as Array<{ data: unknown; key_after: string }>;
+    expect(results[0]!.data).toEqual({});
+    expect(results[0]!.key_after).not.toBe(expired); // Django deleted it and made a new one
+    expect(existsSync(join(local, `sessionid${expired}`))).toBe(false);
+    expect(results[1]).toEqual({ data: { x: 1 }, key_after: live });
+  });
+
+  it("Django's clear_expired and sessionkit's clearExpired remove exactly the same files", async () => {
+    const a = freshDir();
+    const store = fileStore({ directory: a });
+    const expected: string[] = [];
+    for (const [when, live] of [[past(10), false], [past(7200), false], [future(30), true], [future(86400), true]] as const) {
+      const key = generateSessionKey();
+      await store.create(key, encode({ when: when.toISOString() }), when);
+      if (live) expected.push(`sessionid${key}`);
+    }
+    const [d1, d2] = (await django({ SECRET_KEY: TEST_SECRET, SESSION_FILE_PATH: a }, [
+      { op: 'session_create', engine: 'file', data: { d: 1 } },
+      { op: 'session_create', engine: 'file', data: { d: 2 } },
+    ])) as Array<{ key: string }>;
+    const nowS = Date.now() / 1000;
+    utimesSync(join(a, `sessionid${d1!.key}`), nowS, nowS - COOKIE_AGE - 5); // expired a few seconds ago
+    utimesSync(join(a, `sessionid${d2!.key}`), nowS, nowS - COOKIE_AGE + 600); // ten minutes left
+    expected.push(`sessionid${d2!.key}`);
+    const someKey = generateSessionKey();
+    const bystanders = ['README', 'sessionidUPPERCASE1', `sessionid${someKey}_out_abc12345`, `sessionid${someKey}.lock`];
+    for (const name of bystanders) writeFileSync(join(a, name), name.endsWith('.lock') ? `tok:${Date.now() + 60_000}` : 'x');
+    const b = freshDir();
+    cpSync(a, b, { recursive: true, preserveTimestamps: true });
+
+    await django({ SECRET_KEY: TEST_SECRET, SESSION_FILE_PATH: a }, [{ op: 'clear_expired', engine: 'file' }]);
+    const removed = await fileStore({ directory: b }).clearExpired();
+
+    expect(removed).toBe(3);
+    expect(sessionFiles(a)).toEqual(expected.sort());
+    expect(readdirSync(b).sort()).toEqual(readdirSync(a).sort());
+    for (const name of bystanders) expect(existsSync(join(b, name))).toBe(true);
+  });
+
+  it("known difference: an integer set_expiry — Django never expires the file (its quirk), sessionkit does after N idle seconds", async () => {
+    const local = freshDir();
+    const store = fileStore({ directory: local });
+    const sessions = createSessions({ secret: TEST_SECRET, store, now: () => Date.now() - 120_000 });
+    const session = sessions.load(undefined);
+    await session.setExpiry(60);
+    await session.set('x', 1);
+    await sessions.commit(session);
+    const key = session.sessionKey!;
+    expect(await store.load(key)).toBeNull();
+    const [loaded] = (await django({ SECRET_KEY: TEST_SECRET, SESSION_FILE_PATH: local }, [
+      { op: 'session_load', engine: 'file', key },
+    ])) as Array<{ data: Record<string, unknown>; key_after: string }>;
+    expect(loaded).toEqual({ data: { x: 1, _session_expiry: 60 }, key_after: key });
+  });
+});
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
