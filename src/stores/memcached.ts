@@ -1,0 +1,295 @@
+/**
+ * Django's `cache` session engine on memcached, through the `memcached` package (one server, or several
+ * with the client's consistent hashing).
+ *
+ * Keys are Django's: `<keyPrefix>:<version>:django.contrib.sessions.cache<session key>`. Each value is the
+ * session's encoded data, the signed string Django's `db` engine stores, and the server expires it.
+ * Django's own cache engine stores a *pickled dict* under the same key, so a Django app and a sessionkit
+ * app cannot share sessions through this engine: give them different prefixes, or share the `db` engine.
+ *
+ * A server that is down gives a prompt error (the core turns it into `SessionStoreUnavailable`, a 503),
+ * never a request that hangs, and the store uses the server again by itself once it is back.
+ */
+import { randomBytes } from 'node:crypto';
+import Memcached from 'memcached';
+import { SessionConfigError } from '../errors.js';
+import type { HeldLock, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
+import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './internal/cache-keys.js';
+import { positiveMs, StoreTimeoutError } from './internal/deadline.js';
+import { LocalLocks } from './internal/local-locks.js';
+import { acquirePollingLock } from './internal/polling-lock.js';
+
+/** Options of {@link memcachedStore}. Give exactly one of `url`, `servers` or `client`. */
+export interface MemcachedStoreOptions extends CacheKeyOptions {
+  /** The servers as a URL: `memcached://host:port[,host:port…]` (port 11211 when left out). */
+  readonly url?: string;
+  /** The servers as `host:port` strings (Django's `LOCATION` list). Keys are spread over them by consistent hashing. */
+  readonly servers?: readonly string[];
+  /**
+   * A `memcached` client you created and own: the store never ends it and does not change its failure
+   * handling. Prefer `url` or `servers`: the package's own handling of a dead server retries it only
+   * after `retry` (30 s by default) and its reconnection runs the `ping` program, which crashes the
+   * process on machines that lack it; the store's own client avoids both (see {@link MemcachedStore}).
+   */
+  readonly client?: Memcached;
+  /**
+   * How long one command may take before it fails, in milliseconds.
+   * @default 2000
+   */
+  readonly commandTimeoutMs?: number;
+  /**
+   * How long connecting to a server may take before the command fails, in milliseconds.
+   * @default 2000
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * After a connection to a server fails, its commands fail at once for this long; then the next command
+   * tries to connect again. This is how the store notices a server that came back.
+   * @default 1000
+   */
+  readonly retryMs?: number;
+}
+
+// memcached reads an expiry above 30 days as an absolute unix time, not a number of seconds.
+const MAX_RELATIVE_EXPIRY_S = 30 * 24 * 60 * 60;
+// A negative expiry stores the item already expired: a write that deletes (Django maps timeout 0 to -1).
+const EXPIRED = -1;
+
+// The client internals the store's own client needs: the per-server failure flag the client consults
+// before every command, and the hook it calls when a connection fails.
+interface ClientInternals {
+  issues: Record<string, { failed: boolean }>;
+  connectionIssue(error: unknown, socket?: { serverAddress?: string; end?: () => void }): void;
+}
+
+/** What a callback of the `memcached` package receives as its error. */
+interface ClientError {
+  message?: string;
+  notStored?: boolean;
+}
+
+/**
+ * The memcached store. When it creates the client (from `url` or `servers`), the client:
+ * - makes one connection attempt per command (`retries: 0`), bounded by `connectTimeoutMs`;
+ * - after a failed connection, fails that server's commands at once for `retryMs`, then tries it again:
+ *   the package's own issue tracking (`failures`, `retry`, `reconnect`) is replaced, because it marks a
+ *   server dead until a `ping` program answers — and crashes the process where `ping` is not installed;
+ * - never drops a dead server from the hash ring (`remove: false`, no failover): its sessions fail with
+ *   a 503 until it returns rather than move to another server and come back stale later;
+ * - never shortens a long key by hashing it (`keyCompression: false`): keys are checked at construction.
+ * Every command is also bounded by `commandTimeoutMs`, which covers a server that hangs.
+ *
+ * memcached cannot enumerate its keys, so this store has no `list()`.
+ */
+export class MemcachedStore implements SessionStore {
+  readonly name = 'memcached';
+  readonly #client: Memcached;
+  readonly #owned: boolean;
+  readonly #keys: CacheKeys;
+  readonly #commandTimeoutMs: number;
+  readonly #retryMs: number;
+  readonly #locks = new LocalLocks();
+  readonly #retryTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(options: MemcachedStoreOptions) {
+    this.#keys = resolveCacheKeys(this.name, options, true);
+    this.#commandTimeoutMs = positiveMs(this.name, 'commandTimeoutMs', options.commandTimeoutMs, 2000);
+    const connectTimeoutMs = positiveMs(this.name, 'connectTimeoutMs', options.connectTimeoutMs, 2000);
+    this.#retryMs = positiveMs(this.name, 'retryMs', options.retryMs, 1000);
+    const given = [options.url, options.servers, options.client].filter((option) => option !== undefined).length;
+    if (given !== 1) {
+      throw new SessionConfigError(`${this.name}: give exactly one of \`url\` (e.g. 'memcached://127.0.0.1:11211'), \`servers\` or \`client\`.`);
+    }
+    if (options.client !== undefined) {
+      this.#client = options.client;
+      this.#owned = false;
+      return;
+    }
+    const servers = options.url !== undefined ? serversOfUrl(this.name, options.url) : checkServers(this.name, options.servers!);
+    this.#client = new Memcached(servers, { retries: 0, timeout: connectTimeoutMs, remove: false, keyCompression: false });
+    this.#owned = true;
+    const internals = this.#client as unknown as ClientInternals;
+    internals.connectionIssue = (_error, socket) => {
+      socket?.end?.();
+      if (socket?.serverAddress !== undefined) this.#serverFailed(internals, socket.serverAddress);
+    };
+  }
+
+  #serverFailed(internals: ClientInternals, server: string): void {
+    if (this.#retryTimers.has(server)) return;
+    internals.issues[server] = { failed: true };
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(server);
+      delete internals.issues[server];
+    }, this.#retryMs);
+    timer.unref();
+    this.#retryTimers.set(server, timer);
+  }
+
+  async load(key: string): Promise<StoredSession | null> {
+    const cacheKey = this.#keys.dataKey(key);
+    if (cacheKey === null) return null;
+    const item = await this.#gets(cacheKey);
+    // The CAS id names this revision of the item: update() hands it back for compare-and-set.
+    return item === null ? null : { data: item.value, version: item.cas };
+  }
+
+  async exists(key: string): Promise<boolean> {
+    const cacheKey = this.#keys.dataKey(key);
+    if (cacheKey === null) return false;
+    return (await this.#get(cacheKey)) !== null;
+  }
+
+  async create(key: string, data: string, expireDate: Date): Promise<boolean> {
+    return this.#write('add', this.#requireKey(key), data, memcachedLifetime(expireDate));
+  }
+
+  async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
+    const cacheKey = this.#requireKey(key);
+    if (expected === undefined) return (await this.#write('replace', cacheKey, data, memcachedLifetime(expireDate))) ? 'updated' : 'missing';
+    // CAS ids are the digit strings load() handed out; anything else cannot match.
+    if (typeof expected !== 'string' || !/^\d+$/.test(expected)) return 'conflict';
+    if (await this.#cas(cacheKey, data, expected, memcachedLifetime(expireDate))) return 'updated';
+    // memcached answers EXISTS (changed) and NOT_FOUND (gone) alike through this client: ask which.
+    return (await this.#get(cacheKey)) === null ? 'missing' : 'conflict';
+  }
+
+  async delete(key: string): Promise<void> {
+    const cacheKey = this.#keys.dataKey(key);
+    if (cacheKey === null) return;
+    await this.#call<unknown>('delete', (done) => this.#client.del(cacheKey, done));
+  }
+
+  /** Always 0: the server expires sessions itself. */
+  async clearExpired(): Promise<number> {
+    return 0;
+  }
+
+  /**
+   * Takes the session's lock: `add <data key>:lock <token>` with the lock's TTL (whole seconds, at least
+   * one), polled with a short backoff until `waitMs` runs out, after requests of this process waiting
+   * for the same session have had their turn. Released only while it still holds this holder's token
+   * (`gets`, then `cas` with an expired lifetime), so a holder whose TTL ran out never frees a lock
+   * someone else has taken since.
+   */
+  lock(key: string, options: LockOptions): Promise<HeldLock> {
+    const lockKey = this.#keys.lockKey(key);
+    if (lockKey === null) return Promise.reject(invalidKey(key));
+    const token = randomBytes(16).toString('hex');
+    const ttlSeconds = Math.max(1, Math.ceil(options.ttlMs / 1000));
+    return acquirePollingLock(this.#locks, key, options, {
+      tryAcquire: () => this.#write('add', lockKey, token, ttlSeconds),
+      release: async () => {
+        const item = await this.#gets(lockKey);
+        if (item !== null && item.value === token) await this.#cas(lockKey, token, item.cas, EXPIRED);
+      },
+    });
+  }
+
+  /** Ends the client's connections if the store created the client; a client passed in is left open. */
+  async close(): Promise<void> {
+    for (const timer of this.#retryTimers.values()) clearTimeout(timer);
+    this.#retryTimers.clear();
+    if (this.#owned) this.#client.end();
+  }
+
+  #requireKey(key: string): string {
+    const cacheKey = this.#keys.dataKey(key);
+    if (cacheKey === null) throw invalidKey(key);
+    return cacheKey;
+  }
+
+  async #get(cacheKey: string): Promise<string | null> {
+    const value = await this.#call<unknown>('get', (done) => this.#client.get(cacheKey, done));
+    return value === undefined || value === null ? null : String(value);
+  }
+
+  async #gets(cacheKey: string): Promise<{ value: string; cas: string } | null> {
+    const reply = await this.#call<Record<string, unknown> | undefined>('gets', (done) => this.#client.gets(cacheKey, done));
+    if (reply === undefined || reply === null || typeof reply.cas !== 'string' || !(cacheKey in reply)) return null;
+    return { value: String(reply[cacheKey]), cas: reply.cas };
+  }
+
+  /** `add` or `replace`; resolves whether the item was stored (`NOT_STORED` is an answer, not a failure). */
+  #write(command: 'add' | 'replace', cacheKey: string, value: string, seconds: number): Promise<boolean> {
+    return this.#call<boolean>(command, (done) =>
+      this.#client[command](cacheKey, value, seconds, (error: ClientError | undefined, stored: boolean) =>
+        error?.notStored === true ? done(undefined, false) : done(error, stored === true),
+      ),
+    );
+  }
+
+  async #cas(cacheKey: string, value: string, cas: string, seconds: number): Promise<boolean> {
+    return (await this.#call<boolean>('cas', (done) => this.#client.cas(cacheKey, value, cas, seconds, done))) === true;
+  }
+
+  /** Runs one callback-style command as a promise, failing it after `commandTimeoutMs`. */
+  #call<T>(what: string, start: (done: (error: unknown, result: T) => void) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        settled = true;
+        reject(new StoreTimeoutError(`memcached ${what} timed out after ${this.#commandTimeoutMs} ms`));
+      }, this.#commandTimeoutMs);
+      const done = (error: unknown, result: T): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) reject(asError(error, what));
+        else resolve(result);
+      };
+      try {
+        start(done);
+      } catch (error) {
+        done(error, undefined as T);
+      }
+    });
+  }
+}
+
+/** Creates a {@link MemcachedStore}: Django's `cache` session engine on memcached. */
+export function memcachedStore(options: MemcachedStoreOptions): MemcachedStore {
+  return new MemcachedStore(options);
+}
+
+/** memcached's expiry for a date: seconds from now up to 30 days, a unix time beyond, -1 when past. */
+export function memcachedLifetime(expireDate: Date, now = Date.now()): number {
+  const ms = expireDate.getTime() - now;
+  if (Number.isNaN(ms)) throw new TypeError('sessionkit: memcached store got an invalid expiry date');
+  if (ms <= 0) return EXPIRED;
+  const seconds = Math.ceil(ms / 1000);
+  return seconds <= MAX_RELATIVE_EXPIRY_S ? seconds : Math.ceil(expireDate.getTime() / 1000);
+}
+
+function serversOfUrl(storeName: string, url: string): string[] {
+  const match = /^memcached:\/\/([^/?#]+)\/?$/.exec(url);
+  if (!match) {
+    throw new SessionConfigError(`${storeName}: ${JSON.stringify(url)} is not a memcached URL; write it as 'memcached://host:11211' or 'memcached://host1:11211,host2:11211'.`);
+  }
+  return checkServers(storeName, match[1]!.split(','));
+}
+
+function checkServers(storeName: string, servers: readonly string[]): string[] {
+  if (!Array.isArray(servers) || servers.length === 0) {
+    throw new SessionConfigError(`${storeName}: \`servers\` must list at least one 'host:port', e.g. ['127.0.0.1:11211'].`);
+  }
+  return servers.map((server) => {
+    const match = typeof server === 'string' ? /^([A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(server.trim()) : null;
+    const port = Number(match?.[2] ?? 11211);
+    if (!match || port < 1 || port > 65535) {
+      throw new SessionConfigError(`${storeName}: ${JSON.stringify(server)} is not a memcached server; write it as 'host:port', e.g. '127.0.0.1:11211'.`);
+    }
+    return `${match[1]}:${port}`;
+  });
+}
+
+function invalidKey(key: string): Error {
+  return new TypeError(`sessionkit: ${JSON.stringify(key)} is not a session key`);
+}
+
+function asError(error: unknown, what: string): Error {
+  if (error instanceof Error) return error;
+  const first = Array.isArray(error) ? error[0] : error;
+  if (first instanceof Error) return first;
+  return new Error(`memcached ${what} failed: ${String((first as ClientError | undefined)?.message ?? first)}`);
+}

@@ -1,0 +1,295 @@
+/**
+ * The memcached store against memcached processes this file starts on free ports: the conformance suite
+ * on one server and on three (keys spread over all of them), the key and expiry details, and what
+ * happens when a server dies, hangs and comes back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSessions, SessionConfigError, SessionStoreUnavailable, type SessionStore } from '../../src/index.js';
+import { generateSessionKey } from '../../src/core/session-key.js';
+import { memcachedLifetime, memcachedStore, type MemcachedStore } from '../../src/stores/memcached.js';
+import { askTcp, haveExecutable, MEMCACHED_BIN, startMemcached, unavailableServer, waitUntil, type ManagedServer } from '../helpers/servers.js';
+import { TEST_SECRET } from '../helpers/secrets.js';
+import { describeStoreConformance } from './conformance.js';
+
+const CACHE = 'django.contrib.sessions.cache';
+const DAY_S = 24 * 60 * 60;
+const skipReason = haveExecutable(MEMCACHED_BIN) ? null : unavailableServer('memcached', new Error(`${MEMCACHED_BIN} missing`));
+
+const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
+const cookieOf = (setCookie: readonly string[]): string => setCookie[0]!.split(';')[0]!;
+
+/** The raw value under `key` on the server at `port`, read with the text protocol; `null` when absent. */
+async function rawGet(port: number, key: string): Promise<string | null> {
+  const reply = await askTcp(port, `get ${key}\r\n`, (r) => r.endsWith('END\r\n'));
+  const match = /^VALUE \S+ \d+ \d+\r\n([\s\S]*)\r\nEND\r\n$/.exec(reply);
+  return match ? match[1]! : null;
+}
+
+/** Seconds the item under `key` has left to live, from the meta protocol's `t` flag (-1: never expires). */
+async function rawTtl(port: number, key: string): Promise<number | null> {
+  const reply = await askTcp(port, `mg ${key} t\r\n`, (r) => r.endsWith('\r\n'));
+  const match = /^HD t(-?\d+)/.exec(reply);
+  return match ? Number(match[1]) : null;
+}
+
+describe.skipIf(skipReason !== null)('memcached store', () => {
+  const servers: ManagedServer[] = [];
+  const stores: MemcachedStore[] = [];
+  const store = (options: Parameters<typeof memcachedStore>[0]): MemcachedStore => {
+    const made = memcachedStore(options);
+    stores.push(made);
+    return made;
+  };
+  const one = (): ManagedServer => servers[0]!;
+  const addresses = (): string[] => servers.map((server) => `127.0.0.1:${server.port}`);
+
+  beforeAll(async () => {
+    servers.push(...(await Promise.all([startMemcached(), startMemcached(), startMemcached()])));
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    await Promise.all(servers.map((server) => server.stop()));
+  });
+
+  describeStoreConformance({
+    name: 'memcached (one server)',
+    makeStore: () => memcachedStore({ url: `memcached://127.0.0.1:${one().port}`, keyPrefix: 'conformance-one' }),
+    clearsExpired: false,
+    // memcached counts expiry in whole seconds.
+    expirySlackMs: 1000,
+  });
+
+  describeStoreConformance({
+    name: 'memcached (three servers)',
+    makeStore: () => memcachedStore({ servers: addresses(), keyPrefix: 'conformance-three' }),
+    clearsExpired: false,
+    expirySlackMs: 1000,
+  });
+
+  it('spreads sessions over all three servers by consistent hashing', async () => {
+    const spread = store({ url: `memcached://${addresses().join(',')}`, keyPrefix: 'spread' });
+    const keys = Array.from({ length: 60 }, () => generateSessionKey());
+    for (const key of keys) expect(await spread.create(key, `data-${key}`, future())).toBe(true);
+    const perServer = await Promise.all(
+      servers.map(async (server) => {
+        let found = 0;
+        for (const key of keys) if ((await rawGet(server.port, `spread:1:${CACHE}${key}`)) !== null) found++;
+        return found;
+      }),
+    );
+    expect(perServer.reduce((a, b) => a + b, 0)).toBe(keys.length);
+    for (const count of perServer) expect(count).toBeGreaterThan(0);
+    for (const key of keys) expect((await spread.load(key))?.data).toBe(`data-${key}`);
+  });
+
+  it("writes under Django's exact cache key, default prefix and version included", async () => {
+    const port = one().port;
+    const key = generateSessionKey();
+    await store({ url: `memcached://127.0.0.1:${port}` }).create(key, 'default-data', future());
+    expect(await rawGet(port, `:1:${CACHE}${key}`)).toBe('default-data');
+    await store({ servers: [`127.0.0.1:${port}`], keyPrefix: 'myapp', version: 2 }).create(key, 'custom-data', future());
+    expect(await rawGet(port, `myapp:2:${CACHE}${key}`)).toBe('custom-data');
+    await store({ servers: [`127.0.0.1:${port}`], cachePrefix: 'django.contrib.sessions.cached_db' }).create(key, 'cached-db', future());
+    expect(await rawGet(port, `:1:django.contrib.sessions.cached_db${key}`)).toBe('cached-db');
+  });
+
+  it('gives memcached seconds up to 30 days and an absolute unix time beyond', async () => {
+    const now = Date.UTC(2030, 0, 1);
+    expect(memcachedLifetime(new Date(now + 60_000), now)).toBe(60);
+    expect(memcachedLifetime(new Date(now + 1), now)).toBe(1);
+    expect(memcachedLifetime(new Date(now + 30 * DAY_S * 1000), now)).toBe(30 * DAY_S);
+    expect(memcachedLifetime(new Date(now + 30 * DAY_S * 1000 + 1000), now)).toBe(now / 1000 + 30 * DAY_S + 1);
+    expect(memcachedLifetime(new Date(now), now)).toBe(-1);
+    expect(memcachedLifetime(new Date(now - 5000), now)).toBe(-1);
+
+    // On the server: what it reports as time left matches, on both sides of the 30-day line.
+    const port = one().port;
+    const s = store({ servers: [`127.0.0.1:${port}`], keyPrefix: 'ttl' });
+    const cases = [60, 14 * DAY_S, 30 * DAY_S, 40 * DAY_S, 365 * DAY_S];
+    for (const seconds of cases) {
+      const key = generateSessionKey();
+      await s.create(key, 'x', future(seconds));
+      expect((await s.load(key))?.data).toBe('x');
+      const ttl = await rawTtl(port, `ttl:1:${CACHE}${key}`);
+      expect(ttl).not.toBeNull();
+      expect(Math.abs(ttl! - seconds)).toBeLessThanOrEqual(2);
+      // A replace moves the expiry too.
+      await s.update(key, 'y', future(120));
+      expect(Math.abs((await rawTtl(port, `ttl:1:${CACHE}${key}`))! - 120)).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('compare-and-set on CAS ids lets exactly one of 30 concurrent writers at one version win', async () => {
+    const writers = [0, 1, 2].map(() => store({ url: `memcached://127.0.0.1:${one().port}`, keyPrefix: 'cas' }));
+    const key = generateSessionKey();
+    await writers[0]!.create(key, 'base', future());
+    const { version } = (await writers[0]!.load(key))!;
+    expect(version).toMatch(/^\d+$/);
+    const outcomes = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => writers[i % writers.length]!.update(key, `writer-${i}`, future(), version)),
+    );
+    const winners = outcomes.flatMap((outcome, i) => (outcome === 'updated' ? [i] : []));
+    expect(winners).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'conflict')).toHaveLength(29);
+    expect((await writers[0]!.load(key))?.data).toBe(`writer-${winners[0]}`);
+    // A version that is not a CAS id never matches; a deleted item is missing, not conflicting.
+    expect(await writers[0]!.update(key, 'x', future(), 'writer-0')).toBe('conflict');
+    const current = (await writers[0]!.load(key))!.version;
+    await writers[0]!.delete(key);
+    expect(await writers[0]!.update(key, 'zombie', future(), current)).toBe('missing');
+    expect(await rawGet(one().port, `cas:1:${CACHE}${key}`)).toBeNull();
+  });
+
+  it('keeps the lock next to the data with its TTL, and releases only its own token', async () => {
+    const port = one().port;
+    const s = store({ servers: [`127.0.0.1:${port}`], keyPrefix: 'lock' });
+    const key = generateSessionKey();
+    const lockKey = `lock:1:${CACHE}${key}:lock`;
+    const held = await s.lock(key, { waitMs: 1000, ttlMs: 30_000 });
+    const token = await rawGet(port, lockKey);
+    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    expect(Math.abs((await rawTtl(port, lockKey))! - 30)).toBeLessThanOrEqual(2);
+    const other = store({ servers: [`127.0.0.1:${port}`], keyPrefix: 'lock' });
+    const waiting = other.lock(key, { waitMs: 5000, ttlMs: 30_000 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await held.release();
+    const next = await waiting;
+    expect(await rawGet(port, lockKey)).not.toBe(token);
+    await held.release();
+    expect(await rawGet(port, lockKey)).not.toBeNull();
+    await next.release();
+    expect(await rawGet(port, lockKey)).toBeNull();
+  });
+
+  it('round-trips data with line breaks and protocol words exactly', async () => {
+    const s = store({ servers: [`127.0.0.1:${one().port}`], keyPrefix: 'bytes' });
+    const key = generateSessionKey();
+    const awkward = 'a\r\nEND\r\nVALUE x 0 1\r\nb\\\n\\\r';
+    await s.create(key, awkward, future());
+    expect((await s.load(key))?.data).toBe(awkward);
+  });
+
+  it('has no list(): memcached cannot enumerate its keys', () => {
+    const s: SessionStore = store({ servers: [`127.0.0.1:${one().port}`] });
+    expect(s.list).toBeUndefined();
+  });
+
+  it('refuses writes under a key that is not a session key', async () => {
+    const s = store({ servers: [`127.0.0.1:${one().port}`] });
+    await expect(s.create('abc def ghi', 'x', future())).rejects.toThrow(/not a session key/);
+    await expect(s.update('a'.repeat(300), 'x', future())).rejects.toThrow(/not a session key/);
+    await expect(s.lock('\n', { waitMs: 10, ttlMs: 10 })).rejects.toThrow(/not a session key/);
+  });
+
+  it('throws SessionConfigError with the fix for unusable options', () => {
+    expect(() => memcachedStore({})).toThrow(/exactly one of `url`/);
+    expect(() => memcachedStore({ url: 'redis://127.0.0.1:11211' })).toThrow(/not a memcached URL/);
+    expect(() => memcachedStore({ url: 'memcached://' })).toThrow(SessionConfigError);
+    expect(() => memcachedStore({ servers: [] })).toThrow(/at least one/);
+    expect(() => memcachedStore({ servers: ['127.0.0.1:99999'] })).toThrow(/not a memcached server/);
+    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], keyPrefix: 'my app' })).toThrow(/spaces or control/);
+    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], cachePrefix: 'tab\there' })).toThrow(/spaces or control/);
+    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], keyPrefix: 'p'.repeat(200) })).toThrow(/250-byte limit/);
+    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], keyPrefix: 'p'.repeat(170) })).not.toThrow();
+    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], retryMs: -1 })).toThrow(/retryMs/);
+    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], commandTimeoutMs: 1.5 })).toThrow(/commandTimeoutMs/);
+  });
+});
+
+describe.skipIf(skipReason !== null)('memcached store: server failures', () => {
+  const TIMEOUT_MS = 400;
+  const RETRY_MS = 200;
+  let server: ManagedServer;
+  let s: MemcachedStore;
+
+  beforeAll(async () => {
+    server = await startMemcached();
+    s = memcachedStore({ url: `memcached://127.0.0.1:${server.port}`, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retryMs: RETRY_MS });
+  });
+  afterAll(async () => {
+    await s?.close();
+    await server?.stop();
+  });
+
+  async function saveNewSession(): Promise<string> {
+    const sessions = createSessions({ secret: TEST_SECRET, store: s });
+    const session = sessions.load(undefined);
+    await session.set('user', 'alice');
+    return cookieOf((await sessions.commit(session)).setCookie);
+  }
+
+  async function timeToUnavailable(attempt: () => Promise<unknown>): Promise<number> {
+    const started = Date.now();
+    await expect(attempt()).rejects.toBeInstanceOf(SessionStoreUnavailable);
+    return Date.now() - started;
+  }
+
+  it('fails fast with SessionStoreUnavailable while the server is down, and recovers when it returns', async () => {
+    const sessions = createSessions({ secret: TEST_SECRET, store: s });
+    const cookie = await saveNewSession();
+    await server.kill();
+    expect(await timeToUnavailable(() => sessions.load(cookie).get('user'))).toBeLessThan(TIMEOUT_MS + 300);
+    expect(await timeToUnavailable(saveNewSession)).toBeLessThan(TIMEOUT_MS + 300);
+    const burst = Date.now();
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, saveNewSession));
+    expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof SessionStoreUnavailable)).toBe(true);
+    expect(Date.now() - burst).toBeLessThan(TIMEOUT_MS + 300);
+    // Still down after several retry periods: still failing, still fast.
+    await new Promise((resolve) => setTimeout(resolve, 3 * RETRY_MS));
+    expect(await timeToUnavailable(saveNewSession)).toBeLessThan(TIMEOUT_MS + 300);
+
+    await server.start();
+    await waitUntil('the store to work again', async () => {
+      await saveNewSession();
+      return true;
+    }, 5000);
+    const again = await saveNewSession();
+    expect(await sessions.load(again).get('user')).toBe('alice');
+  });
+
+  it('times out on a hung server instead of waiting for it, and recovers when it answers again', async () => {
+    const sessions = createSessions({ secret: TEST_SECRET, store: s });
+    const cookie = await saveNewSession();
+    server.pause();
+    try {
+      const took = await timeToUnavailable(() => sessions.load(cookie).get('user'));
+      expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
+      expect(took).toBeLessThan(TIMEOUT_MS + 300);
+      await timeToUnavailable(saveNewSession);
+    } finally {
+      server.resume();
+    }
+    await waitUntil('the store to answer again', async () => (await sessions.load(cookie).get('user')) === 'alice', 5000);
+  });
+
+  it('with three servers, only the sessions of a dead one fail, and they work again when it returns', async () => {
+    const others = await Promise.all([startMemcached(), startMemcached()]);
+    const all = [server, ...others];
+    const spread = memcachedStore({ servers: all.map((m) => `127.0.0.1:${m.port}`), commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retryMs: RETRY_MS });
+    try {
+      const keys = Array.from({ length: 30 }, () => generateSessionKey());
+      for (const key of keys) await spread.create(key, 'x', future());
+      const onDead = new Set<string>();
+      for (const key of keys) if ((await rawGet(server.port, `:1:${CACHE}${key}`)) !== null) onDead.add(key);
+      expect(onDead.size).toBeGreaterThan(0);
+      await server.kill();
+      const started = Date.now();
+      const loads = await Promise.allSettled(keys.map((key) => spread.load(key)));
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 300);
+      keys.forEach((key, i) => {
+        const outcome = loads[i]!;
+        if (onDead.has(key)) expect(outcome.status).toBe('rejected');
+        else expect(outcome.status === 'fulfilled' && outcome.value?.data).toBe('x');
+      });
+      await server.start();
+      // The restarted server is empty: its sessions are gone (as after any memcached restart), not failing.
+      await waitUntil('the restarted server to be used again', async () => {
+        const results = await Promise.all(keys.map((key) => spread.load(key)));
+        return results.every((result, i) => (onDead.has(keys[i]!) ? result === null : result?.data === 'x'));
+      }, 5000);
+    } finally {
+      await spread.close();
+      await Promise.all(others.map((m) => m.stop()));
+    }
+  });
+});
