@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path('visit', views.visit),
+    path('hello', views.hello),
+]

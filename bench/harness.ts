@@ -1,0 +1,157 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { builtServer, buildSessionkit } from './lib/build.js';
+import { checkHello, checkNewClient, countsFor, createClients } from './lib/clients.js';
+import { benchDir, config } from './lib/config.js';
+import { machine } from './lib/machine.js';
+import { resultsMarkdown } from './lib/markdown.js';
+import { Report, type Measurement, type VariantResult } from './lib/report.js';
+import { freePort, startServer } from './lib/server.js';
+import { missingSources, variants, type Variant } from './lib/variants.js';
+import { wrk, type WrkResult, type WrkRun } from './lib/wrk.js';
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+const unknown = config.only.filter((n) => !variants.some((v) => v.name === n));
+if (unknown.length) throw new Error(`BENCH_ONLY names unknown variants: ${unknown.join(', ')}`);
+const selected = variants.filter((v) => config.only.length === 0 || config.only.includes(v.name));
+const notes: string[] = [];
+
+function prepareDjango(db: string): void {
+  const template = process.env.BENCH_DJANGO_TEMPLATE;
+  if (template && existsSync(template)) return copyFileSync(template, db);
+  const r = spawnSync(config.python, ['manage.py', 'migrate', '--noinput'], {
+    cwd: join(benchDir, 'django_app'),
+    env: { ...process.env, BENCH_DJANGO_DB: db },
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`django migrate failed:\n${r.stdout}${r.stderr}`);
+}
+
+/** Warm-up, then the measured run; non-2xx answers fail the variant. */
+async function measure(run: Omit<WrkRun, 'duration'>, check: (runs: WrkResult[]) => Promise<string>): Promise<Measurement> {
+  const warm = await wrk({ ...run, duration: config.warmup });
+  const m = await wrk({ ...run, duration: config.duration });
+  if (warm.non2xx + m.non2xx > 0) throw new Error(`${warm.non2xx + m.non2xx} non-2xx answers on ${run.path}`);
+  const extra = m.socketErrors > 0 ? `; ${m.socketErrors} socket errors` : '';
+  return { ...m, check: `${await check([warm, m])}${extra}` };
+}
+
+/**
+ * After the returning-clients runs, a few of the rotated cookies must show every write the runs made.
+ * With one wrk thread the /visit hits per cookie follow exactly from the completed-request counts.
+ */
+async function checkCounters(v: Variant, port: number, cookies: string[], runs: WrkResult[]): Promise<string> {
+  const n = cookies.length;
+  const completed = runs.map((r) => r.requests);
+  // wrk calls request() once to validate the script before sending, so request k carries cookie k + 1.
+  const cookieOf = (k: number) => (k + 1) % n;
+  const hits = (i: number) => completed.reduce((t, r) => {
+    const first = (i - 1 + n) % n;
+    return t + (first < r ? Math.floor((r - 1 - first) / n) + 1 : 0);
+  }, 0);
+  const used = Math.min(n, Math.max(...completed));
+  const picks = [...new Set([0, 1, 2, 3, 4].map((j) => cookieOf(Math.floor((j * (used - 1)) / 4))))];
+  const counts = await countsFor(port, cookies, picks);
+  const shown = `counts ${counts.join(', ')}`;
+  // Data held in the cookie cannot advance: wrk replays cookies that carry 1, so each answer is 2.
+  if (v.cookieHeld) {
+    if (counts.some((c) => c !== 2)) throw new Error(`expected 2 from every replayed cookie: ${shown}`);
+    return `${shown} (cookie-held data: replayed cookies carry 1)`;
+  }
+  if (counts.some((c) => c <= 2)) throw new Error(`counters did not advance during the run: ${shown}`);
+  // Several wrk threads rotate independently, and a failed request moves the rotation without a hit.
+  if (config.threads > 1 || runs.some((r) => r.socketErrors > 0)) return shown;
+  // 1 at creation, the runs' hits, and 1 for this check; requests in flight when wrk stopped may add a few.
+  const expected = picks.map((i) => 2 + hits(i));
+  if (counts.some((c, k) => c < (expected[k] ?? 0))) throw new Error(`writes were lost: ${shown}, expected ${expected.join(', ')}`);
+  return `${shown} (expected ≥ ${expected.join(', ')})`;
+}
+
+async function runVariant(v: Variant, result: VariantResult): Promise<void> {
+  const tmp = mkdtempSync(join(config.tmpBase, `sessionkit-bench-${v.name}-`));
+  const port = await freePort();
+  const env = { ...process.env, PORT: String(port), BENCH_TMP: tmp, BENCH_SECRET: config.secret, BENCH_DJANGO_DB: join(tmp, 'db.sqlite3') };
+  if (v.framework === 'django') prepareDjango(env.BENCH_DJANGO_DB);
+  const server = await startServer(v.command(port), config.serverCore, env, port);
+  try {
+    log(`${v.name}: creating ${config.sessions} sessions`);
+    const cookies = await createClients(port, config.sessions, v.session, v.cookieHeld);
+    const cookieFile = join(tmp, 'cookies.txt');
+    writeFileSync(cookieFile, `${cookies.join('\n')}\n`);
+
+    log(`${v.name}: returning clients`);
+    result.runs.returning = await measure({ port, path: '/visit', cookieFile }, async (runs) => {
+      if (!v.session) return 'no session (answers 1)';
+      return checkCounters(v, port, cookies, runs);
+    });
+
+    log(`${v.name}: untouched route`);
+    const cookie = cookies[0] ?? '';
+    await checkHello(port, cookie);
+    result.runs.untouched = await measure({ port, path: '/hello', cookie }, async () => 'body ok');
+
+    log(`${v.name}: new clients`);
+    result.runs.new = await measure({ port, path: '/visit' }, async () => {
+      await checkNewClient(port, v.session);
+      return v.session ? 'new session at 1' : 'no session (answers 1)';
+    });
+  } catch (err) {
+    result.status = 'failed';
+    result.note = (err as Error).message.split('\n')[0] ?? 'error';
+    log(`!!! ${v.name} FAILED: ${(err as Error).message}\n--- server output ---\n${server.output()}`);
+  } finally {
+    await server.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<number> {
+  const results: VariantResult[] = selected.map((variant) => ({ variant, status: 'ok', note: '', runs: {} }));
+  for (const r of results) {
+    const missing = missingSources(r.variant);
+    if (missing.length) Object.assign(r, { status: 'not available', note: `${missing.join(', ')} missing` });
+  }
+  if (results.some((r) => r.variant.sessionkit && r.status === 'ok')) {
+    log('compiling sessionkit with tsc');
+    const build = buildSessionkit();
+    if (build.diagnostics) {
+      notes.push(`tsc reported ${build.diagnostics} type error(s) while compiling src/ and the sessionkit servers; the emitted JavaScript was measured anyway.`);
+      log(`tsc: ${build.diagnostics} type error(s):\n${build.log}`);
+    }
+    for (const r of results) {
+      if (r.variant.sessionkit && r.status === 'ok' && !builtServer(r.variant.name)) Object.assign(r, { status: 'not available', note: 'tsc emitted no server' });
+    }
+  }
+  for (const r of results) {
+    if (r.status !== 'ok') {
+      log(`${r.variant.name}: ${r.status} (${r.note})`);
+      continue;
+    }
+    r.load = loadavg()[0] ?? 0;
+    log(`${r.variant.name}: starting (load ${r.load.toFixed(2)})`);
+    try {
+      await runVariant(r.variant, r);
+    } catch (err) {
+      Object.assign(r, { status: 'failed', note: (err as Error).message.split('\n')[0] });
+      log(`!!! ${r.variant.name} FAILED: ${(err as Error).message}`);
+    }
+  }
+  const failed = results.filter((r) => r.status === 'failed');
+  for (const r of failed) notes.push(`**${r.variant.name} FAILED**: ${r.note}`);
+  const loads = results.filter((r) => r.load !== undefined).map((r) => `${r.variant.name} ${r.load?.toFixed(2)}`);
+  // Other work on this 2-core machine skews a run; the load average shows when that happened.
+  if (loads.length) notes.push(`1-minute load average as each variant started (the bench itself accounts for about 2): ${loads.join(', ')}`);
+  if (results.some((r) => (r.load ?? 0) > 3)) {
+    notes.unshift('**Other work was running on this machine during the run (load average above 3): the numbers are unreliable; re-run on a quiet machine.**');
+  }
+  writeFileSync(config.results, resultsMarkdown(results, machine(), notes));
+  console.log(new Report(results).console());
+  log(`wrote ${config.results}`);
+  if (failed.length) log(`!!! ${failed.length} variant(s) FAILED: ${failed.map((r) => r.variant.name).join(', ')}`);
+  return failed.length ? 1 : 0;
+}
+
+process.exitCode = await main();

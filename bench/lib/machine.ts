@@ -1,0 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { config } from './config.js';
+
+const run = (cmd: string, args: string[]): string => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n')[0] ?? '';
+};
+
+export function machine(): Record<string, string> {
+  const cpu = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown';
+  return {
+    nproc: run('nproc', []) || String(availableParallelism()),
+    CPU: cpu,
+    Node: process.version,
+    wrk: run('wrk', ['-v']).replace(/\s*\[.*$/, ''),
+    Python: run(config.python, ['--version']),
+    Django: run(config.python, ['-c', 'import django; print(django.get_version())']),
+    gunicorn: run(config.gunicorn, ['--version']),
+    'Temp dir (SQLite files)': `${config.tmpBase} (${run('stat', ['-f', '-c', '%T', config.tmpBase])})`,
+  };
+}

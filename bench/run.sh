@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Entry point of `npm run bench`. Settings come from the environment (BENCH_DURATION, BENCH_CONNECTIONS,
+# BENCH_WARMUP, BENCH_SESSIONS, BENCH_ONLY=bare-node,django, ...); see bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")"
+bench=$PWD
+root=$(cd .. && pwd)
+
+for tool in wrk taskset "${BENCH_GUNICORN:-/usr/bin/gunicorn}" "${BENCH_PYTHON:-/usr/bin/python3}"; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 1; }
+done
+
+# The harness runs on the root's tsx and typescript; the peers have their own install.
+[ -x "$root/node_modules/.bin/tsx" ] || (cd "$root" && npm ci --no-audit --no-fund)
+if [ ! -d node_modules/express-session ] || [ ! -d node_modules/sqlite3/build ]; then
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+fi
+
+# Migrate Django once into a template database; each run copies it into its own temp dir.
+mkdir -p .work
+export BENCH_DJANGO_TEMPLATE="$bench/.work/django-template.sqlite3"
+rm -f "$BENCH_DJANGO_TEMPLATE"
+(cd django_app && BENCH_DJANGO_DB="$BENCH_DJANGO_TEMPLATE" "${BENCH_PYTHON:-/usr/bin/python3}" manage.py migrate --noinput >/dev/null)
+
+exec "$root/node_modules/.bin/tsx" "$bench/harness.ts"

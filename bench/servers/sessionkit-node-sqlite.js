@@ -1,0 +1,6 @@
+import { createSessions } from '../../src/index.js';
+import { sqliteStore } from '../../src/stores/sqlite.js';
+import { secret, sqlitePath } from './lib/env.js';
+import { serveNode } from './lib/sessionkit-node.js';
+
+serveNode(createSessions({ secret, store: sqliteStore({ path: sqlitePath }) }));
