@@ -87,6 +87,10 @@ const MAX_RECONNECT_DELAY_MS = 1000;
  * - does not resend commands that were in flight when the connection broke, for the same reason;
  * - reconnects in the background forever, at most a second apart, so the store recovers by itself.
  * Every command is also bounded by `commandTimeoutMs`, which covers a server that hangs.
+ *
+ * On a Redis Cluster the keys stay exactly Django's (no hash tag): each Lua script touches one key only
+ * (compare-and-set the data key, compare-and-delete the lock key), so a session's data and lock may live
+ * on different nodes.
  */
 export class RedisStore implements SessionStore {
   readonly name = 'redis';

@@ -2,6 +2,7 @@
  * The Redis store against the Redis server on 127.0.0.1:6379 (each run in a key prefix of its own,
  * deleted afterwards), plus fault handling against redis-server processes this file starts and kills.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessions, SessionConfigError, SessionStoreUnavailable, type SessionStore } from '../../src/index.js';
@@ -221,9 +222,29 @@ describe.skipIf(skipReason !== null)('redis store', () => {
       expect(() => redisStore({ url: URL, connectTimeoutMs: Number.NaN })).toThrow(/connectTimeoutMs/);
     });
 
-    it('does not connect until first used', async () => {
-      const s = redisStore({ url: 'redis://127.0.0.1:1/0' });
-      await s.close();
+    it('accepts redis://, rediss:// and cluster URLs, and connects only when first used', async () => {
+      for (const url of ['redis://127.0.0.1:1/0', 'rediss://user:p%40ss@cache.invalid:6380/2']) await redisStore({ url }).close();
+      await redisStore({ clusterNodes: ['redis://127.0.0.1:1', 'rediss://127.0.0.1:2'] }).close();
+      // A listener that is not Redis: it only counts connections.
+      let connections = 0;
+      const listener = createServer((socket) => {
+        connections++;
+        socket.on('error', () => undefined);
+      });
+      await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+      const { port } = listener.address() as AddressInfo;
+      const s = redisStore({ url: `redis://127.0.0.1:${port}/0`, connectTimeoutMs: 200, commandTimeoutMs: 200 });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(connections).toBe(0);
+        const started = Date.now();
+        await expect(s.load(generateSessionKey())).rejects.toThrow(/redis/);
+        expect(Date.now() - started).toBeLessThan(1000);
+        expect(connections).toBeGreaterThanOrEqual(1);
+      } finally {
+        await s.close();
+        listener.close();
+      }
     });
   });
 });
