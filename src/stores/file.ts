@@ -12,6 +12,10 @@
  * sessionkit draw the line at the same instant, and the store stays ignorant of the data format.
  * The one thing the mtime cannot tell is the expiry instant inside a file *Django* wrote with
  * `set_expiry(<datetime>)` (Django 4.1+); pass {@link FileStoreOptions.readExpiry} to honour it too.
+ * Two differences remain, both Django's quirks: Django never expires a file whose `_session_expiry` is
+ * an integer (sessionkit expires it after that many idle seconds), and Django 3.2–4.0 cannot read the
+ * ISO `_session_expiry` that `setExpiry(<Date>)` writes (their `load` and `clear_expired` raise
+ * `TypeError`), so next to those versions do not give sessions an absolute expiry.
  *
  * Beyond Django: writes are serialised per session with a lock file, so compare-and-set updates lose
  * nothing between concurrent requests (Django's file engine is last-writer-wins), and {@link FileStore.lock}
