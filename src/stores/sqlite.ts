@@ -7,6 +7,7 @@
  * once. Writers on the same file wait for each other up to `busyTimeoutMs`, and that wait blocks the event
  * loop, which is why file databases run in WAL mode (writes are short appends and never wait for readers).
  */
+import type BetterSqlite3 from 'better-sqlite3';
 import { SessionConfigError } from '../errors.js';
 import { isValidSessionKey } from '../core/session-key.js';
 import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
@@ -14,7 +15,6 @@ import { formatDjangoDatetime, parseDjangoDatetime } from './sqlite/datetime.js'
 import { SqliteLocks } from './sqlite/locks.js';
 import { openDatabase, type SqliteDatabase } from './sqlite/open.js';
 import { DJANGO_SESSION_TABLE, isValidTableName, quoteIdentifier, sessionTableDdl } from './sqlite/schema.js';
-import type BetterSqlite3 from 'better-sqlite3';
 
 export type { SqliteDatabase } from './sqlite/open.js';
 

@@ -7,12 +7,12 @@
  * of the queue polls the database however many requests of one session arrive at once.
  */
 import { randomUUID } from 'node:crypto';
+import type BetterSqlite3 from 'better-sqlite3';
 import { SessionLockTimeout } from '../../errors.js';
 import type { HeldLock, LockOptions } from '../contract.js';
 import { LocalLocks } from '../internal/local-locks.js';
 import type { SqliteDatabase } from './open.js';
 import { LOCK_TABLE, LOCK_TABLE_DDL, quoteIdentifier } from './schema.js';
-import type BetterSqlite3 from 'better-sqlite3';
 
 // Polling starts fast (a lock is usually held for one request) and backs off to spare the write lock.
 const FIRST_POLL_MS = 2;
