@@ -1,0 +1,97 @@
+/**
+ * A `postgres://` URL (dj-database-url form) turned into `pg` connection settings, with libpq's URL
+ * options that matter for a session store: `sslmode`, `sslrootcert`, `sslcert`, `sslkey`,
+ * `application_name`, `options`, `currentSchema` (dj-database-url's shorthand for a search path) and
+ * `connect_timeout` (seconds).
+ */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import type { ClientConfig } from 'pg';
+import { SessionConfigError } from '../../errors.js';
+import { integerOption, parseDatabaseUrl, rejectUnknownOptions, type DatabaseUrl } from './database-url.js';
+
+const STORE = 'postgresStore';
+const KNOWN_OPTIONS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'application_name', 'options', 'currentSchema', 'connect_timeout'];
+
+/** Connection settings read from a PostgreSQL URL. */
+export interface PostgresUrlSettings {
+  /** Host, port, credentials, database, TLS and session options for `pg`. */
+  readonly connection: ClientConfig;
+  /** The URL's `connect_timeout`, converted to milliseconds. */
+  readonly connectTimeoutMs: number | undefined;
+  /** `host:port/database`, for messages (never the password). */
+  readonly description: string;
+}
+
+/**
+ * Reads `url`.
+ * @throws SessionConfigError when the URL or one of its options is unusable.
+ */
+export function postgresSettingsFromUrl(url: string): PostgresUrlSettings {
+  const parsed = parseDatabaseUrl(url, {
+    storeName: STORE,
+    schemes: ['postgres', 'postgresql', 'pgsql', 'postgis'],
+    example: 'postgres://user:password@127.0.0.1:5432/dbname',
+  });
+  rejectUnknownOptions(parsed, KNOWN_OPTIONS, STORE);
+  const sessionOptions = [parsed.options.get('options'), searchPath(parsed.options.get('currentSchema'))].filter(Boolean).join(' ');
+  const connectTimeout = integerOption(parsed, 'connect_timeout', STORE);
+  const connection: ClientConfig = {
+    host: parsed.host || undefined,
+    port: parsed.port,
+    user: parsed.user || undefined,
+    password: parsed.password || undefined,
+    database: parsed.database || undefined,
+    ssl: tlsSettings(parsed),
+    application_name: parsed.options.get('application_name'),
+    options: sessionOptions || undefined,
+  };
+  return {
+    connection,
+    // libpq treats 0 as "wait forever"; we keep our bounded default instead.
+    connectTimeoutMs: connectTimeout ? connectTimeout * 1000 : undefined,
+    description: `${parsed.host || 'localhost'}:${parsed.port ?? 5432}/${parsed.database}`,
+  };
+}
+
+function searchPath(schema: string | undefined): string | undefined {
+  return schema === undefined ? undefined : `-c search_path=${schema}`;
+}
+
+/** libpq's `sslmode` as Node TLS settings. */
+function tlsSettings(url: DatabaseUrl): ConnectionOptions | false {
+  const mode = url.options.get('sslmode') ?? 'prefer';
+  const ca = readPem(url, 'sslrootcert');
+  const cert = readPem(url, 'sslcert');
+  const key = readPem(url, 'sslkey');
+  const files = { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) };
+  switch (mode) {
+    // pg cannot fall back from TLS to plain text, so the modes that allow plain text connect without it.
+    case 'disable':
+    case 'allow':
+    case 'prefer':
+      return false;
+    // As libpq: `require` verifies the server only when a root certificate is given.
+    case 'require':
+      return { ...files, rejectUnauthorized: ca !== undefined, ...(ca && { checkServerIdentity: () => undefined }) };
+    case 'verify-ca':
+      return { ...files, rejectUnauthorized: true, checkServerIdentity: () => undefined };
+    case 'verify-full':
+      return { ...files, rejectUnauthorized: true };
+    default:
+      throw new SessionConfigError(
+        `${STORE}: sslmode "${mode}" is unknown (use disable, allow, prefer, require, verify-ca or verify-full).`,
+      );
+  }
+}
+
+function readPem(url: DatabaseUrl, option: string): string | undefined {
+  const path = url.options.get(option);
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SessionConfigError(`${STORE}: cannot read the ${option} file "${path}" given in the URL (${reason}).`);
+  }
+}
