@@ -190,9 +190,8 @@ export class CachedDbStore implements SessionStore {
       if (!repaired) return;
       this.#distrusted.delete(key);
     }
-    // The contract's StoredSession carries no expiry; a database store that adds `expireDate` lets the
-    // cache be filled. Without it nothing is cached here, since a guessed lifetime could outlive the row.
-    const expireDate = (record as StoredSession & { readonly expireDate?: unknown }).expireDate;
+    // Without the row's expiry nothing is cached here, since a guessed lifetime could outlive the row.
+    const expireDate = record.expireDate;
     if (!(expireDate instanceof Date) || !(expireDate.getTime() > Date.now())) return;
     // Add, never overwrite: another process may have cached a newer write since the row was read.
     await this.#tryCache('filling', () => this.#cache.create(key, record.data, expireDate));

@@ -15,6 +15,11 @@ export interface StoredSession {
    * `expected` for compare-and-set. SQL stores use the data itself; memcached uses its CAS id.
    */
   readonly version: unknown;
+  /**
+   * When the record expires, for stores that know it (database stores read `expire_date`). `cached_db`
+   * uses it to give a cache entry filled from the database the row's remaining lifetime.
+   */
+  readonly expireDate?: Date;
 }
 
 /** Outcome of {@link SessionStore.update}. */
@@ -57,7 +62,10 @@ export interface SessionStore {
   readonly name: string;
   /** The live record under `key`, or `null` when it is missing or expired (`expire_date <= now`). */
   load(key: string): Promise<StoredSession | null>;
-  /** Whether a record exists under `key`, expired or not (Django's `exists`). */
+  /**
+   * Django's `exists`: whether a record is stored under `key`. Database and file stores answer for expired
+   * records not yet cleared too (as Django's db engine does); cache stores only know live ones.
+   */
   exists(key: string): Promise<boolean>;
   /** Inserts a new record; resolves `false`, writing nothing, when the key is already taken. */
   create(key: string, data: string, expireDate: Date): Promise<boolean>;

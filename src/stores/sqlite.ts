@@ -63,7 +63,7 @@ export interface SqliteStoreOptions {
 }
 
 interface SessionStatements {
-  readonly load: BetterSqlite3.Statement<[string, string], string>;
+  readonly load: BetterSqlite3.Statement<[string, string], { session_data: string; expire_date: string }>;
   readonly exists: BetterSqlite3.Statement<[string], number>;
   readonly insert: BetterSqlite3.Statement<[string, string, string]>;
   readonly update: BetterSqlite3.Statement<[string, string, string]>;
@@ -140,9 +140,11 @@ export class SqliteStore implements SessionStore {
 
   async load(key: string): Promise<StoredSession | null> {
     if (!isValidSessionKey(key)) return null;
-    const data = this.#sql.load.get(key, this.#nowText());
+    const row = this.#sql.load.get(key, this.#nowText());
+    if (row === undefined) return null;
+    const expireDate = parseDjangoDatetime(row.expire_date);
     // The data is its own version: a compare-and-set on it is exact, as a signed token changes with every write.
-    return data === undefined ? null : { data, version: data };
+    return expireDate === null ? { data: row.session_data, version: row.session_data } : { data: row.session_data, version: row.session_data, expireDate };
   }
 
   async exists(key: string): Promise<boolean> {
@@ -211,7 +213,7 @@ export class SqliteStore implements SessionStore {
 function prepareStatements(db: SqliteDatabase, table: string): SessionStatements {
   const t = quoteIdentifier(table);
   return {
-    load: db.prepare<[string, string], string>(`SELECT "session_data" FROM ${t} WHERE "session_key" = ? AND "expire_date" > ?`).pluck(),
+    load: db.prepare<[string, string], { session_data: string; expire_date: string }>(`SELECT "session_data", "expire_date" FROM ${t} WHERE "session_key" = ? AND "expire_date" > ?`),
     exists: db.prepare<[string], number>(`SELECT 1 FROM ${t} WHERE "session_key" = ?`).pluck(),
     insert: db.prepare(`INSERT INTO ${t} ("session_key", "session_data", "expire_date") VALUES (?, ?, ?)`),
     update: db.prepare(`UPDATE ${t} SET "session_data" = ?, "expire_date" = ? WHERE "session_key" = ?`),

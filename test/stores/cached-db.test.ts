@@ -198,12 +198,32 @@ describe('cached_db: the cache in front of the database', () => {
 
   it('does not fill the cache when the database cannot say when the record expires', async () => {
     const cache = instrumented(memoryStore());
+    const sqlite = sqliteStore({ path: newDbFile() });
+    const db = Object.assign(Object.create(sqlite) as typeof sqlite, {
+      load: async (key: string) => {
+        const record = await sqlite.load(key);
+        return record && { data: record.data, version: record.version };
+      },
+    });
+    const store = cachedDbStore({ cache: cache.store, db });
+    const key = generateSessionKey();
+    await sqlite.create(key, 'from-db', future());
+    expect((await store.load(key))?.data).toBe('from-db');
+    expect(await cache.inner.load(key)).toBeNull();
+  });
+
+  it('fills the cache from SQLite with the row\'s remaining lifetime', async () => {
+    const cache = instrumented(memoryStore());
     const db = sqliteStore({ path: newDbFile() });
     const store = cachedDbStore({ cache: cache.store, db });
     const key = generateSessionKey();
-    await db.create(key, 'from-db', future());
+    const expires = future();
+    await db.create(key, 'from-db', expires);
     expect((await store.load(key))?.data).toBe('from-db');
-    expect(await cache.inner.load(key)).toBeNull();
+    expect((await cache.inner.load(key))?.data).toBe('from-db');
+    const listed = [];
+    for await (const entry of (cache.inner as ReturnType<typeof memoryStore>).list()) listed.push(entry);
+    expect(listed.find((entry) => entry.key === key)?.expireDate?.getTime()).toBe(expires.getTime());
   });
 
   it('tolerates and logs a cache that is down, for every operation', async () => {
