@@ -11,7 +11,7 @@
  * failing or interrupted test leaves nothing running.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,8 +118,11 @@ export interface ManagedServer {
   kill(): Promise<void>;
   /** Stops it (SIGTERM, then SIGKILL after 5 s), waits for it to exit and removes its directory. */
   stop(): Promise<void>;
-  /** Freezes it (SIGSTOP): connections stay open but nothing is answered, like a hung server. */
-  pause(): void;
+  /**
+   * Freezes it (SIGSTOP): connections stay open but nothing is answered, like a hung server. Resolves
+   * once every thread of the process has stopped (a stop signal reaches the threads one by one).
+   */
+  pause(): Promise<void>;
   /** Unfreezes it (SIGCONT). */
   resume(): void;
 }
@@ -189,8 +192,12 @@ class ServerProcess implements ManagedServer {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  pause(): void {
-    this.#child?.kill('SIGSTOP');
+  async pause(): Promise<void> {
+    const child = this.#child;
+    if (!child?.pid) return;
+    child.kill('SIGSTOP');
+    const pid = child.pid;
+    await waitUntil(`${this.kind} (pid ${pid}) to stop`, async () => allThreadsStopped(pid), 2000);
   }
 
   resume(): void {
@@ -208,6 +215,26 @@ class ServerProcess implements ManagedServer {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/** Whether every thread of `pid` is stopped, from Linux's /proc (elsewhere: assumed after a moment). */
+async function allThreadsStopped(pid: number): Promise<boolean> {
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    await sleep(100);
+    return true;
+  }
+  return threads.every((tid) => {
+    try {
+      // The state follows the parenthesised command name: "T" (stopped) or "t" (traced).
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return /^[Tt]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+    } catch {
+      return true;
+    }
+  });
 }
 
 async function launch(recipe: ServerRecipe, port?: number): Promise<ManagedServer> {

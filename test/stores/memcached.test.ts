@@ -250,7 +250,7 @@ describe.skipIf(skipReason !== null)('memcached store: server failures', () => {
   it('times out on a hung server instead of waiting for it, and recovers when it answers again', async () => {
     const sessions = createSessions({ secret: TEST_SECRET, store: s });
     const cookie = await saveNewSession();
-    server.pause();
+    await server.pause();
     try {
       const took = await timeToUnavailable(() => sessions.load(cookie).get('user'));
       expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);

@@ -311,7 +311,7 @@ describe.skipIf(noServerReason !== null)('redis store: server failures', () => {
     const sessions = createSessions({ secret: TEST_SECRET, store: s });
     const cookie = await saveNewSession();
     const lockedKey = generateSessionKey();
-    server.pause();
+    await server.pause();
     try {
       const took = await timeToUnavailable(() => sessions.load(cookie).get('user'));
       expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
