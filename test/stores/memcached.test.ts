@@ -198,6 +198,8 @@ describe.skipIf(skipReason !== null)('memcached store', () => {
 
 describe.skipIf(skipReason !== null)('memcached store: server failures', () => {
   const TIMEOUT_MS = 400;
+  // "Fast": well under what a queue or the clients' default retries would take, with room for a busy machine.
+  const FAST_MS = TIMEOUT_MS + 600;
   const RETRY_MS = 200;
   let server: ManagedServer;
   let s: MemcachedStore;
@@ -228,15 +230,15 @@ describe.skipIf(skipReason !== null)('memcached store: server failures', () => {
     const sessions = createSessions({ secret: TEST_SECRET, store: s });
     const cookie = await saveNewSession();
     await server.kill();
-    expect(await timeToUnavailable(() => sessions.load(cookie).get('user'))).toBeLessThan(TIMEOUT_MS + 300);
-    expect(await timeToUnavailable(saveNewSession)).toBeLessThan(TIMEOUT_MS + 300);
+    expect(await timeToUnavailable(() => sessions.load(cookie).get('user'))).toBeLessThan(FAST_MS);
+    expect(await timeToUnavailable(saveNewSession)).toBeLessThan(FAST_MS);
     const burst = Date.now();
     const outcomes = await Promise.allSettled(Array.from({ length: 20 }, saveNewSession));
     expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof SessionStoreUnavailable)).toBe(true);
-    expect(Date.now() - burst).toBeLessThan(TIMEOUT_MS + 300);
+    expect(Date.now() - burst).toBeLessThan(FAST_MS);
     // Still down after several retry periods: still failing, still fast.
     await new Promise((resolve) => setTimeout(resolve, 3 * RETRY_MS));
-    expect(await timeToUnavailable(saveNewSession)).toBeLessThan(TIMEOUT_MS + 300);
+    expect(await timeToUnavailable(saveNewSession)).toBeLessThan(FAST_MS);
 
     await server.start();
     await waitUntil('the store to work again', async () => {
@@ -254,7 +256,7 @@ describe.skipIf(skipReason !== null)('memcached store: server failures', () => {
     try {
       const took = await timeToUnavailable(() => sessions.load(cookie).get('user'));
       expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-      expect(took).toBeLessThan(TIMEOUT_MS + 300);
+      expect(took).toBeLessThan(FAST_MS);
       await timeToUnavailable(saveNewSession);
     } finally {
       server.resume();
@@ -275,7 +277,7 @@ describe.skipIf(skipReason !== null)('memcached store: server failures', () => {
       await server.kill();
       const started = Date.now();
       const loads = await Promise.allSettled(keys.map((key) => spread.load(key)));
-      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 300);
+      expect(Date.now() - started).toBeLessThan(FAST_MS);
       keys.forEach((key, i) => {
         const outcome = loads[i]!;
         if (onDead.has(key)) expect(outcome.status).toBe('rejected');

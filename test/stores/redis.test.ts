@@ -254,6 +254,8 @@ const noServerReason = canStartRedis ? null : unavailableServer('redis-server bi
 
 describe.skipIf(noServerReason !== null)('redis store: server failures', () => {
   const TIMEOUT_MS = 400;
+  // "Fast": well under what a queue or the clients' default retries would take, with room for a busy machine.
+  const FAST_MS = TIMEOUT_MS + 600;
   let server: ManagedServer;
   let s: RedisStore;
 
@@ -286,12 +288,12 @@ describe.skipIf(noServerReason !== null)('redis store: server failures', () => {
     const cookie = await saveNewSession();
     await server.kill();
     // Reading an existing session and saving a new one both fail promptly instead of hanging.
-    expect(await timeToUnavailable(() => sessions.load(cookie).get('user'))).toBeLessThan(TIMEOUT_MS + 300);
-    expect(await timeToUnavailable(saveNewSession)).toBeLessThan(TIMEOUT_MS + 300);
+    expect(await timeToUnavailable(() => sessions.load(cookie).get('user'))).toBeLessThan(FAST_MS);
+    expect(await timeToUnavailable(saveNewSession)).toBeLessThan(FAST_MS);
     const burst = Date.now();
     const outcomes = await Promise.allSettled(Array.from({ length: 20 }, saveNewSession));
     expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof SessionStoreUnavailable)).toBe(true);
-    expect(Date.now() - burst).toBeLessThan(TIMEOUT_MS + 300);
+    expect(Date.now() - burst).toBeLessThan(FAST_MS);
     const refusedKey = generateSessionKey();
     await expect(s.create(refusedKey, 'refused-while-down', future())).rejects.toThrow();
 
@@ -315,7 +317,7 @@ describe.skipIf(noServerReason !== null)('redis store: server failures', () => {
     try {
       const took = await timeToUnavailable(() => sessions.load(cookie).get('user'));
       expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-      expect(took).toBeLessThan(TIMEOUT_MS + 300);
+      expect(took).toBeLessThan(FAST_MS);
       await timeToUnavailable(saveNewSession);
       await expect(s.lock(lockedKey, { waitMs: 100, ttlMs: 60_000 })).rejects.toThrow(/timed out/);
     } finally {
@@ -334,7 +336,7 @@ describe.skipIf(noServerReason !== null)('redis store: server failures', () => {
     try {
       const started = Date.now();
       await expect(late.load(generateSessionKey())).rejects.toThrow(/redis/);
-      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 300);
+      expect(Date.now() - started).toBeLessThan(FAST_MS);
       await server.start();
       await waitUntil('the late store to connect', async () => (await late.load(generateSessionKey())) === null, 5000);
     } finally {
