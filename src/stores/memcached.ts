@@ -101,6 +101,9 @@ export class MemcachedStore implements SessionStore {
       throw new SessionConfigError(`${this.name}: give exactly one of \`url\` (e.g. 'memcached://127.0.0.1:11211'), \`servers\` or \`client\`.`);
     }
     if (options.client !== undefined) {
+      if (typeof (options.client as Partial<Memcached>).gets !== 'function') {
+        throw new SessionConfigError(`${this.name}: \`client\` must be a client of the \`memcached\` package; or pass \`url\` or \`servers\` instead.`);
+      }
       this.#client = options.client;
       this.#owned = false;
       return;

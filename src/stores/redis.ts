@@ -112,6 +112,10 @@ export class RedisStore implements SessionStore {
       throw new SessionConfigError(`${this.name}: give exactly one of \`url\` (e.g. 'redis://127.0.0.1:6379/0'), \`clusterNodes\` or \`client\`.`);
     }
     if (options.client !== undefined) {
+      const client: Partial<RedisClient> = options.client;
+      if (typeof client.evalsha !== 'function' || typeof client.status !== 'string') {
+        throw new SessionConfigError(`${this.name}: \`client\` must be an ioredis \`Redis\` or \`Cluster\` (other Redis clients are not supported); or pass \`url\` instead.`);
+      }
       this.#client = options.client;
       this.#owned = false;
     } else {

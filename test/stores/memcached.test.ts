@@ -3,6 +3,7 @@
  * on one server and on three (keys spread over all of them), the key and expiry details, and what
  * happens when a server dies, hangs and comes back.
  */
+import Memcached from 'memcached';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessions, SessionConfigError, SessionStoreUnavailable, type SessionStore } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
@@ -169,6 +170,21 @@ describe.skipIf(skipReason !== null)('memcached store', () => {
     expect((await s.load(key))?.data).toBe(awkward);
   });
 
+  it('uses a client it was given and leaves it open on close', async () => {
+    const client = new Memcached(`127.0.0.1:${one().port}`, { retries: 0 });
+    try {
+      const s = memcachedStore({ client, keyPrefix: 'given' });
+      const key = generateSessionKey();
+      expect(await s.create(key, 'given', future())).toBe(true);
+      expect((await s.load(key))?.data).toBe('given');
+      await s.close();
+      const value = await new Promise((resolve, reject) => client.get(`given:1:${CACHE}${key}`, (error, data) => (error ? reject(error) : resolve(data))));
+      expect(value).toBe('given');
+    } finally {
+      client.end();
+    }
+  });
+
   it('has no list(): memcached cannot enumerate its keys', () => {
     const s: SessionStore = store({ servers: [`127.0.0.1:${one().port}`] });
     expect(s.list).toBeUndefined();
@@ -193,6 +209,7 @@ describe.skipIf(skipReason !== null)('memcached store', () => {
     expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], keyPrefix: 'p'.repeat(170) })).not.toThrow();
     expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], retryMs: -1 })).toThrow(/retryMs/);
     expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], commandTimeoutMs: 1.5 })).toThrow(/commandTimeoutMs/);
+    expect(() => memcachedStore({ client: { get: () => undefined } as never })).toThrow(/`memcached` package/);
   });
 });
 

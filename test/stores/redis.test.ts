@@ -220,6 +220,7 @@ describe.skipIf(skipReason !== null)('redis store', () => {
       expect(() => redisStore({ url: URL, version: 1.5 })).toThrow(/version/);
       expect(() => redisStore({ url: URL, commandTimeoutMs: 0 })).toThrow(/commandTimeoutMs/);
       expect(() => redisStore({ url: URL, connectTimeoutMs: Number.NaN })).toThrow(/connectTimeoutMs/);
+      expect(() => redisStore({ client: {} as never })).toThrow(/ioredis/);
     });
 
     it('accepts redis://, rediss:// and cluster URLs, and connects only when first used', async () => {
