@@ -38,13 +38,15 @@ export interface MemcachedStoreOptions extends CacheKeyOptions {
    */
   readonly commandTimeoutMs?: number;
   /**
-   * How long connecting to a server may take before the command fails, in milliseconds.
+   * How long connecting to a server may take before the command fails, in milliseconds (for a client
+   * the store creates; a client passed in keeps its own `timeout`).
    * @default 2000
    */
   readonly connectTimeoutMs?: number;
   /**
    * After a connection to a server fails, its commands fail at once for this long; then the next command
-   * tries to connect again. This is how the store notices a server that came back.
+   * tries to connect again. This is how the store notices a server that came back. Only for a client the
+   * store creates.
    * @default 1000
    */
   readonly retryMs?: number;
