@@ -25,11 +25,11 @@ const skipReason = redisUp ? null : unavailableServer('Redis on 127.0.0.1:6379',
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
 const cookieOf = (setCookie: readonly string[]): string => setCookie[0]!.split(';')[0]!;
 
-/** Deletes every key under `prefix:` (the run's namespace). */
+/** Deletes every key that starts with `prefix` (the run's namespaces). */
 async function deletePrefix(raw: Redis, prefix: string): Promise<void> {
   let cursor = '0';
   do {
-    const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
     cursor = next;
     if (keys.length > 0) await raw.del(...keys);
   } while (cursor !== '0');
