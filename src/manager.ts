@@ -72,7 +72,8 @@ export class SessionManager<T extends SessionData = SessionData> {
       await session.save();
       return { setCookie: [this.#cookie(session.sessionKey!, maxAge, expiresAt)], vary: true };
     } finally {
-      await session.release();
+      // A lock that fails to release expires by its TTL; the response must not fail for it.
+      await session.release().catch((error: unknown) => this.options.logger.error('sessionkit: could not release the session lock', error));
     }
   }
 
