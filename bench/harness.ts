@@ -7,7 +7,7 @@ import { checkHello, checkNewClient, countsFor, createClients } from './lib/clie
 import { benchDir, config } from './lib/config.js';
 import { machine } from './lib/machine.js';
 import { resultsMarkdown } from './lib/markdown.js';
-import { Report, type Measurement, type VariantResult } from './lib/report.js';
+import { Report, workloads, type Measurement, type VariantResult } from './lib/report.js';
 import { freePort, startServer } from './lib/server.js';
 import { missingSources, variants, type Variant } from './lib/variants.js';
 import { wrk, type WrkResult, type WrkRun } from './lib/wrk.js';
@@ -125,25 +125,42 @@ async function main(): Promise<number> {
       if (r.variant.sessionkit && r.status === 'ok' && !builtServer(r.variant.name)) Object.assign(r, { status: 'not available', note: 'tsc emitted no server' });
     }
   }
-  for (const r of results) {
-    if (r.status !== 'ok') {
-      log(`${r.variant.name}: ${r.status} (${r.note})`);
-      continue;
+  for (const r of results) if (r.status !== 'ok') log(`${r.variant.name}: ${r.status} (${r.note})`);
+  const rounds = new Map<VariantResult, Measurement[][]>();
+  for (let round = 1; round <= config.rounds; round++) {
+    for (const r of results.filter((x) => x.status === 'ok')) {
+      const load = loadavg()[0] ?? 0;
+      r.load = Math.max(r.load ?? 0, load);
+      log(`${r.variant.name}: starting round ${round}/${config.rounds} (load ${load.toFixed(2)})`);
+      const one: VariantResult = { ...r, runs: {} };
+      try {
+        await runVariant(r.variant, one);
+      } catch (err) {
+        Object.assign(one, { status: 'failed', note: (err as Error).message.split('\n')[0] });
+        log(`!!! ${r.variant.name} FAILED: ${(err as Error).message}`);
+      }
+      if (one.status === 'failed') Object.assign(r, { status: 'failed', note: one.note });
+      workloads.forEach(({ id }, k) => {
+        const m = one.runs[id];
+        if (!m) return;
+        const lists = rounds.get(r) ?? workloads.map(() => []);
+        lists[k]?.push(m);
+        rounds.set(r, lists);
+      });
     }
-    r.load = loadavg()[0] ?? 0;
-    log(`${r.variant.name}: starting (load ${r.load.toFixed(2)})`);
-    try {
-      await runVariant(r.variant, r);
-    } catch (err) {
-      Object.assign(r, { status: 'failed', note: (err as Error).message.split('\n')[0] });
-      log(`!!! ${r.variant.name} FAILED: ${(err as Error).message}`);
-    }
+  }
+  for (const [r, lists] of rounds) {
+    workloads.forEach(({ id }, k) => {
+      const sorted = [...(lists[k] ?? [])].sort((a, b) => a.rps - b.rps);
+      const median = sorted[Math.floor((sorted.length - 1) / 2)];
+      if (median) r.runs[id] = sorted.length > 1 ? { ...median, check: `${median.check}; median of ${sorted.length}` } : median;
+    });
   }
   const failed = results.filter((r) => r.status === 'failed');
   for (const r of failed) notes.push(`**${r.variant.name} FAILED**: ${r.note}`);
   const loads = results.filter((r) => r.load !== undefined).map((r) => `${r.variant.name} ${r.load?.toFixed(2)}`);
   // Other work on this 2-core machine skews a run; the load average shows when that happened.
-  if (loads.length) notes.push(`1-minute load average as each variant started (the bench itself accounts for about 2): ${loads.join(', ')}`);
+  if (loads.length) notes.push(`highest 1-minute load average as each variant started (the bench itself accounts for about 2): ${loads.join(', ')}`);
   if (results.some((r) => (r.load ?? 0) > 3)) {
     notes.unshift('**Other work was running on this machine during the run (load average above 3): the numbers are unreliable; re-run on a quiet machine.**');
   }

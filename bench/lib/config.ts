@@ -24,6 +24,8 @@ export const config = {
   connections: int(process.env.BENCH_CONNECTIONS, 50),
   threads: int(process.env.BENCH_THREADS, 1),
   sessions: int(process.env.BENCH_SESSIONS, 1000),
+  // Each round restarts every server; the median round is reported, which tames a noisy machine.
+  rounds: int(process.env.BENCH_ROUNDS, 1),
   serverCore: process.env.BENCH_SERVER_CORE ?? '1',
   wrkCore: process.env.BENCH_WRK_CORE ?? '0',
   only: (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),

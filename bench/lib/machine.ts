@@ -18,6 +18,6 @@ export function machine(): Record<string, string> {
     Python: run(config.python, ['--version']),
     Django: run(config.python, ['-c', 'import django; print(django.get_version())']),
     gunicorn: run(config.gunicorn, ['--version']),
-    'Temp dir (SQLite files)': `${config.tmpBase} (${run('stat', ['-f', '-c', '%T', config.tmpBase])})`,
+    'Temp dir (SQLite files)': `${config.tmpBase} (${run('findmnt', ['-n', '-o', 'FSTYPE', '--target', config.tmpBase])})`,
   };
 }
