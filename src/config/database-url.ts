@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { SessionConfigError } from '../errors.js';
 import type { SessionStore } from '../stores/contract.js';
 import { sqliteStore } from '../stores/sqlite.js';
+import { openMysql, openPostgres } from './sql-databases.js';
 
 /** What a database URL opened to. */
 export interface OpenedDatabaseStore {
@@ -61,12 +62,18 @@ function openSqlite(url: string): OpenedDatabaseStore {
   }
 }
 
-/**
- * The databases the `db` engine can use, by URL scheme. PostgreSQL (`postgres`, `postgresql`, `pgsql`)
- * and MySQL/MariaDB (`mysql`, `mysql2`, `mariadb`) are registered here when their stores exist.
- */
+/** The databases the `db` engine can use, by URL scheme (dj-database-url's names). */
 export const DATABASE_BACKENDS: Readonly<Record<string, DatabaseOpener>> = {
   sqlite: openSqlite,
+  postgres: openPostgres,
+  postgresql: openPostgres,
+  pgsql: openPostgres,
+  postgis: openPostgres,
+  mysql: openMysql,
+  mysql2: openMysql,
+  mysqlgis: openMysql,
+  'mysql-connector': openMysql,
+  mariadb: openMysql,
 };
 
 /** Opens the store a `DATABASE_URL` names; throws a `SessionConfigError` naming the supported schemes. */

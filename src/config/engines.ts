@@ -5,9 +5,10 @@
  */
 import { SessionConfigError } from '../errors.js';
 import type { SessionStore } from '../stores/contract.js';
-import { memoryStore } from '../stores/memory.js';
 import { signedCookies, type SignedCookies } from '../stores/signed-cookies.js';
+import { openCacheEngine, openCachedDbEngine } from './cache-engines.js';
 import { openDatabaseUrl, type OpenedDatabaseStore } from './database-url.js';
+import { openFileEngine } from './file-engine.js';
 import { readString, type Env } from './values.js';
 
 /** Django's default engine. */
@@ -35,13 +36,15 @@ export interface OpenedEngine {
 export type EngineFactory = (context: EngineContext) => OpenedEngine;
 
 /**
- * The engines `SESSION_ENGINE` may name, by Django's short name. `cached_db` and `file` are registered
- * here when their stores exist (`file` reading `SESSION_FILE_PATH`).
+ * The engines `SESSION_ENGINE` may name, by Django's short name. `cache` and `cached_db` read `CACHE_URL`
+ * (`CACHE_KEY_PREFIX`, `CACHE_VERSION`), `db` and `cached_db` read `DATABASE_URL`, `file` reads
+ * `SESSION_FILE_PATH`; each has a default, so `SESSION_ENGINE` alone selects a working engine.
  */
 export const ENGINES: Readonly<Record<string, EngineFactory>> = {
   db: (context) => context.openDatabase(),
-  // Django's default cache is the process-local LocMemCache.
-  cache: () => ({ store: memoryStore(), description: 'in-process memory cache (lost on restart, not shared between processes)' }),
+  cache: openCacheEngine,
+  cached_db: openCachedDbEngine,
+  file: openFileEngine,
   signed_cookies: () => ({ store: signedCookies(), description: 'signed cookies (the data lives in the cookie)' }),
 };
 
