@@ -13,8 +13,7 @@ import type { Session, SessionData } from '../session.js';
 /** A node:http request carrying its session. */
 export type SessionRequest<T extends SessionData = SessionData> = IncomingMessage & { session: Session<T> };
 
-const HOOKED = ['writeHead', 'write', 'end', 'flushHeaders'] as const;
-type Hooked = (typeof HOOKED)[number];
+type Hooked = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 type Method = (...args: unknown[]) => unknown;
 
 /**
@@ -58,72 +57,91 @@ export function withSessions<T extends SessionData>(
   };
 }
 
-interface ResponseHook<T extends SessionData> {
-  readonly session: Session<T>;
-  /** Whether the handler has begun its response. */
-  started(): boolean;
-  /** Whether the handler has called `end`. */
-  ended(): boolean;
+function hookResponse<T extends SessionData>(manager: SessionManager<T>, req: IncomingMessage, res: ServerResponse): ResponseHook<T> {
+  const hook = new ResponseHook(manager, res, manager.load(req.headers.cookie));
+  (req as SessionRequest<T>).session = hook.session;
+  return hook;
 }
 
-function hookResponse<T extends SessionData>(manager: SessionManager<T>, req: IncomingMessage, res: ServerResponse): ResponseHook<T> {
-  const session = manager.load(req.headers.cookie);
-  (req as SessionRequest<T>).session = session;
-  const target = res as unknown as Record<Hooked, Method>;
-  const original = {} as Record<Hooked, Method>;
-  const hooks = {} as Record<Hooked, Method>;
-  const queue: Array<[Hooked, unknown[]]> = [];
-  let phase: 'open' | 'queueing' | 'done' | 'failed' = 'open';
-  let ended = false;
+/**
+ * The hooks on one response. A class with bound methods rather than closures: this runs for every
+ * request, and the untouched fast path should allocate as little as possible.
+ */
+class ResponseHook<T extends SessionData> {
+  readonly session: Session<T>;
+  readonly #manager: SessionManager<T>;
+  readonly #res: ServerResponse;
+  readonly #original: Record<Hooked, Method>;
+  readonly #queue: Array<[Hooked, unknown[]]> = [];
+  #phase: 'open' | 'queueing' | 'done' | 'failed' = 'open';
+  #ended = false;
 
-  // Only undo our own hooks: a middleware installed later (compression) may have wrapped them.
-  const unhook = (): void => {
-    for (const m of HOOKED) if (target[m] === hooks[m]) target[m] = original[m];
-  };
-  const replay = (result: CommitResult): void => {
-    phase = 'done';
-    unhook();
+  constructor(manager: SessionManager<T>, res: ServerResponse, session: Session<T>) {
+    this.session = session;
+    this.#manager = manager;
+    this.#res = res;
+    const target = res as unknown as Record<Hooked, Method>;
+    this.#original = { writeHead: target.writeHead, write: target.write, end: target.end, flushHeaders: target.flushHeaders };
+    // The hooks stay in place after the commit and then just forward: taking them off again would undo
+    // the wrappers of a middleware installed later (compression) and costs more than it saves.
+    const call = this.#call;
+    target.writeHead = call.bind(this, 'writeHead');
+    target.write = call.bind(this, 'write');
+    target.end = call.bind(this, 'end');
+    target.flushHeaders = call.bind(this, 'flushHeaders');
+  }
+
+  /** Whether the handler has begun its response. */
+  started(): boolean {
+    return this.#phase !== 'open';
+  }
+
+  /** Whether the handler has called `end`. */
+  ended(): boolean {
+    return this.#ended;
+  }
+
+  #call(m: Hooked, ...args: unknown[]): unknown {
+    const res = this.#res;
+    if (this.#phase === 'done') return this.#original[m].apply(res, args);
+    if (m === 'end') this.#ended = true;
+    if (this.#phase === 'failed') return m === 'write' ? false : m === 'flushHeaders' ? undefined : res;
+    if (this.#phase === 'open' && commitIsNoop(this.#manager, this.session)) {
+      this.#phase = 'done';
+      return this.#original[m].apply(res, args);
+    }
+    if (m === 'writeHead') args = absorbHeaders(res, args);
+    if (this.#phase === 'open') {
+      this.#phase = 'queueing';
+      const status = m === 'writeHead' ? Number(args[0]) : res.statusCode;
+      this.#manager.commit(this.session, status).then(this.#replay.bind(this), this.#fail.bind(this));
+    }
+    this.#queue.push([m, args]);
+    // Chunks are held in memory for the few milliseconds of the commit; no backpressure is signalled.
+    return m === 'write' ? true : m === 'flushHeaders' ? undefined : res;
+  }
+
+  #replay(result: CommitResult): void {
+    const res = this.#res;
+    this.#phase = 'done';
     try {
       if (result.setCookie.length > 0) res.setHeader('Set-Cookie', [...headerValues(res, 'set-cookie'), ...result.setCookie]);
       if (result.vary) res.setHeader('Vary', mergeVary(headerValues(res, 'vary').join(', ')));
-      for (const [m, args] of queue) original[m].apply(res, args);
+      for (const [m, args] of this.#queue) this.#original[m].apply(res, args);
     } catch (error) {
-      manager.options.logger.error(`sessionkit: the response could not be sent: ${describe(error)}`, error);
+      this.#manager.options.logger.error(`sessionkit: the response could not be sent: ${describe(error)}`, error);
       res.destroy();
     }
-    queue.length = 0;
-  };
-  const fail = (error: unknown): void => {
-    phase = 'failed'; // the handler's response is dropped, and so is anything it still writes
-    queue.length = 0;
-    const status = error instanceof SessionError ? error.status : 500;
-    if (status >= 500) manager.options.logger.error(`sessionkit: ${describe(error)}`, error);
-    sendError(res, status, errorBody(status, error), original.writeHead, original.end);
-  };
-
-  for (const m of HOOKED) {
-    original[m] = target[m];
-    hooks[m] = (...args: unknown[]): unknown => {
-      if (phase === 'done') return original[m].apply(res, args);
-      if (m === 'end') ended = true;
-      if (phase === 'failed') return m === 'write' ? false : m === 'flushHeaders' ? undefined : res;
-      if (m === 'writeHead') args = absorbHeaders(res, args);
-      if (phase === 'open') {
-        if (commitIsNoop(manager, session)) {
-          phase = 'done';
-          unhook();
-          return original[m].apply(res, args);
-        }
-        phase = 'queueing';
-        manager.commit(session, m === 'writeHead' ? Number(args[0]) : res.statusCode).then(replay, fail);
-      }
-      queue.push([m, args]);
-      // Chunks are held in memory for the few milliseconds of the commit; no backpressure is signalled.
-      return m === 'write' ? true : m === 'flushHeaders' ? undefined : res;
-    };
-    target[m] = hooks[m];
+    this.#queue.length = 0;
   }
-  return { session, started: () => phase !== 'open', ended: () => ended };
+
+  #fail(error: unknown): void {
+    this.#phase = 'failed'; // the handler's response is dropped, and so is anything it still writes
+    this.#queue.length = 0;
+    const status = error instanceof SessionError ? error.status : 500;
+    if (status >= 500) this.#manager.options.logger.error(`sessionkit: ${describe(error)}`, error);
+    sendError(this.#res, status, errorBody(status, error), this.#original.writeHead, this.#original.end);
+  }
 }
 
 // The guard `commit` itself starts with: nothing was touched and no cookie came in, so the response can
