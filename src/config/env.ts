@@ -43,7 +43,7 @@ export interface EnvSettings {
   readonly options: SessionOptions;
   /** The engine's short Django name: `db`, `cache`, `signed_cookies`. */
   readonly engine: string;
-  /** One line for start-up messages, e.g. `db (SQLite /srv/app/db.sqlite3)`. */
+  /** One line for start-up messages, e.g. `db — SQLite /srv/app/db.sqlite3`. */
   readonly description: string;
 }
 
@@ -97,7 +97,7 @@ export function optionsFromEnv(env: Env = process.env, { logger = console }: Opt
   return {
     options: { ...settings, store: opened.store },
     engine,
-    description: `${engine} (${opened.description})`,
+    description: `${engine} — ${opened.description}`,
   };
 }
 

@@ -90,7 +90,7 @@ describe('optionsFromEnv: defaults', () => {
     try {
       const settings = optionsFromEnv({ SECRET_KEY: TEST_SECRET }, { logger: recordingLogger() });
       opened.push(settings);
-      expect(settings.description).toBe(`db (SQLite ${join(directory, 'db.sqlite3')})`);
+      expect(settings.description).toBe(`db — SQLite ${join(directory, 'db.sqlite3')}`);
       expect(existsSync(join(directory, 'db.sqlite3'))).toBe(true);
     } finally {
       process.chdir(previous);
@@ -240,7 +240,7 @@ describe('optionsFromEnv: SESSION_ENGINE', () => {
     const settings = read({ SESSION_ENGINE: name });
     expect(settings.engine).toBe(engine);
     expect(settings.options.store).toBeInstanceOf(storeClass);
-    expect(settings.description.startsWith(`${engine} (`)).toBe(true);
+    expect(settings.description.startsWith(`${engine} — `)).toBe(true);
   });
 
   it.each(['signed_cookies', 'django.contrib.sessions.backends.signed_cookies'])('%s selects signed cookies', (name) => {
@@ -292,9 +292,9 @@ describe('DATABASE_URL', () => {
 
   it('opens an absolute SQLite path and an in-memory database', () => {
     const absolute = join(scratch, 'absolute.sqlite3');
-    expect(read({ DATABASE_URL: `sqlite:///${absolute}` }).description).toBe(`db (SQLite ${absolute})`);
+    expect(read({ DATABASE_URL: `sqlite:///${absolute}` }).description).toBe(`db — SQLite ${absolute}`);
     expect(existsSync(absolute)).toBe(true);
-    expect(read({ DATABASE_URL: 'sqlite://:memory:' }).description).toBe('db (SQLite :memory:)');
+    expect(read({ DATABASE_URL: 'sqlite://:memory:' }).description).toBe('db — SQLite :memory:');
   });
 
   it.each([
