@@ -110,7 +110,6 @@ class ResponseHook<T extends SessionData> {
       this.#phase = 'done';
       return this.#original[m].apply(res, args);
     }
-    if (m === 'writeHead') args = absorbHeaders(res, args);
     if (this.#phase === 'open') {
       this.#phase = 'queueing';
       const status = m === 'writeHead' ? Number(args[0]) : res.statusCode;
@@ -125,8 +124,12 @@ class ResponseHook<T extends SessionData> {
     const res = this.#res;
     this.#phase = 'done';
     try {
-      if (result.setCookie.length > 0) res.setHeader('Set-Cookie', [...headerValues(res, 'set-cookie'), ...result.setCookie]);
-      if (result.vary) res.setHeader('Vary', mergeVary(headerValues(res, 'vary').join(', ')));
+      if (result.setCookie.length > 0 || result.vary) {
+        // Headers handed to writeHead join the others first, so the session's merge with them.
+        for (const call of this.#queue) if (call[0] === 'writeHead') call[1] = absorbHeaders(res, call[1]);
+        if (result.setCookie.length > 0) res.setHeader('Set-Cookie', [...headerValues(res, 'set-cookie'), ...result.setCookie]);
+        if (result.vary) res.setHeader('Vary', mergeVary(headerValues(res, 'vary').join(', ')));
+      }
       for (const [m, args] of this.#queue) this.#original[m].apply(res, args);
     } catch (error) {
       this.#manager.options.logger.error(`sessionkit: the response could not be sent: ${describe(error)}`, error);
