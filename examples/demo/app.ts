@@ -33,9 +33,9 @@ export function createDemoServer(sessions: SessionManager<DemoData>): Server {
     try {
       await route(req, res, url);
     } catch (error) {
-      if (!(error instanceof HttpError)) throw error; // session errors (400/503) and bugs (500) go to withSessions
-      // After a 413 the rest of the body is not read; closing the connection stops the client sending it.
-      if (error.status === 413) res.setHeader('Connection', 'close');
+      // Session errors (400/503) and bugs (500) go to withSessions. An unread rest of the body is discarded
+      // by node:http once the response is sent, so the connection stays usable.
+      if (!(error instanceof HttpError)) throw error;
       sendText(res, error.status, `${error.message}\n`);
     }
   };

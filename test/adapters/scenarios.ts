@@ -351,11 +351,10 @@ export function describeAdapterBehaviour(adapter: AdapterUnderTest): void {
       const cookie = await login('locked');
       const failed = await request('/read-then-throw', cookie);
       expect(failed.status).toBe(500);
-      const started = Date.now();
+      // A leaked lock would make this request wait 500 ms and fail with SessionLockTimeout (503).
       const next = await request('/read', cookie);
       expect(next.status).toBe(200);
       expect(await next.json()).toBe('locked');
-      expect(Date.now() - started).toBeLessThan(400); // a leaked lock would hold this request for 500 ms
     });
   });
 }
