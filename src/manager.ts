@@ -8,7 +8,7 @@ import { SignedCookieEngine } from './core/signed-cookie-engine.js';
 import type { SessionData } from './core/state.js';
 import { StoreEngine } from './core/store-engine.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
-import { decideResponse } from './policy.js';
+import { decideResponse, type ResponseDecision } from './policy.js';
 import { Session } from './session.js';
 
 /** What a response must carry, as decided by {@link SessionManager.commit}. */
@@ -27,19 +27,33 @@ export class SessionManager<T extends SessionData = SessionData> {
   /** The options with defaults applied. */
   readonly options: ResolvedOptions;
   readonly #engine: SessionEngine;
-  readonly #deletionCookie: string;
+  readonly #deletion: CommitResult;
 
   constructor(options: SessionOptions) {
     this.options = resolveOptions(options);
     const store = this.options.store;
     this.#engine = 'kind' in store ? new SignedCookieEngine(store, this.options) : new StoreEngine(store, this.options);
     const { cookieName, cookieDomain, cookiePath, cookieSameSite } = this.options;
-    this.#deletionCookie = serializeDeletion(cookieName, cookieDomain, cookiePath, cookieSameSite);
+    this.#deletion = Object.freeze({ setCookie: Object.freeze([serializeDeletion(cookieName, cookieDomain, cookiePath, cookieSameSite)]), vary: true });
   }
 
   /** The session of a request, from its `Cookie` header. Does no I/O and no signature check. */
   load(cookieHeader: string | null | undefined): Session<T> {
     return new Session<T>(this.#engine, this.options, cookieHeader);
+  }
+
+  /**
+   * The commit result when it needs no I/O — the request never touched its session, only read it, or
+   * emptied it (cookie deletion) — so an adapter can send the response at once. `null` when the session
+   * must be saved or its lock released: then await {@link SessionManager.commit}.
+   */
+  commitSync(session: Session<T>, status = 200): CommitResult | null {
+    if (session.holdsLock) return null;
+    if (!session.cookieSent && !session.accessed && !session.modified) return UNCHANGED;
+    const decision = this.#decide(session, status);
+    if (decision.save) return null;
+    if (decision.deleteCookie) return this.#deletion;
+    return decision.vary ? VARY_ONLY : UNCHANGED;
   }
 
   /**
@@ -50,19 +64,10 @@ export class SessionManager<T extends SessionData = SessionData> {
    */
   async commit(session: Session<T>, status = 200): Promise<CommitResult> {
     try {
-      if (!session.cookieSent && !session.accessed && !session.modified && !this.options.saveEveryRequest) {
-        return UNCHANGED;
-      }
-      const decision = decideResponse({
-        cookieSent: session.cookieSent,
-        accessed: session.accessed,
-        modified: session.modified,
-        empty: session.isEmpty(),
-        saveEveryRequest: this.options.saveEveryRequest,
-        status,
-      });
-      if (decision.deleteCookie) return { setCookie: [this.#deletionCookie], vary: true };
-      if (!decision.save) return decision.vary ? VARY_ONLY : UNCHANGED;
+      const quick = this.commitSync(session, status);
+      if (quick !== null) return quick;
+      const decision = this.#decide(session, status);
+      if (!decision.save) return decision.deleteCookie ? this.#deletion : decision.vary ? VARY_ONLY : UNCHANGED;
       let maxAge: number | null = null;
       let expiresAt: number | null = null;
       if (!(await session.getExpireAtBrowserClose())) {
@@ -75,6 +80,17 @@ export class SessionManager<T extends SessionData = SessionData> {
       // A lock that fails to release expires by its TTL; the response must not fail for it.
       await session.release().catch((error: unknown) => this.options.logger.error('sessionkit: could not release the session lock', error));
     }
+  }
+
+  #decide(session: Session<T>, status: number): ResponseDecision {
+    return decideResponse({
+      cookieSent: session.cookieSent,
+      accessed: session.accessed,
+      modified: session.modified,
+      empty: session.isEmpty(),
+      saveEveryRequest: this.options.saveEveryRequest,
+      status,
+    });
   }
 
   /** Django's `clearsessions`: removes expired sessions from the store; resolves how many. */

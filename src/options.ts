@@ -318,10 +318,16 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   return resolved;
 }
 
+const SAME_SITE_SPELLINGS: ReadonlyMap<string, SameSite> = new Map([
+  ['lax', 'Lax'],
+  ['strict', 'Strict'],
+  ['none', 'None'],
+]);
+
 function resolveSameSite(value: SessionOptions['cookieSameSite']): SameSite {
   if (value === undefined) return DEFAULTS.cookieSameSite;
   if (value === false) return false;
-  const canonical = typeof value === 'string' ? ({ lax: 'Lax', strict: 'Strict', none: 'None' } as const)[value.toLowerCase() as 'lax'] : undefined;
+  const canonical = typeof value === 'string' ? SAME_SITE_SPELLINGS.get(value.toLowerCase()) : undefined;
   if (!canonical) {
     throw new SessionConfigError(`\`cookieSameSite\` (SESSION_COOKIE_SAMESITE) must be "Lax", "Strict", "None" or false, not ${JSON.stringify(value)}.`);
   }

@@ -5,7 +5,7 @@
 import { readCookie } from './cookies/parse.js';
 import type { SessionEngine } from './core/engine.js';
 import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, expiryDate, pythonIsoFormat, type StoredExpiry } from './core/expiry.js';
-import { newState, type SessionData, type SessionState } from './core/state.js';
+import { newState, setEntry, type SessionData, type SessionState } from './core/state.js';
 import type { ResolvedOptions } from './options.js';
 
 export type { SessionData } from './core/state.js';
@@ -118,8 +118,7 @@ export class Session<T extends SessionData = SessionData> {
 
   /** Stores `value` under `key` (`session[key] = value`). The value must be JSON-serialisable. */
   async set<K extends Key<T>>(key: K, value: T[K]): Promise<void> {
-    const data = await this.#data();
-    data[key] = value;
+    setEntry(await this.#data(), key, value);
     this.#change(key);
   }
 
@@ -153,7 +152,7 @@ export class Session<T extends SessionData = SessionData> {
   async setDefault<K extends Key<T>>(key: K, value: T[K]): Promise<T[K]> {
     const data = await this.#data();
     if (Object.hasOwn(data, key)) return data[key] as T[K];
-    data[key] = value;
+    setEntry(data, key, value);
     this.#change(key);
     return value;
   }
@@ -163,7 +162,7 @@ export class Session<T extends SessionData = SessionData> {
     const data = await this.#data();
     this.#s.modified = true;
     for (const [key, value] of Object.entries(values)) {
-      data[key] = value;
+      setEntry(data, key, value);
       this.#s.touched.add(key);
     }
   }
@@ -223,8 +222,7 @@ export class Session<T extends SessionData = SessionData> {
       if (!Number.isInteger(value)) throw new TypeError('setExpiry: seconds must be a whole number');
       stored = value;
     }
-    const data = await this.#data();
-    data[EXPIRY_KEY] = stored;
+    setEntry(await this.#data(), EXPIRY_KEY, stored);
     this.#change(EXPIRY_KEY);
   }
 
@@ -322,6 +320,11 @@ export class Session<T extends SessionData = SessionData> {
   /** Django's `load()`: the stored data, read now (also marks the session accessed). */
   async load(): Promise<Partial<T>> {
     return (await this.#data()) as Partial<T>;
+  }
+
+  /** Whether this request holds its session's lock (locking on, session loaded). */
+  get holdsLock(): boolean {
+    return this.#state?.lock != null;
   }
 
   /** Releases the per-session lock, if one is held. Called by the adapters after the response. */

@@ -106,23 +106,26 @@ class ResponseHook<T extends SessionData> {
     if (this.#phase === 'done') return this.#original[m].apply(res, args);
     if (m === 'end') this.#ended = true;
     if (this.#phase === 'failed') return m === 'write' ? false : m === 'flushHeaders' ? undefined : res;
-    if (this.#phase === 'open' && commitIsNoop(this.#manager, this.session)) {
-      this.#phase = 'done';
-      return this.#original[m].apply(res, args);
-    }
     if (this.#phase === 'open') {
-      this.#phase = 'queueing';
       const status = m === 'writeHead' ? Number(args[0]) : res.statusCode;
+      // Most requests need no I/O to commit (untouched, read-only, emptied): their response leaves at once.
+      const quick = this.#manager.commitSync(this.session, status);
+      this.#queue.push([m, args]);
+      if (quick !== null) return this.#replay(quick);
+      this.#phase = 'queueing';
       this.#manager.commit(this.session, status).then(this.#replay.bind(this), this.#fail.bind(this));
+      return m === 'write' ? true : m === 'flushHeaders' ? undefined : res;
     }
     this.#queue.push([m, args]);
     // Chunks are held in memory for the few milliseconds of the commit; no backpressure is signalled.
     return m === 'write' ? true : m === 'flushHeaders' ? undefined : res;
   }
 
-  #replay(result: CommitResult): void {
+  /** Adds the commit's headers and sends the held calls; resolves what the last of them returned. */
+  #replay(result: CommitResult): unknown {
     const res = this.#res;
     this.#phase = 'done';
+    let returned: unknown;
     try {
       if (result.setCookie.length > 0 || result.vary) {
         // Headers handed to writeHead join the others first, so the session's merge with them.
@@ -130,12 +133,13 @@ class ResponseHook<T extends SessionData> {
         if (result.setCookie.length > 0) res.setHeader('Set-Cookie', [...headerValues(res, 'set-cookie'), ...result.setCookie]);
         if (result.vary) res.setHeader('Vary', mergeVary(headerValues(res, 'vary').join(', ')));
       }
-      for (const [m, args] of this.#queue) this.#original[m].apply(res, args);
+      for (const [m, args] of this.#queue) returned = this.#original[m].apply(res, args);
     } catch (error) {
       this.#manager.options.logger.error(`sessionkit: the response could not be sent: ${describe(error)}`, error);
       res.destroy();
     }
     this.#queue.length = 0;
+    return returned;
   }
 
   #fail(error: unknown): void {
@@ -145,12 +149,6 @@ class ResponseHook<T extends SessionData> {
     if (status >= 500) this.#manager.options.logger.error(`sessionkit: ${describe(error)}`, error);
     sendError(this.#res, status, errorBody(status, error), this.#original.writeHead, this.#original.end);
   }
-}
-
-// The guard `commit` itself starts with: nothing was touched and no cookie came in, so the response can
-// leave at once, without waiting for a promise.
-function commitIsNoop<T extends SessionData>(manager: SessionManager<T>, session: Session<T>): boolean {
-  return !session.accessed && !session.modified && !manager.options.saveEveryRequest && !session.cookieSent;
 }
 
 /**

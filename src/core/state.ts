@@ -38,3 +38,12 @@ export function markWritten(state: SessionState): void {
   state.touched.clear();
   state.replaceAll = false;
 }
+
+/**
+ * `data[key] = value` as an own property, whatever the key: a plain assignment to `__proto__` (which
+ * JSON from a client can carry) would change the object's prototype and silently drop the entry.
+ */
+export function setEntry(data: SessionData, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
+  else data[key] = value;
+}

@@ -13,7 +13,7 @@ import { createCodec, type SessionCodec } from './codec.js';
 import type { SessionEngine } from './engine.js';
 import { EXPIRY_KEY, expiryDate } from './expiry.js';
 import { generateSessionKey, isValidSessionKey } from './session-key.js';
-import { markWritten, type SessionData, type SessionState } from './state.js';
+import { markWritten, setEntry, type SessionData, type SessionState } from './state.js';
 
 // Key collisions are astronomically unlikely; a store that keeps refusing new keys is broken.
 const MAX_CREATE_ATTEMPTS = 100;
@@ -80,7 +80,8 @@ export class StoreEngine implements SessionEngine {
     if (key === null) return this.create(state);
     const data = state.cache ?? {};
     if (mustCreate) {
-      const created = await this.#call(() => this.#store.create(key, this.#codec.encode(data), this.#expireDate(data)));
+      const encoded = this.#codec.encode(data);
+      const created = await this.#call(() => this.#store.create(key, encoded, this.#expireDate(data)));
       if (!created) throw new SessionStoreUnavailable(this.name, new Error(`session key ${key} already exists`));
       markWritten(state);
       return;
@@ -89,7 +90,9 @@ export class StoreEngine implements SessionEngine {
     let expected = merge ? state.version : undefined;
     let current = data;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.#call(() => this.#store.update(key, this.#codec.encode(current), this.#expireDate(current), expected));
+      // Encoded outside the store guard: unserialisable data is the application's error, not the store's.
+      const encoded = this.#codec.encode(current);
+      const outcome = await this.#call(() => this.#store.update(key, encoded, this.#expireDate(current), expected));
       if (outcome === 'updated') break;
       if (outcome === 'missing') throw new SessionInterrupted();
       if (attempt >= this.#options.maxMergeAttempts) throw new SessionUpdateConflict(attempt);
@@ -142,7 +145,7 @@ export class StoreEngine implements SessionEngine {
 function applyChanges(stored: SessionData, mine: SessionData, touched: ReadonlySet<string>): SessionData {
   const merged: SessionData = { ...stored };
   for (const key of touched) {
-    if (Object.hasOwn(mine, key)) merged[key] = mine[key];
+    if (Object.hasOwn(mine, key)) setEntry(merged, key, mine[key]);
     else delete merged[key];
   }
   return merged;

@@ -25,6 +25,7 @@ describe('options: Django defaults and validation', () => {
     ['a path without a slash', { cookiePath: 'app' }, /cookiePath.*start with "\/"/],
     ['a path with a semicolon', { cookiePath: '/a;b' }, /cookiePath/],
     ['an unknown SameSite', { cookieSameSite: 'sometimes' as never }, /SESSION_COOKIE_SAMESITE.*"Lax", "Strict", "None" or false/],
+    ['a SameSite named after an Object property', { cookieSameSite: 'constructor' as never }, /SESSION_COOKIE_SAMESITE/],
     ['fallbacks that are not strings', { secretFallbacks: [1 as never] }, /secretFallbacks/],
     ['locking on signed cookies', { store: signedCookies(), locking: true }, /locking.*signed-cookie/],
   ])('refuses %s with a message that says how to fix it', (_, options, message) => {

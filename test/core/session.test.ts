@@ -103,6 +103,29 @@ describe('Session: dict API and the accessed / modified flags (Django §3.1–3.
     expect(stale.isEmpty()).toBe(true);
   });
 
+  it('stores a "__proto__" key as data, never as the prototype', async () => {
+    const { sessions, cookie } = await savedSession({ a: 1 });
+    const s = sessions.load(cookie);
+    await s.update(JSON.parse('{"__proto__": {"polluted": true}, "b": 2}'));
+    await s.set('__proto__', { polluted: 'set' });
+    await sessions.commit(s);
+    const data = await sessions.load(cookie).load();
+    expect(Object.keys(data)).toEqual(['a', '__proto__', 'b']);
+    expect(Object.getOwnPropertyDescriptor(data, '__proto__')?.value).toEqual({ polluted: 'set' });
+    expect((data as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('unserialisable data is the application\'s error (TypeError), not a store outage', async () => {
+    const { sessions, cookie } = await savedSession({ a: 1 });
+    const s = sessions.load(cookie);
+    await s.set('bad', Number.NaN);
+    await expect(sessions.commit(s)).rejects.toBeInstanceOf(TypeError);
+    const fresh = sessions.load(undefined);
+    await fresh.set('bad', Number.NaN);
+    await expect(sessions.commit(fresh)).rejects.toBeInstanceOf(TypeError);
+  });
+
   it('markModified saves nested in-place changes', async () => {
     const { sessions, cookie } = await savedSession({ cart: ['a'] });
     const s = sessions.load(cookie);
