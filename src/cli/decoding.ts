@@ -1,0 +1,46 @@
+/**
+ * Decoding signed session values with the configured secrets, through the core's codec, and saying why
+ * a value does not decode.
+ */
+import { createCodec } from '../core/codec.js';
+import type { SessionData } from '../core/state.js';
+import { resolveOptions, type SecurityEvent, type SessionOptions } from '../options.js';
+
+/** What decoding a value gave. */
+export type DecodeResult =
+  | { readonly ok: true; readonly data: SessionData }
+  | {
+      readonly ok: false;
+      /** `bad-signature`: signed with another secret (or tampered); `bad-payload`: signed, but not a session. */
+      readonly problem: SecurityEvent['type'];
+      readonly detail: string;
+    };
+
+/** Decodes values signed with one salt. */
+export type Decoder = (salt: string, value: string) => DecodeResult;
+
+/**
+ * A decoder verifying with `options.secret` and `options.secretFallbacks`, with no maximum age (a
+ * signed cookie is shown however old it is).
+ */
+export function createDecoder(options: SessionOptions): Decoder {
+  // The codec reports why a value did not decode as a security event rather than by throwing.
+  const seen: { event?: SecurityEvent } = {};
+  const resolved = resolveOptions({ ...options, onSecurityEvent: (event) => (seen.event = event) });
+  return (salt, value) => {
+    seen.event = undefined;
+    const data = createCodec(resolved, salt, 'sessionkit command').decode(value);
+    if (data !== null) return { ok: true, data };
+    // Set by the codec's callback during decode(), which the compiler cannot see.
+    const event = seen.event as SecurityEvent | undefined;
+    return { ok: false, problem: event?.type ?? 'bad-payload', detail: event?.message ?? 'the value does not decode' };
+  };
+}
+
+/** What went wrong, as a clause: "does not verify with SECRET_KEY …". */
+export function describeProblem(result: Extract<DecodeResult, { ok: false }>): string {
+  if (result.problem === 'bad-signature') {
+    return 'its signature does not verify with SECRET_KEY or SECRET_KEY_FALLBACKS: it was signed with another SECRET_KEY (or altered)';
+  }
+  return `its signature verifies but it holds no session data (${result.detail})`;
+}
