@@ -1,0 +1,86 @@
+/**
+ * Runs the real `sessionkit` command as a child process, with only the environment a test gives it (plus
+ * PATH and HOME), and collects its output and exit status.
+ *
+ * The command is src/cli/main.ts compiled once per test process with esbuild (which tsx uses too) into
+ * one ES module under node_modules/, the way the published command runs: compiled JavaScript on plain
+ * node. That starts in well under half the time of the tsx loader, which matters with a hundred runs.
+ * `SESSIONKIT_CLI_RUNNER=tsx` runs src/cli/main.ts through the tsx loader instead.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+/** The command's entry point. */
+export const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+// Two levels below the repository, so the bundle finds package.json (../../) and node_modules as main.ts does.
+const BUNDLE_DIRECTORY = fileURLToPath(new URL('../../node_modules/.sessionkit-cli-tests/', import.meta.url));
+
+let bundled: Promise<string> | undefined;
+
+/** The compiled command, built on first use and removed when the test process exits. */
+function compiledCli(): Promise<string> {
+  bundled ??= (async () => {
+    mkdirSync(BUNDLE_DIRECTORY, { recursive: true });
+    const outfile = `${BUNDLE_DIRECTORY}cli-${process.pid}-${randomBytes(4).toString('hex')}.mjs`;
+    process.once('exit', () => rmSync(outfile, { force: true }));
+    await build({ entryPoints: [CLI_ENTRY], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+    return outfile;
+  })();
+  return bundled;
+}
+
+/** The node arguments that start the command. */
+async function commandLine(): Promise<string[]> {
+  return process.env['SESSIONKIT_CLI_RUNNER'] === 'tsx' ? ['--import', TSX_LOADER, CLI_ENTRY] : [await compiledCli()];
+}
+
+/** What a run of the command gave. */
+export interface CliRun {
+  /** The exit status (`null` if it was killed). */
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** Working directory. @default the test process's */
+  readonly cwd?: string;
+  /** Killed after this long. @default 30000 */
+  readonly timeoutMs?: number;
+}
+
+/** Runs `sessionkit ...args` with `env` as its whole environment (besides PATH and HOME). */
+export async function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}, options: RunCliOptions = {}): Promise<CliRun> {
+  const nodeArgs = await commandLine();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, ...args], {
+      cwd: options.cwd,
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+/** The command line of a run as one shell word list (for `script -c`, which gives it a terminal). */
+export async function cliShellCommand(args: readonly string[]): Promise<string> {
+  return [process.execPath, ...(await commandLine()), ...args].map((part) => `'${part.replaceAll("'", "'\\''")}'`).join(' ');
+}
