@@ -206,7 +206,9 @@ export class PostgresStore implements SessionStore {
          ))`,
         [now, limit],
       );
-      return rowCount ?? 0;
+      const removed = rowCount ?? 0;
+      // A short batch means nothing was left (rows locked by a concurrent request are left for next time).
+      return { removed, more: removed === limit };
     }, options);
   }
 

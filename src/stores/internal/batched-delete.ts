@@ -8,7 +8,7 @@ import { SessionConfigError } from '../../errors.js';
 /** Options of a batched `clearExpired`. */
 export interface ClearExpiredOptions {
   /**
-   * Rows deleted per statement.
+   * Rows one statement handles: it deletes at most this many.
    * @default 5000
    */
   readonly batchSize?: number;
@@ -19,12 +19,20 @@ export interface ClearExpiredOptions {
 /** The batch size used when none is given. */
 export const DEFAULT_CLEAR_BATCH_SIZE = 5000;
 
+/** What one batch did. */
+export interface BatchOutcome {
+  /** Rows it deleted. */
+  readonly removed: number;
+  /** Whether rows may remain for another batch. */
+  readonly more: boolean;
+}
+
 /**
- * Runs `deleteBatch(limit)` until a batch removes fewer than `limit` rows, and resolves the total.
- * `deleteBatch` deletes at most `limit` expired rows and resolves how many it removed.
+ * Runs `deleteBatch(batchSize)` until it reports that nothing is left, and resolves the total removed.
+ * `deleteBatch` deletes at most `limit` expired rows, each call going on where the previous one stopped.
  */
 export async function deleteInBatches(
-  deleteBatch: (limit: number) => Promise<number>,
+  deleteBatch: (limit: number) => Promise<BatchOutcome>,
   options: ClearExpiredOptions = {},
 ): Promise<number> {
   const batchSize = options.batchSize ?? DEFAULT_CLEAR_BATCH_SIZE;
@@ -33,10 +41,9 @@ export async function deleteInBatches(
   }
   let removed = 0;
   for (;;) {
-    const count = await deleteBatch(batchSize);
-    removed += count;
-    if (count > 0) options.onProgress?.(removed);
-    // A short batch means nothing was left (rows locked by a concurrent request are left for next time).
-    if (count < batchSize) return removed;
+    const batch = await deleteBatch(batchSize);
+    removed += batch.removed;
+    if (batch.removed > 0) options.onProgress?.(removed);
+    if (!batch.more) return removed;
   }
 }

@@ -7,6 +7,7 @@
  * path (`%2Fvar%2Frun%2Fpostgresql`) names a Unix socket; query parameters become driver options, with
  * empty values dropped.
  */
+import { readFileSync } from 'node:fs';
 import { SessionConfigError } from '../../errors.js';
 
 /** The parts of a database URL. */
@@ -106,4 +107,16 @@ export function integerOption(url: DatabaseUrl, name: string, storeName: string)
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw)) throw new SessionConfigError(`${storeName}: the URL option "${name}" must be a whole number, not "${raw}".`);
   return Number(raw);
+}
+
+/** The contents of the file named by a URL option (a certificate), or `undefined` when absent. */
+export function fileOption(url: DatabaseUrl, name: string, storeName: string): string | undefined {
+  const path = url.options.get(name);
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SessionConfigError(`${storeName}: cannot read the ${name} file "${path}" given in the URL (${reason}).`);
+  }
 }

@@ -4,11 +4,10 @@
  * `application_name`, `options`, `currentSchema` (dj-database-url's shorthand for a search path) and
  * `connect_timeout` (seconds).
  */
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import type { ClientConfig } from 'pg';
 import { SessionConfigError } from '../../errors.js';
-import { integerOption, parseDatabaseUrl, rejectUnknownOptions, type DatabaseUrl } from './database-url.js';
+import { fileOption, integerOption, parseDatabaseUrl, rejectUnknownOptions, type DatabaseUrl } from './database-url.js';
 
 const STORE = 'postgresStore';
 const KNOWN_OPTIONS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'application_name', 'options', 'currentSchema', 'connect_timeout'];
@@ -61,9 +60,9 @@ function searchPath(schema: string | undefined): string | undefined {
 /** libpq's `sslmode` as Node TLS settings. */
 function tlsSettings(url: DatabaseUrl): ConnectionOptions | false {
   const mode = url.options.get('sslmode') ?? 'prefer';
-  const ca = readPem(url, 'sslrootcert');
-  const cert = readPem(url, 'sslcert');
-  const key = readPem(url, 'sslkey');
+  const ca = fileOption(url, 'sslrootcert', STORE);
+  const cert = fileOption(url, 'sslcert', STORE);
+  const key = fileOption(url, 'sslkey', STORE);
   const files = { ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }) };
   switch (mode) {
     // pg cannot fall back from TLS to plain text, so the modes that allow plain text connect without it.
@@ -82,16 +81,5 @@ function tlsSettings(url: DatabaseUrl): ConnectionOptions | false {
       throw new SessionConfigError(
         `${STORE}: sslmode "${mode}" is unknown (use disable, allow, prefer, require, verify-ca or verify-full).`,
       );
-  }
-}
-
-function readPem(url: DatabaseUrl, option: string): string | undefined {
-  const path = url.options.get(option);
-  if (path === undefined) return undefined;
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new SessionConfigError(`${STORE}: cannot read the ${option} file "${path}" given in the URL (${reason}).`);
   }
 }

@@ -11,6 +11,7 @@
 import { SessionLockTimeout } from '../../errors.js';
 import type { HeldLock, LockOptions } from '../contract.js';
 import { LocalLocks } from './local-locks.js';
+import { settleWithin } from './settle-within.js';
 
 /** How a store takes its server's lock. `C` is a dedicated connection. */
 export interface ServerLockDriver<C> {
@@ -63,21 +64,13 @@ export class ServerLocks<C> {
     }
   }
 
-  async #connectBefore(deadline: number, waitMs: number): Promise<C> {
-    const connecting = this.#driver.connect();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SessionLockTimeout(waitMs)), Math.max(deadline - Date.now(), 1));
-    });
-    try {
-      return await Promise.race([connecting, timeout]);
-    } catch (error) {
-      // A connection that arrives after we gave up goes straight back to the pool.
-      if (error instanceof SessionLockTimeout) connecting.then((late) => this.#driver.release(late, false), () => {});
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+  #connectBefore(deadline: number, waitMs: number): Promise<C> {
+    return settleWithin(
+      this.#driver.connect(),
+      deadline - Date.now(),
+      () => new SessionLockTimeout(waitMs),
+      (late) => this.#driver.release(late, false),
+    );
   }
 
   async #pollLock(connection: C, key: string, deadline: number, waitMs: number): Promise<void> {
