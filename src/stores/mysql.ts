@@ -23,7 +23,7 @@ import { RetryingOnce } from './internal/retrying-once.js';
 import { ServerLocks } from './internal/server-locks.js';
 import { settleWithin } from './internal/settle-within.js';
 import { parseTableName, quoteTableName, type SqlTableName } from './internal/sql-table-name.js';
-import { positiveInteger } from './internal/store-options.js';
+import { positiveInteger, rejectPoolSettings } from './internal/store-options.js';
 
 /** Options of {@link mysqlStore}. Give `url` or `pool`. */
 export interface MysqlStoreOptions {
@@ -51,18 +51,18 @@ export interface MysqlStoreOptions {
    */
   readonly createTable?: boolean;
   /**
-   * Most connections the store's pool opens (with `url`).
+   * Most connections the store's pool opens (only with `url`).
    * @default 10
    */
   readonly connectionLimit?: number;
   /**
    * Most connections held at once by per-session locks, in a pool of their own so locks never starve
-   * ordinary queries (with `url`). Only opened when locking is on.
+   * ordinary queries (only with `url`; with `pool`, locks use that pool). Only opened when locking is on.
    * @default 10
    */
   readonly maxLockConnections?: number;
   /**
-   * How long opening a connection may take, in milliseconds (with `url`). A `connect_timeout` in the URL
+   * How long opening a connection may take, in milliseconds (only with `url`). A `connect_timeout` in the URL
    * is used when this is not given.
    * @default 5000
    */
@@ -119,6 +119,7 @@ export class MysqlStore implements SessionStore {
     const connectionLimit = positiveInteger(options.connectionLimit, 10, 'connectionLimit', STORE);
     const maxLocks = positiveInteger(options.maxLockConnections, 10, 'maxLockConnections', STORE);
     if (options.pool !== undefined) {
+      rejectPoolSettings(options, ['connectionLimit', 'maxLockConnections', 'connectTimeoutMs'], STORE);
       this.#pool = options.pool;
       this.#ownsPool = false;
       this.#makeLockPool = () => options.pool!;

@@ -20,7 +20,7 @@ import { postgresSettingsFromUrl } from './internal/postgres-url.js';
 import { RetryingOnce } from './internal/retrying-once.js';
 import { ServerLocks } from './internal/server-locks.js';
 import { parseTableName, quoteTableName, type SqlTableName } from './internal/sql-table-name.js';
-import { positiveInteger } from './internal/store-options.js';
+import { positiveInteger, rejectPoolSettings } from './internal/store-options.js';
 
 /** Options of {@link postgresStore}. Give `url` or `pool`. */
 export interface PostgresStoreOptions {
@@ -47,7 +47,7 @@ export interface PostgresStoreOptions {
    */
   readonly createTable?: boolean;
   /**
-   * Most connections the store's pool opens (with `url`).
+   * Most connections the store's pool opens (only with `url`).
    * @default 10
    */
   readonly max?: number;
@@ -59,13 +59,13 @@ export interface PostgresStoreOptions {
   readonly maxLockConnections?: number;
   /**
    * How long to wait for a connection (opening one, or a free one from the pool) before failing, in
-   * milliseconds. A `connect_timeout` in the URL is used when this is not given.
+   * milliseconds (only with `url`). A `connect_timeout` in the URL is used when this is not given.
    * @default 5000
    */
   readonly connectionTimeoutMs?: number;
   /**
-   * How long a statement may run before the server cancels it, in milliseconds. The client gives up one
-   * second later still, in case the server or the network hangs.
+   * How long a statement may run before the server cancels it, in milliseconds (only with `url`). The
+   * client gives up one second later still, in case the server or the network hangs.
    * @default 5000
    */
   readonly statementTimeoutMs?: number;
@@ -102,6 +102,7 @@ export class PostgresStore implements SessionStore {
     const max = positiveInteger(options.max, 10, 'max', STORE);
     const maxLocks = positiveInteger(options.maxLockConnections, 10, 'maxLockConnections', STORE);
     if (options.pool !== undefined) {
+      rejectPoolSettings(options, ['max', 'connectionTimeoutMs', 'statementTimeoutMs'], STORE);
       this.#pool = options.pool;
       this.#ownsPool = false;
       this.#lockPoolConfig = { ...options.pool.options, max: maxLocks };

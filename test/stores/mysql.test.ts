@@ -548,7 +548,7 @@ describe('mysql store: configuration', () => {
     throw new Error(`no SessionConfigError for ${JSON.stringify(options)}`);
   };
 
-  it('rejects bad URLs and options with SessionConfigError saying what to do', () => {
+  it('rejects bad URLs and options with SessionConfigError saying what to do', async () => {
     expect(configError({})).toMatch(/give either `url`.*or an existing `pool`/);
     expect(configError({ url: 'not a url' })).toMatch(/not a valid URL/);
     expect(configError({ url: 'postgres://postgres@127.0.0.1/test' })).toMatch(/"postgres:\/\/" is not supported.*mysql:\/\//);
@@ -563,6 +563,9 @@ describe('mysql store: configuration', () => {
     expect(configError({ url: MYSQL_URL, table: 'x'.repeat(65) })).toMatch(/at most 64/);
     expect(configError({ url: MYSQL_URL, connectionLimit: 0 })).toMatch(/`connectionLimit` must be a positive whole number/);
     expect(configError({ url: MYSQL_URL, acquireTimeoutMs: Number.NaN })).toMatch(/acquireTimeoutMs/);
+    const pool = mysql.createPool({ uri: MYSQL_URL });
+    expect(configError({ pool, connectionLimit: 5 })).toMatch(/`connectionLimit` only apply with `url`/);
+    await pool.end();
   });
 
   it('never repeats the password in an error message', () => {

@@ -546,6 +546,7 @@ describe('postgres store: configuration', () => {
     expect(configError({ url: PG_URL, table: 'x'.repeat(64) })).toMatch(/at most 63/);
     expect(configError({ url: PG_URL, max: 0 })).toMatch(/`max` must be a positive whole number/);
     expect(configError({ url: PG_URL, statementTimeoutMs: -1 })).toMatch(/statementTimeoutMs/);
+    expect(configError({ pool: new pg.Pool(), max: 5 })).toMatch(/`max` only apply with `url`; with `pool`, set them on the pool/);
   });
 
   it('never repeats the password in an error message', () => {

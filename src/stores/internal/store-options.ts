@@ -12,3 +12,16 @@ export function positiveInteger(value: number | undefined, fallback: number, opt
   }
   return value;
 }
+
+/**
+ * Throws when options that only shape a pool the store creates are given along with a ready-made pool,
+ * where they would be silently ignored.
+ */
+export function rejectPoolSettings(options: object, names: readonly string[], storeName: string): void {
+  const given = names.filter((name) => (options as Record<string, unknown>)[name] !== undefined);
+  if (given.length > 0) {
+    throw new SessionConfigError(
+      `${storeName}: ${given.map((name) => `\`${name}\``).join(', ')} only apply with \`url\`; with \`pool\`, set them on the pool you pass.`,
+    );
+  }
+}
