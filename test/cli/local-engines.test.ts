@@ -1,0 +1,239 @@
+/**
+ * Every `sessionkit` subcommand on the engines that need no server: db on a SQLite file (also shared with
+ * real Django), file, cached_db on SQLite with the in-process cache, and the engines whose sessions the
+ * command cannot reach (signed cookies, the in-process cache).
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeWithDjango, django } from '../django/bridge.js';
+import { TEST_SECRET } from '../helpers/secrets.js';
+import { runCli } from './run-cli.js';
+import { listedKeys, seedSessions, type SeededSessions } from './seed-sessions.js';
+
+const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-cli-local-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function newDirectory(): string {
+  return mkdtempSync(join(scratch, 'dir-'));
+}
+
+/** `sqlite:////absolute/path` for a file in a new directory. */
+function newSqliteUrl(): { url: string; path: string } {
+  const path = join(newDirectory(), 'db.sqlite3');
+  return { url: `sqlite:///${path}`, path };
+}
+
+function sqliteKeys(path: string): string[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare('SELECT session_key FROM django_session ORDER BY session_key').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
+const sorted = (keys: readonly string[]): string[] => [...keys].sort();
+
+describe('db engine on a SQLite file', () => {
+  const { url, path } = newSqliteUrl();
+  const env = { SECRET_KEY: TEST_SECRET, DATABASE_URL: url };
+  let seeded: SeededSessions;
+
+  it('migrate creates Django\'s django_session table, and leaves it alone the second time', async () => {
+    const fresh = newSqliteUrl();
+    const first = await runCli(['migrate'], { ...env, DATABASE_URL: fresh.url });
+    expect(first).toMatchObject({ status: 0, stderr: '' });
+    expect(first.stdout).toBe(`The django_session table is ready (db — SQLite ${fresh.path}).\n`);
+    const db = new Database(fresh.path, { readonly: true });
+    const columns = db.prepare('SELECT name, lower(type) AS type, "notnull", pk FROM pragma_table_info(\'django_session\') ORDER BY cid').all();
+    const index = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'django_session' AND sql IS NOT NULL").pluck().all();
+    db.close();
+    expect(columns).toEqual([
+      { name: 'session_key', type: 'varchar(40)', notnull: 1, pk: 1 },
+      { name: 'session_data', type: 'text', notnull: 1, pk: 0 },
+      { name: 'expire_date', type: 'datetime', notnull: 1, pk: 0 },
+    ]);
+    expect(index).toEqual(['django_session_expire_date_a5c62663']);
+    const second = await runCli(['migrate'], { ...env, DATABASE_URL: fresh.url });
+    expect(second.status).toBe(0);
+  });
+
+  beforeAll(async () => {
+    seeded = await seedSessions(env, [{ user: 'alice' }, { user: 'bob', cart: [1, 2, 3] }, { n: 'x'.repeat(500) }], 7);
+  });
+
+  it('lists the sessions with their expiry and size', async () => {
+    const [table, json] = await Promise.all([runCli(['list'], env), runCli(['list', '--json'], env)]);
+    expect(table.status).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^KEY\s+EXPIRES\s+SIZE$/);
+    for (const key of seeded.live) expect(table.stdout).toMatch(new RegExp(`^${key}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\s+\\d+$`, 'm'));
+    expect(table.stderr).toMatch(/^\d+ sessions/);
+    expect(json.status).toBe(0);
+    const listed = listedKeys(json.stdout);
+    const db = new Database(path, { readonly: true });
+    const sizes = new Map(db.prepare('SELECT session_key, length(session_data) AS size FROM django_session').all().map((row) => [(row as { session_key: string }).session_key, (row as { size: number }).size]));
+    db.close();
+    for (const key of seeded.live) {
+      expect(listed.get(key)).toMatchObject({ size: sizes.get(key), expired: false });
+      expect(Date.parse(listed.get(key)!.expireDate!)).toBeGreaterThan(Date.now());
+    }
+    // A store may list expired rows not yet cleared; they must then be marked so.
+    for (const key of seeded.expired) if (listed.has(key)) expect(listed.get(key)!.expired).toBe(true);
+  });
+
+  it('shows the decoded data of a live session, and refuses an expired one', async () => {
+    const [shown, expired] = await Promise.all([runCli(['show', seeded.live[1]!], env), runCli(['show', seeded.expired[0]!], env)]);
+    expect(shown).toMatchObject({ status: 0, stderr: '' });
+    expect(JSON.parse(shown.stdout)).toEqual({ user: 'bob', cart: [1, 2, 3] });
+    expect(expired.status).toBe(1);
+    expect(expired.stderr).toMatch(/^sessionkit: no live session has the key \w+: it does not exist or has expired/);
+  });
+
+  it('says the SECRET_KEY is wrong when the stored data does not verify', async () => {
+    const run = await runCli(['show', seeded.live[0]!], { ...env, SECRET_KEY: 'another-secret-that-signed-nothing-here-0123456789abcdef' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^sessionkit: session \w+ is stored, but its signature does not verify with SECRET_KEY or SECRET_KEY_FALLBACKS: it was signed with another SECRET_KEY/);
+  });
+
+  it('deletes a session, and fails on a key that is not stored', async () => {
+    const key = seeded.live[2]!;
+    const deleted = await runCli(['delete', key], env);
+    expect(deleted).toMatchObject({ status: 0, stdout: `Deleted session ${key}.\n`, stderr: '' });
+    expect(sqliteKeys(path)).not.toContain(key);
+    const again = await runCli(['delete', key], env);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/no session has the key \w+, so nothing was deleted/);
+  });
+
+  it('clearsessions deletes exactly the expired rows and keeps the live ones', async () => {
+    const live = seeded.live.slice(0, 2);
+    expect(sorted(sqliteKeys(path))).toEqual(sorted([...live, ...seeded.expired]));
+    const run = await runCli(['clearsessions'], env);
+    expect(run).toMatchObject({ status: 0, stdout: 'Deleted 7 expired sessions.\n', stderr: '' });
+    expect(sorted(sqliteKeys(path))).toEqual(sorted(live));
+    const again = await runCli(['clearsessions', '--batch-size', '2'], env);
+    expect(again).toMatchObject({ status: 0, stdout: 'Deleted 0 expired sessions.\n' });
+    expect(again.stderr).toMatch(/--batch-size is ignored: the sqlite store deletes expired sessions in one go/);
+  });
+
+  it('uses sqlite:///db.sqlite3 in the working directory when DATABASE_URL is unset', async () => {
+    const cwd = newDirectory();
+    const run = await runCli(['list'], { SECRET_KEY: TEST_SECRET }, { cwd });
+    expect(run).toMatchObject({ status: 0, stdout: '', stderr: `0 sessions (db — SQLite ${join(cwd, 'db.sqlite3')}).\n` });
+    expect(existsSync(join(cwd, 'db.sqlite3'))).toBe(true);
+  });
+});
+
+describe('file engine', () => {
+  const directory = newDirectory();
+  const env = { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'file', SESSION_FILE_PATH: directory, SESSION_COOKIE_NAME: 'sid' };
+  const sessionFiles = (): string[] => readdirSync(directory).filter((name) => /^sid[a-z0-9]+$/.test(name)).sort();
+  let seeded: SeededSessions;
+  beforeAll(async () => {
+    seeded = await seedSessions(env, [{ user: 'carol' }, { user: 'dave' }], 4);
+  });
+
+  it('has nothing to migrate', async () => {
+    const run = await runCli(['migrate'], env);
+    expect(run).toMatchObject({ status: 0, stdout: `Nothing to migrate: SESSION_ENGINE=file keeps no table (file — files ${directory}/sid<key>).\n` });
+  });
+
+  it('lists, shows and deletes session files', async () => {
+    const [list, show] = await Promise.all([runCli(['list', '--json'], env), runCli(['show', seeded.live[0]!], env)]);
+    expect(list.status).toBe(0);
+    const listed = listedKeys(list.stdout);
+    for (const key of seeded.live) expect(listed.get(key)?.expired).toBe(false);
+    expect(JSON.parse(show.stdout)).toEqual({ user: 'carol' });
+    const deleted = await runCli(['delete', seeded.live[1]!], env);
+    expect(deleted.status).toBe(0);
+    expect(sessionFiles()).not.toContain(`sid${seeded.live[1]}`);
+  });
+
+  it('clearsessions deletes exactly the expired files', async () => {
+    expect(sessionFiles()).toEqual(sorted([seeded.live[0]!, ...seeded.expired].map((key) => `sid${key}`)));
+    const run = await runCli(['clearsessions'], env);
+    expect(run).toMatchObject({ status: 0, stdout: 'Deleted 4 expired sessions.\n', stderr: '' });
+    expect(sessionFiles()).toEqual([`sid${seeded.live[0]}`]);
+  });
+});
+
+describe('cached_db engine on SQLite with the in-process cache', () => {
+  const { url, path } = newSqliteUrl();
+  const env = { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'django.contrib.sessions.backends.cached_db', DATABASE_URL: url };
+
+  it('works on the database: migrate, list, show, delete, clearsessions', async () => {
+    const migrate = await runCli(['migrate'], env);
+    expect(migrate.stdout).toMatch(/^The django_session table is ready \(cached_db — SQLite .*, cached in in-process memory cache/);
+    const seeded = await seedSessions(env, [{ user: 'erin' }, { user: 'frank' }], 3);
+    const [list, show] = await Promise.all([runCli(['list', '--json'], env), runCli(['show', seeded.live[0]!], env)]);
+    expect([...listedKeys(list.stdout).keys()]).toEqual(expect.arrayContaining(seeded.live));
+    expect(JSON.parse(show.stdout)).toEqual({ user: 'erin' });
+    expect((await runCli(['delete', seeded.live[1]!], env)).status).toBe(0);
+    const clear = await runCli(['clearsessions'], env);
+    expect(clear.stdout).toBe('Deleted 3 expired sessions.\n');
+    expect(sqliteKeys(path)).toEqual([seeded.live[0]]);
+  });
+});
+
+describe('engines whose sessions the command cannot reach', () => {
+  const signed = { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'signed_cookies' };
+  const locmem = { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache' };
+  const key = 'k'.repeat(32);
+
+  it('clearsessions and migrate have nothing to do (exit 0, as Django)', async () => {
+    const runs = await Promise.all([runCli(['clearsessions'], signed), runCli(['clearsessions'], locmem), runCli(['migrate'], signed), runCli(['migrate'], locmem)]);
+    expect(runs.map((run) => run.status)).toEqual([0, 0, 0, 0]);
+    expect(runs[0]!.stdout).toMatch(/^Nothing to clear: with signed_cookies the sessions live in the browsers/);
+    expect(runs[1]!.stdout).toMatch(/^Nothing to clear: the cache expires sessions by itself \(cache — in-process memory cache/);
+    expect(runs[2]!.stdout).toMatch(/^Nothing to migrate: SESSION_ENGINE=signed_cookies keeps no table/);
+    expect(runs[3]!.stdout).toMatch(/^Nothing to migrate: SESSION_ENGINE=cache keeps no table/);
+  });
+
+  it('list, show and delete say why they cannot work (exit 1)', async () => {
+    const runs = await Promise.all([
+      runCli(['list'], signed),
+      runCli(['show', key], signed),
+      runCli(['delete', key], signed),
+      runCli(['list'], locmem),
+      runCli(['show', key], locmem),
+    ]);
+    for (const run of runs) {
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+    expect(runs[0]!.stderr).toMatch(/^sessionkit: with SESSION_ENGINE=signed_cookies the sessions live in the browsers' cookies, so there are none on the server to list; "sessionkit decode VALUE" reads a cookie\.$/m);
+    expect(runs[3]!.stderr).toMatch(/^sessionkit: the in-process cache \(CACHE_URL unset or locmem:\/\/\) lives inside each app process, so this command cannot list its sessions/);
+  });
+});
+
+describeWithDjango('next to Django on a shared SQLite file', () => {
+  const { url, path } = newSqliteUrl();
+  const env = { SECRET_KEY: TEST_SECRET, DATABASE_URL: url };
+  const settings = { SECRET_KEY: TEST_SECRET, DATABASE_NAME: path };
+
+  it('reads, deletes and clears the sessions Django wrote', async () => {
+    const [, live, expired] = (await django(settings, [
+      { op: 'migrate' },
+      { op: 'session_create', engine: 'db', data: { _auth_user_id: '42', note: 'from Django' } },
+      // A negative age: expire_date an hour ago (Django 3.2 cannot serialize a datetime expiry).
+      { op: 'session_create', engine: 'db', data: { old: true }, expiry: -3600 },
+    ])) as [unknown, { key: string }, { key: string }];
+    // Django's migration made the table: sessionkit's migrate accepts it as it is.
+    expect((await runCli(['migrate'], env)).status).toBe(0);
+    const show = await runCli(['show', live.key], env);
+    expect(show.status).toBe(0);
+    expect(JSON.parse(show.stdout)).toEqual({ _auth_user_id: '42', note: 'from Django' });
+    const clear = await runCli(['clearsessions'], env);
+    expect(clear.stdout).toBe('Deleted 1 expired session.\n');
+    expect(sqliteKeys(path)).toEqual([live.key]);
+    expect(expired.key).not.toBe(live.key);
+    expect((await runCli(['delete', live.key], env)).status).toBe(0);
+    const [exists] = (await django(settings, [{ op: 'session_exists', engine: 'db', key: live.key }])) as [boolean];
+    expect(exists).toBe(false);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * Sessions for the command to work on, written by sessionkit itself with the settings the command will
+ * read: live ones through `createSessions` (as an app would), expired ones straight into the store.
+ */
+import { optionsFromEnv } from '../../src/config/env.js';
+import { generateSessionKey } from '../../src/core/session-key.js';
+import { createSessions } from '../../src/manager.js';
+import { dumps } from '../../src/signing/index.js';
+import type { SessionStore } from '../../src/stores/contract.js';
+import { recordingLogger } from '../helpers/secrets.js';
+
+/** The keys written by {@link seedSessions}. */
+export interface SeededSessions {
+  /** Keys of the live sessions, in the order of their data. */
+  readonly live: string[];
+  /** Keys of the sessions that expired an hour ago. */
+  readonly expired: string[];
+}
+
+/**
+ * Writes one live session per entry of `liveData` and `expiredCount` sessions that expired an hour ago,
+ * in the store `env` configures.
+ */
+export async function seedSessions(env: Readonly<Record<string, string>>, liveData: ReadonlyArray<Record<string, unknown>>, expiredCount = 0): Promise<SeededSessions> {
+  const settings = optionsFromEnv(env, { logger: recordingLogger() });
+  const sessions = createSessions(settings.options);
+  try {
+    const live: string[] = [];
+    for (const data of liveData) {
+      const session = sessions.load(null);
+      await session.update(data);
+      await sessions.commit(session);
+      live.push(session.sessionKey!);
+    }
+    const store = settings.options.store as SessionStore;
+    const expired: string[] = [];
+    const encoded = dumps({ stale: true }, { key: settings.options.secret, salt: 'django.contrib.sessions.SessionStore', compress: true });
+    for (let i = 0; i < expiredCount; i++) {
+      const key = generateSessionKey();
+      if (!(await store.create(key, encoded, new Date(Date.now() - 3600_000)))) throw new Error(`could not create the expired session ${key}`);
+      expired.push(key);
+    }
+    return { live, expired };
+  } finally {
+    await sessions.close();
+  }
+}
+
+/** The keys listed by `sessionkit list --json` output. */
+export function listedKeys(stdout: string): Map<string, { expireDate: string | null; size: number; expired: boolean }> {
+  const listed = new Map<string, { expireDate: string | null; size: number; expired: boolean }>();
+  for (const line of stdout.split('\n').filter(Boolean)) {
+    const { key, ...rest } = JSON.parse(line) as { key: string; expireDate: string | null; size: number; expired: boolean };
+    listed.set(key, rest);
+  }
+  return listed;
+}
