@@ -1,0 +1,200 @@
+/**
+ * Every `sessionkit` subcommand against the real servers: PostgreSQL, MySQL/MariaDB (through a
+ * `mariadb://` URL), Redis, memcached (a throwaway server), and cached_db on Redis and PostgreSQL. Each
+ * database is created for this file and dropped afterwards; Redis keys live under a prefix of their own.
+ */
+import { spawn } from 'node:child_process';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_SECRET } from '../helpers/secrets.js';
+import { haveExecutable, startMemcached, unavailableServer, type ManagedServer } from '../helpers/servers.js';
+import { cliShellCommand, runCli } from './run-cli.js';
+import {
+  connectRedis,
+  createScratchMysql,
+  createScratchPostgres,
+  deleteRedisKeys,
+  describeNeeding,
+  REDIS_URL,
+  uniqueName,
+  unavailability,
+  type ScratchDatabase,
+} from './scratch-databases.js';
+import { listedKeys, seedSessions } from './seed-sessions.js';
+
+const SCRIPT_BIN = '/usr/bin/script';
+const sorted = (keys: readonly string[]): string[] => [...keys].sort();
+
+let postgres: ScratchDatabase | undefined;
+let cachedDbPostgres: ScratchDatabase | undefined;
+let mysqlDb: ScratchDatabase | undefined;
+let redis: Redis | undefined;
+const postgresUnavailable = await unavailability('PostgreSQL', async () => {
+  postgres = await createScratchPostgres('cli');
+  cachedDbPostgres = await createScratchPostgres('clicdb');
+});
+const mysqlUnavailable = await unavailability('MySQL/MariaDB', async () => {
+  mysqlDb = await createScratchMysql('cli');
+});
+const redisUnavailable = await unavailability('Redis', async () => {
+  redis = await connectRedis();
+});
+const redisPrefix = uniqueName('cli');
+afterAll(async () => {
+  await Promise.all([postgres?.drop(), cachedDbPostgres?.drop(), mysqlDb?.drop()]);
+  if (redis) {
+    await deleteRedisKeys(redis, redisPrefix);
+    redis.disconnect();
+  }
+});
+
+/** Runs the command with a terminal as stdout and stderr (through `script`), and resolves what it printed. */
+function runOnTerminal(args: string[], env: Record<string, string>): Promise<{ status: number | null; output: string }> {
+  return cliShellCommand(args).then(
+    (command) =>
+      new Promise((resolve, reject) => {
+        const child = spawn(SCRIPT_BIN, ['-qec', command, '/dev/null'], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+        child.once('error', reject);
+        child.once('close', (status) => resolve({ status, output }));
+      }),
+  );
+}
+
+describeNeeding('on PostgreSQL', postgresUnavailable, () => {
+  const env = (): Record<string, string> => ({ SECRET_KEY: TEST_SECRET, DATABASE_URL: postgres!.url });
+  const keysInTable = async (): Promise<string[]> => (await postgres!.query<{ session_key: string }>('SELECT session_key FROM django_session ORDER BY 1')).map((row) => row.session_key);
+
+  it("migrate creates Django's table and indexes", async () => {
+    const run = await runCli(['migrate'], env());
+    expect(run).toMatchObject({ status: 0, stderr: '' });
+    expect(run.stdout).toMatch(/^The django_session table is ready \(db — PostgreSQL 127\.0\.0\.1:5432\/sk_cli_\w+\)\.\n$/);
+    const indexes = await postgres!.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'django_session' ORDER BY 1");
+    expect(indexes.map((row) => row.indexname)).toEqual(['django_session_expire_date_a5c62663', 'django_session_pkey', 'django_session_session_key_c0390e0f_like']);
+  });
+
+  it('lists, shows, deletes, and clears exactly the expired rows in batches', async () => {
+    const seeded = await seedSessions(env(), [{ user: 'alice' }, { user: 'bob' }, { user: 'carol' }], 30);
+    const [list, table, show] = await Promise.all([runCli(['list', '--json'], env()), runCli(['list'], env()), runCli(['show', seeded.live[0]!], env())]);
+    const listed = listedKeys(list.stdout);
+    const sizes = new Map((await postgres!.query<{ session_key: string; size: number }>('SELECT session_key, octet_length(session_data) AS size FROM django_session')).map((row) => [row.session_key, row.size]));
+    for (const key of seeded.live) expect(listed.get(key)).toMatchObject({ size: sizes.get(key), expired: false });
+    for (const key of seeded.expired) if (listed.has(key)) expect(listed.get(key)!.expired).toBe(true);
+    if (seeded.expired.some((key) => listed.has(key))) expect(table.stdout).toMatch(/ {2}expired$/m);
+    expect(JSON.parse(show.stdout)).toEqual({ user: 'alice' });
+
+    expect((await runCli(['delete', seeded.live[2]!], env())).stdout).toBe(`Deleted session ${seeded.live[2]}.\n`);
+    const live = seeded.live.slice(0, 2);
+    expect(await keysInTable()).toEqual(sorted([...live, ...seeded.expired]));
+    const clear = await runCli(['clearsessions', '--batch-size', '7'], env());
+    expect(clear).toMatchObject({ status: 0, stdout: 'Deleted 30 expired sessions.\n', stderr: '' });
+    expect(await keysInTable()).toEqual(sorted(live));
+  });
+
+  it('shows its progress on a terminal', async (context) => {
+    if (!haveExecutable(SCRIPT_BIN)) {
+      console.warn(`SKIPPING the terminal progress test: ${SCRIPT_BIN} (util-linux) is not installed`);
+      context.skip();
+    }
+    await seedSessions(env(), [], 20);
+    const { status, output } = await runOnTerminal(['clearsessions', '--batch-size', '3'], env());
+    expect(status).toBe(0);
+    expect(output).toMatch(/\r\x1b\[2K. Deleting expired sessions: \d+ so far/);
+    // The progress line is erased before the count is printed.
+    expect(output).toMatch(/\r\x1b\[2KDeleted 20 expired sessions\.\r?\n$/);
+  });
+});
+
+describeNeeding('on MySQL/MariaDB', mysqlUnavailable, () => {
+  // mariadb:// as dj-database-url users write it for MariaDB.
+  const env = (): Record<string, string> => ({ SECRET_KEY: TEST_SECRET, DATABASE_URL: mysqlDb!.url.replace(/^mysql:/, 'mariadb:') });
+  const keysInTable = async (): Promise<string[]> => (await mysqlDb!.query<{ session_key: string }>('SELECT session_key FROM django_session ORDER BY 1')).map((row) => row.session_key);
+
+  it('migrates, lists, shows, deletes and clears exactly the expired rows', async () => {
+    const migrate = await runCli(['migrate'], env());
+    expect(migrate.stdout).toMatch(/^The django_session table is ready \(db — MariaDB 127\.0\.0\.1:3306\/sk_cli_\w+\)\.\n$/);
+    const columns = await mysqlDb!.query<{ COLUMN_NAME: string; COLUMN_TYPE: string }>(
+      "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'django_session' ORDER BY ORDINAL_POSITION",
+    );
+    expect(columns.map((column) => [column.COLUMN_NAME, column.COLUMN_TYPE])).toEqual([['session_key', 'varchar(40)'], ['session_data', 'longtext'], ['expire_date', 'datetime(6)']]);
+
+    const seeded = await seedSessions(env(), [{ user: 'dave' }, { user: 'erin' }], 9);
+    const [list, show] = await Promise.all([runCli(['list', '--json'], env()), runCli(['show', seeded.live[1]!], env())]);
+    const listed = listedKeys(list.stdout);
+    for (const key of seeded.live) expect(listed.get(key)?.expired).toBe(false);
+    expect(JSON.parse(show.stdout)).toEqual({ user: 'erin' });
+    expect((await runCli(['delete', seeded.live[0]!], env())).status).toBe(0);
+    const clear = await runCli(['clearsessions', '--batch-size', '4'], env());
+    expect(clear).toMatchObject({ status: 0, stdout: 'Deleted 9 expired sessions.\n' });
+    expect(await keysInTable()).toEqual([seeded.live[1]]);
+  });
+});
+
+describeNeeding('on Redis (cache engine)', redisUnavailable, () => {
+  const env = { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix, CACHE_VERSION: '3' };
+  const cacheKey = (key: string): string => `${redisPrefix}:3:django.contrib.sessions.cache${key}`;
+
+  it('lists, shows and deletes the sessions under CACHE_KEY_PREFIX and CACHE_VERSION; nothing to clear or migrate', async () => {
+    const seeded = await seedSessions(env, [{ user: 'frank' }, { user: 'grace' }, { user: 'heidi' }]);
+    const [list, show, clear, migrate] = await Promise.all([runCli(['list', '--json'], env), runCli(['show', seeded.live[2]!], env), runCli(['clearsessions'], env), runCli(['migrate'], env)]);
+    const listed = listedKeys(list.stdout);
+    expect(sorted([...listed.keys()])).toEqual(sorted(seeded.live));
+    for (const key of seeded.live) expect(listed.get(key)!.size).toBe(await redis!.strlen(cacheKey(key)));
+    expect(JSON.parse(show.stdout)).toEqual({ user: 'heidi' });
+    expect(clear).toMatchObject({ status: 0 });
+    expect(clear.stdout).toMatch(/^Nothing to clear: the cache expires sessions by itself \(cache — Redis /);
+    expect(migrate.stdout).toMatch(/^Nothing to migrate: SESSION_ENGINE=cache keeps no table/);
+    expect(await redis!.exists(cacheKey(seeded.live[0]!))).toBe(1);
+    expect((await runCli(['delete', seeded.live[0]!], env)).status).toBe(0);
+    expect(await redis!.exists(cacheKey(seeded.live[0]!))).toBe(0);
+  });
+});
+
+describeNeeding('on cached_db (Redis in front of PostgreSQL)', postgresUnavailable ?? redisUnavailable, () => {
+  const env = (): Record<string, string> => ({ SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cached_db', DATABASE_URL: cachedDbPostgres!.url, CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix });
+  const cacheKey = (key: string): string => `${redisPrefix}:1:django.contrib.sessions.cached_db${key}`;
+
+  it('works on the database and drops deleted sessions from the cache too', async () => {
+    const migrate = await runCli(['migrate'], env());
+    expect(migrate.stdout).toMatch(/^The django_session table is ready \(cached_db — PostgreSQL .*, cached in Redis /);
+    const seeded = await seedSessions(env(), [{ user: 'ivan' }, { user: 'judy' }], 5);
+    expect(await redis!.exists(cacheKey(seeded.live[0]!))).toBe(1);
+    const show = await runCli(['show', seeded.live[0]!], env());
+    expect(JSON.parse(show.stdout)).toEqual({ user: 'ivan' });
+    expect((await runCli(['delete', seeded.live[0]!], env())).status).toBe(0);
+    expect(await redis!.exists(cacheKey(seeded.live[0]!))).toBe(0);
+    const clear = await runCli(['clearsessions'], env());
+    expect(clear.stdout).toBe('Deleted 5 expired sessions.\n');
+    const rows = await cachedDbPostgres!.query<{ session_key: string }>('SELECT session_key FROM django_session');
+    expect(rows.map((row) => row.session_key)).toEqual([seeded.live[1]]);
+  });
+});
+
+describe('on memcached (cache engine)', () => {
+  let server: ManagedServer | undefined;
+  let skipReason: string | undefined;
+  beforeAll(async () => {
+    try {
+      server = await startMemcached();
+    } catch (error) {
+      skipReason = unavailableServer('memcached', error);
+    }
+  });
+  afterAll(async () => server?.stop());
+
+  it('shows and deletes, cannot list, has nothing to clear', async (context) => {
+    if (skipReason) context.skip();
+    const env = { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${server!.port}` };
+    const seeded = await seedSessions(env, [{ user: 'mallory' }]);
+    const [show, list, clear] = await Promise.all([runCli(['show', seeded.live[0]!], env), runCli(['list'], env), runCli(['clearsessions'], env)]);
+    expect(JSON.parse(show.stdout)).toEqual({ user: 'mallory' });
+    expect(list.status).toBe(1);
+    expect(list.stderr).toMatch(/^sessionkit: the memcached store cannot list its sessions: it has no way to enumerate its keys/);
+    expect(clear).toMatchObject({ status: 0 });
+    expect((await runCli(['delete', seeded.live[0]!], env)).status).toBe(0);
+    const gone = await runCli(['show', seeded.live[0]!], env);
+    expect(gone.status).toBe(1);
+    expect(gone.stderr).toMatch(/no live session has the key/);
+  });
+});
