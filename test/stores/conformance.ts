@@ -208,7 +208,10 @@ export function describeStoreConformance(target: ConformanceTarget): void {
             await sessions.commit(session);
           }),
         );
-        expect(await sessions.load(cookie).get('visit')).toBe(200);
+        const check = sessions.load(cookie);
+        expect(await check.get('visit')).toBe(200);
+        await sessions.commit(check);
+        expect(check.holdsLock).toBe(false);
       });
 
       it('gives up waiting for a held lock with SessionLockTimeout', async (ctx) => {
