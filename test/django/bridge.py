@@ -4,6 +4,10 @@ Reads {"settings": {...}, "ops": [{"op": ..., ...}]} as JSON on stdin and
 prints a JSON array with one result per op. An op that raises yields
 {"error": "<ExceptionClass>", "message": "..."} so one bad op cannot hide the
 results of the others. Run with the interpreter that has Django installed.
+
+Settings are Django's, plus DATABASE_ENGINE (sqlite3, postgresql or mysql),
+DATABASE_NAME, DATABASE_USER, DATABASE_PASSWORD, DATABASE_HOST, DATABASE_PORT
+and DATABASE_OPTIONS, which make DATABASES['default'].
 """
 
 import contextlib
@@ -24,12 +28,38 @@ ENGINES = {
 
 DEFAULT_SECRET_KEY = 'sessionkit-bridge-default-secret-key'
 
+DATABASE_ENGINES = ('sqlite3', 'postgresql', 'mysql')
+# Bridge-only settings that become DATABASES['default'][<key>].
+DATABASE_KEYS = ('USER', 'PASSWORD', 'HOST', 'PORT', 'OPTIONS')
+
+
+def database(overrides):
+    """DATABASES['default'] from the bridge's DATABASE_* settings (popped from overrides).
+
+    DATABASE_ENGINE is sqlite3 (default), postgresql or mysql; DATABASE_NAME is the
+    database (a sqlite file, ':memory:' when absent); DATABASE_USER, _PASSWORD,
+    _HOST, _PORT and _OPTIONS are passed as Django's USER, PASSWORD, ... keys.
+    """
+    engine = overrides.pop('DATABASE_ENGINE', None) or 'sqlite3'
+    if engine not in DATABASE_ENGINES:
+        raise ValueError('DATABASE_ENGINE must be one of %s, not %r' % (', '.join(DATABASE_ENGINES), engine))
+    name = overrides.pop('DATABASE_NAME', None)
+    config = {
+        'ENGINE': 'django.db.backends.' + engine,
+        'NAME': name or (':memory:' if engine == 'sqlite3' else ''),
+    }
+    for key in DATABASE_KEYS:
+        value = overrides.pop('DATABASE_' + key, None)
+        if value is not None:
+            config[key] = value
+    return config
+
 
 def configure(overrides):
     from django.conf import settings
 
     overrides = dict(overrides)
-    database_name = overrides.pop('DATABASE_NAME', None)
+    default_database = database(overrides)
     config = {
         'SECRET_KEY': DEFAULT_SECRET_KEY,
         'INSTALLED_APPS': [
@@ -37,12 +67,7 @@ def configure(overrides):
             'django.contrib.auth',
             'django.contrib.sessions',
         ],
-        'DATABASES': {
-            'default': {
-                'ENGINE': 'django.db.backends.sqlite3',
-                'NAME': database_name or ':memory:',
-            },
-        },
+        'DATABASES': {'default': default_database},
         'CACHES': {
             'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache'},
         },
@@ -92,6 +117,20 @@ def b62():
     from django.utils import baseconv
 
     return baseconv.base62.encode, baseconv.base62.decode
+
+
+_table_models = {}
+
+
+def session_model_for_table(table):
+    """A custom session model (AbstractBaseSession) whose db_table is `table`, as an app would declare it."""
+    if table not in _table_models:
+        from django.contrib.sessions.base_session import AbstractBaseSession
+
+        meta = type('Meta', (), {'db_table': table, 'app_label': 'sessions'})
+        name = 'BridgeTableSession%d' % len(_table_models)
+        _table_models[table] = type(name, (AbstractBaseSession,), {'__module__': __name__, 'Meta': meta})
+    return _table_models[table]
 
 
 def expiry_value(value):
@@ -176,6 +215,13 @@ def run(op):
         session = store_class(op['engine'])(op['key'])
         session.flush()
         return {'key_after': session.session_key, 'empty': session.is_empty()}
+    if name == 'create_session_table':
+        # What a migration creating a custom session model with db_table=table runs.
+        from django.db import connection
+
+        with connection.schema_editor() as editor:
+            editor.create_model(session_model_for_table(op['table']))
+        return None
     if name == 'sqlmigrate':
         import io
 

@@ -19,6 +19,60 @@ const BRIDGE_SCRIPT = fileURLToPath(new URL('./bridge.py', import.meta.url));
 export const djangoAvailable: boolean =
   spawnSync(djangoPython, ['-c', 'import django'], { stdio: 'ignore' }).status === 0;
 
+/**
+ * Whether `djangoPython` can import `module` (a database driver such as `psycopg2` or `MySQLdb`).
+ *
+ * @param module - A Python module name.
+ * @returns `false` too when Python itself is missing.
+ */
+export function djangoCanImport(module: string): boolean {
+  return spawnSync(djangoPython, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** The Python driver Django's backend for each server needs. */
+const DRIVERS = { postgresql: 'psycopg2', mysql: 'MySQLdb' } as const;
+
+/**
+ * The bridge's database settings (`DATABASE_ENGINE`, `DATABASE_NAME`, `DATABASE_USER`, ...) for the
+ * server a sessionkit store URL names, so Django and the store use the same database.
+ *
+ * @param url - `postgres://` / `postgresql://` or `mysql://` / `mysql2://`, user and password
+ *   percent-encoded as in the store URLs.
+ * @param overrides - `name` replaces the URL's database; `options` becomes Django's `OPTIONS`
+ *   (e.g. `{ options: '-c search_path=myschema' }` on PostgreSQL).
+ * @returns Settings to spread into a {@link django} call.
+ * @throws Error for another scheme.
+ */
+export function djangoDatabaseSettings(
+  url: string,
+  overrides: { name?: string; options?: Record<string, unknown> } = {},
+): Record<string, unknown> {
+  const parsed = new URL(url);
+  const scheme = parsed.protocol.slice(0, -1);
+  const engine =
+    scheme === 'postgres' || scheme === 'postgresql' ? 'postgresql' : scheme === 'mysql' || scheme === 'mysql2' ? 'mysql' : undefined;
+  if (engine === undefined) throw new Error(`djangoDatabaseSettings: no Django backend for ${scheme}:// URLs`);
+  return {
+    DATABASE_ENGINE: engine,
+    DATABASE_NAME: overrides.name ?? decodeURIComponent(parsed.pathname.slice(1)),
+    DATABASE_USER: decodeURIComponent(parsed.username),
+    DATABASE_PASSWORD: decodeURIComponent(parsed.password),
+    DATABASE_HOST: parsed.hostname,
+    DATABASE_PORT: parsed.port || (engine === 'postgresql' ? '5432' : '3306'),
+    ...(overrides.options ? { DATABASE_OPTIONS: overrides.options } : {}),
+  };
+}
+
+/**
+ * The Python module Django needs to reach the server a store URL names (`psycopg2` or `MySQLdb`),
+ * for {@link describeWithDjango}'s `requires`.
+ *
+ * @param url - A `postgres://` or `mysql://` store URL.
+ */
+export function djangoDriverFor(url: string): string {
+  return DRIVERS[djangoDatabaseSettings(url)['DATABASE_ENGINE'] as keyof typeof DRIVERS];
+}
+
 /** Whether the run is on CI, where a missing Django must fail the suite. */
 const onCi = ((value) => value !== undefined && value !== '' && value !== '0' && value !== 'false')(process.env['CI']);
 
@@ -119,19 +173,25 @@ export function djangoError(result: unknown): string | undefined {
 }
 
 /**
- * `describe` for suites that need Django. Without Django the suite is skipped
- * with a loud warning locally, but fails on CI (when `CI` is set) so missing
- * Django can never pass unnoticed.
+ * `describe` for suites that need Django. Without Django (or a module in
+ * `requires`) the suite is skipped with a loud warning locally, but fails on CI
+ * (when `CI` is set) so missing Django can never pass unnoticed.
  *
  * @param name - Suite name.
  * @param fn - Suite body.
+ * @param requires - Python modules the suite needs besides Django, e.g. a
+ *   database driver (see {@link djangoDriverFor}).
  */
-export function describeWithDjango(name: string, fn: () => void): void {
-  if (djangoAvailable) {
+export function describeWithDjango(name: string, fn: () => void, requires: readonly string[] = []): void {
+  const missing = djangoAvailable ? requires.filter((module) => !djangoCanImport(module)) : [];
+  if (djangoAvailable && missing.length === 0) {
     describe(name, fn);
     return;
   }
-  const reason = `Django is not importable by ${djangoPython}; these tests compare against real Django`;
+  const reason = djangoAvailable
+    ? `${djangoPython} cannot import ${missing.join(', ')}, which Django needs here; these tests compare against real Django`
+    : `Django is not importable by ${djangoPython}; these tests compare against real Django`;
+  const fix = djangoAvailable ? `Install the Python module(s) ${missing.join(', ')} to run them` : 'Install python3-django to run them';
   if (onCi) {
     describe(name, () => {
       it('requires Django', () => {
@@ -140,6 +200,6 @@ export function describeWithDjango(name: string, fn: () => void): void {
     });
     return;
   }
-  console.warn(`\n*** SKIPPING "${name}": ${reason}. Install python3-django to run them. ***\n`);
+  console.warn(`\n*** SKIPPING "${name}": ${reason}. ${fix}. ***\n`);
   describe.skip(name, fn);
 }
