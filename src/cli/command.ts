@@ -1,5 +1,5 @@
 /** The shape of a subcommand: its help, its options, and what it does. */
-import type { SessionLogger } from '../options.js';
+import type { SessionLogger, SessionOptions } from '../options.js';
 import type { ConfiguredEngine, OpenEngineOptions } from './configured-engine.js';
 import type { CliIO } from './output.js';
 
@@ -22,7 +22,9 @@ export interface CommandContext {
   /** Receives warnings (on stderr). */
   readonly logger: SessionLogger;
   /** Opens the configured engine; it is closed, and named in error messages, by the runner. */
-  openEngine(options: Omit<OpenEngineOptions, 'logger'>): ConfiguredEngine;
+  openEngine(options: Omit<OpenEngineOptions, 'logger'>): Promise<ConfiguredEngine>;
+  /** The secrets, salts and cookie settings, without opening any store. */
+  readSecretSettings(): Promise<SessionOptions>;
 }
 
 /** A subcommand. It throws `CommandFailure` (exit 1) or `UsageError` (exit 2) to fail. */

@@ -49,6 +49,10 @@ const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|E
 export function explainError(error: unknown, env: Env, origin?: StoreOrigin): string {
   if (error instanceof UsageError || error instanceof CommandFailure) return hidePasswords(error.message, env);
   if (error instanceof SessionConfigError) return hidePasswords(configErrorReason(error), env);
+  const missing = missingPackage(error);
+  if (missing !== undefined) {
+    return `the package "${missing}" is not installed, and loading the session stores needs it; install it with: npm install ${missing}`;
+  }
   const reason = hidePasswords(reasonOf(error), env);
   if (origin === undefined) return `unexpected error: ${reason}.`;
   const where = `the session store (${origin.description}, set by ${origin.variable})`;
@@ -56,6 +60,13 @@ export function explainError(error: unknown, env: Env, origin?: StoreOrigin): st
     return `cannot reach ${where}: ${reason}. Check that the server is running and that ${origin.variable} points to it.`;
   }
   return `${where} failed: ${reason}.`;
+}
+
+/** The package a failed import looked for, e.g. `memcached`. */
+function missingPackage(error: unknown): string | undefined {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (code !== 'ERR_MODULE_NOT_FOUND' || typeof message !== 'string') return undefined;
+  return /Cannot find package '([^']+)'/.exec(message)?.[1];
 }
 
 /** The message of `error`, or its code when it has none (a refused connection to several addresses). */

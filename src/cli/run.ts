@@ -12,7 +12,7 @@ import { deleteCommand } from './commands/delete.js';
 import { listCommand } from './commands/list.js';
 import { migrateCommand } from './commands/migrate.js';
 import { showCommand } from './commands/show.js';
-import { openConfiguredEngine, type ConfiguredEngine } from './configured-engine.js';
+import type { ConfiguredEngine } from './configured-engine.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, explainError, hidePasswords, UsageError } from './failures.js';
 import { commandHelp, PROGRAM, programHelp, usageOf } from './help.js';
 import { note, type CliIO } from './output.js';
@@ -43,10 +43,11 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       args: line.args,
       options: line.options,
       logger,
-      openEngine: (options) => {
-        engine = openConfiguredEngine(io.env, { ...options, logger });
+      openEngine: async (options) => {
+        engine = (await loadConfiguration()).openConfiguredEngine(io.env, { ...options, logger });
         return engine;
       },
+      readSecretSettings: async () => (await loadConfiguration()).secretSettings(io.env, logger),
     };
     await line.command.run(context);
     return EXIT_OK;
@@ -65,6 +66,14 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
       if (debug) note(io, `${PROGRAM}: closing the store failed: ${hidePasswords(stackOf(error), io.env)}`);
     });
   }
+}
+
+/**
+ * The settings reader, loaded only by commands that use it: it brings in every store's driver, which help
+ * and usage errors do without (so they stay fast, and work even where a driver is missing).
+ */
+function loadConfiguration(): Promise<typeof import('./configured-engine.js')> {
+  return import('./configured-engine.js');
 }
 
 function isDebug(io: CliIO): boolean {

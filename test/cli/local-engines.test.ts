@@ -10,11 +10,14 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithDjango, django } from '../django/bridge.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
-import { runCli } from './run-cli.js';
+import { removeCompiledCli, runCli } from './run-cli.js';
 import { listedKeys, seedSessions, type SeededSessions } from './seed-sessions.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-cli-local-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  removeCompiledCli();
+});
 
 function newDirectory(): string {
   return mkdtempSync(join(scratch, 'dir-'));

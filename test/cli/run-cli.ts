@@ -17,19 +17,30 @@ import { build } from 'esbuild';
 /** The command's entry point. */
 export const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-// Two levels below the repository, so the bundle finds package.json (../../) and node_modules as main.ts does.
-const BUNDLE_DIRECTORY = fileURLToPath(new URL('../../node_modules/.sessionkit-cli-tests/', import.meta.url));
+// Directly under node_modules/, so the bundle finds package.json (../../) and the drivers as main.ts does.
+const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
 
 let bundled: Promise<string> | undefined;
+let bundleDirectory: string | undefined;
 
-/** The compiled command, built on first use and removed when the test process exits. */
+/** Removes the compiled command; call it in `afterAll` of every file that runs the command. */
+export function removeCompiledCli(): void {
+  if (bundleDirectory !== undefined) rmSync(bundleDirectory, { recursive: true, force: true });
+  bundleDirectory = undefined;
+  bundled = undefined;
+}
+
+/** The compiled command, built on first use. */
 function compiledCli(): Promise<string> {
   bundled ??= (async () => {
-    mkdirSync(BUNDLE_DIRECTORY, { recursive: true });
-    const outfile = `${BUNDLE_DIRECTORY}cli-${process.pid}-${randomBytes(4).toString('hex')}.mjs`;
-    process.once('exit', () => rmSync(outfile, { force: true }));
-    await build({ entryPoints: [CLI_ENTRY], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
-    return outfile;
+    const outdir = `${NODE_MODULES}.sessionkit-cli-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+    bundleDirectory = outdir;
+    mkdirSync(outdir, { recursive: true });
+    // In case the file ends without its afterAll (an interrupted run).
+    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
+    // Split into chunks, so the modules the command imports on demand (and their drivers) load only then.
+    await build({ entryPoints: { main: CLI_ENTRY }, outdir, bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outExtension: { '.js': '.mjs' }, logLevel: 'error' });
+    return `${outdir}/main.mjs`;
   })();
   return bundled;
 }

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { haveExecutable, startMemcached, unavailableServer, type ManagedServer } from '../helpers/servers.js';
-import { cliShellCommand, runCli } from './run-cli.js';
+import { cliShellCommand, removeCompiledCli, runCli } from './run-cli.js';
 import {
   connectRedis,
   createScratchMysql,
@@ -41,6 +41,7 @@ const redisUnavailable = await unavailability('Redis', async () => {
 });
 const redisPrefix = uniqueName('cli');
 afterAll(async () => {
+  removeCompiledCli();
   await Promise.all([postgres?.drop(), cachedDbPostgres?.drop(), mysqlDb?.drop()]);
   if (redis) {
     await deleteRedisKeys(redis, redisPrefix);

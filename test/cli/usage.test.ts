@@ -11,13 +11,16 @@ import { dumps } from '../../src/signing/index.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { freePort } from '../helpers/servers.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
-import { runCli, type CliRun } from './run-cli.js';
+import { removeCompiledCli, runCli, type CliRun } from './run-cli.js';
 
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
 const COMMANDS = ['migrate', 'clearsessions', 'list', 'show', 'decode', 'delete'];
 const PASSWORD = 'Sup3r-secret-pw';
 const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-cli-usage-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true });
+  removeCompiledCli();
+});
 
 /** A new empty directory, to run the command in. */
 function emptyDirectory(): string {

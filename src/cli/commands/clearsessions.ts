@@ -35,7 +35,7 @@ On a terminal, the count so far is shown while it runs.`,
   },
   async run({ io, options, openEngine }) {
     const batchSize = positiveIntegerOption(options['batch-size'], 'batch-size', 'clearsessions');
-    const engine = openEngine({ usesSecret: false });
+    const engine = await openEngine({ usesSecret: false });
     const store = engine.store;
     if (store === null) {
       printLine(io, 'Nothing to clear: with signed_cookies the sessions live in the browsers, and each cookie expires by itself.');

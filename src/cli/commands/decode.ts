@@ -2,7 +2,6 @@
 import { DEFAULTS } from '../../options.js';
 import { SIGNED_COOKIES_SALT } from '../../stores/signed-cookies.js';
 import type { Command } from '../command.js';
-import { secretSettings } from '../configured-engine.js';
 import { createDecoder, describeProblem, type DecodeResult } from '../decoding.js';
 import { CommandFailure } from '../failures.js';
 import { note, printLine, type CliIO } from '../output.js';
@@ -20,8 +19,8 @@ export const decodeCommand: Command = {
 Which of the two matched is said on stderr. "sessionid=VALUE" is accepted too.
 No store is opened. Put -- before a VALUE that starts with "-".`,
   options: {},
-  async run({ io, args, logger }) {
-    const options = secretSettings(io.env, logger);
+  async run({ io, args, readSecretSettings }) {
+    const options = await readSecretSettings();
     const value = withoutCookieName(args[0]!.trim(), options.cookieName ?? DEFAULTS.cookieName);
     if (!value.includes(':')) {
       throw new CommandFailure('the value is not signed (it has no ":" separator); pass a session_data value or the session cookie\'s value.');

@@ -15,7 +15,7 @@ that key is stored.`,
   options: {},
   async run({ io, args, openEngine }) {
     const key = sessionKeyArgument(args[0]!, 'delete');
-    const engine = openEngine({ usesSecret: false });
+    const engine = await openEngine({ usesSecret: false });
     const store = storedSessions(engine, 'delete');
     if (!(await store.exists(key))) {
       throw new CommandFailure(`no session has the key ${key}, so nothing was deleted (${engine.origin.description}).`);

@@ -24,7 +24,7 @@ enumerate its keys, and signed-cookie sessions are not stored at all, so neither
     json: { type: 'boolean', description: 'one JSON object a line: {"key", "expireDate", "size", "expired"}' },
   },
   async run({ io, options, openEngine }) {
-    const engine = openEngine({ usesSecret: false });
+    const engine = await openEngine({ usesSecret: false });
     const store = storedSessions(engine, 'list');
     if (typeof store.list !== 'function') {
       throw new CommandFailure(`the ${store.name} store cannot list its sessions: it has no way to enumerate its keys (${engine.origin.description}).`);

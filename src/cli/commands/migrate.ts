@@ -18,7 +18,7 @@ If Django will later run "manage.py migrate" on the same database, run it with -
 (Django refuses to create a table that already exists), or let Django migrate first.`,
   options: {},
   async run({ io, openEngine }) {
-    const engine = openEngine({ usesSecret: false });
+    const engine = await openEngine({ usesSecret: false });
     if (engine.engine !== 'db' && engine.engine !== 'cached_db') {
       printLine(io, `Nothing to migrate: SESSION_ENGINE=${engine.engine} keeps no table (${engine.origin.description}).`);
       return;
