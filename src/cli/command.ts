@@ -29,6 +29,7 @@ export interface CommandContext {
 
 /** A subcommand. It throws `CommandFailure` (exit 1) or `UsageError` (exit 2) to fail. */
 export interface Command {
+  /** The word that selects it: `sessionkit <name>`. */
   readonly name: string;
   /** One line for the list of commands. */
   readonly summary: string;
@@ -36,6 +37,8 @@ export interface Command {
   readonly args: readonly string[];
   /** Paragraphs for `--help`. */
   readonly description: string;
+  /** Its options by long name (`--json`), besides `--help`. */
   readonly options: Readonly<Record<string, CommandOption>>;
+  /** Does the work, writing results to stdout. */
   run(context: CommandContext): Promise<void>;
 }

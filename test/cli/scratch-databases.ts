@@ -13,8 +13,11 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 
+/** A PostgreSQL URL allowed to create databases. */
 export const PG_ADMIN_URL = process.env['SESSIONKIT_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** A MySQL/MariaDB URL allowed to create databases. */
 export const MYSQL_ADMIN_URL = process.env['SESSIONKIT_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
+/** The Redis server the tests share (their keys carry a prefix of their own). */
 export const REDIS_URL = process.env['SESSIONKIT_REDIS_URL'] ?? 'redis://127.0.0.1:6379/0';
 
 /** A name unique to this process and call, e.g. `sk_cli_1a2b3c4d5e`: letters, digits, underscores. */
