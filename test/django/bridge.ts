@@ -37,7 +37,7 @@ const DRIVERS = { postgresql: 'psycopg2', mysql: 'MySQLdb' } as const;
  * server a sessionkit store URL names, so Django and the store use the same database.
  *
  * @param url - `postgres://` / `postgresql://` or `mysql://` / `mysql2://`, user and password
- *   percent-encoded as in the store URLs.
+ *   percent-encoded as in the store URLs. Its query options are not carried over.
  * @param overrides - `name` replaces the URL's database; `options` becomes Django's `OPTIONS`
  *   (e.g. `{ options: '-c search_path=myschema' }` on PostgreSQL).
  * @returns Settings to spread into a {@link django} call.
