@@ -24,9 +24,18 @@ export interface CookieAttributes {
 // Characters Python's Morsel emits without quoting.
 const LEGAL_VALUE = /^[A-Za-z0-9!#$%&'*+\-.^_`|~:]+$/;
 
+let cachedSecond = Number.NaN;
+let cachedDate = '';
+
 /** `http_date`: `Wdy, DD Mon YYYY HH:MM:SS GMT`, fractional seconds truncated. */
 export function httpDate(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toUTCString();
+  const second = Math.floor(ms / 1000);
+  // Busy servers format the same second many times over.
+  if (second !== cachedSecond) {
+    cachedDate = new Date(second * 1000).toUTCString();
+    cachedSecond = second;
+  }
+  return cachedDate;
 }
 
 /** One `Set-Cookie` value. */

@@ -4,8 +4,12 @@
  * Decoding never throws: a bad signature or payload yields `{}` and a security event.
  */
 import type { ResolvedOptions, SecurityEvent } from '../options.js';
-import { BadSignature, SignatureExpired, dumps, loads } from '../signing/index.js';
+import { BadSignature, SignatureExpired, TimestampSigner } from '../signing/index.js';
 import type { SessionData } from './state.js';
+
+// Small sessions (a counter, a user id) almost never shrink by two bytes, and each zlib attempt costs
+// more than the rest of a save. Skipping it only changes the bytes, not what Django can read.
+const COMPRESS_MIN_BYTES = 64;
 
 /** Encodes and decodes session data with the configured secrets. */
 export interface SessionCodec {
@@ -17,15 +21,12 @@ export interface SessionCodec {
 
 /** A codec for `salt`, signing with `options.secret`, verifying with it and the fallbacks. */
 export function createCodec(options: ResolvedOptions, salt: string, engine: string, maxAge?: number): SessionCodec {
-  const nowSeconds = (): number => options.now() / 1000;
-  const dumpsOptions = { key: options.secret, salt, serializer: options.serializer, compress: true, now: nowSeconds };
-  const loadsOptions = {
-    key: options.secret,
-    fallbackKeys: options.secretFallbacks,
-    salt,
+  // One signer for the life of the codec: its keys are derived once, not per request.
+  const signer = new TimestampSigner({ key: options.secret, fallbackKeys: options.secretFallbacks, salt, now: () => options.now() / 1000 });
+  const signOptions = { serializer: options.serializer, compress: true, compressMinBytes: COMPRESS_MIN_BYTES };
+  const unsignOptions = {
     serializer: options.serializer,
     maxDecompressedBytes: options.maxDecompressedBytes,
-    now: nowSeconds,
     ...(maxAge === undefined ? {} : { maxAge }),
   };
   const report = (type: SecurityEvent['type'], message: string): void => {
@@ -36,11 +37,11 @@ export function createCodec(options: ResolvedOptions, salt: string, engine: stri
     }
   };
   return {
-    encode: (data) => dumps(data, dumpsOptions),
+    encode: (data) => signer.signObject(data, signOptions),
     decode(token) {
       let value: unknown;
       try {
-        value = loads(token, loadsOptions);
+        value = signer.unsignObject(token, unsignOptions);
       } catch (error) {
         if (error instanceof SignatureExpired) report('expired-cookie', error.message);
         else if (error instanceof BadSignature) report('bad-signature', error.message);

@@ -18,6 +18,11 @@ export interface DumpsOptions {
   serializer?: Serializer;
   /** Try zlib compression (used only when it saves at least two bytes). */
   compress?: boolean;
+  /**
+   * Try compression only on serialized data at least this long (see `SignObjectOptions.compressMinBytes`).
+   * @default 10
+   */
+  compressMinBytes?: number;
   /** Current time in (fractional) seconds; default `Date.now() / 1000`. */
   now?: () => number;
 }
@@ -51,7 +56,7 @@ export interface LoadsOptions {
  */
 export function dumps(value: unknown, options: DumpsOptions): string {
   const signer = new TimestampSigner({ key: options.key, salt: options.salt ?? DEFAULT_SALT, now: options.now });
-  return signer.signObject(value, { serializer: options.serializer, compress: options.compress });
+  return signer.signObject(value, { serializer: options.serializer, compress: options.compress, compressMinBytes: options.compressMinBytes });
 }
 
 /**

@@ -15,7 +15,8 @@ const DOT = 0x2e;
 
 // A zlib stream takes at least 8 bytes (2 header, ≥ 2 deflate, 4 checksum), so
 // it cannot save two bytes on shorter input; skip the costly deflate call then.
-const MIN_COMPRESSIBLE_BYTES = 10;
+/** Below this size compression cannot save two bytes, so it is not tried. */
+export const MIN_COMPRESSIBLE_BYTES = 10;
 
 /**
  * Serializes `value` and encodes it as a payload, compressing only when that
@@ -24,11 +25,12 @@ const MIN_COMPRESSIBLE_BYTES = 10;
  * @param value - The value to serialize.
  * @param serializer - Turns the value into bytes.
  * @param compress - Whether to try zlib compression.
+ * @param compressMinBytes - Try it only on serialized data at least this long.
  * @returns The unsigned payload text.
  */
-export function encodePayload(value: unknown, serializer: Serializer, compress: boolean): string {
+export function encodePayload(value: unknown, serializer: Serializer, compress: boolean, compressMinBytes = MIN_COMPRESSIBLE_BYTES): string {
   const data = serializer.dumps(value);
-  if (compress && data.length >= MIN_COMPRESSIBLE_BYTES) {
+  if (compress && data.length >= Math.max(compressMinBytes, MIN_COMPRESSIBLE_BYTES)) {
     const compressed = deflateSync(data);
     if (compressed.length < data.length - 1) return '.' + b64Encode(compressed);
   }
