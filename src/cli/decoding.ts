@@ -2,7 +2,7 @@
  * Decoding signed session values with the configured secrets, through the core's codec, and saying why
  * a value does not decode.
  */
-import { createCodec } from '../core/codec.js';
+import { createCodec, type SessionCodec } from '../core/codec.js';
 import type { SessionData } from '../core/state.js';
 import { resolveOptions, type SecurityEvent, type SessionOptions } from '../options.js';
 
@@ -27,9 +27,12 @@ export function createDecoder(options: SessionOptions): Decoder {
   // The codec reports why a value did not decode as a security event rather than by throwing.
   const seen: { event?: SecurityEvent } = {};
   const resolved = resolveOptions({ ...options, onSecurityEvent: (event) => (seen.event = event) });
+  const codecs = new Map<string, SessionCodec>();
   return (salt, value) => {
+    let codec = codecs.get(salt);
+    if (codec === undefined) codecs.set(salt, (codec = createCodec(resolved, salt, 'sessionkit command')));
     seen.event = undefined;
-    const data = createCodec(resolved, salt, 'sessionkit command').decode(value);
+    const data = codec.decode(value);
     if (data !== null) return { ok: true, data };
     // Set by the codec's callback during decode(), which the compiler cannot see.
     const event = seen.event as SecurityEvent | undefined;
