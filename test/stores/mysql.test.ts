@@ -3,16 +3,14 @@
  * `test`; set SESSIONKIT_MYSQL_URL to use another). Every table is unique to this run and dropped
  * afterwards, so test files can run in parallel.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSessions, SessionConfigError, SessionLockTimeout, SessionStoreUnavailable } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
-import { djangoIndexName } from '../../src/stores/internal/django-index-name.js';
 import { mysqlSettingsFromUrl } from '../../src/stores/internal/mysql-url.js';
 import { mysqlStore, type MysqlStore, type MysqlStoreOptions } from '../../src/stores/mysql.js';
-import { describeWithDjango, djangoPython } from '../django/bridge.js';
+import { describeWithDjango, django, djangoDatabaseSettings, djangoDriverFor } from '../django/bridge.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { describeStoreConformance } from './conformance.js';
@@ -98,97 +96,67 @@ if (unreachable) {
   });
 }
 
-// Django's own facts for the MySQL backend, read without mysqlclient (not installed here, so
-// `sqlmigrate` cannot run): the column types from the backend's type map in Django's source, and the
-// index name from Django's own name function with MySQL's 64-character limit.
-const DJANGO_FACTS = `
-import ast, json, os, sys, types
-import django.db.backends.mysql as backend
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-source = open(os.path.join(os.path.dirname(backend.__file__), 'base.py')).read()
-types_map = next(
-    ast.literal_eval(stmt.value)
-    for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ClassDef) and node.name == 'DatabaseWrapper'
-    for stmt in node.body if isinstance(stmt, ast.Assign) and any(getattr(t, 'id', '') == 'data_types' for t in stmt.targets)
-)
-editor = types.SimpleNamespace(connection=types.SimpleNamespace(ops=types.SimpleNamespace(max_name_length=lambda: 64)))
-tables = json.loads(sys.argv[1])
-print(json.dumps({
-    'varchar40': types_map['CharField'] % {'max_length': 40},
-    'text': types_map['TextField'],
-    'datetime': types_map['DateTimeField'],
-    'indexes': {t: BaseDatabaseSchemaEditor._create_index_name(editor, t, ['expire_date']) for t in tables},
-}))
-`;
-
-interface DjangoFacts {
-  varchar40: string;
-  text: string;
-  datetime: string;
-  indexes: Record<string, string>;
-}
-
-function djangoFacts(tables: string[]): DjangoFacts {
-  const run = spawnSync(djangoPython, ['-c', DJANGO_FACTS, JSON.stringify(tables)], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`Django fact script failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as DjangoFacts;
-}
-
 /** A table's engine, columns and indexes as information_schema describes them. */
-async function catalogOf(table: string): Promise<unknown> {
-  const where = 'TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?';
+async function catalogOf(table: string, database?: string): Promise<unknown> {
+  const where = 'TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?';
+  const names = [database ?? null, table];
   return {
-    table: await query(`SELECT ENGINE, TABLE_COLLATION FROM information_schema.TABLES WHERE ${where}`, [table]),
+    table: await query(`SELECT ENGINE, TABLE_COLLATION FROM information_schema.TABLES WHERE ${where}`, names),
     columns: await query(
       `SELECT COLUMN_NAME, ORDINAL_POSITION, COLUMN_TYPE, IS_NULLABLE, COLUMN_KEY, COLUMN_DEFAULT, EXTRA, COLLATION_NAME
        FROM information_schema.COLUMNS WHERE ${where} ORDER BY ORDINAL_POSITION`,
-      [table],
+      names,
     ),
     indexes: await query(
       `SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE, INDEX_TYPE FROM information_schema.STATISTICS
        WHERE ${where} ORDER BY INDEX_NAME, SEQ_IN_INDEX`,
-      [table],
+      names,
     ),
   };
 }
 
 describeWithMysql('mysql store: table and index', () => {
-  describeWithDjango("as Django 3.2's migration sessions.0001 makes them", () => {
-    it("computes Django's index name, including the shortened form of long table names", () => {
-      const longTable = `_${'y'.repeat(63)}`;
-      const facts = djangoFacts(['django_session', longTable]);
-      expect(facts.indexes['django_session']).toBe('django_session_expire_date_a5c62663');
-      for (const [table, index] of Object.entries(facts.indexes)) expect(djangoIndexName(table, ['expire_date'], '', 64)).toBe(index);
-    });
-
-    it("creates a table identical in the catalog to one made from Django's DDL", async () => {
-      const table = newTable();
-      const store = storeOnNewTable({}, table);
-      expect(await store.exists(generateSessionKey())).toBe(false);
-      await store.close();
-      const facts = djangoFacts([table]);
-      // Django's two statements for this table, run under another table name (MySQL index names are per table).
-      const reference = `${table}_ref`;
-      createdTables.add(reference);
-      await admin.query(
-        `CREATE TABLE \`${reference}\` (\`session_key\` ${facts.varchar40} NOT NULL PRIMARY KEY, \`session_data\` ${facts.text} NOT NULL, \`expire_date\` ${facts.datetime} NOT NULL)`,
-      );
-      await admin.query(`CREATE INDEX \`${facts.indexes[table]}\` ON \`${reference}\` (\`expire_date\`)`);
-      const ours = await catalogOf(table);
-      expect(ours).toEqual(await catalogOf(reference));
-      expect(ours).toMatchObject({
-        columns: [
-          { COLUMN_NAME: 'session_key', COLUMN_TYPE: 'varchar(40)', IS_NULLABLE: 'NO', COLUMN_KEY: 'PRI' },
-          { COLUMN_NAME: 'session_data', COLUMN_TYPE: 'longtext', IS_NULLABLE: 'NO' },
-          { COLUMN_NAME: 'expire_date', COLUMN_TYPE: 'datetime(6)', IS_NULLABLE: 'NO', COLUMN_KEY: 'MUL' },
-        ],
-        indexes: [
-          { INDEX_NAME: 'PRIMARY', COLUMN_NAME: 'session_key' },
-          { INDEX_NAME: djangoIndexName(table, ['expire_date'], '', 64), COLUMN_NAME: 'expire_date' },
-        ],
+  // Django's own django_session, made by its migrate, is compared in test/django/interop-mysql.test.ts.
+  describeWithDjango(
+    "as Django 3.2's schema editor creates them for a custom session model's table (§6.3)",
+    () => {
+      it('creates the same table, index name included, for a custom name and for a 64-character one Django shortens', async () => {
+        const tables = [newTable(), `${newTable()}_${'y'.repeat(64)}`.slice(0, 64)];
+        // Django works in a database of its own with the test database's defaults, so the same table
+        // names can be compared.
+        const database = `sk_my_${RUN_ID}_django`;
+        const [defaults] = await query<{ charset: string; collation: string }>(
+          `SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()`,
+        );
+        await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET ${defaults!.charset} COLLATE ${defaults!.collation}`);
+        try {
+          const created = await django(
+            djangoDatabaseSettings(MYSQL_URL, { name: database }),
+            tables.map((table) => ({ op: 'create_session_table', table })),
+          );
+          expect(created).toEqual(tables.map(() => null));
+          for (const table of tables) {
+            const store = storeOnNewTable({}, table);
+            expect(await store.exists(generateSessionKey())).toBe(false);
+            await store.close();
+            const ours = await catalogOf(table);
+            expect(ours).toEqual(await catalogOf(table, database));
+            expect(ours).toMatchObject({
+              columns: [
+                { COLUMN_NAME: 'session_key', COLUMN_TYPE: 'varchar(40)', IS_NULLABLE: 'NO', COLUMN_KEY: 'PRI' },
+                { COLUMN_NAME: 'session_data', COLUMN_TYPE: 'longtext', IS_NULLABLE: 'NO' },
+                { COLUMN_NAME: 'expire_date', COLUMN_TYPE: 'datetime(6)', IS_NULLABLE: 'NO', COLUMN_KEY: 'MUL' },
+              ],
+            });
+            expect((ours as { indexes: unknown[] }).indexes).toHaveLength(2);
+          }
+        } finally {
+          await admin.query(`DROP DATABASE \`${database}\``);
+        }
       });
-    });
-  });
+    },
+    [djangoDriverFor(MYSQL_URL)],
+  );
 
   it('creates the table once when several stores start at the same moment', async () => {
     for (let round = 0; round < 3; round++) {

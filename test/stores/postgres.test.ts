@@ -3,16 +3,14 @@
  * SESSIONKIT_PG_URL to use another). Every table is unique to this run and dropped afterwards, so test
  * files can run in parallel.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSessions, SessionConfigError, SessionLockTimeout, SessionStoreUnavailable } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
-import { djangoIndexName } from '../../src/stores/internal/django-index-name.js';
 import { postgresSettingsFromUrl } from '../../src/stores/internal/postgres-url.js';
 import { postgresStore, type PostgresStore, type PostgresStoreOptions } from '../../src/stores/postgres.js';
-import { describeWithDjango, djangoPython } from '../django/bridge.js';
+import { describeWithDjango, django, djangoDatabaseSettings, djangoDriverFor } from '../django/bridge.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { describeStoreConformance } from './conformance.js';
@@ -87,102 +85,63 @@ if (unreachable) {
   });
 }
 
-// Django's own facts for the PostgreSQL backend, read without psycopg2 (not installed here, so
-// `sqlmigrate` cannot run): the column types from the backend's type map in Django's source, and index
-// names from Django's own name function with PostgreSQL's 63-character limit.
-const DJANGO_FACTS = `
-import ast, json, os, sys, types
-import django.db.backends.postgresql as backend
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-source = open(os.path.join(os.path.dirname(backend.__file__), 'base.py')).read()
-types_map = next(
-    ast.literal_eval(stmt.value)
-    for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ClassDef) and node.name == 'DatabaseWrapper'
-    for stmt in node.body if isinstance(stmt, ast.Assign) and any(getattr(t, 'id', '') == 'data_types' for t in stmt.targets)
-)
-editor = types.SimpleNamespace(connection=types.SimpleNamespace(ops=types.SimpleNamespace(max_name_length=lambda: 63)))
-name = lambda table, column, suffix: BaseDatabaseSchemaEditor._create_index_name(editor, table, [column], suffix=suffix)
-tables = json.loads(sys.argv[1])
-print(json.dumps({
-    'varchar40': types_map['CharField'] % {'max_length': 40},
-    'text': types_map['TextField'],
-    'datetime': types_map['DateTimeField'],
-    'indexes': {t: [name(t, 'expire_date', ''), name(t, 'session_key', '_like')] for t in tables},
-}))
-`;
-
-interface DjangoFacts {
-  varchar40: string;
-  text: string;
-  datetime: string;
-  indexes: Record<string, [string, string]>;
-}
-
-function djangoFacts(tables: string[]): DjangoFacts {
-  const run = spawnSync(djangoPython, ['-c', DJANGO_FACTS, JSON.stringify(tables)], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`Django fact script failed: ${run.stderr}`);
-  return JSON.parse(run.stdout) as DjangoFacts;
-}
-
-/** A table's columns and indexes as PostgreSQL describes them, with the schema and table names factored out. */
-async function catalogOf(client: pg.PoolClient, qualified: string, table: string): Promise<{ columns: unknown[]; indexes: string[] }> {
-  const { rows: columns } = await client.query(
-    `SELECT attname, format_type(atttypid, atttypmod) AS type, attnotnull FROM pg_attribute
+/** A table's columns, constraints and indexes as PostgreSQL describes them, the schema's name left out. */
+async function catalogOf(schema: string, table: string): Promise<unknown> {
+  const qualified = `"${schema}"."${table}"`;
+  const { rows: columns } = await admin.query(
+    `SELECT attname, format_type(atttypid, atttypmod) AS type, attnotnull, atthasdef FROM pg_attribute
      WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
     [qualified],
   );
-  const { rows: indexes } = await client.query<{ def: string }>(
-    `SELECT pg_get_indexdef(indexrelid) || CASE WHEN indisprimary THEN ' PRIMARY' ELSE '' END AS def
-     FROM pg_index WHERE indrelid = $1::regclass`,
+  const { rows: constraints } = await admin.query(
+    'SELECT conname, contype, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass ORDER BY conname',
     [qualified],
   );
-  const tableRef = new RegExp(` ON (?:[a-z_0-9]+\\.)?${table} `);
-  return { columns, indexes: indexes.map((row) => row.def.replace(tableRef, ' ON <table> ')).sort() };
+  const { rows: indexes } = await admin.query<{ def: string }>(
+    'SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = $1::regclass ORDER BY 1',
+    [qualified],
+  );
+  return { columns, constraints, indexes: indexes.map((row) => row.def.replace(` ON ${schema}.`, ' ON ')) };
 }
 
 describeWithPostgres('postgres store: table and indexes', () => {
-  describeWithDjango("as Django 3.2's migration sessions.0001 makes them", () => {
-    const longTable = `_${'x'.repeat(62)}`;
-
-    it("computes Django's index names, including the shortened form of long table names", () => {
-      const facts = djangoFacts(['django_session', 'sk_sessions', longTable]);
-      expect(facts.indexes['django_session']).toEqual(['django_session_expire_date_a5c62663', 'django_session_session_key_c0390e0f_like']);
-      for (const [table, [expireIndex, likeIndex]] of Object.entries(facts.indexes)) {
-        expect(djangoIndexName(table, ['expire_date'], '', 63)).toBe(expireIndex);
-        expect(djangoIndexName(table, ['session_key'], '_like', 63)).toBe(likeIndex);
-      }
-    });
-
-    it("creates a table identical in the catalog to one made from Django's DDL", async () => {
-      const table = newTable();
-      const store = storeOnNewTable({}, table);
-      expect(await store.exists(generateSessionKey())).toBe(false);
-      await store.close();
-      const facts = djangoFacts([table]);
-      const [expireIndex, likeIndex] = facts.indexes[table]!;
-      const client = await admin.connect();
-      try {
-        // Django's statements, run as a temporary table of the same name (temporary tables live in a
-        // schema of their own, so names do not clash with the store's table).
-        await client.query(
-          `CREATE TEMPORARY TABLE "${table}" ("session_key" ${facts.varchar40} NOT NULL PRIMARY KEY, "session_data" ${facts.text} NOT NULL, "expire_date" ${facts.datetime} NOT NULL)`,
-        );
-        await client.query(`CREATE INDEX "${expireIndex}" ON pg_temp."${table}" ("expire_date")`);
-        await client.query(`CREATE INDEX "${likeIndex}" ON pg_temp."${table}" ("session_key" varchar_pattern_ops)`);
-        const django = await catalogOf(client, `pg_temp."${table}"`, table);
-        const ours = await catalogOf(client, `public."${table}"`, table);
-        expect(ours).toEqual(django);
-        expect(ours.indexes).toHaveLength(3);
-        expect(ours.columns).toEqual([
-          { attname: 'session_key', type: 'character varying(40)', attnotnull: true },
-          { attname: 'session_data', type: 'text', attnotnull: true },
-          { attname: 'expire_date', type: 'timestamp with time zone', attnotnull: true },
-        ]);
-      } finally {
-        client.release(true);
-      }
-    });
-  });
+  // Django's own django_session, made by its migrate, is compared in test/django/interop-postgres.test.ts.
+  describeWithDjango(
+    "as Django 3.2's schema editor creates them for a custom session model's table (§6.3)",
+    () => {
+      it('creates the same table, index names included, for a custom name and for a 63-character one Django shortens', async () => {
+        const tables = [newTable(), `${newTable()}_${'x'.repeat(63)}`.slice(0, 63)];
+        const schema = `sk_pg_${RUN_ID}_django`;
+        await admin.query(`CREATE SCHEMA "${schema}"`);
+        try {
+          const created = await django(
+            djangoDatabaseSettings(PG_URL, { options: { options: `-c search_path=${schema}` } }),
+            tables.map((table) => ({ op: 'create_session_table', table })),
+          );
+          expect(created).toEqual(tables.map(() => null));
+          for (const table of tables) {
+            const store = storeOnNewTable({}, table);
+            expect(await store.exists(generateSessionKey())).toBe(false);
+            await store.close();
+            const ours = await catalogOf('public', table);
+            expect(ours).toEqual(await catalogOf(schema, table));
+            expect(ours).toMatchObject({
+              columns: [
+                { attname: 'session_key', type: 'character varying(40)', attnotnull: true },
+                { attname: 'session_data', type: 'text', attnotnull: true },
+                { attname: 'expire_date', type: 'timestamp with time zone', attnotnull: true },
+              ],
+              constraints: [{ contype: 'p', def: 'PRIMARY KEY (session_key)' }],
+            });
+            expect((ours as { indexes: string[] }).indexes).toHaveLength(3);
+          }
+        } finally {
+          await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+        }
+      });
+    },
+    [djangoDriverFor(PG_URL)],
+  );
 
   it('creates the table once when several stores start at the same moment', async () => {
     for (let round = 0; round < 3; round++) {
