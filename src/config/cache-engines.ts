@@ -14,24 +14,34 @@ export function openCacheEngine(context: EngineContext): OpenedEngine {
   return openCacheUrl(readString(context.env, 'CACHE_URL'), cacheKeysFromEnv(context.env, CACHE_ENGINE_PREFIX));
 }
 
+/** `cache_key_prefix` of sessionkit's `cached_db` cache entries: apart from Django's pickled ones. */
+export const SESSIONKIT_CACHED_DB_PREFIX = 'sessionkit.cached_db';
+
 /**
  * Django's `cached_db` engine: the database `DATABASE_URL` names, behind the cache `CACHE_URL` names.
- * The cache entries are keyed as Django's `cached_db` keys them (`<KEY_PREFIX>:<VERSION>:
- * django.contrib.sessions.cached_db<key>`) but hold sessionkit's signed data, not Django's pickles: next
- * to a Django app using the same cache, give sessionkit a `CACHE_KEY_PREFIX` of its own.
+ *
+ * The cache entries hold sessionkit's signed data under `<KEY_PREFIX>:<VERSION>:sessionkit.cached_db<key>`,
+ * not under Django's `django.contrib.sessions.cached_db<key>`, whose values are Python pickles: sharing
+ * those keys would make each side read the other's entries as corrupt and overwrite the session. So that a
+ * Django app on the same database and cache never serves a stale copy after sessionkit writes, every write
+ * also deletes Django's entry for that session. (Writes by Django are seen by sessionkit once its own
+ * entry expires; the compare-and-set on save still goes by the database, so no change is lost.)
  */
 export function openCachedDbEngine(context: EngineContext): OpenedEngine {
-  // The cache first: opening it touches nothing, while opening a SQLite database creates its file.
-  const cache = openCacheUrl(readString(context.env, 'CACHE_URL'), cacheKeysFromEnv(context.env, CACHED_DB_ENGINE_PREFIX));
+  // The caches first: opening them touches nothing, while opening a SQLite database creates its file.
+  const cacheUrl = readString(context.env, 'CACHE_URL');
+  const cache = openCacheUrl(cacheUrl, cacheKeysFromEnv(context.env, SESSIONKIT_CACHED_DB_PREFIX));
+  const djangoCache = cacheUrl === undefined ? undefined : openCacheUrl(cacheUrl, cacheKeysFromEnv(context.env, CACHED_DB_ENGINE_PREFIX));
   let db;
   try {
     db = context.openDatabase();
   } catch (error) {
     void closeQuietly(cache.store);
+    if (djangoCache) void closeQuietly(djangoCache.store);
     throw error;
   }
   return {
-    store: cachedDbStore({ cache: cache.store, db: db.store }),
+    store: cachedDbStore({ cache: cache.store, db: db.store, ...(djangoCache && { djangoCache: djangoCache.store }) }),
     description: `${db.description}, cached in ${cache.description}`,
   };
 }

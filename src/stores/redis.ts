@@ -145,7 +145,7 @@ export class RedisStore implements SessionStore {
 
   #cluster(urls: readonly string[]): Cluster {
     if (!Array.isArray(urls) || urls.length === 0) {
-      throw new SessionConfigError(`${this.name}: \`clusterNodes\` must list at least one node URL, e.g. ['redis://10.0.0.1:6379'].`);
+      throw new SessionConfigError(`${this.name}: \`clusterNodes\` must list at least one node URL, e.g. ['redis://redis-1.internal:6379'].`);
     }
     const parsed = urls.map((url) => checkRedisUrl(this.name, url));
     const nodes: ClusterNode[] = parsed.map((url) => ({ host: url.hostname, port: Number(url.port || 6379) }));

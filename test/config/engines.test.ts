@@ -221,20 +221,32 @@ describeNeeding('cache engine on memcached', memcachedUnavailable, () => {
   });
 
   it('accepts several servers in one URL', () => {
-    const settings = optionsFromEnv({ SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', CACHE_URL: 'memcached://10.0.0.1:11211,10.0.0.2' }, { logger: recordingLogger() });
+    const settings = optionsFromEnv({ SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', CACHE_URL: 'memcached://127.0.0.2:11211,127.0.0.3' }, { logger: recordingLogger() });
     expect(storeOf(settings)).toBeInstanceOf(MemcachedStore);
     void storeOf(settings).close?.();
   });
 });
 
 describeNeeding('cached_db engine: Redis in front of PostgreSQL', postgresUnavailable ?? redisUnavailable, () => {
-  it("writes the row, and the cache entry under Django's cached_db key", async () => {
+  it("writes the row and its own cache entry, and deletes Django's pickled cache entry on write", async () => {
     const { settings, key } = await roundTrips({ SESSION_ENGINE: 'cached_db', DATABASE_URL: postgres!.url, CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix });
     expect(storeOf(settings)).toBeInstanceOf(CachedDbStore);
     expect(settings.description).toMatch(/^cached_db — PostgreSQL 127\.0\.0\.1:5432\/sk_cfg_\w+, cached in Redis redis:\/\//);
     const [row] = await postgres!.query<{ session_data: string }>('SELECT session_data FROM django_session WHERE session_key = $1', [key]);
     expect(decoded(row?.session_data)).toEqual({ user: 'alice', visits: 2 });
-    expect(decoded(await redis!.get(`${redisPrefix}:1:django.contrib.sessions.cached_db${key}`))).toEqual({ user: 'alice', visits: 2 });
+    expect(decoded(await redis!.get(`${redisPrefix}:1:sessionkit.cached_db${key}`))).toEqual({ user: 'alice', visits: 2 });
+    // A stale pickled copy Django cached for this session is gone after sessionkit's next write.
+    const djangoKey = `${redisPrefix}:1:django.contrib.sessions.cached_db${key}`;
+    await redis!.set(djangoKey, 'stale pickle', 'EX', 60);
+    const env = { SESSION_ENGINE: 'cached_db', DATABASE_URL: postgres!.url, CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix, SECRET_KEY: TEST_SECRET };
+    const reopened = optionsFromEnv(env, { logger: recordingLogger() }).options;
+    const sessions = createSessions(reopened);
+    const again = sessions.load(`sessionid=${key}`);
+    await again.set('visits', 3);
+    await sessions.commit(again);
+    await sessions.close();
+    expect(await redis!.exists(djangoKey)).toBe(0);
+    expect(await redis!.get(djangoKey)).toBeNull();
   });
 });
 
