@@ -41,7 +41,7 @@ export function openCachedDbEngine(context: EngineContext): OpenedEngine {
     throw error;
   }
   return {
-    store: cachedDbStore({ cache: cache.store, db: db.store, ...(djangoCache && { djangoCache: djangoCache.store }) }),
+    store: cachedDbStore({ cache: cache.store, db: db.store, logger: context.logger, ...(djangoCache && { djangoCache: djangoCache.store }) }),
     description: `${db.description}, cached in ${cache.description}`,
   };
 }

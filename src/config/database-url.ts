@@ -5,6 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { SessionConfigError } from '../errors.js';
+import { redactUrl } from './variable-errors.js';
 import type { SessionStore } from '../stores/contract.js';
 import { sqliteStore } from '../stores/sqlite.js';
 import { openMysql, openPostgres } from './sql-databases.js';
@@ -83,12 +84,7 @@ export function openDatabaseUrl(url: string = DEFAULT_DATABASE_URL): OpenedDatab
   if (!opener) {
     const known = Object.keys(DATABASE_BACKENDS).map((s) => `${s}://`).join(', ');
     const what = scheme === undefined ? 'has no scheme' : `uses "${scheme}://", which the db engine does not support yet`;
-    throw new SessionConfigError(`DATABASE_URL ${redact(url)} ${what}. Supported: ${known} (e.g. ${DEFAULT_DATABASE_URL}).`);
+    throw new SessionConfigError(`DATABASE_URL ${JSON.stringify(redactUrl(url))} ${what}. Supported: ${known} (e.g. ${DEFAULT_DATABASE_URL}).`);
   }
   return opener(url);
-}
-
-// Never print a password from a URL.
-function redact(url: string): string {
-  return JSON.stringify(url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@'));
 }

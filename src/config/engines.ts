@@ -4,6 +4,7 @@
  * To add an engine, register a factory in {@link ENGINES} under Django's short name.
  */
 import { SessionConfigError } from '../errors.js';
+import type { SessionLogger } from '../options.js';
 import type { SessionStore } from '../stores/contract.js';
 import { signedCookies, type SignedCookies } from '../stores/signed-cookies.js';
 import { openCacheEngine, openCachedDbEngine } from './cache-engines.js';
@@ -22,6 +23,8 @@ export interface EngineContext {
   readonly env: Env;
   /** Opens the database `DATABASE_URL` names (the `db` engine's store; `cached_db` builds on it). */
   openDatabase(): OpenedDatabaseStore;
+  /** Where stores report what they tolerate (e.g. `cached_db`'s cache errors). */
+  readonly logger: SessionLogger;
 }
 
 /** A configured engine. */
@@ -65,8 +68,8 @@ export function engineName(env: Env): string {
 }
 
 /** Builds the engine named `name` (from {@link engineName}). */
-export function openEngine(name: string, env: Env): OpenedEngine {
+export function openEngine(name: string, env: Env, logger: SessionLogger = console): OpenedEngine {
   const factory = ENGINES[name];
   if (!factory) throw new SessionConfigError(`unknown session engine ${JSON.stringify(name)}.`);
-  return factory({ env, openDatabase: () => openDatabaseUrl(readString(env, 'DATABASE_URL')) });
+  return factory({ env, logger, openDatabase: () => openDatabaseUrl(readString(env, 'DATABASE_URL')) });
 }

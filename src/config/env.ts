@@ -7,8 +7,11 @@
  * | ------------------------------- | -------------------- | ---------------------------------------- |
  * | SECRET_KEY                      | secret               | any string (required in production)      |
  * | SECRET_KEY_FALLBACKS            | secretFallbacks      | comma-separated secrets                  |
- * | SESSION_ENGINE                  | store                | db, cache, signed_cookies (or dotted)    |
- * | DATABASE_URL                    | store (db engine)    | sqlite:///db.sqlite3 (the default)       |
+ * | SESSION_ENGINE                  | store                | db, cached_db, cache, file, signed_cookies (or dotted) |
+ * | DATABASE_URL                    | store (db, cached_db) | sqlite:///db.sqlite3 (default), postgres://…, mysql://… |
+ * | CACHE_URL                       | store (cache, cached_db) | locmem:// (default), redis://…, memcached://h:p[,h:p…] |
+ * | CACHE_KEY_PREFIX, CACHE_VERSION | cache keys           | Django's CACHES KEY_PREFIX ('') and VERSION (1) |
+ * | SESSION_FILE_PATH               | store (file)         | a directory (default: the temporary directory) |
  * | SESSION_COOKIE_NAME             | cookieName           | a cookie name                            |
  * | SESSION_COOKIE_AGE              | cookieAge            | seconds                                  |
  * | SESSION_COOKIE_DOMAIN           | cookieDomain         | a domain, or None                        |
@@ -41,7 +44,7 @@ export const DEVELOPMENT_SECRET_KEY = 'django-insecure-sessionkit-development-ke
 export interface EnvSettings {
   /** Ready for `createSessions(options)`. */
   readonly options: SessionOptions;
-  /** The engine's short Django name: `db`, `cache`, `signed_cookies`. */
+  /** The engine's short Django name: `db`, `cached_db`, `cache`, `file` or `signed_cookies`. */
   readonly engine: string;
   /** One line for start-up messages, e.g. `db — SQLite /srv/app/db.sqlite3`. */
   readonly description: string;
@@ -89,7 +92,7 @@ export function optionsFromEnv(env: Env = process.env, { logger = console }: Opt
   };
   // The store is opened last: nothing touches the disk or network while a value is still malformed.
   const engine = engineName(env);
-  const opened = openEngine(engine, env);
+  const opened = openEngine(engine, env, logger);
   if (settings.locking && ('kind' in opened.store || typeof opened.store.lock !== 'function')) {
     void closeQuietly(opened.store);
     throw new SessionConfigError(`SESSION_LOCKING=True needs an engine that can lock, and ${engine} cannot. Remove SESSION_LOCKING or pick another SESSION_ENGINE.`);
