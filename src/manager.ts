@@ -19,6 +19,9 @@ export interface CommitResult {
   readonly vary: boolean;
 }
 
+/** What browsers keep of one cookie (RFC 6265 §6.1 asks for at least this much; most keep no more). */
+const MAX_COOKIE_BYTES = 4096;
+
 const UNCHANGED: CommitResult = Object.freeze({ setCookie: Object.freeze([]) as readonly string[], vary: false });
 const VARY_ONLY: CommitResult = Object.freeze({ setCookie: Object.freeze([]) as readonly string[], vary: true });
 
@@ -28,6 +31,7 @@ export class SessionManager<T extends SessionData = SessionData> {
   readonly options: ResolvedOptions;
   readonly #engine: SessionEngine;
   readonly #deletion: CommitResult;
+  #warnedOversize = false;
 
   constructor(options: SessionOptions) {
     this.options = resolveOptions(options);
@@ -114,7 +118,13 @@ export class SessionManager<T extends SessionData = SessionData> {
       maxAge,
       expiresAt,
     };
-    return serializeCookie(o.cookieName, value, attributes);
+    const cookie = serializeCookie(o.cookieName, value, attributes);
+    if (cookie.length > MAX_COOKIE_BYTES && !this.#warnedOversize) {
+      // Browsers silently drop such a cookie, and the visitor then has no session at all.
+      this.#warnedOversize = true;
+      o.logger.warn(`sessionkit: a session cookie of ${cookie.length} bytes was sent; browsers drop cookies over ${MAX_COOKIE_BYTES} bytes. Keep signed-cookie sessions small, or use a server-side store.`);
+    }
+    return cookie;
   }
 }
 

@@ -3,7 +3,7 @@ import { createSessions, EXPIRY_KEY, type SessionOptions } from '../../src/index
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { countingStore } from '../helpers/counting-store.js';
-import { TEST_SECRET } from '../helpers/secrets.js';
+import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 
 const T0 = 1700000000_000;
 
@@ -336,6 +336,19 @@ describe('Session: signed cookies engine (Django §4.5)', () => {
     now += 1_000;
     expect(await sessions.load(cookie).get('a')).toBeUndefined();
     expect(events).toEqual(['expired-cookie']);
+  });
+
+  it('warns once when a cookie grows past what browsers keep (4096 bytes)', async () => {
+    const logger = recordingLogger();
+    const sessions = createSessions({ secret: TEST_SECRET, store: signedCookies(), logger });
+    const random = (n: number) => Array.from({ length: n }, () => Math.random().toString(36).slice(2)).join('');
+    for (let i = 0; i < 2; i++) {
+      const s = sessions.load(undefined);
+      await s.set('blob', random(500));
+      expect((await sessions.commit(s)).setCookie[0]!.length).toBeGreaterThan(4096);
+    }
+    expect(logger.warnings).toHaveLength(1);
+    expect(logger.warnings[0]).toMatch(/browsers drop cookies over 4096 bytes/);
   });
 
   it('flush deletes the cookie', async () => {
