@@ -154,7 +154,7 @@ describeNeeding('on Redis (cache engine)', redisUnavailable, () => {
 
 describeNeeding('on cached_db (Redis in front of PostgreSQL)', postgresUnavailable ?? redisUnavailable, () => {
   const env = (): Record<string, string> => ({ SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cached_db', DATABASE_URL: cachedDbPostgres!.url, CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix });
-  const cacheKey = (key: string): string => `${redisPrefix}:1:django.contrib.sessions.cached_db${key}`;
+  const cacheKey = (key: string): string => `${redisPrefix}:1:sessionkit.cached_db${key}`;
 
   it('works on the database and drops deleted sessions from the cache too', async () => {
     const migrate = await runCli(['migrate'], env());
