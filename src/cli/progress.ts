@@ -1,36 +1,54 @@
 /**
- * The running count of `clearsessions`, redrawn in place on a terminal. The stores delete in batches
- * without knowing beforehand how many rows have expired, so this shows how many are gone so far rather
- * than a fraction. Nothing is drawn when stderr is not a terminal (a cron job's log stays clean).
+ * The progress of `clearsessions`, redrawn in place on a terminal: a bar when the store could count the
+ * expired sessions beforehand (`[######--------------] 30% 300/1,000`), else the count deleted so far.
+ * Nothing is drawn when the stream is not a terminal (a cron job's log stays clean).
  */
 import type { OutputStream } from './output.js';
 
 /** A progress line. */
 export interface ProgressLine {
-  /** Shows `removed` as the number deleted so far. */
-  update(removed: number): void;
+  /** Shows `done` as the number handled so far. */
+  update(done: number): void;
   /** Erases the line. */
   finish(): void;
+}
+
+/** Options of {@link progressLine}. */
+export interface ProgressOptions {
+  /**
+   * How many there are to do, when known: the line is then a bar with a percentage. More may turn up
+   * (sessions keep expiring while the command runs); the bar then counts them in and stays at most full.
+   * @default undefined (a running count)
+   */
+  readonly total?: number;
+  /**
+   * The clock, for tests.
+   * @default Date.now
+   */
+  readonly now?: () => number;
 }
 
 // Redrawing more often than this only costs terminal output.
 const REDRAW_INTERVAL_MS = 100;
 const SPINNER = ['|', '/', '-', '\\'];
+const BAR_WIDTH = 20;
 
-/** A progress line on `stream`; a no-op unless it is a terminal. */
-export function progressLine(stream: OutputStream, label: string, now: () => number = Date.now): ProgressLine {
+/** A progress line labelled `label` on `stream`; a no-op unless it is a terminal. */
+export function progressLine(stream: OutputStream, label: string, options: ProgressOptions = {}): ProgressLine {
   if (!stream.isTTY) return { update: () => {}, finish: () => {} };
+  const now = options.now ?? Date.now;
   let drawn = false;
   let lastDraw = -Infinity;
   let frame = 0;
   return {
-    update(removed) {
+    update(done) {
       const time = now();
       if (time - lastDraw < REDRAW_INTERVAL_MS) return;
       lastDraw = time;
       frame = (frame + 1) % SPINNER.length;
+      const shown = options.total === undefined ? `${SPINNER[frame]} ${label}: ${count(done)} so far` : `${label} ${bar(done, options.total)}`;
       // \r and "erase line" (ESC [2K) so a shorter line leaves nothing behind.
-      stream.write(`\r\x1b[2K${SPINNER[frame]} ${label}: ${removed.toLocaleString('en-US')} so far`);
+      stream.write(`\r\x1b[2K${shown}`);
       drawn = true;
     },
     finish() {
@@ -38,4 +56,16 @@ export function progressLine(stream: OutputStream, label: string, now: () => num
       drawn = false;
     },
   };
+}
+
+/** `[#####---------------] 25% 250/1,000` for `done` of `total`. */
+function bar(done: number, total: number): string {
+  const whole = Math.max(total, done);
+  const fraction = whole === 0 ? 1 : done / whole;
+  const filled = Math.floor(fraction * BAR_WIDTH);
+  return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${Math.floor(fraction * 100)}% ${count(done)}/${count(whole)}`;
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }

@@ -20,12 +20,10 @@ export function openPostgres(url: string): OpenedDatabaseStore {
 
 /** Opens a `mysql://` (`mysql2://`, `mariadb://`, …) URL with `mysqlStore`. */
 export function openMysql(url: string): OpenedDatabaseStore {
-  const mariadb = /^mariadb:/i.test(url);
-  // MariaDB speaks MySQL's protocol; the store's URL reader knows only dj-database-url's mysql schemes.
-  const storeUrl = mariadb ? url.replace(/^mariadb:/i, 'mysql:') : url;
+  const product = /^mariadb:/i.test(url) ? 'MariaDB' : 'MySQL';
   return openFor(`${shownVariable('DATABASE_URL', url)} cannot be used`, () => {
-    const { connection } = mysqlSettingsFromUrl(storeUrl);
+    const { connection } = mysqlSettingsFromUrl(url);
     const where = connection.socketPath ?? `${connection.host}:${connection.port}`;
-    return { store: mysqlStore({ url: storeUrl }), description: `${mariadb ? 'MariaDB' : 'MySQL'} ${where}/${connection.database}` };
+    return { store: mysqlStore({ url }), description: `${product} ${where}/${connection.database}` };
   });
 }

@@ -23,7 +23,16 @@
 import { isValidSessionKey } from '../core/session-key.js';
 import { SessionConfigError } from '../errors.js';
 import type { SessionLogger } from '../options.js';
-import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
+import type {
+  ClearExpiredOptions,
+  HeldLock,
+  ListedSession,
+  LockOptions,
+  MigrateOutcome,
+  SessionStore,
+  StoredSession,
+  UpdateOutcome,
+} from './contract.js';
 import { KeyedMutex } from './internal/keyed-mutex.js';
 
 /** Options of {@link cachedDbStore}. */
@@ -67,8 +76,17 @@ export class CachedDbStore implements SessionStore {
   readonly name = 'cached_db';
   /** Takes the database's per-session lock (or the cache's, when the database has none). */
   readonly lock?: (key: string, options: LockOptions) => Promise<HeldLock>;
-  /** Lists the database's sessions. */
+  /** Lists the database's live sessions (when the database can). */
   readonly list?: () => AsyncIterable<ListedSession>;
+  /**
+   * The database's batched `clearExpired` (when it has one), then a sweep of the cache as
+   * {@link CachedDbStore.clearExpired} does; resolves the database's count.
+   */
+  readonly clearExpiredInBatches?: (options?: ClearExpiredOptions) => Promise<number>;
+  /** How many of the database's rows have expired (when the database can count them). */
+  readonly countExpired?: () => Promise<number>;
+  /** Creates the database's session table when it is missing (when the database can). */
+  readonly migrate?: () => Promise<MigrateOutcome>;
   readonly #cache: SessionStore;
   readonly #db: SessionStore;
   readonly #djangoCache: SessionStore | undefined;
@@ -99,6 +117,11 @@ export class CachedDbStore implements SessionStore {
     const locker = typeof db.lock === 'function' ? db : typeof cache.lock === 'function' ? cache : undefined;
     if (locker) this.lock = (key, lockOptions) => locker.lock!(key, lockOptions);
     if (typeof db.list === 'function') this.list = () => db.list!();
+    if (typeof db.clearExpiredInBatches === 'function') {
+      this.clearExpiredInBatches = async (clearOptions) => this.#sweepCacheAfter(await db.clearExpiredInBatches!(clearOptions));
+    }
+    if (typeof db.countExpired === 'function') this.countExpired = () => db.countExpired!();
+    if (typeof db.migrate === 'function') this.migrate = () => db.migrate!();
   }
 
   async load(key: string): Promise<StoredSession | null> {
@@ -167,17 +190,22 @@ export class CachedDbStore implements SessionStore {
     });
   }
 
+  /** Deletes the database's expired rows, then sweeps the cache; resolves the database's count. */
   async clearExpired(): Promise<number> {
-    const removed = await this.#db.clearExpired();
-    // A cache that does not expire entries by itself (the memory store) is swept too; its count is not Django's.
-    await this.#tryCache('sweeping', () => this.#cache.clearExpired());
-    return removed;
+    return this.#sweepCacheAfter(await this.#db.clearExpired());
   }
 
   async close(): Promise<void> {
     const results = await Promise.allSettled([this.#cache, this.#db, this.#djangoCache].map((store) => store?.close?.()));
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure) throw failure.reason;
+  }
+
+  /** Sweeps the cache after the database was cleared, and passes on the database's count. */
+  async #sweepCacheAfter(removedFromDb: number): Promise<number> {
+    // A cache that does not expire entries by itself (the memory store) is swept too; its count is not Django's.
+    await this.#tryCache('sweeping', () => this.#cache.clearExpired());
+    return removedFromDb;
   }
 
   /** After a database load: repairs a distrusted entry, then fills the cache for the record's remaining life. */

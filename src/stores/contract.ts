@@ -47,11 +47,32 @@ export interface HeldLock {
 
 /** One stored session as listed by {@link SessionStore.list}. */
 export interface ListedSession {
+  /** The session key. */
   readonly key: string;
+  /** When it expires; `null` when the store cannot tell (a cache entry written without a TTL). */
   readonly expireDate: Date | null;
   /** Size of the stored data in bytes. */
   readonly size: number;
 }
+
+/** Options of {@link SessionStore.clearExpiredInBatches}. */
+export interface ClearExpiredOptions {
+  /**
+   * How much one step handles at most: rows one `DELETE` statement removes (SQL stores), directory
+   * entries one step examines (file store).
+   * @default 5000
+   */
+  readonly batchSize?: number;
+  /** Called after each step that removed sessions, with the number removed so far. */
+  readonly onProgress?: (removedSoFar: number) => void;
+}
+
+/** Outcome of {@link SessionStore.migrate}. */
+export type MigrateOutcome =
+  /** The session table was missing and has been created, with Django's columns and indexes. */
+  | 'created'
+  /** The table was already there; nothing was changed. */
+  | 'exists';
 
 /**
  * A session storage engine. Keys handed to a store by the core are always 8–40 characters of `[a-z0-9]`;
@@ -76,15 +97,41 @@ export interface SessionStore {
   update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome>;
   /** Deletes the record; a missing record is not an error. */
   delete(key: string): Promise<void>;
-  /** Deletes expired records and resolves how many were removed (0 for stores whose server expires them). */
+  /**
+   * Deletes the records that expired before now (`expire_date < now`) and resolves how many were removed
+   * (0 for stores whose server expires them).
+   */
   clearExpired(): Promise<number>;
+  /**
+   * {@link SessionStore.clearExpired} a step at a time, each step short (one statement committed on its
+   * own), so that concurrent requests get in between, reporting progress after each step; for the command
+   * line. Stores that implement it run `clearExpired()` as `clearExpiredInBatches({})`.
+   * @throws SessionConfigError (as a rejection) when `batchSize` is not a positive whole number.
+   */
+  clearExpiredInBatches?(options?: ClearExpiredOptions): Promise<number>;
+  /**
+   * How many stored records have expired and wait for {@link SessionStore.clearExpired} (the same
+   * `expire_date < now`); so the command line can show a progress bar. A count, not a promise: records
+   * keep expiring and being written meanwhile.
+   */
+  countExpired?(): Promise<number>;
   /**
    * Takes the per-session lock for `key`, waiting at most `options.waitMs`; rejects with
    * `SessionLockTimeout` when the wait runs out. Only stores that can lock implement it.
    */
   lock?(key: string, options: LockOptions): Promise<HeldLock>;
-  /** Lists stored sessions (for the command line). Optional. */
+  /**
+   * Lists the live sessions (for the command line): never one that {@link SessionStore.load} would
+   * report expired, though a session may expire while the listing runs. Stores that cannot enumerate
+   * their keys (memcached) leave it out.
+   */
   list?(): AsyncIterable<ListedSession>;
+  /**
+   * Creates the session table, and its indexes, exactly as Django's `migrate` makes them, when the table
+   * is missing; leaves an existing table as it is. For database stores (and `cached_db`, which forwards
+   * to its database); used by `sessionkit migrate`.
+   */
+  migrate?(): Promise<MigrateOutcome>;
   /** Releases connections, timers and files. */
   close?(): Promise<void>;
 }

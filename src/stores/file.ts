@@ -28,7 +28,15 @@ import { join, resolve } from 'node:path';
 import { parseIsoExpiry } from '../core/expiry.js';
 import { isValidSessionKey } from '../core/session-key.js';
 import { SessionConfigError } from '../errors.js';
-import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
+import type {
+  ClearExpiredOptions,
+  HeldLock,
+  ListedSession,
+  LockOptions,
+  SessionStore,
+  StoredSession,
+  UpdateOutcome,
+} from './contract.js';
 import {
   createPlaceholder,
   readContent,
@@ -39,8 +47,11 @@ import {
   type SessionFile,
 } from './file/atomic-write.js';
 import { classifyEntry, SESSION_LOCK_SUFFIX, WRITE_LOCK_SUFFIX, type EntryKind } from './file/names.js';
-import { acquireFileLock, removeAbandonedLock } from './internal/file-lock.js';
+import { deleteInBatches } from './internal/batched-delete.js';
+import { lockFile, removeAbandonedLock } from './internal/file-lock.js';
 import { LocalLocks } from './internal/local-locks.js';
+import { acquirePollingLock } from './internal/polling-lock.js';
+import { refuseSessionKey } from './internal/session-key-guard.js';
 
 /** Options of {@link fileStore}. */
 export interface FileStoreOptions {
@@ -83,8 +94,14 @@ const WRITE_LOCK_WAIT_MS = 10_000;
 const LEFTOVER_AGE_MS = 60 * 60 * 1000;
 // clearExpired removes lock files abandoned at least this long ago.
 const ABANDONED_LOCK_GRACE_MS = 60 * 1000;
-// clearExpired and list look at this many files at a time.
-const SCAN_BATCH = 32;
+// Scans of the directory look at this many files at a time.
+const SCAN_CONCURRENCY = 32;
+
+/** A directory entry of this store, with what its name says it is. */
+interface OwnEntry {
+  readonly name: string;
+  readonly entry: EntryKind;
+}
 
 /** Django's file engine. */
 export class FileStore implements SessionStore {
@@ -164,43 +181,63 @@ export class FileStore implements SessionStore {
     await this.#withWriteLock(key, path, () => removeFile(path));
   }
 
-  async clearExpired(): Promise<number> {
-    let removed = 0;
-    await this.#scan(async (name, entry) => {
-      const path = join(this.directory, name);
-      if (entry.kind === 'session') {
-        if (await this.#removeIfExpired(entry.key, path)) removed++;
-      } else if (entry.kind === 'lock') {
-        await removeAbandonedLock(path, ABANDONED_LOCK_GRACE_MS);
-      } else if (entry.kind === 'leftover') {
-        await removeLeftover(path);
-      }
-    });
-    return removed;
+  /**
+   * Deletes the expired session files, and the lock files and temporary files that crashed processes left
+   * behind; resolves how many sessions were removed.
+   */
+  clearExpired(): Promise<number> {
+    return this.clearExpiredInBatches({});
   }
 
+  /**
+   * {@link FileStore.clearExpired} over the directory as it was listed at the start, `batchSize` entries
+   * a step, reporting progress after each step that removed sessions.
+   */
+  async clearExpiredInBatches(options: ClearExpiredOptions = {}): Promise<number> {
+    const entries = await this.#ownEntries();
+    let done = 0;
+    return deleteInBatches(async (limit) => {
+      const step = entries.slice(done, done + limit);
+      done += step.length;
+      let removed = 0;
+      await visitConcurrently(step, async ({ name, entry }) => {
+        const path = join(this.directory, name);
+        if (entry.kind === 'session') {
+          if (await this.#removeIfExpired(entry.key, path)) removed++;
+        } else if (entry.kind === 'lock') {
+          await removeAbandonedLock(path, ABANDONED_LOCK_GRACE_MS);
+        } else if (entry.kind === 'leftover') {
+          await removeLeftover(path);
+        }
+      });
+      return { removed, more: done < entries.length };
+    }, options);
+  }
+
+  /** How many session files have expired and wait for {@link FileStore.clearExpired}. */
+  async countExpired(): Promise<number> {
+    let expired = 0;
+    const sessions = (await this.#ownEntries()).filter(({ entry }) => entry.kind === 'session');
+    await visitConcurrently(sessions, async ({ name }) => {
+      const file = await this.#inspect(join(this.directory, name));
+      if (file !== null && this.#expiresAt(file) <= Date.now()) expired++;
+    });
+    return expired;
+  }
+
+  /**
+   * Takes the session's lock file `<prefix><key>.session.lock`, after the requests of this process waiting
+   * for the same session have had their turn (only the head of that queue polls the file).
+   */
   async lock(key: string, options: LockOptions): Promise<HeldLock> {
     const path = this.#requirePath(key);
-    const started = Date.now();
-    // Waiters of this process queue here, so only one of them polls the lock file.
-    const local = await this.#sessionLocks.acquire(key, options);
-    let onDisk: HeldLock;
-    try {
-      const waitMs = Math.max(0, options.waitMs - (Date.now() - started));
-      onDisk = await acquireFileLock(path + SESSION_LOCK_SUFFIX, { waitMs, ttlMs: options.ttlMs });
-    } catch (error) {
-      await local.release();
-      throw error;
-    }
-    let released: Promise<void> | undefined;
-    return {
-      release: () => (released ??= onDisk.release().finally(() => local.release())),
-    };
+    return acquirePollingLock(this.#sessionLocks, key, options, lockFile(path + SESSION_LOCK_SUFFIX, options.ttlMs));
   }
 
+  /** The live sessions: the session files not yet expired, empty placeholders left out. */
   async *list(): AsyncIterable<ListedSession> {
     const found: ListedSession[] = [];
-    await this.#scan(async (name, entry) => {
+    await visitConcurrently(await this.#ownEntries(), async ({ name, entry }) => {
       if (entry.kind !== 'session') return;
       const file = await this.#inspect(join(this.directory, name));
       if (file === null || file.size === 0) return;
@@ -221,8 +258,7 @@ export class FileStore implements SessionStore {
 
   #requirePath(key: string): string {
     const path = this.#pathOf(key);
-    if (path === null) throw new Error(`fileStore: refusing the invalid session key ${JSON.stringify(key)}`);
-    return path;
+    return path ?? refuseSessionKey(key, 'fileStore');
   }
 
   #mtimeFor(expireDate: Date): Date {
@@ -270,28 +306,21 @@ export class FileStore implements SessionStore {
 
   async #withWriteLock<R>(key: string, path: string, write: () => Promise<R>): Promise<R> {
     const options = { waitMs: WRITE_LOCK_WAIT_MS, ttlMs: WRITE_LOCK_TTL_MS };
-    const local = await this.#writeLocks.acquire(key, options);
+    const lock = await acquirePollingLock(this.#writeLocks, key, options, lockFile(path + WRITE_LOCK_SUFFIX, WRITE_LOCK_TTL_MS));
     try {
-      const onDisk = await acquireFileLock(path + WRITE_LOCK_SUFFIX, options);
-      try {
-        return await write();
-      } finally {
-        await onDisk.release();
-      }
+      return await write();
     } finally {
-      await local.release();
+      await lock.release();
     }
   }
 
-  async #scan(visit: (name: string, entry: EntryKind) => Promise<void>): Promise<void> {
+  /** The directory's entries that belong to this store (sessions, their locks, leftovers). */
+  async #ownEntries(): Promise<OwnEntry[]> {
     const names = await fsp.readdir(this.directory);
-    const ours = names.flatMap((name) => {
+    return names.flatMap((name) => {
       const entry = classifyEntry(name, this.prefix);
       return entry.kind === 'foreign' ? [] : [{ name, entry }];
     });
-    for (let i = 0; i < ours.length; i += SCAN_BATCH) {
-      await Promise.all(ours.slice(i, i + SCAN_BATCH).map(({ name, entry }) => visit(name, entry)));
-    }
   }
 }
 
@@ -335,6 +364,13 @@ function checkPrefix(prefix: string): string {
     );
   }
   return prefix;
+}
+
+/** Runs `visit` on every entry, a few at a time. */
+async function visitConcurrently(entries: readonly OwnEntry[], visit: (entry: OwnEntry) => Promise<void>): Promise<void> {
+  for (let i = 0; i < entries.length; i += SCAN_CONCURRENCY) {
+    await Promise.all(entries.slice(i, i + SCAN_CONCURRENCY).map(visit));
+  }
 }
 
 async function removeLeftover(path: string): Promise<void> {

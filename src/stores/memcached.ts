@@ -10,14 +10,16 @@
  * A server that is down gives a prompt error (the core turns it into `SessionStoreUnavailable`, a 503),
  * never a request that hangs, and the store uses the server again by itself once it is back.
  */
-import { randomBytes } from 'node:crypto';
-import Memcached from 'memcached';
+import type Memcached from 'memcached';
 import { SessionConfigError } from '../errors.js';
 import type { HeldLock, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
 import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './internal/cache-keys.js';
-import { positiveMs, StoreTimeoutError } from './internal/deadline.js';
+import { withDeadline } from './internal/deadline.js';
 import { LocalLocks } from './internal/local-locks.js';
-import { acquirePollingLock } from './internal/polling-lock.js';
+import { loadOptionalDriver } from './internal/optional-driver.js';
+import { acquirePollingLock, lockToken } from './internal/polling-lock.js';
+import { refuseSessionKey } from './internal/session-key-guard.js';
+import { exactlyOneSource, positiveInteger } from './internal/store-options.js';
 
 /** Options of {@link memcachedStore}. Give exactly one of `url`, `servers` or `client`. */
 export interface MemcachedStoreOptions extends CacheKeyOptions {
@@ -95,13 +97,10 @@ export class MemcachedStore implements SessionStore {
 
   constructor(options: MemcachedStoreOptions) {
     this.#keys = resolveCacheKeys(this.name, options, true);
-    this.#commandTimeoutMs = positiveMs(this.name, 'commandTimeoutMs', options.commandTimeoutMs, 2000);
-    const connectTimeoutMs = positiveMs(this.name, 'connectTimeoutMs', options.connectTimeoutMs, 2000);
-    this.#retryMs = positiveMs(this.name, 'retryMs', options.retryMs, 1000);
-    const given = [options.url, options.servers, options.client].filter((option) => option !== undefined).length;
-    if (given !== 1) {
-      throw new SessionConfigError(`${this.name}: give exactly one of \`url\` (e.g. 'memcached://127.0.0.1:11211'), \`servers\` or \`client\`.`);
-    }
+    this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', this.name);
+    const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', this.name);
+    this.#retryMs = positiveInteger(options.retryMs, 1000, 'retryMs', this.name);
+    exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'memcached://127.0.0.1:11211')" }, { name: 'servers' }, { name: 'client' }], this.name);
     if (options.client !== undefined) {
       if (typeof (options.client as Partial<Memcached>).gets !== 'function') {
         throw new SessionConfigError(`${this.name}: \`client\` must be a client of the \`memcached\` package; or pass \`url\` or \`servers\` instead.`);
@@ -111,7 +110,8 @@ export class MemcachedStore implements SessionStore {
       return;
     }
     const servers = options.url !== undefined ? serversOfUrl(this.name, options.url) : checkServers(this.name, options.servers!);
-    this.#client = new Memcached(servers, { retries: 0, timeout: connectTimeoutMs, remove: false, keyCompression: false });
+    const MemcachedClient = loadOptionalDriver<typeof Memcached>('memcached', this.name);
+    this.#client = new MemcachedClient(servers, { retries: 0, timeout: connectTimeoutMs, remove: false, keyCompression: false });
     this.#owned = true;
     const internals = this.#client as unknown as ClientInternals;
     internals.connectionIssue = (_error, socket) => {
@@ -177,10 +177,9 @@ export class MemcachedStore implements SessionStore {
    * (`gets`, then `cas` with an expired lifetime), so a holder whose TTL ran out never frees a lock
    * someone else has taken since.
    */
-  lock(key: string, options: LockOptions): Promise<HeldLock> {
-    const lockKey = this.#keys.lockKey(key);
-    if (lockKey === null) return Promise.reject(invalidKey(key));
-    const token = randomBytes(16).toString('hex');
+  async lock(key: string, options: LockOptions): Promise<HeldLock> {
+    const lockKey = this.#keys.lockKey(key) ?? refuseSessionKey(key, this.name);
+    const token = lockToken();
     const ttlSeconds = Math.max(1, Math.ceil(options.ttlMs / 1000));
     return acquirePollingLock(this.#locks, key, options, {
       tryAcquire: () => this.#write('add', lockKey, token, ttlSeconds),
@@ -199,9 +198,7 @@ export class MemcachedStore implements SessionStore {
   }
 
   #requireKey(key: string): string {
-    const cacheKey = this.#keys.dataKey(key);
-    if (cacheKey === null) throw invalidKey(key);
-    return cacheKey;
+    return this.#keys.dataKey(key) ?? refuseSessionKey(key, this.name);
   }
 
   async #get(cacheKey: string): Promise<string | null> {
@@ -230,25 +227,15 @@ export class MemcachedStore implements SessionStore {
 
   /** Runs one callback-style command as a promise, failing it after `commandTimeoutMs`. */
   #call<T>(what: string, start: (done: (error: unknown, result: T) => void) => void): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
-        reject(new StoreTimeoutError(`memcached ${what} timed out after ${this.#commandTimeoutMs} ms`));
-      }, this.#commandTimeoutMs);
-      const done = (error: unknown, result: T): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (error) reject(asError(error, what));
-        else resolve(result);
-      };
+    const reply = new Promise<T>((resolve, reject) => {
+      const done = (error: unknown, result: T): void => (error ? reject(asError(error, what)) : resolve(result));
       try {
         start(done);
       } catch (error) {
-        done(error, undefined as T);
+        reject(asError(error, what));
       }
     });
+    return withDeadline(reply, this.#commandTimeoutMs, `memcached ${what}`);
   }
 }
 
@@ -286,10 +273,6 @@ function checkServers(storeName: string, servers: readonly string[]): string[] {
     }
     return `${match[1]}:${port}`;
   });
-}
-
-function invalidKey(key: string): Error {
-  return new TypeError(`sessionkit: ${JSON.stringify(key)} is not a session key`);
 }
 
 function asError(error: unknown, what: string): Error {

@@ -11,26 +11,40 @@
  * - Per-session locks are `GET_LOCK` named locks.
  */
 import { createHash } from 'node:crypto';
-import mysql from 'mysql2/promise';
+import type * as mysql from 'mysql2/promise';
 import { SessionConfigError } from '../errors.js';
 import { isValidSessionKey } from '../core/session-key.js';
-import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
-import { deleteInBatches, type ClearExpiredOptions } from './internal/batched-delete.js';
+import type {
+  ClearExpiredOptions,
+  HeldLock,
+  ListedSession,
+  LockOptions,
+  MigrateOutcome,
+  SessionStore,
+  StoredSession,
+  UpdateOutcome,
+} from './contract.js';
+import { deleteInBatches } from './internal/batched-delete.js';
+import { settleWithin } from './internal/deadline.js';
 import { djangoIndexName } from './internal/django-index-name.js';
+import { inKeyOrder } from './internal/key-order-pages.js';
 import { fromMysqlUtc, toMysqlUtc } from './internal/mysql-datetime.js';
 import { mysqlSettingsFromUrl } from './internal/mysql-url.js';
+import { loadOptionalDriver } from './internal/optional-driver.js';
 import { RetryingOnce } from './internal/retrying-once.js';
 import { ServerLocks } from './internal/server-locks.js';
-import { settleWithin } from './internal/settle-within.js';
-import { parseTableName, quoteTableName, type SqlTableName } from './internal/sql-table-name.js';
-import { positiveInteger, rejectPoolSettings } from './internal/store-options.js';
+import { requireSessionKey } from './internal/session-key-guard.js';
+import { missingTableError, sessionTable, type SqlTableName, type SqlTableOptions } from './internal/sql-table-name.js';
+import { exactlyOneSource, positiveInteger, rejectPoolSettings } from './internal/store-options.js';
+
+type Mysql2Driver = typeof import('mysql2/promise');
 
 /** Options of {@link mysqlStore}. Give `url` or `pool`. */
-export interface MysqlStoreOptions {
+export interface MysqlStoreOptions extends SqlTableOptions {
   /**
    * The database, as a dj-database-url style URL: `mysql://user:password@host:3306/dbname`
-   * (`mysql2://` too; a percent-encoded path as host is a Unix socket). Supported query options:
-   * `ssl-ca`, `ssl_mode`, `charset`, `connect_timeout`.
+   * (`mysql2://` and `mariadb://` too; a percent-encoded path as host is a Unix socket). Supported query
+   * options: `ssl-ca`, `ssl_mode`, `charset`, `connect_timeout`.
    */
   readonly url?: string;
   /**
@@ -39,17 +53,6 @@ export interface MysqlStoreOptions {
    * too, so size it for them.
    */
   readonly pool?: mysql.Pool;
-  /**
-   * The table, optionally database-qualified (`database.table`).
-   * @default 'django_session'
-   */
-  readonly table?: string;
-  /**
-   * Create the table and Django's index on first use when the table is missing. Turn off when the
-   * database user may not create tables (run Django's `migrate` instead).
-   * @default true
-   */
-  readonly createTable?: boolean;
   /**
    * Most connections the store's pool opens (only with `url`).
    * @default 10
@@ -81,6 +84,7 @@ export interface MysqlStoreOptions {
 }
 
 const STORE = 'mysqlStore';
+const URL_EXAMPLE = 'mysql://user:password@127.0.0.1:3306/dbname';
 // MySQL's identifier limit, as Django's backend uses for index names.
 const MAX_IDENTIFIER_LENGTH = 64;
 const LIST_PAGE_SIZE = 1000;
@@ -107,11 +111,10 @@ export class MysqlStore implements SessionStore {
   #closed = false;
 
   constructor(options: MysqlStoreOptions) {
-    if ((options.url === undefined) === (options.pool === undefined)) {
-      throw new SessionConfigError(`${STORE}: give either \`url\` (e.g. mysql://user:password@127.0.0.1:3306/dbname) or an existing \`pool\`, not ${options.url === undefined ? 'neither' : 'both'}.`);
-    }
-    this.#tableName = parseTableName(options.table ?? 'django_session', MAX_IDENTIFIER_LENGTH, STORE);
-    this.#table = quoteTableName(this.#tableName, '`');
+    exactlyOneSource(options, [{ name: 'url', shown: `\`url\` (e.g. ${URL_EXAMPLE})` }, { name: 'pool', shown: 'an existing `pool`' }], STORE);
+    const table = sessionTable(options.table, '`', MAX_IDENTIFIER_LENGTH, STORE);
+    this.#tableName = table.name;
+    this.#table = table.quoted;
     this.#timeouts = {
       acquireMs: positiveInteger(options.acquireTimeoutMs, 5000, 'acquireTimeoutMs', STORE),
       statementMs: positiveInteger(options.statementTimeoutMs, 5000, 'statementTimeoutMs', STORE),
@@ -132,11 +135,13 @@ export class MysqlStore implements SessionStore {
         enableKeepAlive: true,
         idleTimeout: 30_000,
       };
-      this.#pool = watchedPool({ ...config, connectionLimit, maxIdle: connectionLimit });
+      // Only a pool the store creates needs the driver: with `pool`, mysql2 is the caller's.
+      const driver = loadOptionalDriver<Mysql2Driver>('mysql2/promise', STORE);
+      this.#pool = watchedPool(driver, { ...config, connectionLimit, maxIdle: connectionLimit });
       this.#ownsPool = true;
-      this.#makeLockPool = () => watchedPool({ ...config, connectionLimit: maxLocks, maxIdle: maxLocks });
+      this.#makeLockPool = () => watchedPool(driver, { ...config, connectionLimit: maxLocks, maxIdle: maxLocks });
     }
-    this.#setup = options.createTable === false ? undefined : new RetryingOnce(() => this.#createTableIfMissing());
+    this.#setup = options.createTable === false ? undefined : new RetryingOnce(async () => void (await this.#createTableIfMissing()));
     this.#locks = new ServerLocks<mysql.PoolConnection>({
       connect: () => this.#checkout(this.#lockConnections()),
       tryLock: async (connection, key) => (await this.#rows<{ got: number | null }>(connection, 'SELECT GET_LOCK(?, 0) AS got', [this.#lockName(key)]))[0]?.got === 1,
@@ -163,7 +168,7 @@ export class MysqlStore implements SessionStore {
   }
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
-    assertKey(key);
+    requireSessionKey(key, STORE);
     try {
       await this.#change(`INSERT INTO ${this.#table} (session_key, session_data, expire_date) VALUES (?, ?, ?)`, [key, data, toMysqlUtc(expireDate)]);
       return true;
@@ -174,7 +179,7 @@ export class MysqlStore implements SessionStore {
   }
 
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
-    assertKey(key);
+    requireSessionKey(key, STORE);
     const values = [data, toMysqlUtc(expireDate), key];
     if (expected === undefined) {
       const changed = await this.#change(`UPDATE ${this.#table} SET session_data = ?, expire_date = ? WHERE session_key = ?`, values);
@@ -195,9 +200,9 @@ export class MysqlStore implements SessionStore {
     await this.#change(`DELETE FROM ${this.#table} WHERE session_key = ?`, [key]);
   }
 
-  /** Deletes expired sessions (`expire_date < now`), in batches; resolves how many were removed. */
+  /** Deletes expired sessions (`expire_date < now`), in batches of 5000 rows; resolves how many were removed. */
   clearExpired(): Promise<number> {
-    return this.clearExpiredInBatches();
+    return this.clearExpiredInBatches({});
   }
 
   /**
@@ -238,25 +243,39 @@ export class MysqlStore implements SessionStore {
    * session in this process queue in memory, so they hold one connection between them.
    */
   lock(key: string, options: LockOptions): Promise<HeldLock> {
-    assertKey(key);
+    requireSessionKey(key, STORE);
     return this.#locks.acquire(key, options);
   }
 
-  /** Every stored session, expired ones included, in key order, fetched a page at a time. */
-  async *list(): AsyncIterable<ListedSession> {
-    let after = '';
-    for (;;) {
-      const rows = await this.#select<{ session_key: string; expire_date: string; size: number | string }>(
-        `SELECT session_key, DATE_FORMAT(expire_date, '%Y-%m-%d %H:%i:%s.%f') AS expire_date, LENGTH(session_data) AS size
-         FROM ${this.#table} WHERE session_key > ? ORDER BY session_key LIMIT ${LIST_PAGE_SIZE}`,
-        [after],
-      );
-      for (const row of rows) yield { key: row.session_key, expireDate: fromMysqlUtc(row.expire_date), size: Number(row.size) };
-      if (rows.length < LIST_PAGE_SIZE) return;
-      after = rows[rows.length - 1]!.session_key;
-    }
+  /** How many rows have expired (`expire_date < now`) and wait for {@link MysqlStore.clearExpired}. */
+  async countExpired(): Promise<number> {
+    const [row] = await this.#select<{ expired: number | string }>(`SELECT COUNT(*) AS expired FROM ${this.#table} WHERE expire_date < ?`, [toMysqlUtc(new Date())]);
+    return Number(row!.expired);
   }
 
+  /** The live sessions in key order, fetched a page at a time. */
+  async *list(): AsyncIterable<ListedSession> {
+    const now = toMysqlUtc(new Date());
+    const pages = inKeyOrder(
+      (after, limit) =>
+        this.#select<{ session_key: string; expire_date: string; size: number | string }>(
+          `SELECT session_key, DATE_FORMAT(expire_date, '%Y-%m-%d %H:%i:%s.%f') AS expire_date, LENGTH(session_data) AS size
+           FROM ${this.#table} WHERE expire_date > ? AND session_key > ? ORDER BY session_key LIMIT ${limit}`,
+          [now, after],
+        ),
+      (row) => row.session_key,
+      LIST_PAGE_SIZE,
+    );
+    for await (const row of pages) yield { key: row.session_key, expireDate: fromMysqlUtc(row.expire_date), size: Number(row.size) };
+  }
+
+  /**
+   * Creates the table and Django's index when the table is missing, whatever `createTable` says;
+   * resolves whether it did. Safe against other processes doing the same at the same moment.
+   */
+  migrate(): Promise<MigrateOutcome> {
+    return this.#createTableIfMissing();
+  }
   /**
    * Releases the locks still held and ends the connections the store opened; a pool passed in as
    * `pool` is left open.
@@ -316,11 +335,7 @@ export class MysqlStore implements SessionStore {
   }
 
   #explain(error: unknown): unknown {
-    if ((error as { errno?: unknown } | null)?.errno !== ER_NO_SUCH_TABLE) return error;
-    return new Error(
-      `table ${this.#table} does not exist: run Django's "manage.py migrate sessions", or let the store create it (createTable: true)`,
-      { cause: error },
-    );
+    return (error as { errno?: unknown } | null)?.errno === ER_NO_SUCH_TABLE ? missingTableError(this.#table, error) : error;
   }
 
   /** The lock connections' pool, opened on first use. */
@@ -337,7 +352,7 @@ export class MysqlStore implements SessionStore {
     return `sessionkit:${createHash('sha256').update(`${this.#table}\0${key}`).digest('base64url').slice(0, 40)}`;
   }
 
-  async #createTableIfMissing(): Promise<void> {
+  async #createTableIfMissing(): Promise<MigrateOutcome> {
     const connection = await this.#checkout(this.#pool);
     let broken = false;
     try {
@@ -346,9 +361,12 @@ export class MysqlStore implements SessionStore {
         'SELECT 1 FROM information_schema.tables WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?',
         [this.#tableName.schema ?? null, this.#tableName.table],
       );
+      if (found.length > 0) return 'exists';
       // CREATE TABLE IF NOT EXISTS is atomic in MySQL, so two processes starting at once are safe; the
       // index is declared inline because a separate CREATE INDEX could race (MySQL has no IF NOT EXISTS for it).
-      if (found.length === 0) await this.#rows(connection, this.#djangoDdl(), []);
+      const [result] = await connection.query<mysql.ResultSetHeader>({ sql: this.#djangoDdl(), timeout: this.#timeouts.statementMs });
+      // The one that came second got the warning "table already exists" instead of a table.
+      return result.warningStatus === 0 ? 'created' : 'exists';
     } catch (error) {
       broken = isConnectionLost(error);
       throw error;
@@ -369,10 +387,10 @@ export class MysqlStore implements SessionStore {
 }
 
 /** A pool whose connections may die (a restarted server) without crashing the process. */
-function watchedPool(config: mysql.PoolOptions): mysql.Pool {
+function watchedPool(driver: Mysql2Driver, config: mysql.PoolOptions): mysql.Pool {
   let pool: mysql.Pool;
   try {
-    pool = mysql.createPool(config);
+    pool = driver.createPool(config);
   } catch (error) {
     // mysql2 validates some settings (the charset) at once.
     throw new SessionConfigError(`${STORE}: ${error instanceof Error ? error.message : String(error)}`);
@@ -385,10 +403,6 @@ function watchedPool(config: mysql.PoolOptions): mysql.Pool {
 function isConnectionLost(error: unknown): boolean {
   const { fatal, code } = (error ?? {}) as { fatal?: unknown; code?: unknown };
   return fatal === true || code === 'PROTOCOL_SEQUENCE_TIMEOUT';
-}
-
-function assertKey(key: string): void {
-  if (!isValidSessionKey(key)) throw new TypeError(`mysql store: refusing malformed session key ${JSON.stringify(key)}`);
 }
 
 /** Django's `db` session engine on MySQL or MariaDB (`SESSION_ENGINE = 'django.contrib.sessions.backends.db'`). */

@@ -10,20 +10,33 @@
  * - Per-session locks are PostgreSQL advisory locks.
  */
 import { createHash } from 'node:crypto';
-import pg from 'pg';
-import { SessionConfigError } from '../errors.js';
+import type * as pg from 'pg';
 import { isValidSessionKey } from '../core/session-key.js';
-import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
-import { deleteInBatches, type ClearExpiredOptions } from './internal/batched-delete.js';
+import type {
+  ClearExpiredOptions,
+  HeldLock,
+  ListedSession,
+  LockOptions,
+  MigrateOutcome,
+  SessionStore,
+  StoredSession,
+  UpdateOutcome,
+} from './contract.js';
+import { deleteInBatches } from './internal/batched-delete.js';
 import { djangoIndexName } from './internal/django-index-name.js';
+import { inKeyOrder } from './internal/key-order-pages.js';
+import { loadOptionalDriver } from './internal/optional-driver.js';
 import { postgresSettingsFromUrl } from './internal/postgres-url.js';
 import { RetryingOnce } from './internal/retrying-once.js';
 import { ServerLocks } from './internal/server-locks.js';
-import { parseTableName, quoteTableName, type SqlTableName } from './internal/sql-table-name.js';
-import { positiveInteger, rejectPoolSettings } from './internal/store-options.js';
+import { requireSessionKey } from './internal/session-key-guard.js';
+import { missingTableError, sessionTable, type SqlTableName, type SqlTableOptions } from './internal/sql-table-name.js';
+import { exactlyOneSource, positiveInteger, rejectPoolSettings } from './internal/store-options.js';
+
+type PgDriver = typeof import('pg');
 
 /** Options of {@link postgresStore}. Give `url` or `pool`. */
-export interface PostgresStoreOptions {
+export interface PostgresStoreOptions extends SqlTableOptions {
   /**
    * The database, as a dj-database-url style URL: `postgres://user:password@host:5432/dbname`
    * (`postgresql://` too). Supported query options: `sslmode`, `sslrootcert`, `sslcert`, `sslkey`,
@@ -35,17 +48,6 @@ export interface PostgresStoreOptions {
    * pool's own: set `connectionTimeoutMillis`, `statement_timeout` and `query_timeout` on it.
    */
   readonly pool?: pg.Pool;
-  /**
-   * The table, optionally schema-qualified (`schema.table`).
-   * @default 'django_session'
-   */
-  readonly table?: string;
-  /**
-   * Create the table and Django's indexes on first use when the table is missing. Turn off when the
-   * database user may not create tables (run Django's `migrate` instead).
-   * @default true
-   */
-  readonly createTable?: boolean;
   /**
    * Most connections the store's pool opens (only with `url`).
    * @default 10
@@ -72,10 +74,13 @@ export interface PostgresStoreOptions {
 }
 
 const STORE = 'postgresStore';
+const URL_EXAMPLE = 'postgres://user:password@127.0.0.1:5432/dbname';
 // PostgreSQL's identifier limit (NAMEDATALEN - 1), as Django's backend uses for index names.
 const MAX_IDENTIFIER_LENGTH = 63;
 const LIST_PAGE_SIZE = 1000;
 const CLIENT_TIMEOUT_MARGIN_MS = 1000;
+// PostgreSQL's SQLSTATE for "relation does not exist".
+const UNDEFINED_TABLE = '42P01';
 // First key of the two-key advisory lock that serialises table creation ('sk' in ASCII). Session locks
 // use the one-key (bigint) form, a separate key space.
 const SETUP_LOCK_NAMESPACE = 0x736b;
@@ -83,6 +88,7 @@ const SETUP_LOCK_NAMESPACE = 0x736b;
 /** Django's `db` session engine on PostgreSQL. */
 export class PostgresStore implements SessionStore {
   readonly name = 'postgres';
+  readonly #driver: PgDriver;
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
   readonly #lockPoolConfig: pg.PoolConfig;
@@ -94,13 +100,14 @@ export class PostgresStore implements SessionStore {
   #closed = false;
 
   constructor(options: PostgresStoreOptions) {
-    if ((options.url === undefined) === (options.pool === undefined)) {
-      throw new SessionConfigError(`${STORE}: give either \`url\` (e.g. postgres://user:password@127.0.0.1:5432/dbname) or an existing \`pool\`, not ${options.url === undefined ? 'neither' : 'both'}.`);
-    }
-    this.#tableName = parseTableName(options.table ?? 'django_session', MAX_IDENTIFIER_LENGTH, STORE);
-    this.#table = quoteTableName(this.#tableName, '"');
+    exactlyOneSource(options, [{ name: 'url', shown: `\`url\` (e.g. ${URL_EXAMPLE})` }, { name: 'pool', shown: 'an existing `pool`' }], STORE);
+    const table = sessionTable(options.table, '"', MAX_IDENTIFIER_LENGTH, STORE);
+    this.#tableName = table.name;
+    this.#table = table.quoted;
     const max = positiveInteger(options.max, 10, 'max', STORE);
     const maxLocks = positiveInteger(options.maxLockConnections, 10, 'maxLockConnections', STORE);
+    // Needed with a pool passed in too, for the lock connections' own pool.
+    this.#driver = loadOptionalDriver<PgDriver>('pg', STORE);
     if (options.pool !== undefined) {
       rejectPoolSettings(options, ['max', 'connectionTimeoutMs', 'statementTimeoutMs'], STORE);
       this.#pool = options.pool;
@@ -119,11 +126,11 @@ export class PostgresStore implements SessionStore {
         // An idle pool must not keep a command-line run alive.
         allowExitOnIdle: true,
       };
-      this.#pool = watchedPool({ ...config, max });
+      this.#pool = this.#watchedPool({ ...config, max });
       this.#ownsPool = true;
       this.#lockPoolConfig = { ...config, max: maxLocks };
     }
-    this.#setup = options.createTable === false ? undefined : new RetryingOnce(() => this.#createTableIfMissing());
+    this.#setup = options.createTable === false ? undefined : new RetryingOnce(async () => void (await this.#createTableIfMissing()));
     this.#locks = new ServerLocks<pg.PoolClient>({
       connect: () => this.#lockConnections().connect(),
       tryLock: async (client, key) => (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [this.#lockId(key)])).rows[0]!.locked,
@@ -151,7 +158,7 @@ export class PostgresStore implements SessionStore {
   }
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
-    assertKey(key);
+    requireSessionKey(key, STORE);
     const { rowCount } = await this.#query(
       `INSERT INTO ${this.#table} (session_key, session_data, expire_date) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
       [key, data, expireDate],
@@ -160,7 +167,7 @@ export class PostgresStore implements SessionStore {
   }
 
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
-    assertKey(key);
+    requireSessionKey(key, STORE);
     if (expected === undefined) {
       const { rowCount } = await this.#query(
         `UPDATE ${this.#table} SET session_data = $2, expire_date = $3 WHERE session_key = $1`,
@@ -186,15 +193,15 @@ export class PostgresStore implements SessionStore {
     await this.#query(`DELETE FROM ${this.#table} WHERE session_key = $1`, [key]);
   }
 
-  /** Deletes expired sessions (`expire_date < now`), in batches; resolves how many were removed. */
+  /** Deletes expired sessions (`expire_date < now`), in batches of 5000; resolves how many were removed. */
   clearExpired(): Promise<number> {
-    return this.clearExpiredInBatches();
+    return this.clearExpiredInBatches({});
   }
 
   /**
    * {@link PostgresStore.clearExpired} with a chosen batch size and a progress callback, for the
    * command line. Each batch is its own short statement, and rows that a concurrent request has locked
-   * are skipped rather than waited for.
+   * are skipped rather than waited for (the next run clears them).
    */
   async clearExpiredInBatches(options: ClearExpiredOptions = {}): Promise<number> {
     const now = new Date();
@@ -218,23 +225,40 @@ export class PostgresStore implements SessionStore {
    * session in this process queue in memory, so they hold one connection between them.
    */
   async lock(key: string, options: LockOptions): Promise<HeldLock> {
-    assertKey(key);
+    requireSessionKey(key, STORE);
     return this.#locks.acquire(key, options);
   }
 
-  /** Every stored session, expired ones included, in key order, fetched a page at a time. */
+  /** How many rows have expired (`expire_date < now`) and wait for {@link PostgresStore.clearExpired}. */
+  async countExpired(): Promise<number> {
+    const { rows } = await this.#query<{ expired: string }>(`SELECT count(*) AS expired FROM ${this.#table} WHERE expire_date < $1`, [new Date()]);
+    return Number(rows[0]!.expired);
+  }
+
+  /** The live sessions in key order, fetched a page at a time. */
   async *list(): AsyncIterable<ListedSession> {
-    let after = '';
-    for (;;) {
-      const { rows } = await this.#query<{ session_key: string; expire_date: Date; size: number }>(
-        `SELECT session_key, expire_date, octet_length(session_data) AS size FROM ${this.#table}
-         WHERE session_key > $1 ORDER BY session_key LIMIT ${LIST_PAGE_SIZE}`,
-        [after],
-      );
-      for (const row of rows) yield { key: row.session_key, expireDate: row.expire_date, size: row.size };
-      if (rows.length < LIST_PAGE_SIZE) return;
-      after = rows[rows.length - 1]!.session_key;
-    }
+    const now = new Date();
+    const pages = inKeyOrder(
+      async (after, limit) =>
+        (
+          await this.#query<{ key: string; expireDate: Date; size: number }>(
+            `SELECT session_key AS "key", expire_date AS "expireDate", octet_length(session_data) AS size FROM ${this.#table}
+             WHERE expire_date > $1 AND session_key > $2 ORDER BY session_key LIMIT ${limit}`,
+            [now, after],
+          )
+        ).rows,
+      (row) => row.key,
+      LIST_PAGE_SIZE,
+    );
+    for await (const row of pages) yield { key: row.key, expireDate: row.expireDate, size: row.size };
+  }
+
+  /**
+   * Creates the table and Django's indexes when the table is missing, whatever `createTable` says;
+   * resolves whether it did. Safe against other processes doing the same at the same moment.
+   */
+  migrate(): Promise<MigrateOutcome> {
+    return this.#createTableIfMissing();
   }
 
   /**
@@ -263,16 +287,20 @@ export class PostgresStore implements SessionStore {
   }
 
   #explain(error: unknown): unknown {
-    if ((error as { code?: unknown } | null)?.code !== '42P01') return error;
-    return new Error(
-      `table ${this.#table} does not exist: run Django's "manage.py migrate sessions", or let the store create it (createTable: true)`,
-      { cause: error },
-    );
+    return (error as { code?: unknown } | null)?.code === UNDEFINED_TABLE ? missingTableError(this.#table, error) : error;
+  }
+
+  /** A pool whose idle connections may die (a restarted server) without crashing the process. */
+  #watchedPool(config: pg.PoolConfig): pg.Pool {
+    const pool = new this.#driver.Pool(config);
+    // The dead client is already removed from the pool; the next query opens a fresh one.
+    pool.on('error', () => {});
+    return pool;
   }
 
   /** The lock connections' pool, opened on first use. */
   #lockConnections(): pg.Pool {
-    this.#lockPool ??= watchedPool(this.#lockPoolConfig);
+    this.#lockPool ??= this.#watchedPool(this.#lockPoolConfig);
     return this.#lockPool;
   }
 
@@ -282,25 +310,35 @@ export class PostgresStore implements SessionStore {
     return digest.readBigInt64BE(0).toString();
   }
 
-  async #createTableIfMissing(): Promise<void> {
+  async #createTableIfMissing(): Promise<MigrateOutcome> {
     const client = await this.#pool.connect();
     let broken = false;
+    const tableExists = async (): Promise<boolean> =>
+      (await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [this.#table])).rows[0]!.found !== null;
     try {
-      const { rows } = await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [this.#table]);
-      if (rows[0]!.found !== null) return;
-      await client.query('BEGIN');
+      if (await tableExists()) return 'exists';
+      // Two processes starting at once would both see no table; CREATE ... IF NOT EXISTS alone can then
+      // still fail on a catalog unique index, so creation is serialised with an advisory lock. It is taken
+      // outside any transaction: the one begun afterwards sees the table a previous holder made (a
+      // transaction already open would keep its stale view of the catalog).
+      const lockKey = [SETUP_LOCK_NAMESPACE, createHash('sha256').update(this.#table).digest().readInt32BE(0)];
+      await client.query('SELECT pg_advisory_lock($1, $2)', lockKey);
       try {
-        // Two processes starting at once would both see no table; CREATE ... IF NOT EXISTS alone can then
-        // still fail on a catalog unique index, so creation is serialised with a transaction lock.
-        const lockKey = createHash('sha256').update(this.#table).digest().readInt32BE(0);
-        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [SETUP_LOCK_NAMESPACE, lockKey]);
-        for (const statement of this.#djangoDdl()) await client.query(statement);
-        await client.query('COMMIT');
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
+        if (await tableExists()) return 'exists';
+        await client.query('BEGIN');
+        try {
+          for (const statement of this.#djangoDdl()) await client.query(statement);
+          await client.query('COMMIT');
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
+        return 'created';
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1, $2)', lockKey);
       }
     } catch (error) {
+      // Destroying the connection also frees the advisory lock, should unlocking have failed.
       broken = true;
       throw error;
     } finally {
@@ -319,18 +357,6 @@ export class PostgresStore implements SessionStore {
       `CREATE INDEX IF NOT EXISTS "${likeIndex}" ON ${this.#table} ("session_key" varchar_pattern_ops)`,
     ];
   }
-}
-
-/** A pool whose idle connections may die (a restarted server) without crashing the process. */
-function watchedPool(config: pg.PoolConfig): pg.Pool {
-  const pool = new pg.Pool(config);
-  // The dead client is already removed from the pool; the next query opens a fresh one.
-  pool.on('error', () => {});
-  return pool;
-}
-
-function assertKey(key: string): void {
-  if (!isValidSessionKey(key)) throw new TypeError(`postgres store: refusing malformed session key ${JSON.stringify(key)}`);
 }
 
 /** Django's `db` session engine on PostgreSQL (`SESSION_ENGINE = 'django.contrib.sessions.backends.db'`). */

@@ -9,14 +9,19 @@
  * A server that is down gives a prompt error (the core turns it into `SessionStoreUnavailable`, a 503),
  * never a request that hangs, and the store reconnects by itself when the server returns.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { Cluster, Redis, type ClusterNode } from 'ioredis';
+import { createHash } from 'node:crypto';
+import type { Cluster, ClusterNode, Redis, RedisOptions } from 'ioredis';
 import { SessionConfigError } from '../errors.js';
 import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
 import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './internal/cache-keys.js';
-import { positiveMs, withDeadline } from './internal/deadline.js';
+import { withDeadline } from './internal/deadline.js';
 import { LocalLocks } from './internal/local-locks.js';
-import { acquirePollingLock } from './internal/polling-lock.js';
+import { loadOptionalDriver } from './internal/optional-driver.js';
+import { acquirePollingLock, lockToken } from './internal/polling-lock.js';
+import { refuseSessionKey } from './internal/session-key-guard.js';
+import { exactlyOneSource, positiveInteger } from './internal/store-options.js';
+
+type IoredisDriver = typeof import('ioredis');
 
 /** An ioredis client the store can use: a single server or a cluster. */
 export type RedisClient = Redis | Cluster;
@@ -76,6 +81,9 @@ const CAS_OUTCOMES: readonly UpdateOutcome[] = ['missing', 'conflict', 'updated'
 const SCAN_COUNT = 500;
 // Reconnection backs off to at most one attempt a second, and never gives up.
 const MAX_RECONNECT_DELAY_MS = 1000;
+// How long ioredis's disconnect waits for the socket's "close" before destroying it. A socket whose
+// connection failed has closed already, and the wait (2 s by default) would keep the process alive.
+const CLOSED_SOCKET_WAIT_MS = 0;
 
 /**
  * The Redis store. When it creates the client (from `url` or `clusterNodes`), the client:
@@ -100,17 +108,16 @@ export class RedisStore implements SessionStore {
   readonly #commandTimeoutMs: number;
   readonly #connectTimeoutMs: number;
   readonly #locks = new LocalLocks();
+  // Ends the waits for a connection when the store closes.
+  readonly #closing = new AbortController();
   #readyWait: Promise<void> | null = null;
   #lastError: Error | null = null;
 
   constructor(options: RedisStoreOptions) {
     this.#keys = resolveCacheKeys(this.name, options, false);
-    this.#commandTimeoutMs = positiveMs(this.name, 'commandTimeoutMs', options.commandTimeoutMs, 2000);
-    this.#connectTimeoutMs = positiveMs(this.name, 'connectTimeoutMs', options.connectTimeoutMs, 2000);
-    const given = [options.url, options.clusterNodes, options.client].filter((option) => option !== undefined).length;
-    if (given !== 1) {
-      throw new SessionConfigError(`${this.name}: give exactly one of \`url\` (e.g. 'redis://127.0.0.1:6379/0'), \`clusterNodes\` or \`client\`.`);
-    }
+    this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', this.name);
+    this.#connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', this.name);
+    const source = exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'redis://127.0.0.1:6379/0')" }, { name: 'clusterNodes' }, { name: 'client' }], this.name);
     if (options.client !== undefined) {
       const client: Partial<RedisClient> = options.client;
       if (typeof client.evalsha !== 'function' || typeof client.status !== 'string') {
@@ -119,7 +126,8 @@ export class RedisStore implements SessionStore {
       this.#client = options.client;
       this.#owned = false;
     } else {
-      this.#client = options.url !== undefined ? this.#single(options.url) : this.#cluster(options.clusterNodes!);
+      const driver = loadOptionalDriver<IoredisDriver>('ioredis', this.name);
+      this.#client = source === 'url' ? this.#single(driver, options.url!) : this.#cluster(driver, options.clusterNodes!);
       this.#owned = true;
       // Without a listener ioredis prints every failed reconnection; the last one goes into error messages.
       this.#client.on('error', (error: Error) => {
@@ -131,26 +139,19 @@ export class RedisStore implements SessionStore {
     }
   }
 
-  #single(url: string): Redis {
+  #single(driver: IoredisDriver, url: string): Redis {
     checkRedisUrl(this.name, url);
-    return new Redis(url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      connectTimeout: this.#connectTimeoutMs,
-      retryStrategy: reconnectDelay,
-    });
+    return new driver.Redis(url, { lazyConnect: true, enableOfflineQueue: false, retryStrategy: reconnectDelay, ...this.#connectionOptions() });
   }
 
-  #cluster(urls: readonly string[]): Cluster {
+  #cluster(driver: IoredisDriver, urls: readonly string[]): Cluster {
     if (!Array.isArray(urls) || urls.length === 0) {
       throw new SessionConfigError(`${this.name}: \`clusterNodes\` must list at least one node URL, e.g. ['redis://redis-1.internal:6379'].`);
     }
     const parsed = urls.map((url) => checkRedisUrl(this.name, url));
     const nodes: ClusterNode[] = parsed.map((url) => ({ host: url.hostname, port: Number(url.port || 6379) }));
     const first = parsed[0]!;
-    return new Cluster(nodes, {
+    return new driver.Cluster(nodes, {
       lazyConnect: true,
       enableOfflineQueue: false,
       clusterRetryStrategy: reconnectDelay,
@@ -159,11 +160,19 @@ export class RedisStore implements SessionStore {
         username: first.username ? decodeURIComponent(first.username) : undefined,
         password: first.password ? decodeURIComponent(first.password) : undefined,
         tls: first.protocol === 'rediss:' ? {} : undefined,
-        maxRetriesPerRequest: 0,
-        autoResendUnfulfilledCommands: false,
-        connectTimeout: this.#connectTimeoutMs,
+        ...this.#connectionOptions(),
       },
     });
+  }
+
+  /** The settings of each connection (to the server, or to a cluster node) that make a dead server fail fast. */
+  #connectionOptions(): Pick<RedisOptions, 'maxRetriesPerRequest' | 'autoResendUnfulfilledCommands' | 'connectTimeout' | 'disconnectTimeout'> {
+    return {
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      connectTimeout: this.#connectTimeoutMs,
+      disconnectTimeout: CLOSED_SOCKET_WAIT_MS,
+    };
   }
 
   async load(key: string): Promise<StoredSession | null> {
@@ -218,10 +227,9 @@ export class RedisStore implements SessionStore {
    * turn. Released with a compare-and-delete on the token, so a holder whose TTL ran out never frees a
    * lock someone else has taken since.
    */
-  lock(key: string, options: LockOptions): Promise<HeldLock> {
-    const lockKey = this.#keys.lockKey(key);
-    if (lockKey === null) return Promise.reject(invalidKey(key));
-    const token = randomBytes(16).toString('hex');
+  async lock(key: string, options: LockOptions): Promise<HeldLock> {
+    const lockKey = this.#keys.lockKey(key) ?? refuseSessionKey(key, this.name);
+    const token = lockToken();
     const release = (): Promise<unknown> => this.#run('release lock', (client) => evalScript(client, RELEASE_LOCK, lockKey, [token]));
     return acquirePollingLock(this.#locks, key, options, {
       tryAcquire: async () => {
@@ -276,8 +284,13 @@ export class RedisStore implements SessionStore {
     }
   }
 
-  /** Quits the client if the store created it; a client passed in as `client` is left open. */
+  /**
+   * Ends the requests still waiting for a connection, and closes the client if the store created it: QUIT
+   * when connected, else a plain disconnect (which also stops reconnecting). A client passed in as
+   * `client` is left open.
+   */
   async close(): Promise<void> {
+    this.#closing.abort();
     const client = this.#client;
     if (!this.#owned || client.status === 'end') return;
     try {
@@ -290,9 +303,7 @@ export class RedisStore implements SessionStore {
   }
 
   #requireDataKey(key: string): string {
-    const dataKey = this.#keys.dataKey(key);
-    if (dataKey === null) throw invalidKey(key);
-    return dataKey;
+    return this.#keys.dataKey(key) ?? refuseSessionKey(key, this.name);
   }
 
   async #run<T>(what: string, command: (client: RedisClient) => Promise<T>): Promise<T> {
@@ -303,6 +314,7 @@ export class RedisStore implements SessionStore {
   /** Resolves once the client can take commands; rejects at once while the server is known to be down. */
   #ready(): Promise<void> {
     const client = this.#client;
+    if (this.#closing.signal.aborted) return Promise.reject(new Error('the redis store is closed'));
     switch (client.status) {
       case 'ready':
         return Promise.resolve();
@@ -320,7 +332,7 @@ export class RedisStore implements SessionStore {
       }
     }
     // Every request waiting for the same connection shares one wait (and one set of listeners).
-    this.#readyWait ??= whenReady(client, this.#connectTimeoutMs, () => this.#lastError).finally(() => {
+    this.#readyWait ??= whenReady(client, this.#connectTimeoutMs, () => this.#lastError, this.#closing.signal).finally(() => {
       this.#readyWait = null;
     });
     return this.#readyWait;
@@ -355,10 +367,6 @@ function ttlMs(expireDate: Date): number {
   return ms;
 }
 
-function invalidKey(key: string): Error {
-  return new TypeError(`sessionkit: ${JSON.stringify(key)} is not a session key`);
-}
-
 // Characters special in SCAN's MATCH pattern.
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
@@ -381,13 +389,18 @@ async function evalScript(client: RedisClient, script: string, key: string, args
   }
 }
 
-function whenReady(client: RedisClient, timeoutMs: number, lastError: () => Error | null): Promise<void> {
+/**
+ * Resolves when `client` is ready; rejects when its connection attempt closes, after `timeoutMs`, or when
+ * `closing` is aborted (the store closed).
+ */
+function whenReady(client: RedisClient, timeoutMs: number, lastError: () => Error | null, closing: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const settle = (error: Error | null): void => {
       clearTimeout(timer);
       client.off('ready', onReady);
       client.off('close', onClose);
       client.off('end', onClose);
+      closing.removeEventListener('abort', onStoreClosed);
       if (error) reject(error);
       else resolve();
     };
@@ -396,9 +409,11 @@ function whenReady(client: RedisClient, timeoutMs: number, lastError: () => Erro
       const cause = lastError();
       settle(new Error(`could not connect to redis${cause ? `: ${cause.message}` : ''}`));
     };
+    const onStoreClosed = (): void => settle(new Error('the redis store was closed while connecting'));
     const timer = setTimeout(() => settle(new Error(`could not connect to redis within ${timeoutMs} ms`)), timeoutMs);
     client.on('ready', onReady);
     client.on('close', onClose);
     client.on('end', onClose);
+    closing.addEventListener('abort', onStoreClosed);
   });
 }

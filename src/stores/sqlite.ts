@@ -7,14 +7,28 @@
  * once. Writers on the same file wait for each other up to `busyTimeoutMs`, and that wait blocks the event
  * loop, which is why file databases run in WAL mode (writes are short appends and never wait for readers).
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionConfigError } from '../errors.js';
 import { isValidSessionKey } from '../core/session-key.js';
-import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
+import type {
+  ClearExpiredOptions,
+  HeldLock,
+  ListedSession,
+  LockOptions,
+  MigrateOutcome,
+  SessionStore,
+  StoredSession,
+  UpdateOutcome,
+} from './contract.js';
+import { deleteInBatches } from './internal/batched-delete.js';
+import { inKeyOrder } from './internal/key-order-pages.js';
+import { requireSessionKey } from './internal/session-key-guard.js';
+import { DJANGO_SESSION_TABLE } from './internal/sql-table-name.js';
 import { formatDjangoDatetime, parseDjangoDatetime } from './sqlite/datetime.js';
 import { SqliteLocks } from './sqlite/locks.js';
 import { openDatabase, type SqliteDatabase } from './sqlite/open.js';
-import { DJANGO_SESSION_TABLE, isValidTableName, quoteIdentifier, sessionTableDdl } from './sqlite/schema.js';
+import { createSessionTableIfMissing, isValidTableName, quoteIdentifier } from './sqlite/schema.js';
 
 export type { SqliteDatabase } from './sqlite/open.js';
 
@@ -36,9 +50,10 @@ export interface SqliteStoreOptions {
    */
   readonly table?: string;
   /**
-   * Create the table and its `expire_date` index when they are missing, with Django's exact schema. If a
-   * Django project will later run `migrate` on the same file, run it with `--fake-initial` (or let Django
-   * migrate first), because Django refuses to create a table that already exists.
+   * Create the table and its `expire_date` index when they are missing, with Django's exact schema, as
+   * the store opens the database. If a Django project will later run `migrate` on the same file, run it
+   * with `--fake-initial` (or let Django migrate first), because Django refuses to create a table that
+   * already exists.
    * @default true
    */
   readonly createTable?: boolean;
@@ -69,7 +84,8 @@ interface SessionStatements {
   readonly update: BetterSqlite3.Statement<[string, string, string]>;
   readonly updateIfUnchanged: BetterSqlite3.Statement<[string, string, string, string]>;
   readonly delete: BetterSqlite3.Statement<[string]>;
-  readonly clearExpired: BetterSqlite3.Statement<[string]>;
+  readonly deleteExpiredBatch: BetterSqlite3.Statement<[string, number]>;
+  readonly countExpired: BetterSqlite3.Statement<[string], number>;
   readonly listPage: BetterSqlite3.Statement<[string, string, number], ListedRow>;
 }
 
@@ -91,6 +107,8 @@ export class SqliteStore implements SessionStore {
   readonly #sql: SessionStatements;
   readonly #locks: SqliteLocks;
   readonly #now: () => number;
+  // The table was missing when the store opened the database, and it created it: migrate() says so once.
+  #createdOnOpen: boolean;
   #closed = false;
 
   constructor(options: SqliteStoreOptions) {
@@ -111,13 +129,7 @@ export class SqliteStore implements SessionStore {
     }
     const { db, owned } = openDatabase({ path: options.path, database: options.database, busyTimeoutMs, synchronous });
     try {
-      if (options.createTable ?? true) {
-        const ddl = sessionTableDdl(table, true);
-        db.transaction(() => {
-          db.exec(ddl.table);
-          db.exec(ddl.index);
-        }).immediate();
-      }
+      this.#createdOnOpen = (options.createTable ?? true) && createSessionTableIfMissing(db, table) === 'created';
       this.#sql = prepareStatements(db, table);
     } catch (error) {
       if (owned) db.close();
@@ -153,7 +165,7 @@ export class SqliteStore implements SessionStore {
   }
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
-    if (!isValidSessionKey(key)) throw new TypeError(`sqliteStore.create: ${JSON.stringify(key)} is not a session key`);
+    requireSessionKey(key, 'sqliteStore');
     try {
       this.#sql.insert.run(key, data, formatDjangoDatetime(expireDate));
       return true;
@@ -181,10 +193,31 @@ export class SqliteStore implements SessionStore {
     this.#sql.delete.run(key);
   }
 
-  async clearExpired(): Promise<number> {
-    const removed = this.#sql.clearExpired.run(this.#nowText()).changes;
+  /** Deletes expired sessions (`expire_date < now`), in batches of 5000 rows; resolves how many were removed. */
+  clearExpired(): Promise<number> {
+    return this.clearExpiredInBatches({});
+  }
+
+  /**
+   * {@link SqliteStore.clearExpired} with a chosen batch size and a progress callback, for the command
+   * line. Each batch is one short write transaction, and the event loop (and with it other requests of
+   * this process) gets a turn between batches, as other processes get the write lock. Also removes the
+   * locks whose holders died.
+   */
+  async clearExpiredInBatches(options: ClearExpiredOptions = {}): Promise<number> {
+    const now = this.#nowText();
+    const removed = await deleteInBatches(async (limit) => {
+      const batch = this.#sql.deleteExpiredBatch.run(now, limit).changes;
+      await nextTurn();
+      return { removed: batch, more: batch === limit };
+    }, options);
     this.#locks.purgeExpired();
     return removed;
+  }
+
+  /** How many rows have expired (`expire_date < now`) and wait for {@link SqliteStore.clearExpired}. */
+  async countExpired(): Promise<number> {
+    return this.#sql.countExpired.get(this.#nowText()) ?? 0;
   }
 
   lock(key: string, options: LockOptions): Promise<HeldLock> {
@@ -193,13 +226,21 @@ export class SqliteStore implements SessionStore {
 
   /** Live sessions in key order, read a page at a time so other queries can run in between. */
   async *list(): AsyncIterable<ListedSession> {
-    let after = '';
-    for (;;) {
-      const rows = this.#sql.listPage.all(this.#nowText(), after, LIST_PAGE_SIZE);
-      for (const row of rows) yield { key: row.key, expireDate: parseDjangoDatetime(row.expireDate), size: row.size };
-      if (rows.length < LIST_PAGE_SIZE) return;
-      after = rows[rows.length - 1]!.key;
-    }
+    const now = this.#nowText();
+    const rows = inKeyOrder((after, limit) => this.#sql.listPage.all(now, after, limit), (row) => row.key, LIST_PAGE_SIZE);
+    for await (const row of rows) yield { key: row.key, expireDate: parseDjangoDatetime(row.expireDate), size: row.size };
+  }
+
+  /**
+   * Creates the table and its index with Django's statements when the table is missing, whatever
+   * `createTable` says. Resolves `'created'` also when the store created the table as it opened the
+   * database (the first time it is asked), so the answer says what this store found.
+   */
+  async migrate(): Promise<MigrateOutcome> {
+    const outcome = createSessionTableIfMissing(this.#db, this.table);
+    if (!this.#createdOnOpen) return outcome;
+    this.#createdOnOpen = false;
+    return 'created';
   }
 
   /** Closes the database when the store opened it; a `database` passed in stays open. */
@@ -219,7 +260,9 @@ function prepareStatements(db: SqliteDatabase, table: string): SessionStatements
     update: db.prepare(`UPDATE ${t} SET "session_data" = ?, "expire_date" = ? WHERE "session_key" = ?`),
     updateIfUnchanged: db.prepare(`UPDATE ${t} SET "session_data" = ?, "expire_date" = ? WHERE "session_key" = ? AND "session_data" = ?`),
     delete: db.prepare(`DELETE FROM ${t} WHERE "session_key" = ?`),
-    clearExpired: db.prepare(`DELETE FROM ${t} WHERE "expire_date" < ?`),
+    // By rowid through the expire_date index: SQLite's DELETE takes no LIMIT unless built to.
+    deleteExpiredBatch: db.prepare(`DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE "expire_date" < ? LIMIT ?)`),
+    countExpired: db.prepare<[string], number>(`SELECT count(*) FROM ${t} WHERE "expire_date" < ?`).pluck(),
     listPage: db.prepare<[string, string, number], ListedRow>(
       `SELECT "session_key" AS "key", "expire_date" AS "expireDate", length(CAST("session_data" AS BLOB)) AS "size" FROM ${t} WHERE "expire_date" > ? AND "session_key" > ? ORDER BY "session_key" LIMIT ?`,
     ),

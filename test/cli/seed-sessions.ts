@@ -46,11 +46,11 @@ export async function seedSessions(env: Readonly<Record<string, string>>, liveDa
   }
 }
 
-/** The keys listed by `sessionkit list --json` output. */
-export function listedKeys(stdout: string): Map<string, { expireDate: string | null; size: number; expired: boolean }> {
-  const listed = new Map<string, { expireDate: string | null; size: number; expired: boolean }>();
+/** The sessions listed by `sessionkit list --json` output, by key. */
+export function listedKeys(stdout: string): Map<string, { expireDate: string | null; size: number }> {
+  const listed = new Map<string, { expireDate: string | null; size: number }>();
   for (const line of stdout.split('\n').filter(Boolean)) {
-    const { key, ...rest } = JSON.parse(line) as { key: string; expireDate: string | null; size: number; expired: boolean };
+    const { key, ...rest } = JSON.parse(line) as { key: string; expireDate: string | null; size: number };
     listed.set(key, rest);
   }
   return listed;

@@ -164,6 +164,35 @@ describe('cached_db: configuration', () => {
     expect(listed).toEqual([key]);
     await store.close();
   });
+
+  it("migrates, counts and clears in batches with the database's methods, sweeping the cache too", async () => {
+    const file = newDbFile();
+    const cache = memoryStore();
+    const store = cachedDbStore({ cache, db: sqliteStore({ path: file }) });
+    expect(await store.migrate!()).toBe('created');
+    expect(await store.migrate!()).toBe('exists');
+    const expired = new Date(Date.now() - 60_000);
+    for (let i = 0; i < 7; i++) await store.create(generateSessionKey(), 'old', expired);
+    await store.create(generateSessionKey(), 'live', future());
+    // The memory cache keeps an expired entry until it is swept.
+    await cache.create(generateSessionKey(), 'cached', new Date(Date.now() + 30));
+    await sleep(40);
+    expect(await store.countExpired!()).toBe(7);
+    const progress: number[] = [];
+    expect(await store.clearExpiredInBatches!({ batchSize: 3, onProgress: (removed) => progress.push(removed) })).toBe(7);
+    expect(progress).toEqual([3, 6, 7]);
+    expect(await store.countExpired!()).toBe(0);
+    // Swept already: nothing left for the cache's own sweep.
+    expect(await cache.clearExpired()).toBe(0);
+    await store.close();
+  });
+
+  it('has no batched clearing, count or migrate when its database has none', () => {
+    const store = cachedDbStore({ cache: memoryStore(), db: memoryStore() });
+    expect(store.clearExpiredInBatches).toBeUndefined();
+    expect(store.countExpired).toBeUndefined();
+    expect(store.migrate).toBeUndefined();
+  });
 });
 
 describe('cached_db: the cache in front of the database', () => {

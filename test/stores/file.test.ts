@@ -129,6 +129,29 @@ describe('file store: files as Django writes them', () => {
     expect(sessionFiles(dir)).toEqual([`sessionid${live}`]);
   });
 
+  it('counts the expired files, then clears them a step of entries at a time, reporting progress', async () => {
+    const dir = freshDir();
+    const store = fileStore({ directory: dir });
+    const live = await Promise.all(Array.from({ length: 5 }, async () => {
+      const key = generateSessionKey();
+      await store.create(key, 'live', future());
+      return key;
+    }));
+    await Promise.all(Array.from({ length: 25 }, () => store.create(generateSessionKey(), 'old', past())));
+    writeFileSync(join(dir, 'notes.txt'), 'foreign');
+    expect(await store.countExpired()).toBe(25);
+    const progress: number[] = [];
+    expect(await store.clearExpiredInBatches({ batchSize: 10, onProgress: (removed) => progress.push(removed) })).toBe(25);
+    // 30 session files in steps of 10: with only 5 live, every step finds expired ones.
+    expect(progress).toHaveLength(3);
+    expect(progress.at(-1)).toBe(25);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(sessionFiles(dir)).toEqual(live.map((key) => `sessionid${key}`).sort());
+    expect(await store.countExpired()).toBe(0);
+    expect(readdirSync(dir)).toContain('notes.txt');
+    await expect(store.clearExpiredInBatches({ batchSize: -1 })).rejects.toBeInstanceOf(SessionConfigError);
+  });
+
   it('honours an ISO _session_expiry inside the data when given readExpiry (files of Django 4.1+)', async () => {
     const dir = freshDir();
     const readExpiry = (data: string): unknown =>
@@ -173,8 +196,8 @@ describe('file store: hostile keys', () => {
       expect(await store.exists(key)).toBe(false);
       expect(await store.update(key, 'pwned', future())).toBe('missing');
       await store.delete(key);
-      await expect(store.create(key, 'pwned', future())).rejects.toThrow(/invalid session key/);
-      await expect(store.lock(key, { waitMs: 10, ttlMs: 100 })).rejects.toThrow(/invalid session key/);
+      await expect(store.create(key, 'pwned', future())).rejects.toThrow(/not a session key/);
+      await expect(store.lock(key, { waitMs: 10, ttlMs: 100 })).rejects.toThrow(/not a session key/);
     }
     expect({ parent: readdirSync(parent).sort(), dir: readdirSync(dir).sort() }).toEqual(before);
     expect(readFileSync(victim, 'utf8')).toBe('keep me');

@@ -236,18 +236,22 @@ describeWithMysql('mysql store: data', () => {
     }
   });
 
-  it('lists every stored session a page at a time, with its expiry and size in bytes', async () => {
+  it('lists the live sessions a page at a time, with their expiry and size in bytes, and counts the expired ones', async () => {
     const table = newTable();
     const store = storeOnNewTable({}, table);
     try {
       const key = generateSessionKey();
       await store.create(key, 'héllo', new Date('2030-01-01T00:00:00Z'));
-      await insertRows(table, 2500, 'x', -86400);
+      // Random keys: the expired rows sort among the live ones, on every page.
+      await insertRows(table, 2500, 'x', 86400);
+      await insertRows(table, 600, 'old', -86400);
       const listed = [];
       for await (const session of store.list()) listed.push(session);
       expect(listed).toHaveLength(2501);
       expect(new Set(listed.map((session) => session.key)).size).toBe(2501);
+      expect(listed.every((session) => session.expireDate!.getTime() > Date.now())).toBe(true);
       expect(listed.find((session) => session.key === key)).toEqual({ key, expireDate: new Date('2030-01-01T00:00:00Z'), size: 6 });
+      expect(await store.countExpired()).toBe(600);
     } finally {
       await store.close();
     }
@@ -517,7 +521,7 @@ describe('mysql store: configuration', () => {
   };
 
   it('rejects bad URLs and options with SessionConfigError saying what to do', async () => {
-    expect(configError({})).toMatch(/give either `url`.*or an existing `pool`/);
+    expect(configError({})).toMatch(/give exactly one of `url`.*or an existing `pool`; none was given/);
     expect(configError({ url: 'not a url' })).toMatch(/not a valid URL/);
     expect(configError({ url: 'postgres://postgres@127.0.0.1/test' })).toMatch(/"postgres:\/\/" is not supported.*mysql:\/\//);
     expect(configError({ url: 'mysql://root@127.0.0.1:3306' })).toMatch(/names no database/);
@@ -559,5 +563,27 @@ describe('mysql store: configuration', () => {
       database: 'app',
     });
     expect(mysqlSettingsFromUrl('mysql:///app').connection).toMatchObject({ host: 'localhost', port: 3306 });
+  });
+});
+
+describeWithMysql('mysql store: migrate', () => {
+  it('creates the missing table and its index once, says so, and finds it there afterwards, even with createTable off', async () => {
+    const table = newTable();
+    const stores = Array.from({ length: 4 }, () => storeOnNewTable({ createTable: false }, table));
+    try {
+      // Four processes migrating at once: exactly one creates the table.
+      const outcomes = await Promise.all(stores.map((store) => store.migrate()));
+      expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome === 'exists')).toHaveLength(3);
+      const indexes = await query<{ INDEX_NAME: string }>(
+        'SELECT DISTINCT INDEX_NAME FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? ORDER BY 1',
+        [table],
+      );
+      expect(indexes.map((index) => index.INDEX_NAME).sort()).toEqual(['PRIMARY', expect.stringMatching(/_expire_date_[0-9a-f]{8}$/)]);
+      expect(await stores[0]!.migrate()).toBe('exists');
+      expect(await stores[1]!.create(generateSessionKey(), 'x', future())).toBe(true);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
   });
 });

@@ -233,18 +233,22 @@ describeWithPostgres('postgres store: data', () => {
     }
   });
 
-  it('lists every stored session a page at a time, with its expiry and size', async () => {
+  it('lists the live sessions a page at a time, with their expiry and size, and counts the expired ones', async () => {
     const table = newTable();
     const store = storeOnNewTable({}, table);
     try {
       const key = generateSessionKey();
       await store.create(key, 'héllo', new Date('2030-01-01T00:00:00Z'));
-      await admin.query(`INSERT INTO "${table}" SELECT md5(g::text), 'x', now() - interval '1 day' FROM generate_series(1, 2500) g`);
+      await admin.query(`INSERT INTO "${table}" SELECT md5(g::text), 'x', now() + interval '1 day' FROM generate_series(1, 2500) g`);
+      // Expired rows sort among the live ones: 'z…' after every md5, '0…' before.
+      await admin.query(`INSERT INTO "${table}" SELECT p || md5(g::text), 'old', now() - interval '1 day' FROM generate_series(1, 300) g, unnest(ARRAY['0', 'z']) p`);
       const listed = [];
       for await (const session of store.list()) listed.push(session);
       expect(listed).toHaveLength(2501);
       expect(new Set(listed.map((session) => session.key)).size).toBe(2501);
+      expect(listed.every((session) => session.expireDate!.getTime() > Date.now())).toBe(true);
       expect(listed.find((session) => session.key === key)).toEqual({ key, expireDate: new Date('2030-01-01T00:00:00Z'), size: 6 });
+      expect(await store.countExpired()).toBe(600);
     } finally {
       await store.close();
     }
@@ -490,8 +494,8 @@ describe('postgres store: configuration', () => {
   };
 
   it('rejects bad URLs and options with SessionConfigError saying what to do', () => {
-    expect(configError({})).toMatch(/give either `url`.*or an existing `pool`/);
-    expect(configError({ url: PG_URL, pool: new pg.Pool() })).toMatch(/not both/);
+    expect(configError({})).toMatch(/give exactly one of `url`.*or an existing `pool`; none was given/);
+    expect(configError({ url: PG_URL, pool: new pg.Pool() })).toMatch(/`url` and `pool` were given together/);
     expect(configError({ url: '' })).toMatch(/empty/);
     expect(configError({ url: 'not a url' })).toMatch(/not a valid URL/);
     expect(configError({ url: 'mysql://root@127.0.0.1/test' })).toMatch(/"mysql:\/\/" is not supported.*postgres:\/\//);
@@ -536,5 +540,34 @@ describe('postgres store: configuration', () => {
     expect(postgresSettingsFromUrl('postgres:///app').connection.host).toBeUndefined();
     expect(postgresSettingsFromUrl('postgres://h/app?sslmode=verify-full').connection.ssl).toEqual({ rejectUnauthorized: true });
     expect(postgresSettingsFromUrl('postgres://h/app?sslmode=disable').connection.ssl).toBe(false);
+  });
+});
+
+describeWithPostgres('postgres store: migrate', () => {
+  it('creates the missing table and its indexes once, says so, and finds it there afterwards, even with createTable off', async () => {
+    const table = newTable();
+    const stores = Array.from({ length: 4 }, () => storeOnNewTable({ createTable: false, max: 2 }, table));
+    try {
+      // Four processes migrating at once: exactly one creates the table.
+      const outcomes = await Promise.all(stores.map((store) => store.migrate()));
+      expect(outcomes.filter((outcome) => outcome === 'created')).toHaveLength(1);
+      expect(outcomes.filter((outcome) => outcome === 'exists')).toHaveLength(3);
+      const { rows } = await admin.query('SELECT indexname FROM pg_indexes WHERE tablename = $1', [table]);
+      expect(rows).toHaveLength(3);
+      expect(await stores[0]!.migrate()).toBe('exists');
+      expect(await stores[1]!.create(generateSessionKey(), 'x', future())).toBe(true);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('says "exists" for a table created by a first request', async () => {
+    const store = storeOnNewTable();
+    try {
+      await store.exists(generateSessionKey());
+      expect(await store.migrate()).toBe('exists');
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -168,6 +168,30 @@ describe('sqlite store: files and configuration', () => {
     expect(() => sqliteStore({ database: db })).toThrow(/closed/);
   });
 
+  it('migrate says "created" for the table it made on opening the file, once, and "exists" for a table it found', async () => {
+    const file = newFile();
+    const first = sqliteStore({ path: file });
+    const second = sqliteStore({ path: file });
+    try {
+      expect(await second.migrate()).toBe('exists');
+      expect(await first.migrate()).toBe('created');
+      expect(await first.migrate()).toBe('exists');
+      expect(schemaOf(file).map((row) => row.name).sort()).toEqual(['django_session', 'django_session_expire_date_a5c62663', 'sqlite_autoindex_django_session_1']);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+    const adopted = new Database(file);
+    adopted.exec('DROP TABLE django_session');
+    adopted.exec('CREATE TABLE django_session ("session_key" varchar(40) NOT NULL PRIMARY KEY, "session_data" text NOT NULL, "expire_date" datetime NOT NULL)');
+    const existing = sqliteStore({ database: adopted, createTable: false });
+    expect(await existing.migrate()).toBe('exists');
+    // The index of an existing table is added when missing.
+    expect(schemaOf(file).map((row) => row.name)).toContain('django_session_expire_date_a5c62663');
+    await existing.close();
+    adopted.close();
+  });
+
   it("names a custom table's index the way Django would and keeps tables apart", async () => {
     const file = newFile();
     const custom = sqliteStore({ path: file, table: 'shop_session' });
@@ -245,6 +269,35 @@ describe('sqlite store: semantics', () => {
     expect(seen.map((s) => s.key).sort()).toEqual([...keys].sort());
     expect(seen[0]).toEqual({ key: seen[0]!.key, expireDate: expires, size: Buffer.byteLength('é😀') });
     await listed.close();
+  });
+
+  it('clears expired rows in batches, reporting progress, counting them first, keeping live ones and other tables', async () => {
+    clock = Date.now();
+    const clearing = sqliteStore({ path: file, table: 'cleared_sessions' });
+    const db = new Database(file);
+    try {
+      const insert = db.prepare('INSERT INTO cleared_sessions VALUES (?, ?, ?)');
+      const at = (ms: number): string => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+      db.transaction(() => {
+        for (let i = 0; i < 2300; i++) insert.run(generateSessionKey(), 'old', at(clock - 3_600_000 - i));
+        for (let i = 0; i < 40; i++) insert.run(generateSessionKey(), 'live', at(clock + 3_600_000));
+      })();
+      const elsewhere = generateSessionKey();
+      await store.create(elsewhere, 'expired in another table', new Date(clock - 3_600_000));
+      expect(await clearing.countExpired()).toBe(2300);
+      const progress: number[] = [];
+      expect(await clearing.clearExpiredInBatches({ batchSize: 500, onProgress: (removed) => progress.push(removed) })).toBe(2300);
+      expect(progress).toEqual([500, 1000, 1500, 2000, 2300]);
+      const left = db.prepare('SELECT session_data AS data, count(*) AS n FROM cleared_sessions GROUP BY 1').all();
+      expect(left).toEqual([{ data: 'live', n: 40 }]);
+      expect(await clearing.countExpired()).toBe(0);
+      expect(await clearing.clearExpired()).toBe(0);
+      expect(await store.exists(elsewhere)).toBe(true);
+      await expect(clearing.clearExpiredInBatches({ batchSize: 0 })).rejects.toBeInstanceOf(SessionConfigError);
+    } finally {
+      db.close();
+      await clearing.close();
+    }
   });
 
   it('answers malformed keys without touching the database, and lets SQLite errors through', async () => {

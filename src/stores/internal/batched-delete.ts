@@ -3,42 +3,31 @@
  * bloats its transaction) for as long as it runs, stalling logins meanwhile; many short statements,
  * each committed on its own, let concurrent requests in between.
  */
-import { SessionConfigError } from '../../errors.js';
-
-/** Options of a batched `clearExpired`. */
-export interface ClearExpiredOptions {
-  /**
-   * Rows one statement handles: it deletes at most this many.
-   * @default 5000
-   */
-  readonly batchSize?: number;
-  /** Called after each batch that removed rows, with the total removed so far. */
-  readonly onProgress?: (removedSoFar: number) => void;
-}
+import type { ClearExpiredOptions } from '../contract.js';
+import { positiveInteger } from './store-options.js';
 
 /** The batch size used when none is given. */
 export const DEFAULT_CLEAR_BATCH_SIZE = 5000;
 
 /** What one batch did. */
 export interface BatchOutcome {
-  /** Rows it deleted. */
+  /** Records it deleted. */
   readonly removed: number;
-  /** Whether rows may remain for another batch. */
+  /** Whether records may remain for another batch. */
   readonly more: boolean;
 }
 
 /**
- * Runs `deleteBatch(batchSize)` until it reports that nothing is left, and resolves the total removed.
- * `deleteBatch` deletes at most `limit` expired rows, each call going on where the previous one stopped.
+ * Runs `deleteBatch(batchSize)` until it reports that nothing is left, calling `options.onProgress` after
+ * each batch that removed something, and resolves the total removed. `deleteBatch` handles at most
+ * `limit` records, each call going on where the previous one stopped.
+ * @throws SessionConfigError (as a rejection) when `options.batchSize` is not a positive whole number.
  */
 export async function deleteInBatches(
-  deleteBatch: (limit: number) => Promise<BatchOutcome>,
+  deleteBatch: (limit: number) => Promise<BatchOutcome> | BatchOutcome,
   options: ClearExpiredOptions = {},
 ): Promise<number> {
-  const batchSize = options.batchSize ?? DEFAULT_CLEAR_BATCH_SIZE;
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
-    throw new SessionConfigError(`clearExpired: batchSize must be a positive whole number, not ${String(batchSize)}.`);
-  }
+  const batchSize = positiveInteger(options.batchSize, DEFAULT_CLEAR_BATCH_SIZE, 'batchSize', 'clearExpiredInBatches');
   let removed = 0;
   for (;;) {
     const batch = await deleteBatch(batchSize);

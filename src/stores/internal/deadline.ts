@@ -1,8 +1,7 @@
 /**
  * Time bounds for store operations, so a server that hangs gives a prompt error instead of a request
- * that never ends, and checks of the millisecond options that set them.
+ * that never ends.
  */
-import { SessionConfigError } from '../../errors.js';
 
 /** The error of an operation that ran out of time. */
 export class StoreTimeoutError extends Error {
@@ -10,30 +9,35 @@ export class StoreTimeoutError extends Error {
 }
 
 /**
- * `operation`'s outcome, or a rejection with {@link StoreTimeoutError} after `ms` milliseconds. The
- * operation itself is not cancelled; its late outcome is ignored.
+ * `pending`'s outcome when it settles within `ms` milliseconds. Otherwise rejects with `timeoutError()`;
+ * the operation itself is not cancelled, and its value, should it still arrive, goes to `discard` (e.g.
+ * to give a pooled connection back). A late rejection is ignored.
  */
-export function withDeadline<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
+export function settleWithin<T>(pending: Promise<T>, ms: number, timeoutError: () => Error, discard?: (late: T) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new StoreTimeoutError(`${what} timed out after ${ms} ms`)), ms);
-    operation.then(
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      reject(timeoutError());
+    }, Math.max(ms, 1));
+    pending.then(
       (value) => {
         clearTimeout(timer);
-        resolve(value);
+        if (!timedOut) resolve(value);
+        else discard?.(value);
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(error);
+        if (!timedOut) reject(error);
       },
     );
   });
 }
 
-/** `value` when it is a positive whole number of milliseconds (or `fallback` when absent); throws otherwise. */
-export function positiveMs(storeName: string, option: string, value: number | undefined, fallback: number): number {
-  const ms = value ?? fallback;
-  if (!Number.isSafeInteger(ms) || ms <= 0) {
-    throw new SessionConfigError(`${storeName}: \`${option}\` must be a positive whole number of milliseconds; got ${String(value)}.`);
-  }
-  return ms;
+/**
+ * `operation`'s outcome, or a rejection with {@link StoreTimeoutError} ("`what` timed out after `ms` ms")
+ * after `ms` milliseconds.
+ */
+export function withDeadline<T>(operation: Promise<T>, ms: number, what: string): Promise<T> {
+  return settleWithin(operation, ms, () => new StoreTimeoutError(`${what} timed out after ${ms} ms`));
 }

@@ -8,11 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import { SessionLockTimeout } from '../../errors.js';
-import type { HeldLock, LockOptions } from '../contract.js';
+import { lockToken, type SharedLock } from './polling-lock.js';
 
-const FIRST_POLL_MS = 2;
-const MAX_POLL_MS = 50;
 // A release this long before the lock's expiry can delete it by name without checking it is still ours.
 const SAFE_UNLINK_MARGIN_MS = 1000;
 
@@ -23,27 +20,35 @@ interface LockRecord {
 }
 
 /**
- * Takes the lock file at `path`, waiting at most `options.waitMs`; the lock is abandoned (breakable)
- * `options.ttlMs` after it was taken. Rejects with `SessionLockTimeout` when the wait runs out, and with
- * the file-system error when the directory cannot hold lock files.
+ * The lock file at `path` as a {@link SharedLock} for one acquisition: each attempt creates the file, or
+ * finds it held, or breaks it when its holder abandoned it; the lock counts as abandoned `ttlMs` after it
+ * was taken. An attempt rejects with the file-system error when the directory cannot hold lock files.
  */
-export async function acquireFileLock(path: string, options: LockOptions): Promise<HeldLock> {
-  const deadline = Date.now() + Math.max(0, options.waitMs);
-  let pause = FIRST_POLL_MS;
+export function lockFile(path: string, ttlMs: number): SharedLock {
+  let taken: LockRecord | null = null;
+  return {
+    tryAcquire: async () => {
+      taken = await tryTake(path, ttlMs);
+      return taken !== null;
+    },
+    release: async () => {
+      if (taken !== null) await unlock(path, taken);
+    },
+  };
+}
+
+/** One attempt: the lock taken, or `null` while someone else holds it. */
+async function tryTake(path: string, ttlMs: number): Promise<LockRecord | null> {
   for (;;) {
-    const expiresAt = Date.now() + options.ttlMs;
-    const content = `${randomBytes(16).toString('hex')}:${expiresAt}`;
-    if (await tryCreate(path, content)) return heldFileLock(path, content, expiresAt);
-    const current = await readLock(path, options.ttlMs);
-    if (current === null) continue; // released between our attempt and the read: try again at once
-    if (current.expiresAt <= Date.now()) {
-      await breakIfStill(path, current.content);
-      continue;
-    }
-    const now = Date.now();
-    if (now >= deadline) throw new SessionLockTimeout(options.waitMs);
-    await sleep(Math.min(pause * (0.5 + Math.random()), deadline - now));
-    pause = Math.min(pause * 2, MAX_POLL_MS);
+    const expiresAt = Date.now() + ttlMs;
+    const content = `${lockToken()}:${expiresAt}`;
+    if (await tryCreate(path, content)) return { content, expiresAt };
+    const current = await readLock(path, ttlMs);
+    // Released between our attempt and the read: try again at once.
+    if (current === null) continue;
+    if (current.expiresAt > Date.now()) return null;
+    // Abandoned: break it, then try again at once.
+    await breakIfStill(path, current.content);
   }
 }
 
@@ -138,30 +143,16 @@ async function restore(aside: string, path: string): Promise<void> {
   await fsp.unlink(aside).catch(() => {});
 }
 
-function heldFileLock(path: string, content: string, expiresAt: number): HeldLock {
-  let released: Promise<void> | undefined;
-  return {
-    release(): Promise<void> {
-      released ??= unlock(path, content, expiresAt).catch(() => undefined);
-      return released;
-    },
-  };
-}
-
-async function unlock(path: string, content: string, expiresAt: number): Promise<void> {
+async function unlock(path: string, lock: LockRecord): Promise<void> {
   // Nobody breaks a lock before it expires, so well before that the file is certainly still ours.
-  if (Date.now() < expiresAt - SAFE_UNLINK_MARGIN_MS) {
+  if (Date.now() < lock.expiresAt - SAFE_UNLINK_MARGIN_MS) {
     await fsp.unlink(path);
     return;
   }
-  await breakIfStill(path, content);
+  await breakIfStill(path, lock.content);
 }
 
 /** The `code` of a Node system error, if any. */
 export function errorCode(error: unknown): string | undefined {
   return error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : undefined;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

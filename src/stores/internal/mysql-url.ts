@@ -1,6 +1,6 @@
 /**
- * A `mysql://` URL (dj-database-url form) turned into `mysql2` connection settings, with the options a
- * Django project's URL may carry: `ssl-ca` (a CA file, which dj-database-url turns into `ssl.ca`),
+ * A `mysql://` URL (dj-database-url form; `mariadb://` for MariaDB, which speaks MySQL's protocol) turned
+ * into `mysql2` connection settings, with the options a Django project's URL may carry: `ssl-ca` (a CA file, which dj-database-url turns into `ssl.ca`),
  * `ssl_mode` (mysqlclient's), `charset` and `connect_timeout` (seconds). As Django does, a host that is a
  * path is a Unix socket.
  */
@@ -26,7 +26,7 @@ export interface MysqlUrlSettings {
 export function mysqlSettingsFromUrl(url: string): MysqlUrlSettings {
   const parsed = parseDatabaseUrl(url, {
     storeName: STORE,
-    schemes: ['mysql', 'mysql2', 'mysqlgis', 'mysql-connector'],
+    schemes: ['mysql', 'mysql2', 'mysqlgis', 'mysql-connector', 'mariadb'],
     example: 'mysql://user:password@127.0.0.1:3306/dbname',
   });
   rejectUnknownOptions(parsed, KNOWN_OPTIONS, STORE);

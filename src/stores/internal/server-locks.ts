@@ -4,14 +4,14 @@
  *
  * A server lock lives on a connection, so a holder keeps a dedicated connection until it releases. To
  * keep that to one connection per locked session in this process, requests for the same key queue in
- * process first ({@link LocalLocks}); only the head of each queue asks the server. The server is polled
- * with a non-blocking "try" and a short backoff, so the wait is bounded by our clock rather than by a
- * server-side timeout, and a waiting request never pins a server thread.
+ * process first ({@link LocalLocks}); only the head of each queue asks the server, polling it with a
+ * non-blocking "try" ({@link pollForLock}).
  */
 import { SessionLockTimeout } from '../../errors.js';
 import type { HeldLock, LockOptions } from '../contract.js';
+import { settleWithin } from './deadline.js';
 import { LocalLocks } from './local-locks.js';
-import { settleWithin } from './settle-within.js';
+import { pollForLock } from './lock-polling.js';
 
 /** How a store takes its server's lock. `C` is a dedicated connection. */
 export interface ServerLockDriver<C> {
@@ -27,9 +27,6 @@ export interface ServerLockDriver<C> {
    */
   release(connection: C, broken: boolean): void;
 }
-
-const FIRST_RETRY_MS = 5;
-const MAX_RETRY_MS = 50;
 
 /** Server-side per-key locks, queued in process first. */
 export class ServerLocks<C> {
@@ -52,7 +49,7 @@ export class ServerLocks<C> {
     try {
       const connection = await this.#connectBefore(deadline, options.waitMs);
       try {
-        await this.#pollLock(connection, key, deadline, options.waitMs);
+        await pollForLock(() => this.#driver.tryLock(connection, key), deadline, options.waitMs);
       } catch (error) {
         this.#driver.release(connection, !(error instanceof SessionLockTimeout));
         throw error;
@@ -71,18 +68,6 @@ export class ServerLocks<C> {
       () => new SessionLockTimeout(waitMs),
       (late) => this.#driver.release(late, false),
     );
-  }
-
-  async #pollLock(connection: C, key: string, deadline: number, waitMs: number): Promise<void> {
-    let delay = FIRST_RETRY_MS;
-    for (;;) {
-      if (await this.#driver.tryLock(connection, key)) return;
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new SessionLockTimeout(waitMs);
-      // Jitter spreads out processes that would otherwise retry in lockstep.
-      await sleep(Math.min(remaining, delay * (0.5 + Math.random())));
-      delay = Math.min(delay * 2, MAX_RETRY_MS);
-    }
   }
 
   #held(connection: C, key: string, local: HeldLock, ttlMs: number): HeldLock {
@@ -113,8 +98,4 @@ export class ServerLocks<C> {
   async releaseAll(): Promise<void> {
     await Promise.all([...this.#holders].map((release) => release()));
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

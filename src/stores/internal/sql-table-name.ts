@@ -1,6 +1,6 @@
 /**
- * The `table` option of the SQL stores: validated once, so it can be spliced into SQL as a quoted
- * identifier without any risk of injection.
+ * The `table` option of the PostgreSQL and MySQL stores: validated once, so it can be spliced into SQL as
+ * a quoted identifier without any risk of injection; and the error that explains a missing table.
  */
 import { SessionConfigError } from '../../errors.js';
 
@@ -35,4 +35,46 @@ export function parseTableName(name: string, maxLength: number, storeName: strin
 export function quoteTableName(name: SqlTableName, quote: '"' | '`'): string {
   const quoted = `${quote}${name.table}${quote}`;
   return name.schema === undefined ? quoted : `${quote}${name.schema}${quote}.${quoted}`;
+}
+
+/** Django's session table. */
+export const DJANGO_SESSION_TABLE = 'django_session';
+
+/** The table options of the PostgreSQL and MySQL stores. */
+export interface SqlTableOptions {
+  /**
+   * The session table (Django's `db_table`), optionally qualified by its schema on PostgreSQL or its
+   * database on MySQL (`name.table`).
+   * @default 'django_session'
+   */
+  readonly table?: string;
+  /**
+   * Create the table with Django's columns and indexes on first use when it is missing. Turn off when the
+   * database user may not create tables (run Django's `migrate`, or `sessionkit migrate`, instead).
+   * @default true
+   */
+  readonly createTable?: boolean;
+}
+
+/** A store's session table: its validated name, and that name quoted for SQL. */
+export interface SessionTable {
+  readonly name: SqlTableName;
+  readonly quoted: string;
+}
+
+/**
+ * The `table` option (Django's table when `undefined`), validated with {@link parseTableName} and quoted
+ * with `quote`.
+ */
+export function sessionTable(option: string | undefined, quote: '"' | '`', maxLength: number, storeName: string): SessionTable {
+  const name = parseTableName(option ?? DJANGO_SESSION_TABLE, maxLength, storeName);
+  return { name, quoted: quoteTableName(name, quote) };
+}
+
+/** The error for a query on a session table that does not exist, saying how to create it. */
+export function missingTableError(quotedTable: string, cause: unknown): Error {
+  return new Error(
+    `table ${quotedTable} does not exist: run Django's "manage.py migrate sessions" or "sessionkit migrate", or let the store create it (createTable: true)`,
+    { cause },
+  );
 }

@@ -6,17 +6,12 @@
  * two processes can never both succeed. Waiters in this process queue in memory first, so only the head
  * of the queue polls the database however many requests of one session arrive at once.
  */
-import { randomUUID } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { SessionLockTimeout } from '../../errors.js';
 import type { HeldLock, LockOptions } from '../contract.js';
 import { LocalLocks } from '../internal/local-locks.js';
+import { acquirePollingLock, lockToken } from '../internal/polling-lock.js';
 import type { SqliteDatabase } from './open.js';
 import { LOCK_TABLE, LOCK_TABLE_DDL, quoteIdentifier } from './schema.js';
-
-// Polling starts fast (a lock is usually held for one request) and backs off to spare the write lock.
-const FIRST_POLL_MS = 2;
-const MAX_POLL_MS = 50;
 
 interface LockStatements {
   readonly take: BetterSqlite3.Statement<[string, string, string, number, number]>;
@@ -36,38 +31,18 @@ export class SqliteLocks {
   }
 
   /** Takes the lock on `key` within `options.waitMs`, else rejects with `SessionLockTimeout`. */
-  async acquire(key: string, options: LockOptions): Promise<HeldLock> {
-    const deadline = Date.now() + options.waitMs;
-    const local = await this.#local.acquire(key, options);
-    const owner = randomUUID();
-    let statements: LockStatements;
-    try {
-      statements = this.#prepared();
-      for (let pause = FIRST_POLL_MS; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
+  acquire(key: string, options: LockOptions): Promise<HeldLock> {
+    const owner = lockToken();
+    return acquirePollingLock(this.#local, key, options, {
+      tryAcquire: () => {
         const now = Date.now();
-        if (statements.take.run(this.#sessionTable, key, owner, now + options.ttlMs, now).changes === 1) break;
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) throw new SessionLockTimeout(options.waitMs);
-        // Jitter keeps processes that started waiting together from retrying together.
-        await sleep(Math.min(remaining, pause * (0.5 + Math.random())));
-      }
-    } catch (error) {
-      await local.release();
-      throw error;
-    }
-    let released = false;
-    return {
-      release: async () => {
-        if (released) return;
-        released = true;
-        try {
-          // Only our own row: after our TTL ran out another holder may have taken the lock over.
-          statements.release.run(this.#sessionTable, key, owner);
-        } finally {
-          await local.release();
-        }
+        return this.#prepared().take.run(this.#sessionTable, key, owner, now + options.ttlMs, now).changes === 1;
       },
-    };
+      release: async () => {
+        // Only our own row: after our TTL ran out another holder may have taken the lock over.
+        this.#prepared().release.run(this.#sessionTable, key, owner);
+      },
+    });
   }
 
   /** Removes locks whose holders died without releasing them (nothing to do when no lock was ever taken). */
@@ -91,8 +66,4 @@ export class SqliteLocks {
     };
     return this.#statements;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -4,10 +4,10 @@
  * `SessionConfigError` that says what to do, at construction rather than at the first request.
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionConfigError } from '../../errors.js';
+import { loadOptionalDriver } from '../internal/optional-driver.js';
 
 /** A better-sqlite3 connection. */
 export type SqliteDatabase = BetterSqlite3.Database;
@@ -42,7 +42,7 @@ export function openDatabase(request: OpenRequest): OpenedDatabase {
     );
   }
   if (path !== MEMORY) checkFileLocation(path);
-  const Database = loadDriver();
+  const Database = loadOptionalDriver<DatabaseConstructor>('better-sqlite3', 'sqliteStore');
   let db: SqliteDatabase;
   try {
     db = new Database(path, { timeout: request.busyTimeoutMs });
@@ -118,15 +118,6 @@ function checkFileLocation(path: string): void {
 }
 
 type DatabaseConstructor = new (path: string, options?: BetterSqlite3.Options) => SqliteDatabase;
-
-// Loaded on demand so that better-sqlite3 stays an optional peer dependency of the package.
-function loadDriver(): DatabaseConstructor {
-  try {
-    return createRequire(import.meta.url)('better-sqlite3') as DatabaseConstructor;
-  } catch (error) {
-    throw new SessionConfigError(`sqliteStore needs the better-sqlite3 package, which could not be loaded (${reason(error)}). Install it: npm install better-sqlite3`);
-  }
-}
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
