@@ -2,21 +2,23 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { provision, serverVersions } from './lib/backends.js';
 import { builtServer, buildSessionkit } from './lib/build.js';
+import { runClearStep } from './lib/clear.js';
 import { checkHello, checkNewClient, countsFor, createClients } from './lib/clients.js';
-import { benchDir, config } from './lib/config.js';
-import { machine } from './lib/machine.js';
+import { benchDir, config, workDir } from './lib/config.js';
+import { machine, packageVersion } from './lib/machine.js';
 import { resultsMarkdown } from './lib/markdown.js';
-import { Report, workloads, type Measurement, type VariantResult } from './lib/report.js';
+import { Report, workloads, type ClearOutcome, type Measurement, type VariantResult } from './lib/report.js';
 import { freePort, startServer } from './lib/server.js';
-import { missingSources, variants, type Variant } from './lib/variants.js';
+import { missingSources, selectVariants, type Backend, type Variant } from './lib/variants.js';
 import { wrk, type WrkResult, type WrkRun } from './lib/wrk.js';
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
-const unknown = config.only.filter((n) => !variants.some((v) => v.name === n));
-if (unknown.length) throw new Error(`BENCH_ONLY names unknown variants: ${unknown.join(', ')}`);
-const selected = variants.filter((v) => config.only.length === 0 || config.only.includes(v.name));
+const selected = selectVariants(config.only, config.group);
+// The clearsessions step belongs to the engines; BENCH_CLEAR=1/0 forces it on or off.
+const runClear = config.clear ?? (config.only.length === 0 && config.group !== 'core');
 const notes: string[] = [];
 
 function prepareDjango(db: string): void {
@@ -72,8 +74,24 @@ async function checkCounters(v: Variant, port: number, cookies: string[], runs: 
 
 async function runVariant(v: Variant, result: VariantResult): Promise<void> {
   const tmp = mkdtempSync(join(config.tmpBase, `sessionkit-bench-${v.name}-`));
+  try {
+    const resources = await provision(v);
+    try {
+      await measureVariant(v, result, tmp, resources.env);
+    } finally {
+      await resources
+        .cleanup()
+        .then((removed) => removed && log(`${v.name}: removed ${removed}`))
+        .catch((err: Error) => notes.push(`${v.name}: clean-up failed (${err.message}); remove its table or keys by hand`));
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function measureVariant(v: Variant, result: VariantResult, tmp: string, backendEnv: Record<string, string>): Promise<void> {
   const port = await freePort();
-  const env = { ...process.env, PORT: String(port), BENCH_TMP: tmp, BENCH_SECRET: config.secret, BENCH_DJANGO_DB: join(tmp, 'db.sqlite3') };
+  const env = { ...process.env, ...backendEnv, PORT: String(port), BENCH_TMP: tmp, BENCH_SECRET: config.secret, BENCH_DJANGO_DB: join(tmp, 'db.sqlite3') };
   if (v.framework === 'django') prepareDjango(env.BENCH_DJANGO_DB);
   const server = await startServer(v.command(port), config.serverCore, env, port);
   try {
@@ -104,8 +122,16 @@ async function runVariant(v: Variant, result: VariantResult): Promise<void> {
     log(`!!! ${v.name} FAILED: ${(err as Error).message}\n--- server output ---\n${server.output()}`);
   } finally {
     await server.stop();
-    rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** Versions of the peer packages and of the drivers the compiled sessionkit servers load. */
+function packageFacts(): Record<string, string> {
+  const at = (dir: string) => (names: string[]) => names.map((n) => `${n} ${packageVersion(n, dir)}`).join(', ');
+  return {
+    'Peers (bench/node_modules)': at(benchDir)(['express', 'express-session', 'connect-sqlite3', 'sqlite3', 'connect-redis', 'redis', 'connect-pg-simple', 'pg']),
+    'sessionkit drivers (as the compiled servers resolve them)': at(join(workDir, 'build', 'src', 'stores'))(['better-sqlite3', 'pg', 'mysql2', 'ioredis', 'memcached']),
+  };
 }
 
 async function main(): Promise<number> {
@@ -156,6 +182,16 @@ async function main(): Promise<number> {
       if (median) r.runs[id] = sorted.length > 1 ? { ...median, check: `${median.check}; median of ${sorted.length}` } : median;
     });
   }
+  let clear: ClearOutcome | undefined;
+  if (runClear) {
+    log('clearsessions step (BENCH_CLEAR=0 skips it)');
+    try {
+      clear = { ok: true, result: await runClearStep() };
+    } catch (err) {
+      clear = { ok: false, error: (err as Error).message.split('\n')[0] ?? 'error' };
+      log(`!!! clearsessions step FAILED: ${(err as Error).stack ?? String(err)}`);
+    }
+  }
   const failed = results.filter((r) => r.status === 'failed');
   for (const r of failed) notes.push(`**${r.variant.name} FAILED**: ${r.note}`);
   const loads = results.filter((r) => r.load !== undefined).map((r) => `${r.variant.name} ${r.load?.toFixed(2)}`);
@@ -164,11 +200,14 @@ async function main(): Promise<number> {
   if (results.some((r) => (r.load ?? 0) > 3)) {
     notes.unshift('**Other work was running on this machine during the run (load average above 3): the numbers are unreliable; re-run on a quiet machine.**');
   }
-  writeFileSync(config.results, resultsMarkdown(results, machine(), notes));
-  console.log(new Report(results).console());
+  const backends = new Set<Backend>(results.flatMap((r) => r.variant.backends));
+  if (runClear) backends.add('postgres');
+  const facts = { ...machine(), ...packageFacts(), ...(await serverVersions(backends)) };
+  writeFileSync(config.results, resultsMarkdown(results, facts, notes, clear));
+  console.log(new Report(results, clear).console());
   log(`wrote ${config.results}`);
   if (failed.length) log(`!!! ${failed.length} variant(s) FAILED: ${failed.map((r) => r.variant.name).join(', ')}`);
-  return failed.length ? 1 : 0;
+  return failed.length || clear?.ok === false ? 1 : 0;
 }
 
 process.exitCode = await main();

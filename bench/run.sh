@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Entry point of `npm run bench`. Settings come from the environment (BENCH_DURATION, BENCH_CONNECTIONS,
-# BENCH_WARMUP, BENCH_SESSIONS, BENCH_ONLY=bare-node,django, ...); see bench/README.md.
+# BENCH_WARMUP, BENCH_SESSIONS, BENCH_GROUP=core|engines|all, BENCH_ONLY=bare-node,django, ...); see bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")"
 bench=$PWD
@@ -12,7 +12,11 @@ done
 
 # The harness runs on the root's tsx and typescript; the peers have their own install.
 [ -x "$root/node_modules/.bin/tsx" ] || (cd "$root" && npm ci --no-audit --no-fund)
-if [ ! -d node_modules/express-session ] || [ ! -d node_modules/sqlite3/build ]; then
+missing=0
+for dep in express express-session connect-sqlite3 sqlite3/build connect-redis redis connect-pg-simple; do
+  [ -d "node_modules/$dep" ] || missing=1
+done
+if [ "$missing" = 1 ]; then
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi
 

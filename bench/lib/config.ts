@@ -18,6 +18,22 @@ const int = (value: string | undefined, fallback: number): number => {
   return n;
 };
 
+const groups = ['core', 'engines', 'all'] as const;
+/** `core`: the ceilings, Django and the in-process stores; `engines`: the server-backed stores and their peers. */
+export type Group = (typeof groups)[number];
+const group = (value: string | undefined): Group => {
+  const v = (value ?? 'all').trim() as Group;
+  if (!groups.includes(v)) throw new Error(`BENCH_GROUP must be one of ${groups.join(', ')}, got ${value}`);
+  return v;
+};
+
+// BENCH_CLEAR: 1 runs the clearsessions step, 0 skips it; unset, it runs with the engines group.
+const flag = (value: string | undefined): boolean | undefined => {
+  if (value === undefined || value === '') return undefined;
+  if (value === '1' || value === '0') return value === '1';
+  throw new Error(`expected 0 or 1, got ${value}`);
+};
+
 export const config = {
   duration: duration(process.env.BENCH_DURATION, '10s'),
   warmup: duration(process.env.BENCH_WARMUP, '2s'),
@@ -29,6 +45,15 @@ export const config = {
   serverCore: process.env.BENCH_SERVER_CORE ?? '1',
   wrkCore: process.env.BENCH_WRK_CORE ?? '0',
   only: (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  group: group(process.env.BENCH_GROUP),
+  clear: flag(process.env.BENCH_CLEAR),
+  // Expired rows the clearsessions step deletes while logins go on.
+  clearRows: int(process.env.BENCH_CLEAR_ROWS, 1_000_000),
+  // The servers the engine variants use; each run gets a fresh table or key prefix on them.
+  postgresUrl: process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+  mysqlUrl: process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test',
+  redisUrl: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+  memcached: process.env.BENCH_MEMCACHED ?? '/usr/bin/memcached',
   // Where each run's SQLite files live; point it at a tmpfs to take the disk's fsync cost out.
   tmpBase: process.env.BENCH_TMPDIR ?? tmpdir(),
   results: process.env.BENCH_RESULTS ?? join(benchDir, 'RESULTS.md'),

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { config } from './config.js';
 
 const run = (cmd: string, args: string[]): string => {
@@ -20,4 +21,13 @@ export function machine(): Record<string, string> {
     gunicorn: run(config.gunicorn, ['--version']),
     'Temp dir (SQLite files)': `${config.tmpBase} (${run('findmnt', ['-n', '-o', 'FSTYPE', '--target', config.tmpBase])})`,
   };
+}
+
+/** The installed version of `name` as seen from `fromDir` (Node's lookup: the nearest node_modules up the tree). */
+export function packageVersion(name: string, fromDir: string): string {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const file = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version ?? '?';
+    if (dirname(dir) === dir) return 'not installed';
+  }
 }

@@ -1,5 +1,6 @@
+import { CLEAR_TARGET_SECONDS, type ClearResult } from './clear.js';
 import type { WrkResult } from './wrk.js';
-import type { Variant } from './variants.js';
+import { lastWriteWinsEngines, type Variant } from './variants.js';
 
 export type Workload = 'returning' | 'new' | 'untouched';
 export const workloads: { id: Workload; title: string; what: string }[] = [
@@ -20,6 +21,8 @@ export interface VariantResult {
   load?: number;
 }
 
+const engineTitle: Record<(typeof lastWriteWinsEngines)[number], string> = { sqlite: 'SQLite', postgres: 'PostgreSQL', redis: 'Redis' };
+
 interface Target {
   label: string;
   a: string;
@@ -28,7 +31,7 @@ interface Target {
   workload: Workload;
 }
 
-// Every target is checked on both /visit workloads; returning clients is the headline one.
+// The first targets are checked on both /visit workloads; returning clients is the headline one.
 const visitTargets = (label: string, a: string, b: string, min: number): Target[] =>
   (['returning', 'new'] as const).map((workload) => ({ label, a, b, min, workload }));
 
@@ -38,12 +41,31 @@ export const targets: Target[] = [
   ...visitTargets('sessionkit SQLite on Express ≥ 2 × express-session + connect-sqlite3', 'sessionkit-express-sqlite', 'express-session-sqlite', 2),
   ...visitTargets('sessionkit SQLite via node:http ≥ 20 × Django on SQLite', 'sessionkit-node-sqlite', 'django', 20),
   { label: 'untouched route with sessionkit ≥ 0.97 × the same server without it (node:http)', a: 'sessionkit-node-memory', b: 'bare-node', min: 0.97, workload: 'untouched' },
+  // The engines on their servers: returning clients, the workload every request of a real app resembles.
+  { label: 'sessionkit Redis on Express ≥ 1.5 × express-session + connect-redis', a: 'sessionkit-express-redis', b: 'express-session-redis', min: 1.5, workload: 'returning' },
+  { label: 'sessionkit Redis on Express ≥ 0.75 × bare Express', a: 'sessionkit-express-redis', b: 'bare-express', min: 0.75, workload: 'returning' },
+  { label: 'sessionkit PostgreSQL on Express ≥ 2 × express-session + connect-pg-simple', a: 'sessionkit-express-postgres', b: 'express-session-postgres', min: 2, workload: 'returning' },
+  { label: 'sessionkit Redis via node:http ≥ 0.25 × bare node:http', a: 'sessionkit-node-redis', b: 'bare-node', min: 0.25, workload: 'returning' },
+  // Cost ≤ 15 % means the default keeps ≥ 85 % of the last-write-wins throughput.
+  ...lastWriteWinsEngines.map((engine): Target => ({
+    label: `lost-update protection on ${engineTitle[engine]} costs ≤ 15 % (default ≥ 0.85 × \`mergeConcurrentUpdates: false\`, node:http)`,
+    a: `sessionkit-node-${engine}`,
+    b: `sessionkit-node-${engine}-lww`,
+    min: 0.85,
+    workload: 'returning',
+  })),
 ];
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
+/** The clearsessions step: its result, or why it has none. */
+export type ClearOutcome = { ok: true; result: ClearResult } | { ok: false; error: string };
+
 export class Report {
-  constructor(private readonly results: VariantResult[]) {}
+  constructor(
+    private readonly results: VariantResult[],
+    private readonly clear?: ClearOutcome,
+  ) {}
 
   rps(name: string, w: Workload): number | undefined {
     const r = this.results.find((x) => x.variant.name === name);
@@ -77,12 +99,55 @@ export class Report {
   }
 
   targetLines(): string[] {
-    return targets.map((t) => {
+    const selected = (name: string) => this.results.some((r) => r.variant.name === name);
+    const inRun = targets.filter((t) => selected(t.a) && selected(t.b));
+    const lines = inRun.map((t) => {
       const r = this.ratio(t.a, t.b, t.workload);
       const verdict = r === undefined ? 'not measured' : r >= t.min ? '**met**' : '**missed**';
       const value = r === undefined ? `\`${t.a}\` or \`${t.b}\` has no result` : `${fmt(r, 2)}×`;
       return `- ${t.label} — ${t.workload}: ${value} → ${verdict}`;
     });
+    if (this.clear?.ok === false) lines.push(`- clearsessions in < ${CLEAR_TARGET_SECONDS} s: **FAILED**: ${this.clear.error} → not measured`);
+    if (this.clear?.ok) {
+      const { rows, clearSeconds } = this.clear.result;
+      const verdict = clearSeconds < CLEAR_TARGET_SECONDS ? '**met**' : '**missed**';
+      lines.push(`- clearsessions on ${fmt(rows)} expired PostgreSQL rows in < ${CLEAR_TARGET_SECONDS} s, logins going on: ${fmt(clearSeconds, 1)} s → ${verdict}`);
+    }
+    const left = targets.length - inRun.length;
+    if (left) lines.push(`- (${left} target(s) compare variants this run did not select; see BENCH_GROUP / BENCH_ONLY)`);
+    return lines;
+  }
+
+  /** Returning clients with and without lost-update protection, per engine measured both ways. */
+  lastWriteWinsTable(): string | undefined {
+    const rows = ['| Engine (node:http) | default req/s | `mergeConcurrentUpdates: false` req/s | cost of the protection |', '|---|--:|--:|--:|'];
+    for (const engine of lastWriteWinsEngines) {
+      const merged = this.rps(`sessionkit-node-${engine}`, 'returning');
+      const lww = this.rps(`sessionkit-node-${engine}-lww`, 'returning');
+      if (merged === undefined || lww === undefined) continue;
+      rows.push(`| ${engineTitle[engine]} | ${fmt(merged)} | ${fmt(lww)} | ${fmt((1 - merged / lww) * 100, 1)} % |`);
+    }
+    return rows.length > 2 ? rows.join('\n') : undefined;
+  }
+
+  /** The clearsessions step as Markdown lines (none when it did not run). */
+  clearLines(): string[] {
+    if (!this.clear) return [];
+    if (!this.clear.ok) return [`**FAILED**: ${this.clear.error}`];
+    const c = this.clear.result;
+    const latency = (l: ClearResult['idle']) => `| ${fmt(l.count)} | ${fmt(l.p50Ms, 2)} | ${fmt(l.p99Ms, 2)} | ${fmt(l.maxMs, 2)} |`;
+    return [
+      `- ${fmt(c.rows)} expired rows put in a fresh Django table in ${fmt(c.fillSeconds, 1)} s (one \`INSERT … SELECT generate_series\`, then \`ANALYZE\`)`,
+      `- \`postgresStore(...).clearExpiredInBatches()\` (what \`clearExpired()\` and \`sessionkit clearsessions\` run; ${fmt(c.batchSize)} rows per statement), on a store and pool of its own: **${fmt(c.clearSeconds, 1)} s**`,
+      `- check: ${c.check}`,
+      '',
+      'Logins (a new session: `createSessions(...)`, `session.set`, `commit`, one INSERT each), one after another from one loop:',
+      '',
+      '| Logins | count | p50 (ms) | p99 (ms) | max (ms) |',
+      '|---|--:|--:|--:|--:|',
+      `| with nothing else running (3 s, same filled table) ${latency(c.idle)}`,
+      `| during the clear ${latency(c.during)}`,
+    ];
   }
 
   console(): string {
@@ -92,9 +157,10 @@ export class Report {
       for (const r of this.results) {
         const m = r.runs[id];
         const cells = m ? `${fmt(m.rps).padStart(9)} req/s  p99 ${fmt(m.p99Ms, 2).padStart(8)} ms  ${m.check}` : r.status;
-        lines.push(`  ${r.variant.name.padEnd(36)} ${cells}${r.status === 'failed' ? `  FAILED: ${r.note}` : ''}`);
+        lines.push(`  ${r.variant.name.padEnd(40)} ${cells}${r.status === 'failed' ? `  FAILED: ${r.note}` : ''}`);
       }
     }
+    if (this.clear) lines.push('\nclearsessions', ...this.clearLines().map((l) => `  ${l.replace(/\*\*|`/g, '')}`));
     lines.push('\ntargets', ...this.targetLines().map((l) => `  ${l.replace(/\*\*|`/g, '')}`));
     return lines.join('\n');
   }

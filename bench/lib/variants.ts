@@ -4,6 +4,12 @@ import { benchDir, config, rootDir, workDir } from './config.js';
 
 export type Framework = 'node' | 'express' | 'django';
 
+/** A server outside the variant's process that it keeps its sessions on (see backends.ts). */
+export type Backend = 'postgres' | 'mysql' | 'redis' | 'memcached';
+
+/** `core`: ceilings, Django and in-process stores; `engines`: server-backed stores and their peers. */
+export type VariantGroup = 'core' | 'engines';
+
 export interface Variant {
   name: string;
   framework: Framework;
@@ -14,6 +20,9 @@ export interface Variant {
   cookieHeld?: boolean;
   /** src files the variant needs; it is "not available" until they exist. */
   needs: string[];
+  /** servers it needs: each run gets a fresh table or key prefix there (or its own memcached). */
+  backends: Backend[];
+  group: VariantGroup;
   /** peer compared against on the /visit workloads. */
   peer?: string;
   /** the same framework without sessions, compared against on the untouched route. */
@@ -33,37 +42,119 @@ const gunicorn = (port: number) => [
   'benchsite.wsgi:application',
 ];
 
-const stores = ['memory', 'sqlite', 'signed-cookies'] as const;
-// signed cookies have no peer among the variants; on Express the framework ceiling stands in.
-const sessionkitPeer: Record<string, Record<string, string | undefined>> = {
-  node: { memory: 'express-session-memory', sqlite: 'django', 'signed-cookies': undefined },
-  express: { memory: 'express-session-memory', sqlite: 'express-session-sqlite', 'signed-cookies': 'bare-express' },
+type Fw = 'node' | 'express';
+
+interface StoreSetup {
+  group: VariantGroup;
+  /** files under src/stores/ */
+  sources: string[];
+  backends: Backend[];
+  /** the peer per framework; engines without a peer among the variants compare with the framework's ceiling on Express. */
+  peer(fw: Fw): string | undefined;
+}
+
+const noPeer = (fw: Fw) => (fw === 'express' ? 'bare-express' : undefined);
+
+const stores: Record<string, StoreSetup> = {
+  memory: { group: 'core', sources: ['memory'], backends: [], peer: () => 'express-session-memory' },
+  sqlite: { group: 'core', sources: ['sqlite'], backends: [], peer: (fw) => (fw === 'node' ? 'django' : 'express-session-sqlite') },
+  // signed cookies have no peer among the variants.
+  'signed-cookies': { group: 'core', sources: ['signed-cookies'], backends: [], peer: noPeer },
+  postgres: { group: 'engines', sources: ['postgres'], backends: ['postgres'], peer: () => 'express-session-postgres' },
+  mysql: { group: 'engines', sources: ['mysql'], backends: ['mysql'], peer: noPeer },
+  redis: { group: 'engines', sources: ['redis'], backends: ['redis'], peer: () => 'express-session-redis' },
+  memcached: { group: 'engines', sources: ['memcached'], backends: ['memcached'], peer: noPeer },
+  file: { group: 'engines', sources: ['file'], backends: [], peer: noPeer },
+  // cached_db against its database alone shows what the cache in front buys.
+  'cached-db-sqlite': { group: 'engines', sources: ['cached-db', 'memory', 'sqlite'], backends: [], peer: (fw) => `sessionkit-${fw}-sqlite` },
+  'cached-db-postgres': { group: 'engines', sources: ['cached-db', 'redis', 'postgres'], backends: ['redis', 'postgres'], peer: (fw) => `sessionkit-${fw}-postgres` },
 };
 
-const sessionkitVariants: Variant[] = (['node', 'express'] as const).flatMap((fw) =>
-  stores.map((store): Variant => {
-    const name = `sessionkit-${fw}-${store}`;
-    return {
-      name,
-      framework: fw,
-      session: true,
-      sessionkit: true,
-      cookieHeld: store === 'signed-cookies',
-      needs: ['src/index.ts', `src/adapters/${fw}.ts`, `src/stores/${store}.ts`],
-      peer: sessionkitPeer[fw]?.[store],
-      base: fw === 'node' ? 'bare-node' : 'bare-express',
-      command: compiled(name),
-    };
-  }),
-);
+const sessionkitVariant = (fw: Fw, store: string, setup: StoreSetup): Variant => {
+  const name = `sessionkit-${fw}-${store}`;
+  return {
+    name,
+    framework: fw,
+    session: true,
+    sessionkit: true,
+    cookieHeld: store === 'signed-cookies',
+    needs: ['src/index.ts', `src/adapters/${fw}.ts`, ...setup.sources.map((s) => `src/stores/${s}.ts`)],
+    backends: setup.backends,
+    group: setup.group,
+    peer: setup.peer(fw),
+    base: fw === 'node' ? 'bare-node' : 'bare-express',
+    command: compiled(name),
+  };
+};
 
-export const variants: Variant[] = [
-  { name: 'bare-node', framework: 'node', session: false, sessionkit: false, needs: [], command: nodeScript('bare-node.js') },
-  { name: 'bare-express', framework: 'express', session: false, sessionkit: false, needs: [], base: 'bare-node', command: nodeScript('bare-express.js') },
-  { name: 'express-session-memory', framework: 'express', session: true, sessionkit: false, needs: [], peer: 'bare-express', base: 'bare-express', command: nodeScript('express-session-memory.js') },
-  { name: 'express-session-sqlite', framework: 'express', session: true, sessionkit: false, needs: [], peer: 'bare-express', base: 'bare-express', command: nodeScript('express-session-sqlite.js') },
-  { name: 'django', framework: 'django', session: true, sessionkit: false, needs: [], command: gunicorn },
-  ...sessionkitVariants,
-];
+const sessionkitVariants = (group: VariantGroup): Variant[] =>
+  (['node', 'express'] as const).flatMap((fw) =>
+    Object.entries(stores)
+      .filter(([, setup]) => setup.group === group)
+      .map(([store, setup]) => sessionkitVariant(fw, store, setup)),
+  );
+
+/** The engines whose lost-update protection (compare-and-set on save) is measured against Django's last-write-wins. */
+export const lastWriteWinsEngines = ['sqlite', 'postgres', 'redis'] as const;
+
+// `mergeConcurrentUpdates: false`, compared with the same engine at its default.
+const lastWriteWins = (store: (typeof lastWriteWinsEngines)[number]): Variant => ({
+  ...sessionkitVariant('node', store, stores[store]!),
+  name: `sessionkit-node-${store}-lww`,
+  group: 'engines',
+  peer: `sessionkit-node-${store}`,
+  command: compiled(`sessionkit-node-${store}-lww`),
+});
+
+/** Each last-write-wins variant right after its default, so the two run minutes apart at most. */
+const withLastWriteWins = (list: Variant[]): Variant[] =>
+  list.flatMap((v) => {
+    const engine = lastWriteWinsEngines.find((e) => v.name === `sessionkit-node-${e}`);
+    return engine ? [v, lastWriteWins(engine)] : [v];
+  });
+
+const peer = (name: string, group: VariantGroup, backends: Backend[]): Variant => ({
+  name,
+  framework: 'express',
+  session: true,
+  sessionkit: false,
+  needs: [],
+  backends,
+  group,
+  peer: 'bare-express',
+  base: 'bare-express',
+  command: nodeScript(`${name}.js`),
+});
+
+export const variants: Variant[] = withLastWriteWins([
+  { name: 'bare-node', framework: 'node', session: false, sessionkit: false, needs: [], backends: [], group: 'core', command: nodeScript('bare-node.js') },
+  { name: 'bare-express', framework: 'express', session: false, sessionkit: false, needs: [], backends: [], group: 'core', base: 'bare-node', command: nodeScript('bare-express.js') },
+  peer('express-session-memory', 'core', []),
+  peer('express-session-sqlite', 'core', []),
+  { name: 'django', framework: 'django', session: true, sessionkit: false, needs: [], backends: [], group: 'core', command: gunicorn },
+  ...sessionkitVariants('core'),
+  peer('express-session-redis', 'engines', ['redis']),
+  peer('express-session-postgres', 'engines', ['postgres']),
+  ...sessionkitVariants('engines'),
+]);
+
+/**
+ * The variants a run measures: BENCH_ONLY exactly as named, otherwise the group's own variants plus every
+ * variant they are compared with (peers, bases, bare node:http), so each ratio has both sides.
+ */
+export function selectVariants(only: string[], group: VariantGroup | 'all'): Variant[] {
+  if (only.length) {
+    const unknown = only.filter((n) => !variants.some((v) => v.name === n));
+    if (unknown.length) throw new Error(`BENCH_ONLY names unknown variants: ${unknown.join(', ')}`);
+    return variants.filter((v) => only.includes(v.name));
+  }
+  if (group === 'all') return variants;
+  const chosen = new Set(variants.filter((v) => v.group === group).map((v) => v.name));
+  for (const v of variants.filter((x) => chosen.has(x.name))) {
+    for (const other of [v.peer, v.base]) if (other) chosen.add(other);
+  }
+  chosen.add('bare-node');
+  return variants.filter((v) => chosen.has(v.name));
+}
 
 export const missingSources = (v: Variant): string[] => v.needs.filter((f) => !existsSync(join(rootDir, f)));

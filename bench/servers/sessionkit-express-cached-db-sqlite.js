@@ -1,0 +1,10 @@
+import { createSessions } from '../../src/index.js';
+import { cachedDbStore } from '../../src/stores/cached-db.js';
+import { memoryStore } from '../../src/stores/memory.js';
+import { sqliteStore } from '../../src/stores/sqlite.js';
+import { secret, sqlitePath } from './lib/env.js';
+import { serveExpress } from './lib/sessionkit-express.js';
+
+// The in-process cache in front of SQLite.
+const store = cachedDbStore({ cache: memoryStore(), db: sqliteStore({ path: sqlitePath }) });
+serveExpress(createSessions({ secret, store }));

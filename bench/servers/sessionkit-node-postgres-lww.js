@@ -1,0 +1,7 @@
+// Django's last-write-wins (no compare-and-set on save), next to the default to show what lost-update protection costs.
+import { createSessions } from '../../src/index.js';
+import { postgresStore } from '../../src/stores/postgres.js';
+import { postgres, secret } from './lib/env.js';
+import { serveNode } from './lib/sessionkit-node.js';
+
+serveNode(createSessions({ secret, store: postgresStore(postgres()), mergeConcurrentUpdates: false }));
