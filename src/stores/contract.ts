@@ -98,21 +98,21 @@ export interface SessionStore {
   /** Deletes the record; a missing record is not an error. */
   delete(key: string): Promise<void>;
   /**
-   * Deletes the records that expired before now (`expire_date < now`) and resolves how many were removed
-   * (0 for stores whose server expires them).
+   * Deletes the expired records (on a database, those with `expire_date < now`, as Django's
+   * `clear_expired`) and resolves how many were removed (0 for stores whose server expires them).
    */
   clearExpired(): Promise<number>;
   /**
-   * {@link SessionStore.clearExpired} a step at a time, each step short (one statement committed on its
-   * own), so that concurrent requests get in between, reporting progress after each step; for the command
-   * line. Stores that implement it run `clearExpired()` as `clearExpiredInBatches({})`.
+   * {@link SessionStore.clearExpired} a step at a time, each step short (on a database, one statement
+   * committed on its own) so that concurrent requests get in between, reporting progress after each step;
+   * for the command line. Stores that implement it run `clearExpired()` as `clearExpiredInBatches({})`.
    * @throws SessionConfigError (as a rejection) when `batchSize` is not a positive whole number.
    */
   clearExpiredInBatches?(options?: ClearExpiredOptions): Promise<number>;
   /**
-   * How many stored records have expired and wait for {@link SessionStore.clearExpired} (the same
-   * `expire_date < now`); so the command line can show a progress bar. A count, not a promise: records
-   * keep expiring and being written meanwhile.
+   * How many stored records have expired and wait for {@link SessionStore.clearExpired}, judged as it
+   * judges them; so the command line can show a progress bar. A snapshot, not a promise: records keep
+   * expiring and being written meanwhile.
    */
   countExpired?(): Promise<number>;
   /**
@@ -127,8 +127,9 @@ export interface SessionStore {
    */
   list?(): AsyncIterable<ListedSession>;
   /**
-   * Creates the session table, and its indexes, exactly as Django's `migrate` makes them, when the table
-   * is missing; leaves an existing table as it is. For database stores (and `cached_db`, which forwards
+   * Creates the session table, with its indexes, exactly as Django's `migrate` makes them, when the table
+   * is missing, and resolves whether it did. An existing table is not altered (SQLite adds its
+   * `expire_date` index when that alone is missing). For database stores (and `cached_db`, which forwards
    * to its database); used by `sessionkit migrate`.
    */
   migrate?(): Promise<MigrateOutcome>;

@@ -28,15 +28,7 @@ import { join, resolve } from 'node:path';
 import { parseIsoExpiry } from '../core/expiry.js';
 import { isValidSessionKey } from '../core/session-key.js';
 import { SessionConfigError } from '../errors.js';
-import type {
-  ClearExpiredOptions,
-  HeldLock,
-  ListedSession,
-  LockOptions,
-  SessionStore,
-  StoredSession,
-  UpdateOutcome,
-} from './contract.js';
+import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
 import {
   createPlaceholder,
   readContent,

@@ -14,16 +14,7 @@ import { createHash } from 'node:crypto';
 import type * as mysql from 'mysql2/promise';
 import { SessionConfigError } from '../errors.js';
 import { isValidSessionKey } from '../core/session-key.js';
-import type {
-  ClearExpiredOptions,
-  HeldLock,
-  ListedSession,
-  LockOptions,
-  MigrateOutcome,
-  SessionStore,
-  StoredSession,
-  UpdateOutcome,
-} from './contract.js';
+import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
 import { deleteInBatches } from './internal/batched-delete.js';
 import { settleWithin } from './internal/deadline.js';
 import { djangoIndexName } from './internal/django-index-name.js';

@@ -12,16 +12,7 @@
 import { createHash } from 'node:crypto';
 import type * as pg from 'pg';
 import { isValidSessionKey } from '../core/session-key.js';
-import type {
-  ClearExpiredOptions,
-  HeldLock,
-  ListedSession,
-  LockOptions,
-  MigrateOutcome,
-  SessionStore,
-  StoredSession,
-  UpdateOutcome,
-} from './contract.js';
+import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
 import { deleteInBatches } from './internal/batched-delete.js';
 import { djangoIndexName } from './internal/django-index-name.js';
 import { inKeyOrder } from './internal/key-order-pages.js';

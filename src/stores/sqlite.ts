@@ -11,16 +11,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionConfigError } from '../errors.js';
 import { isValidSessionKey } from '../core/session-key.js';
-import type {
-  ClearExpiredOptions,
-  HeldLock,
-  ListedSession,
-  LockOptions,
-  MigrateOutcome,
-  SessionStore,
-  StoredSession,
-  UpdateOutcome,
-} from './contract.js';
+import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
 import { deleteInBatches } from './internal/batched-delete.js';
 import { inKeyOrder } from './internal/key-order-pages.js';
 import { requireSessionKey } from './internal/session-key-guard.js';

@@ -1,13 +1,18 @@
 /**
- * A per-session lock shared between processes that can only be tried ("insert this row", "set this key
- * if absent", "create this file"), layered under the in-process queue of {@link LocalLocks}: requests of
- * one session in this process wait in memory, so only the head of the queue polls however many of them
- * arrive at once.
+ * Locks shared between processes that can only be tried, never waited on ("insert this row", "set this
+ * key if absent", "create this file", an advisory lock's "try"): try, pause, try again, until a deadline.
+ * The wait is bounded by our clock, not by the server, and a waiter never pins a server thread while it
+ * pauses. Layered under the in-process queue of {@link LocalLocks}, requests of one session in this
+ * process wait in memory, so only the head of the queue polls however many of them arrive at once.
  */
 import { randomBytes } from 'node:crypto';
+import { SessionLockTimeout } from '../../errors.js';
 import type { HeldLock, LockOptions } from '../contract.js';
 import type { LocalLocks } from './local-locks.js';
-import { pollForLock } from './lock-polling.js';
+
+// A lock is usually held for one request, so polling starts fast and backs off to spare the server.
+const FIRST_PAUSE_MS = 2;
+const MAX_PAUSE_MS = 50;
 
 /** The shared half of one lock acquisition, as a store implements it. */
 export interface SharedLock {
@@ -47,4 +52,23 @@ export async function acquirePollingLock(local: LocalLocks, key: string, options
         .catch(() => undefined)
         .finally(() => localLock.release())),
   };
+}
+
+/**
+ * Calls `tryLock` until it resolves `true`, pausing between attempts (2 ms doubling up to 50 ms, with
+ * jitter). Rejects with `SessionLockTimeout(waitMs)` once `deadline` (ms since the epoch) has passed
+ * without success, and with `tryLock`'s error when it fails. The first attempt is always made.
+ */
+export async function pollForLock(tryLock: () => Promise<boolean> | boolean, deadline: number, waitMs: number): Promise<void> {
+  for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
+    if (await tryLock()) return;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new SessionLockTimeout(waitMs);
+    // Jitter keeps processes that started waiting together from retrying together.
+    await sleep(Math.min(remaining, pause * (0.5 + Math.random())));
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
