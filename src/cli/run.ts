@@ -69,8 +69,8 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
 }
 
 /**
- * The settings reader, loaded only by commands that use it: it brings in every store's driver, which help
- * and usage errors do without (so they stay fast, and work even where a driver is missing).
+ * The settings reader, loaded only by commands that use it: help and usage errors do without every
+ * store's module, so they stay fast. (Drivers themselves load only when a store is built.)
  */
 function loadConfiguration(): Promise<typeof import('./configured-engine.js')> {
   return import('./configured-engine.js');
