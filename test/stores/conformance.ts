@@ -137,6 +137,50 @@ export function describeStoreConformance(target: ConformanceTarget): void {
       for (const key of live) expect((await s.load(key))?.data).toBe('y');
     });
 
+    it('counts and clears expired records in batches, reporting progress (optional methods)', async (ctx) => {
+      const s = await store();
+      if (!s.clearExpiredInBatches && !s.countExpired) return ctx.skip();
+      await s.clearExpired();
+      const expired = Array.from({ length: 7 }, () => generateSessionKey());
+      const live = generateSessionKey();
+      for (const key of expired) await s.create(key, 'x', past(60));
+      await s.create(live, 'y', future());
+      if (s.countExpired) expect(await s.countExpired()).toBe(7);
+      if (s.clearExpiredInBatches) {
+        const progress: number[] = [];
+        expect(await s.clearExpiredInBatches({ batchSize: 3, onProgress: (removed) => progress.push(removed) })).toBe(7);
+        expect(progress.length).toBeGreaterThanOrEqual(2);
+        expect(progress.at(-1)).toBe(7);
+      } else {
+        expect(await s.clearExpired()).toBe(7);
+      }
+      if (s.countExpired) expect(await s.countExpired()).toBe(0);
+      expect((await s.load(live))?.data).toBe('y');
+    });
+
+    it('lists live sessions only, with their expiry and size (optional method)', async (ctx) => {
+      const s = await store();
+      if (!s.list) return ctx.skip();
+      const live = generateSessionKey();
+      const expired = generateSessionKey();
+      const expires = future(600);
+      await s.create(live, 'twelve bytes', expires);
+      await s.create(expired, 'old', past(60));
+      const listed = new Map<string, { expireDate: Date | null; size: number }>();
+      for await (const entry of s.list()) listed.set(entry.key, entry);
+      expect(listed.has(expired)).toBe(false);
+      expect(listed.get(live)?.size).toBe(12);
+      const listedExpiry = listed.get(live)?.expireDate;
+      if (listedExpiry) expect(Math.abs(listedExpiry.getTime() - expires.getTime())).toBeLessThan(1000 + (target.expirySlackMs ?? 0));
+    });
+
+    it('migrate reports the table as already there once it exists (optional method)', async (ctx) => {
+      const s = await store();
+      if (!s.migrate) return ctx.skip();
+      await s.migrate();
+      expect(await s.migrate()).toBe('exists');
+    });
+
     it('round-trips unicode and 100 kB of data exactly', async () => {
       const s = await store();
       const key = generateSessionKey();
