@@ -7,7 +7,7 @@ import { builtServer, buildSessionkit } from './lib/build.js';
 import { runClearStep } from './lib/clear.js';
 import { checkHello, checkNewClient, countsFor, createClients } from './lib/clients.js';
 import { benchDir, config, workDir } from './lib/config.js';
-import { machine, packageVersion } from './lib/machine.js';
+import { busyWhileIdle, machine, packageVersion } from './lib/machine.js';
 import { resultsMarkdown } from './lib/markdown.js';
 import { Report, workloads, type ClearOutcome, type Measurement, type VariantResult } from './lib/report.js';
 import { freePort, startServer } from './lib/server.js';
@@ -20,6 +20,8 @@ const selected = selectVariants(config.only, config.group);
 // The clearsessions step belongs to the engines; BENCH_CLEAR=1/0 forces it on or off.
 const runClear = config.clear ?? (config.only.length === 0 && config.group !== 'core');
 const notes: string[] = [];
+// Share of the CPU other work may use, sampled between variants, before a run is flagged as unreliable.
+const OTHER_WORK_LIMIT = 0.2;
 
 function prepareDjango(db: string): void {
   const template = process.env.BENCH_DJANGO_TEMPLATE;
@@ -157,7 +159,9 @@ async function main(): Promise<number> {
     for (const r of results.filter((x) => x.status === 'ok')) {
       const load = loadavg()[0] ?? 0;
       r.load = Math.max(r.load ?? 0, load);
-      log(`${r.variant.name}: starting round ${round}/${config.rounds} (load ${load.toFixed(2)})`);
+      const otherWork = await busyWhileIdle();
+      r.otherWork = Math.max(r.otherWork ?? 0, otherWork);
+      log(`${r.variant.name}: starting round ${round}/${config.rounds} (load ${load.toFixed(2)}, CPU ${(otherWork * 100).toFixed(0)} % busy before start)`);
       const one: VariantResult = { ...r, runs: {} };
       try {
         await runVariant(r.variant, one);
@@ -195,10 +199,13 @@ async function main(): Promise<number> {
   const failed = results.filter((r) => r.status === 'failed');
   for (const r of failed) notes.push(`**${r.variant.name} FAILED**: ${r.note}`);
   const loads = results.filter((r) => r.load !== undefined).map((r) => `${r.variant.name} ${r.load?.toFixed(2)}`);
-  // Other work on this 2-core machine skews a run; the load average shows when that happened.
-  if (loads.length) notes.push(`highest 1-minute load average as each variant started (the bench itself accounts for about 2): ${loads.join(', ')}`);
-  if (results.some((r) => (r.load ?? 0) > 3)) {
-    notes.unshift('**Other work was running on this machine during the run (load average above 3): the numbers are unreliable; re-run on a quiet machine.**');
+  const busy = results.filter((r) => r.otherWork !== undefined).map((r) => `${r.variant.name} ${((r.otherWork ?? 0) * 100).toFixed(0)} %`);
+  // Other work on this 2-core machine skews a run. The load average also counts the database servers the
+  // engine variants keep busy, so the CPU use sampled while the bench is idle decides the warning.
+  if (loads.length) notes.push(`highest 1-minute load average as each variant started (the bench itself accounts for about 2, more with the database servers): ${loads.join(', ')}`);
+  if (busy.length) notes.push(`CPU in use (both cores) during the 1 s before each variant, while the bench ran nothing: ${busy.join(', ')}`);
+  if (results.some((r) => (r.otherWork ?? 0) > OTHER_WORK_LIMIT)) {
+    notes.unshift(`**Other work was running on this machine during the run (over ${OTHER_WORK_LIMIT * 100} % of the CPU busy while the bench was idle): the numbers are unreliable; re-run on a quiet machine.**`);
   }
   const backends = new Set<Backend>(results.flatMap((r) => r.variant.backends));
   if (runClear) backends.add('postgres');

@@ -31,3 +31,23 @@ export function packageVersion(name: string, fromDir: string): string {
     if (dirname(dir) === dir) return 'not installed';
   }
 }
+
+const cpuTimes = (): { busy: number; total: number } => {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  // idle and iowait
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+};
+
+/**
+ * Share of the machine's CPU (all cores) in use over `ms` while the bench itself runs nothing: other
+ * work, which the load average cannot tell apart from the database servers the engine variants keep busy.
+ */
+export async function busyWhileIdle(ms = 1000): Promise<number> {
+  const before = cpuTimes();
+  await new Promise((r) => setTimeout(r, ms));
+  const after = cpuTimes();
+  const total = after.total - before.total;
+  return total > 0 ? (after.busy - before.busy) / total : 0;
+}

@@ -19,6 +19,8 @@ export interface VariantResult {
   note: string;
   runs: Partial<Record<Workload, Measurement>>;
   load?: number;
+  /** highest share of the CPU busy with other work just before the variant started */
+  otherWork?: number;
 }
 
 const engineTitle: Record<(typeof lastWriteWinsEngines)[number], string> = { sqlite: 'SQLite', postgres: 'PostgreSQL', redis: 'Redis' };
@@ -140,6 +142,7 @@ export class Report {
       `- ${fmt(c.rows)} expired rows put in a fresh Django table in ${fmt(c.fillSeconds, 1)} s (one \`INSERT … SELECT generate_series\`, then \`ANALYZE\`)`,
       `- \`postgresStore(...).clearExpiredInBatches()\` (what \`clearExpired()\` and \`sessionkit clearsessions\` run; ${fmt(c.batchSize)} rows per statement), on a store and pool of its own: **${fmt(c.clearSeconds, 1)} s**`,
       `- check: ${c.check}`,
+      '- the fill, the logins and the clear run from the harness process (not pinned) against the machine\'s PostgreSQL, with no variant running',
       '',
       'Logins (a new session: `createSessions(...)`, `session.set`, `commit`, one INSERT each), one after another from one loop:',
       '',
