@@ -167,16 +167,13 @@ export class PostgresStore implements SessionStore {
       return rowCount === 1 ? 'updated' : 'missing';
     }
     if (typeof expected !== 'string') return 'conflict';
-    // One round trip: the conditional update, and whether the row was there at all.
-    const { rows } = await this.#query<{ updated: boolean; present: boolean }>(
-      `WITH changed AS (
-         UPDATE ${this.#table} SET session_data = $2, expire_date = $3 WHERE session_key = $1 AND session_data = $4 RETURNING 1
-       )
-       SELECT EXISTS (SELECT 1 FROM changed) AS updated, EXISTS (SELECT 1 FROM ${this.#table} WHERE session_key = $1) AS present`,
+    // The common case is one plain statement; only a refused update asks whether the row is there at all.
+    const { rowCount } = await this.#query(
+      `UPDATE ${this.#table} SET session_data = $2, expire_date = $3 WHERE session_key = $1 AND session_data = $4`,
       [key, data, expireDate, expected],
     );
-    const row = rows[0]!;
-    return row.updated ? 'updated' : row.present ? 'conflict' : 'missing';
+    if (rowCount === 1) return 'updated';
+    return (await this.exists(key)) ? 'conflict' : 'missing';
   }
 
   async delete(key: string): Promise<void> {
