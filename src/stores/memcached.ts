@@ -52,7 +52,17 @@ export interface MemcachedStoreOptions extends CacheKeyOptions {
    * @default 1000
    */
   readonly retryMs?: number;
+  /**
+   * Connections to each server (for a client the store creates). The store never has more commands in
+   * flight than this; more wait their turn (within `commandTimeoutMs`), since the client answers a full
+   * pool with an error.
+   * @default 10
+   */
+  readonly poolSize?: number;
 }
+
+// Errors the client reports through its connection-issue hook that come from load, not a dead server.
+const LOAD_NOT_OUTAGE = /connection pool is full|readyState is set to/i;
 
 // memcached reads an expiry above 30 days as an absolute unix time, not a number of seconds.
 const MAX_RELATIVE_EXPIRY_S = 30 * 24 * 60 * 60;
@@ -94,12 +104,16 @@ export class MemcachedStore implements SessionStore {
   readonly #retryMs: number;
   readonly #locks = new LocalLocks();
   readonly #retryTimers = new Map<string, NodeJS.Timeout>();
+  readonly #poolSize: number;
+  #inFlight = 0;
+  readonly #waiting: Array<() => void> = [];
 
   constructor(options: MemcachedStoreOptions) {
     this.#keys = resolveCacheKeys(this.name, options, true);
     this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', this.name);
     const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', this.name);
     this.#retryMs = positiveInteger(options.retryMs, 1000, 'retryMs', this.name);
+    this.#poolSize = positiveInteger(options.poolSize, 10, 'poolSize', this.name);
     exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'memcached://127.0.0.1:11211')" }, { name: 'servers' }, { name: 'client' }], this.name);
     if (options.client !== undefined) {
       if (typeof (options.client as Partial<Memcached>).gets !== 'function') {
@@ -111,10 +125,12 @@ export class MemcachedStore implements SessionStore {
     }
     const servers = options.url !== undefined ? serversOfUrl(this.name, options.url) : checkServers(this.name, options.servers!);
     const MemcachedClient = loadOptionalDriver<typeof Memcached>('memcached', this.name);
-    this.#client = new MemcachedClient(servers, { retries: 0, timeout: connectTimeoutMs, remove: false, keyCompression: false });
+    this.#client = new MemcachedClient(servers, { retries: 0, timeout: connectTimeoutMs, remove: false, keyCompression: false, poolSize: this.#poolSize });
     this.#owned = true;
     const internals = this.#client as unknown as ClientInternals;
-    internals.connectionIssue = (_error, socket) => {
+    internals.connectionIssue = (error, socket) => {
+      // A full pool or a connection still opening is load, not an outage: only that command fails.
+      if (LOAD_NOT_OUTAGE.test(String(error))) return;
       socket?.end?.();
       if (socket?.serverAddress !== undefined) this.#serverFailed(internals, socket.serverAddress);
     };
@@ -225,17 +241,49 @@ export class MemcachedStore implements SessionStore {
     return (await this.#call<boolean>('cas', (done) => this.#client.cas(cacheKey, value, cas, seconds, done))) === true;
   }
 
-  /** Runs one callback-style command as a promise, failing it after `commandTimeoutMs`. */
+  /**
+   * Runs one callback-style command as a promise, failing it after `commandTimeoutMs` (waiting for a free
+   * connection included). At most `poolSize` commands are in flight; the others queue here.
+   */
   #call<T>(what: string, start: (done: (error: unknown, result: T) => void) => void): Promise<T> {
-    const reply = new Promise<T>((resolve, reject) => {
-      const done = (error: unknown, result: T): void => (error ? reject(asError(error, what)) : resolve(result));
-      try {
-        start(done);
-      } catch (error) {
-        reject(asError(error, what));
-      }
-    });
+    const deadline = Date.now() + this.#commandTimeoutMs;
+    const reply = this.#slot().then(
+      () =>
+        new Promise<T>((resolve, reject) => {
+          // Its time ran out while it queued: the caller was told it failed, so it must not run now.
+          if (Date.now() >= deadline) {
+            this.#release();
+            return reject(asError(new Error('timed out waiting for a connection'), what));
+          }
+          const done = (error: unknown, result: T): void => {
+            this.#release();
+            if (error) reject(asError(error, what));
+            else resolve(result);
+          };
+          try {
+            start(done);
+          } catch (error) {
+            this.#release();
+            reject(asError(error, what));
+          }
+        }),
+    );
     return withDeadline(reply, this.#commandTimeoutMs, `memcached ${what}`);
+  }
+
+  #slot(): Promise<void> {
+    if (this.#inFlight < this.#poolSize) {
+      this.#inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  // The freed slot passes straight to the next waiter, so the count stays right.
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#inFlight--;
   }
 }
 
