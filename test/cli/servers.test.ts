@@ -4,49 +4,23 @@
  * database is created for this file and dropped afterwards; Redis keys live under a prefix of their own.
  */
 import { spawn } from 'node:child_process';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { haveExecutable, startMemcached, unavailableServer, type ManagedServer } from '../helpers/servers.js';
 import { cliShellCommand, removeCompiledCli, runCli } from './run-cli.js';
-import {
-  connectRedis,
-  createScratchMysql,
-  createScratchPostgres,
-  deleteRedisKeys,
-  describeNeeding,
-  REDIS_URL,
-  uniqueName,
-  unavailability,
-  type ScratchDatabase,
-} from './scratch-databases.js';
+import { createScratchPostgres, describeNeeding, openScratchServers, REDIS_URL, type ScratchDatabase } from '../helpers/scratch-databases.js';
 import { listedKeys, seedSessions } from './seed-sessions.js';
 
 const SCRIPT_BIN = '/usr/bin/script';
 const sorted = (keys: readonly string[]): string[] => [...keys].sort();
 
-let postgres: ScratchDatabase | undefined;
+const servers = await openScratchServers('cli');
+const { postgres, mysql: mysqlDb, redis, redisPrefix, postgresUnavailable, mysqlUnavailable, redisUnavailable } = servers;
 let cachedDbPostgres: ScratchDatabase | undefined;
-let mysqlDb: ScratchDatabase | undefined;
-let redis: Redis | undefined;
-const postgresUnavailable = await unavailability('PostgreSQL', async () => {
-  postgres = await createScratchPostgres('cli');
-  cachedDbPostgres = await createScratchPostgres('clicdb');
-});
-const mysqlUnavailable = await unavailability('MySQL/MariaDB', async () => {
-  mysqlDb = await createScratchMysql('cli');
-});
-const redisUnavailable = await unavailability('Redis', async () => {
-  redis = await connectRedis();
-});
-const redisPrefix = uniqueName('cli');
+if (postgres) cachedDbPostgres = await createScratchPostgres('clicdb');
 afterAll(async () => {
   removeCompiledCli();
-  await Promise.all([postgres?.drop(), cachedDbPostgres?.drop(), mysqlDb?.drop()]);
-  if (redis) {
-    await deleteRedisKeys(redis, redisPrefix);
-    redis.disconnect();
-  }
+  await Promise.all([servers.cleanup(), cachedDbPostgres?.drop()]);
 });
 
 /** Runs the command with a terminal as stdout and stderr (through `script`), and resolves what it printed. */

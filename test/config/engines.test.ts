@@ -9,7 +9,6 @@ import { existsSync, mkdtempSync, realpathSync, rmSync, unlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { optionsFromEnv, type Env, type EnvSettings } from '../../src/config/env.js';
 import { SessionConfigError, SessionStoreUnavailable } from '../../src/errors.js';
@@ -26,43 +25,18 @@ import { RedisStore } from '../../src/stores/redis.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { askTcp, freePort, haveExecutable, MEMCACHED_BIN, startMemcached, type ManagedServer } from '../helpers/servers.js';
-import {
-  connectRedis,
-  createScratchMysql,
-  createScratchPostgres,
-  deleteRedisKeys,
-  describeNeeding,
-  REDIS_URL,
-  uniqueName,
-  unavailability,
-  type ScratchDatabase,
-} from '../cli/scratch-databases.js';
+import { describeNeeding, openScratchServers, REDIS_URL } from '../helpers/scratch-databases.js';
 
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
 const PASSWORD = 'Sup3r-secret-pw';
 
-let postgres: ScratchDatabase | undefined;
-let mysqlDb: ScratchDatabase | undefined;
-let redis: Redis | undefined;
-const postgresUnavailable = await unavailability('PostgreSQL', async () => {
-  postgres = await createScratchPostgres('cfg');
-});
-const mysqlUnavailable = await unavailability('MySQL/MariaDB', async () => {
-  mysqlDb = await createScratchMysql('cfg');
-});
-const redisUnavailable = await unavailability('Redis', async () => {
-  redis = await connectRedis();
-});
+const servers = await openScratchServers('cfg');
+const { postgres, mysql: mysqlDb, redis, redisPrefix, postgresUnavailable, mysqlUnavailable, redisUnavailable } = servers;
 const memcachedUnavailable = haveExecutable(MEMCACHED_BIN) ? undefined : `memcached is not available (${MEMCACHED_BIN} is not installed)`;
-const redisPrefix = uniqueName('cfg');
 const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-engines-test-'));
 
 afterAll(async () => {
-  await Promise.all([postgres?.drop(), mysqlDb?.drop()]);
-  if (redis) {
-    await deleteRedisKeys(redis, redisPrefix);
-    redis.disconnect();
-  }
+  await Promise.all([servers.cleanup()]);
   rmSync(scratch, { recursive: true, force: true });
 });
 

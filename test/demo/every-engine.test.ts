@@ -9,23 +9,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createDemoServer, type DemoData, type SessionView } from '../../examples/demo/app.js';
 import { optionsFromEnv, type Env } from '../../src/config/env.js';
 import { createSessions } from '../../src/manager.js';
 import { listen, type Listening } from '../adapters/http-helpers.js';
-import {
-  connectRedis,
-  createScratchMysql,
-  createScratchPostgres,
-  deleteRedisKeys,
-  describeNeeding,
-  REDIS_URL,
-  uniqueName,
-  unavailability,
-  type ScratchDatabase,
-} from '../cli/scratch-databases.js';
+import { describeNeeding, openScratchServers, REDIS_URL } from '../helpers/scratch-databases.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { haveExecutable, MEMCACHED_BIN, startMemcached, type ManagedServer } from '../helpers/servers.js';
 import { Browser } from './browser.js';
@@ -33,32 +22,17 @@ import { Browser } from './browser.js';
 const PARALLEL_KEYS = 50;
 const CONCURRENT_VISITS = 200;
 
-let postgres: ScratchDatabase | undefined;
-let mysqlDb: ScratchDatabase | undefined;
-let redis: Redis | undefined;
+const servers = await openScratchServers('demo');
+const { postgres, mysql: mysqlDb, redis, redisPrefix, postgresUnavailable, mysqlUnavailable, redisUnavailable } = servers;
 let memcached: ManagedServer | undefined;
-const postgresUnavailable = await unavailability('PostgreSQL', async () => {
-  postgres = await createScratchPostgres('demo');
-});
-const mysqlUnavailable = await unavailability('MySQL/MariaDB', async () => {
-  mysqlDb = await createScratchMysql('demo');
-});
-const redisUnavailable = await unavailability('Redis', async () => {
-  redis = await connectRedis();
-});
 const memcachedUnavailable = haveExecutable(MEMCACHED_BIN) ? undefined : `memcached is not available (${MEMCACHED_BIN} is not installed)`;
-const redisPrefix = uniqueName('demo');
 const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-every-engine-'));
 
 beforeAll(async () => {
   if (!memcachedUnavailable) memcached = await startMemcached();
 });
 afterAll(async () => {
-  await Promise.all([postgres?.drop(), mysqlDb?.drop(), memcached?.stop()]);
-  if (redis) {
-    await deleteRedisKeys(redis, redisPrefix);
-    redis.disconnect();
-  }
+  await Promise.all([servers.cleanup(), memcached?.stop()]);
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -139,3 +139,51 @@ export function describeNeeding(name: string, unavailable: string | undefined, b
     describe.skip(name, body);
   }
 }
+
+/** The shared servers one test file works on: its own PostgreSQL and MySQL databases and Redis prefix. */
+export interface ScratchServers {
+  readonly postgres: ScratchDatabase | undefined;
+  readonly mysql: ScratchDatabase | undefined;
+  readonly redis: Redis | undefined;
+  /** Why a server cannot be used (`undefined` when it can), for {@link describeNeeding}. */
+  readonly postgresUnavailable: string | undefined;
+  readonly mysqlUnavailable: string | undefined;
+  readonly redisUnavailable: string | undefined;
+  /** A Redis key prefix no other test file uses. */
+  readonly redisPrefix: string;
+  /** Drops the databases, deletes the prefix's keys and disconnects. */
+  cleanup(): Promise<void>;
+}
+
+/** Opens a scratch database on PostgreSQL and MySQL and a Redis connection, each named after `label`. */
+export async function openScratchServers(label: string): Promise<ScratchServers> {
+  let postgres: ScratchDatabase | undefined;
+  let mysql: ScratchDatabase | undefined;
+  let redis: Redis | undefined;
+  const postgresUnavailable = await unavailability('PostgreSQL', async () => {
+    postgres = await createScratchPostgres(label);
+  });
+  const mysqlUnavailable = await unavailability('MySQL/MariaDB', async () => {
+    mysql = await createScratchMysql(label);
+  });
+  const redisUnavailable = await unavailability('Redis', async () => {
+    redis = await connectRedis();
+  });
+  const redisPrefix = uniqueName(label);
+  return {
+    postgres,
+    mysql,
+    redis,
+    postgresUnavailable,
+    mysqlUnavailable,
+    redisUnavailable,
+    redisPrefix,
+    async cleanup() {
+      await Promise.all([postgres?.drop(), mysql?.drop()]);
+      if (redis) {
+        await deleteRedisKeys(redis, redisPrefix);
+        redis.disconnect();
+      }
+    },
+  };
+}
