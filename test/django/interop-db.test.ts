@@ -13,6 +13,7 @@ import { formatDjangoDatetime } from '../../src/stores/sqlite/datetime.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeWithDjango, django } from './bridge.js';
+import { cookieValue } from '../helpers/cookies.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-django-db-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,13 +51,6 @@ function sessionsOn(file: string, options: { secretFallbacks?: string[]; now?: (
 afterAll(async () => {
   for (const manager of managers) await manager.close();
 });
-
-/** The `sessionid` value a Set-Cookie header carries. */
-function cookieValue(setCookie: string): string {
-  const match = /^sessionid=([^;]*)/.exec(setCookie);
-  if (!match) throw new Error(`not a session cookie: ${setCookie}`);
-  return match[1]!;
-}
 
 function rows(file: string): Map<string, { session_data: string; expire_date: string }> {
   const db = new Database(file, { readonly: true });

@@ -7,6 +7,7 @@ import { createSessions, type SessionManager } from '../../src/index.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeWithDjango, django } from './bridge.js';
+import { cookieValue } from '../helpers/cookies.js';
 
 const COOKIE_AGE = 1209600;
 const ENGINE = 'signed_cookies';
@@ -38,12 +39,6 @@ function cookieSessions(options: { secretFallbacks?: string[]; now?: () => numbe
 afterAll(async () => {
   for (const manager of managers) await manager.close();
 });
-
-function cookieValue(setCookie: string): string {
-  const match = /^sessionid=([^;]*)/.exec(setCookie);
-  if (!match) throw new Error(`not a session cookie: ${setCookie}`);
-  return match[1]!;
-}
 
 describeWithDjango('Django signed_cookies engine ⇄ sessionkit signed cookies', () => {
   it('(c) reads and re-signs a cookie Django made, and Django reads the new cookie; and the other way round', async () => {

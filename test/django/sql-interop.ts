@@ -12,6 +12,7 @@ import { generateSessionKey } from '../../src/core/session-key.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { unavailableServer } from '../helpers/servers.js';
 import { describeWithDjango, django } from './bridge.js';
+import { cookieValue } from '../helpers/cookies.js';
 
 /** A `django_session` row as the server holds it; `expireDate` is UTC text with microseconds. */
 export interface SessionRow {
@@ -74,13 +75,6 @@ export function withoutPassword(url: string): string {
   const shown = new URL(url);
   if (shown.password !== '') shown.password = '***';
   return shown.toString();
-}
-
-/** The `sessionid` value a Set-Cookie header carries. */
-function cookieValue(setCookie: string): string {
-  const match = /^sessionid=([^;]*)/.exec(setCookie);
-  if (!match) throw new Error(`not a session cookie: ${setCookie}`);
-  return match[1]!;
 }
 
 /**

@@ -20,13 +20,13 @@ import { describeWithDjango, django } from '../django/bridge.js';
 import { askTcp, unavailableServer } from '../helpers/servers.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeStoreConformance } from './conformance.js';
+import { cookieOf } from '../helpers/cookies.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-cached-db-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 let fileCount = 0;
 const newDbFile = (): string => join(scratch, `db${++fileCount}.sqlite3`);
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
-const cookieOf = (setCookie: readonly string[]): string => setCookie[0]!.split(';')[0]!;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Method = 'load' | 'exists' | 'create' | 'update' | 'delete' | 'clearExpired';

@@ -21,6 +21,7 @@ import { fileStore } from '../../src/stores/file.js';
 import { describeWithDjango, django } from '../django/bridge.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { describeStoreConformance } from './conformance.js';
+import { cookieOf } from '../helpers/cookies.js';
 
 const COOKIE_AGE = 1209600;
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
@@ -36,7 +37,6 @@ const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
 const past = (seconds = 3600): Date => new Date(Date.now() - seconds * 1000);
 const sessionFiles = (dir: string): string[] => readdirSync(dir).filter((name) => /^sessionid[a-z0-9]+$/.test(name)).sort();
 const leftovers = (dir: string): string[] => readdirSync(dir).filter((name) => !/^sessionid[a-z0-9]+$/.test(name));
-const cookieOf = (setCookie: readonly string[]): string => setCookie[0]!.split(';')[0]!;
 const encode = (data: Record<string, unknown>): string => dumps(data, { key: TEST_SECRET, salt: DATA_SALT, compress: true });
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -11,13 +11,13 @@ import { memcachedLifetime, memcachedStore, type MemcachedStore } from '../../sr
 import { askTcp, haveExecutable, MEMCACHED_BIN, startMemcached, unavailableServer, waitUntil, type ManagedServer } from '../helpers/servers.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { describeStoreConformance } from './conformance.js';
+import { cookieOf } from '../helpers/cookies.js';
 
 const CACHE = 'django.contrib.sessions.cache';
 const DAY_S = 24 * 60 * 60;
 const skipReason = haveExecutable(MEMCACHED_BIN) ? null : unavailableServer('memcached', new Error(`${MEMCACHED_BIN} missing`));
 
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
-const cookieOf = (setCookie: readonly string[]): string => setCookie[0]!.split(';')[0]!;
 
 /** The raw value under `key` on the server at `port`, read with the text protocol; `null` when absent. */
 async function rawGet(port: number, key: string): Promise<string | null> {

@@ -14,6 +14,7 @@ import { redisStore, type RedisStore } from '../../src/stores/redis.js';
 import { askTcp, haveExecutable, REDIS_SERVER_BIN, startRedisServer, unavailableServer, waitUntil, type ManagedServer } from '../helpers/servers.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { describeStoreConformance } from './conformance.js';
+import { cookieOf } from '../helpers/cookies.js';
 
 const URL = 'redis://127.0.0.1:6379/0';
 const RUN = `sessionkit-test-${process.pid}-${Date.now().toString(36)}`;
@@ -26,7 +27,6 @@ const redisUp = await askTcp(6379, 'PING\r\n', (reply) => reply.includes('\r\n')
 const skipReason = redisUp ? null : unavailableServer('Redis on 127.0.0.1:6379', new Error('no PONG'));
 
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
-const cookieOf = (setCookie: readonly string[]): string => setCookie[0]!.split(';')[0]!;
 
 /** Deletes every key that starts with `prefix` (the run's namespaces). */
 async function deletePrefix(raw: Redis, prefix: string): Promise<void> {
