@@ -4,6 +4,7 @@
  */
 import { createCodec, type SessionCodec } from '../core/codec.js';
 import type { SessionData } from '../core/state.js';
+import type { DataFormat } from '../stores/contract.js';
 import { resolveOptions, type SecurityEvent, type SessionOptions } from '../options.js';
 
 /** What decoding a value gave. */
@@ -16,8 +17,8 @@ export type DecodeResult =
       readonly detail: string;
     };
 
-/** Decodes values signed with one salt. */
-export type Decoder = (salt: string, value: string) => DecodeResult;
+/** Decodes values signed with one salt, or stored plain by a cache store (`format`, default signed). */
+export type Decoder = (salt: string, value: string, format?: DataFormat) => DecodeResult;
 
 /**
  * A decoder verifying with `options.secret` and `options.secretFallbacks`, with no maximum age (a
@@ -28,9 +29,10 @@ export function createDecoder(options: SessionOptions): Decoder {
   const seen: { event?: SecurityEvent } = {};
   const resolved = resolveOptions({ ...options, onSecurityEvent: (event) => (seen.event = event) });
   const codecs = new Map<string, SessionCodec>();
-  return (salt, value) => {
-    let codec = codecs.get(salt);
-    if (codec === undefined) codecs.set(salt, (codec = createCodec(resolved, salt, 'sessionkit command')));
+  return (salt, value, format = 'signed') => {
+    const id = `${format}:${salt}`;
+    let codec = codecs.get(id);
+    if (codec === undefined) codecs.set(id, (codec = createCodec(resolved, salt, { engine: 'sessionkit command', format })));
     seen.event = undefined;
     const data = codec.decode(value);
     if (data !== null) return { ok: true, data };

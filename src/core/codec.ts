@@ -1,9 +1,13 @@
 /**
- * Session data encoding: Django's `SessionBase.encode/decode` —
- * `signing.dumps(data, salt='django.contrib.sessions.SessionStore', compress=True)`.
- * Decoding never throws: a bad signature or payload yields `{}` and a security event.
+ * Session data encoding. `signed` is Django's `SessionBase.encode/decode` —
+ * `signing.dumps(data, salt='django.contrib.sessions.SessionStore', compress=True)` — which the db and
+ * file engines store and Django apps read. `plain` is the serialized data alone, for the cache engines:
+ * Django's cache backend keeps the session dict itself, unsigned, and a cache entry is never shared with
+ * Django anyway (Django pickles it), so signing it would only cost two HMACs per request.
+ * Decoding never throws: a bad signature or payload yields `null` and a security event.
  */
 import type { ResolvedOptions, SecurityEvent } from '../options.js';
+import type { DataFormat } from '../stores/contract.js';
 import { BadSignature, SignatureExpired, TimestampSigner } from '../signing/index.js';
 import type { SessionData } from './state.js';
 
@@ -13,46 +17,70 @@ const COMPRESS_MIN_BYTES = 64;
 
 /** Encodes and decodes session data with the configured secrets. */
 export interface SessionCodec {
-  /** Signs and (when it pays) compresses `data`. */
+  /** The stored form of `data`: signed (and compressed when it pays), or plain. */
   encode(data: SessionData): string;
   /** The data inside `token`, or `null` when it does not verify or decode (an event is reported). */
   decode(token: string): SessionData | null;
 }
 
+/** Options of {@link createCodec}. */
+export interface CodecOptions {
+  /** The engine's name, for security events. */
+  readonly engine: string;
+  /** Reject signed values older than this many seconds (signed cookies). @default no limit */
+  readonly maxAge?: number;
+  /** How the data is stored. @default 'signed' */
+  readonly format?: DataFormat;
+}
+
 /** A codec for `salt`, signing with `options.secret`, verifying with it and the fallbacks. */
-export function createCodec(options: ResolvedOptions, salt: string, engine: string, maxAge?: number): SessionCodec {
+export function createCodec(options: ResolvedOptions, salt: string, codecOptions: CodecOptions): SessionCodec {
+  const { engine, maxAge, format = 'signed' } = codecOptions;
   // One signer for the life of the codec: its keys are derived once, not per request.
   const signer = new TimestampSigner({ key: options.secret, fallbackKeys: options.secretFallbacks, salt, now: () => options.now() / 1000 });
-  const signOptions = { serializer: options.serializer, compress: true, compressMinBytes: COMPRESS_MIN_BYTES };
-  const unsignOptions = {
-    serializer: options.serializer,
-    maxDecompressedBytes: options.maxDecompressedBytes,
-    ...(maxAge === undefined ? {} : { maxAge }),
-  };
-  const report = (type: SecurityEvent['type'], message: string): void => {
+  const serializer = options.serializer;
+  const signOptions = { serializer, compress: true, compressMinBytes: COMPRESS_MIN_BYTES };
+  const unsignOptions = { serializer, maxDecompressedBytes: options.maxDecompressedBytes, ...(maxAge === undefined ? {} : { maxAge }) };
+  const report = (type: SecurityEvent['type'], message: string): null => {
     try {
       options.onSecurityEvent({ type, engine, message });
     } catch (error) {
       options.logger.error('sessionkit: onSecurityEvent threw', error);
     }
+    return null;
   };
+  const asSessionData = (value: unknown): SessionData | null =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as SessionData) : report('bad-payload', 'session data is not a JSON object');
+
+  const decodeSigned = (token: string): SessionData | null => {
+    let value: unknown;
+    try {
+      value = signer.unsignObject(token, unsignOptions);
+    } catch (error) {
+      if (error instanceof SignatureExpired) return report('expired-cookie', error.message);
+      if (error instanceof BadSignature) return report('bad-signature', error.message);
+      return report('bad-payload', error instanceof Error ? error.message : String(error));
+    }
+    return asSessionData(value);
+  };
+  if (format === 'signed') return { encode: (data) => signer.signObject(data, signOptions), decode: decodeSigned };
+
+  // Latin-1 maps each byte to one character and back, so any serializer's bytes survive the string.
   return {
-    encode: (data) => signer.signObject(data, signOptions),
-    decode(token) {
+    encode: (data) => serializer.dumps(data).toString('latin1'),
+    decode(text) {
       let value: unknown;
       try {
-        value = signer.unsignObject(token, unsignOptions);
+        value = serializer.loads(Buffer.from(text, 'latin1'));
       } catch (error) {
-        if (error instanceof SignatureExpired) report('expired-cookie', error.message);
-        else if (error instanceof BadSignature) report('bad-signature', error.message);
-        else report('bad-payload', error instanceof Error ? error.message : String(error));
-        return null;
+        // Entries written signed (before the cache engines stored plain data) still read.
+        if (SIGNED_TOKEN.test(text)) return decodeSigned(text);
+        return report('bad-payload', error instanceof Error ? error.message : String(error));
       }
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        report('bad-payload', 'session data is not a JSON object');
-        return null;
-      }
-      return value as SessionData;
+      return asSessionData(value);
     },
   };
 }
+
+// What Django's `dumps` produces: `[.]base64url:timestamp:signature`, no JSON punctuation.
+const SIGNED_TOKEN = /^\.?[\w-]+:[\w-]+:[\w-]+$/;

@@ -18,7 +18,7 @@ export class SignedCookieEngine implements SessionEngine {
   readonly #codec: SessionCodec;
 
   constructor(engine: SignedCookies, options: ResolvedOptions) {
-    this.#codec = createCodec(options, engine.salt, this.name, options.cookieAge);
+    this.#codec = createCodec(options, engine.salt, { engine: this.name, maxAge: options.cookieAge });
   }
 
   keyFromCookie(cookieValue: string): string | null {

@@ -29,7 +29,7 @@ export class StoreEngine implements SessionEngine {
     this.name = store.name;
     this.#store = store;
     this.#options = options;
-    this.#codec = createCodec(options, options.dataSalt, store.name);
+    this.#codec = createCodec(options, options.dataSalt, { engine: store.name, format: store.dataFormat ?? 'signed' });
   }
 
   keyFromCookie(cookieValue: string): string | null {

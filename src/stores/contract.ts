@@ -1,14 +1,21 @@
 /**
  * The store contract: the few primitives a storage engine provides. All policy (keys, encoding, expiry,
  * merging concurrent changes, the middleware decisions) lives in the core, so a store is a screenful of
- * code. Stores move opaque strings: `data` is Django's encoded `session_data` (a signed token).
+ * code. Stores move opaque strings: `data` is what the core encoded, in the store's {@link DataFormat}.
  *
  * Every store passes the conformance suite in `test/stores/conformance.ts`.
  */
 
+/**
+ * How a store wants session data encoded. `signed`: Django's `session_data` (a signed, maybe compressed
+ * token), which Django's db and file engines store and read. `plain`: the serialized data alone, as
+ * Django's cache engine keeps the session dict itself, unsigned.
+ */
+export type DataFormat = 'signed' | 'plain';
+
 /** What {@link SessionStore.load} returns for a live session. */
 export interface StoredSession {
-  /** The encoded session data exactly as stored (Django's `session_data`). */
+  /** The encoded session data exactly as stored (for database stores, Django's `session_data`). */
   readonly data: string;
   /**
    * An opaque token naming this revision of the record, handed back to {@link SessionStore.update} as
@@ -81,6 +88,12 @@ export type MigrateOutcome =
 export interface SessionStore {
   /** Short name used in error messages and logs, e.g. `"sqlite"`. */
   readonly name: string;
+  /**
+   * How the store wants session data encoded. Cache stores say `plain`: anyone who can write to the
+   * cache can then write sessions, as with Django's cache engine, so keep the cache private.
+   * @default 'signed'
+   */
+  readonly dataFormat?: DataFormat;
   /** The live record under `key`, or `null` when it is missing or expired (`expire_date <= now`). */
   load(key: string): Promise<StoredSession | null>;
   /**

@@ -97,6 +97,7 @@ interface ClientError {
  */
 export class MemcachedStore implements SessionStore {
   readonly name = 'memcached';
+  readonly dataFormat = 'plain';
   readonly #client: Memcached;
   readonly #owned: boolean;
   readonly #keys: CacheKeys;

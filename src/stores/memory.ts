@@ -23,6 +23,7 @@ interface Entry {
 /** The in-memory store. */
 export class MemoryStore implements SessionStore {
   readonly name = 'memory';
+  readonly dataFormat = 'plain';
   readonly #entries = new Map<string, Entry>();
   readonly #locks = new LocalLocks();
   readonly #sweepEvery: number;

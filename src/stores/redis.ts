@@ -102,6 +102,7 @@ const CLOSED_SOCKET_WAIT_MS = 0;
  */
 export class RedisStore implements SessionStore {
   readonly name = 'redis';
+  readonly dataFormat = 'plain';
   readonly #client: RedisClient;
   readonly #owned: boolean;
   readonly #keys: CacheKeys;

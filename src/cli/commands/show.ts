@@ -12,7 +12,7 @@ export const showCommand: Command = {
   summary: 'print the decoded data of one stored session',
   args: ['KEY'],
   description: `Loads the session KEY (the value of the session cookie) from the configured store and prints
-its data as JSON, verified with SECRET_KEY (or SECRET_KEY_FALLBACKS). Fails when no live
+its data as JSON, verified with SECRET_KEY (or SECRET_KEY_FALLBACKS) where the engine signs it. Fails when no live
 session has that key, or when the stored data does not verify (a different SECRET_KEY).`,
   options: {},
   async run({ io, args, openEngine }) {
@@ -23,7 +23,7 @@ session has that key, or when the stored data does not verify (a different SECRE
     if (record === null) {
       throw new CommandFailure(`no live session has the key ${key}: it does not exist or has expired (${engine.origin.description}).`);
     }
-    const result = createDecoder(engine.options)(engine.options.dataSalt ?? DEFAULTS.dataSalt, record.data);
+    const result = createDecoder(engine.options)(engine.options.dataSalt ?? DEFAULTS.dataSalt, record.data, store.dataFormat);
     if (!result.ok) throw new CommandFailure(`session ${key} is stored, but ${describeProblem(result)}.`);
     printLine(io, JSON.stringify(result.data, null, 2));
   },
