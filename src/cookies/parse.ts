@@ -5,16 +5,25 @@
 
 /** The value of cookie `name` in a `Cookie` header, or `undefined` when absent. */
 export function readCookie(header: string | null | undefined, name: string): string | undefined {
-  // Fast path: most headers of most requests do not mention the session cookie at all.
-  if (!header || !header.includes(name)) return undefined;
+  if (!header) return undefined;
+  // Scans for the name instead of splitting the whole header: this runs on every request that uses its
+  // session, and the header often carries other cookies.
   let found: string | undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    const key = (eq === -1 ? '' : part.slice(0, eq)).trim();
-    if (key !== name) continue;
-    found = unquote(part.slice(eq + 1).trim());
+  for (let at = header.indexOf(name); at !== -1; at = header.indexOf(name, at + 1)) {
+    const partStart = header.lastIndexOf(';', at) + 1;
+    let partEnd = header.indexOf(';', at);
+    if (partEnd === -1) partEnd = header.length;
+    const eq = header.indexOf('=', at);
+    if (eq === -1 || eq > partEnd) continue;
+    // The part's key, stripped, must be exactly the name.
+    if (!isBlank(header, partStart, at) || !isBlank(header, at + name.length, eq)) continue;
+    found = unquote(header.slice(eq + 1, partEnd).trim());
   }
   return found;
+}
+
+function isBlank(text: string, from: number, to: number): boolean {
+  return from === to || text.slice(from, to).trim() === '';
 }
 
 const OCTAL_ESCAPE = /\\(?:([0-3][0-7][0-7])|(.))/g;

@@ -9,6 +9,7 @@
 import type { ResolvedOptions, SecurityEvent } from '../options.js';
 import type { DataFormat } from '../stores/contract.js';
 import { BadSignature, SignatureExpired, TimestampSigner } from '../signing/index.js';
+import { jsonSerializer, strictJsonStringify } from '../signing/serializer.js';
 import type { SessionData } from './state.js';
 
 // Small sessions (a counter, a user id) almost never shrink by two bytes, and each zlib attempt costs
@@ -65,21 +66,21 @@ export function createCodec(options: ResolvedOptions, salt: string, codecOptions
   };
   if (format === 'signed') return { encode: (data) => signer.signObject(data, signOptions), decode: decodeSigned };
 
-  // Latin-1 maps each byte to one character and back, so any serializer's bytes survive the string.
-  return {
-    encode: (data) => serializer.dumps(data).toString('latin1'),
-    decode(text) {
-      let value: unknown;
-      try {
-        value = serializer.loads(Buffer.from(text, 'latin1'));
-      } catch (error) {
-        // Entries written signed (before the cache engines stored plain data) still read.
-        if (SIGNED_TOKEN.test(text)) return decodeSigned(text);
-        return report('bad-payload', error instanceof Error ? error.message : String(error));
-      }
-      return asSessionData(value);
-    },
+  const fromText = (text: string): SessionData | null => {
+    let value: unknown;
+    try {
+      value = serializer === jsonSerializer ? JSON.parse(text) : serializer.loads(Buffer.from(text, 'latin1'));
+    } catch (error) {
+      // Entries written signed (before the cache engines stored plain data) still read.
+      if (SIGNED_TOKEN.test(text)) return decodeSigned(text);
+      return report('bad-payload', error instanceof Error ? error.message : String(error));
+    }
+    return asSessionData(value);
   };
+  // The default serializer's text is JSON as it is (no Buffer, no ASCII escaping: nobody else reads it);
+  // another serializer's bytes survive as Latin-1, which maps each byte to one character and back.
+  const toText = serializer === jsonSerializer ? strictJsonStringify : (data: SessionData) => serializer.dumps(data).toString('latin1');
+  return { encode: toText, decode: fromText };
 }
 
 // What Django's `dumps` produces: `[.]base64url:timestamp:signature`, no JSON punctuation.

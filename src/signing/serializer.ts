@@ -59,16 +59,24 @@ function rejectUnrepresentable(_key: string, value: unknown): unknown {
  */
 export const jsonSerializer: Serializer = {
   dumps(value: unknown): Buffer {
-    const json = JSON.stringify(value) as string | undefined;
-    if (json === undefined) {
-      throw new TypeError(`Cannot serialize ${typeof value} to JSON`);
-    }
-    // JSON.stringify writes non-finite numbers as null. A replacer finds them
-    // but disables V8's fast path, so only pay for it when a null shows up.
-    if (json.includes('null')) JSON.stringify(value, rejectUnrepresentable);
-    return Buffer.from(json.replace(NON_ASCII, escapeCodeUnit), 'latin1');
+    return Buffer.from(strictJsonStringify(value).replace(NON_ASCII, escapeCodeUnit), 'latin1');
   },
   loads(data: Buffer): unknown {
     return JSON.parse(data.toString('latin1'));
   },
 };
+
+/**
+ * `JSON.stringify` that throws a TypeError for what JSON cannot carry (non-finite numbers, a top-level
+ * `undefined`, BigInt) instead of writing `null` or nothing. Characters are left as they are.
+ */
+export function strictJsonStringify(value: unknown): string {
+  const json = JSON.stringify(value) as string | undefined;
+  if (json === undefined) {
+    throw new TypeError(`Cannot serialize ${typeof value} to JSON`);
+  }
+  // JSON.stringify writes non-finite numbers as null. A replacer finds them
+  // but disables V8's fast path, so only pay for it when a null shows up.
+  if (json.includes('null')) JSON.stringify(value, rejectUnrepresentable);
+  return json;
+}

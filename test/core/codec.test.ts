@@ -57,6 +57,20 @@ describe('session codec', () => {
       expect(events).toEqual(['bad-signature', 'bad-payload', 'bad-payload']);
     });
 
+    it("keeps another serializer's bytes intact", () => {
+      const marker = Buffer.from([0xff, 0x00, 0x80]);
+      const binary = {
+        dumps: (value: unknown) => Buffer.concat([marker, Buffer.from(JSON.stringify(value), 'utf8')]),
+        loads: (data: Buffer) => {
+          if (!data.subarray(0, 3).equals(marker)) throw new Error('not written by this serializer');
+          return JSON.parse(data.subarray(3).toString('utf8')) as unknown;
+        },
+      };
+      const custom = createCodec({ ...options, serializer: binary }, salt, { engine: 'redis', format: 'plain' });
+      const data = { name: 'Zoë 😀' };
+      expect(custom.decode(custom.encode(data))).toEqual(data);
+    });
+
     it('rejects what the serializer rejects, as the signed format does', () => {
       expect(() => codec.encode({ n: Number.NaN })).toThrow(TypeError);
     });

@@ -63,6 +63,13 @@ describe('readCookie (Django parse_cookie)', () => {
     ['sessionidx=abc', undefined],
     ['sessionid=a=b=c', 'a=b=c'],
     ['noequals; sessionid=ok', 'ok'],
+    ['x=sessionid=abc', undefined],
+    ['x=sessionid; sessionid=z', 'z'],
+    ['sessionid; other=1', undefined],
+    ['sessionid=a=b', 'a=b'],
+    ['sessionid=abc;', 'abc'],
+    ['sessionid=abc; sessionidx=no; x=sessionid', 'abc'],
+    ['\tsessionid\t=\tt\t', 't'],
   ])('%j -> %j', (header, expected) => {
     expect(readCookie(header, 'sessionid')).toBe(expected);
   });
