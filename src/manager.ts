@@ -4,6 +4,7 @@
  */
 import { serializeCookie, serializeDeletion, type CookieAttributes } from './cookies/serialize.js';
 import type { SessionEngine } from './core/engine.js';
+import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, type StoredExpiry } from './core/expiry.js';
 import { SignedCookieEngine } from './core/signed-cookie-engine.js';
 import type { SessionData } from './core/state.js';
 import { StoreEngine } from './core/store-engine.js';
@@ -72,18 +73,28 @@ export class SessionManager<T extends SessionData = SessionData> {
       if (quick !== null) return quick;
       const decision = this.#decide(session, status);
       if (!decision.save) return decision.deleteCookie ? this.#deletion : decision.vary ? VARY_ONLY : UNCHANGED;
-      let maxAge: number | null = null;
-      let expiresAt: number | null = null;
-      if (!(await session.getExpireAtBrowserClose())) {
-        maxAge = await session.getExpiryAge();
-        expiresAt = this.options.now() + maxAge * 1000;
-      }
-      await session.save();
-      return { setCookie: [this.#cookie(session.sessionKey!, maxAge, expiresAt)], vary: true };
+      return await this.#save(session);
     } finally {
       // A lock that fails to release expires by its TTL; the response must not fail for it.
-      await session.release().catch((error: unknown) => this.options.logger.error('sessionkit: could not release the session lock', error));
+      if (session.holdsLock) {
+        await session.release().catch((error: unknown) => this.options.logger.error('sessionkit: could not release the session lock', error));
+      }
     }
+  }
+
+  // Django's `get_expire_at_browser_close` and `get_expiry_age`, read from the data before it is saved.
+  async #save(session: Session<T>): Promise<CommitResult> {
+    const o = this.options;
+    const expiry = (await session.load())[EXPIRY_KEY] as StoredExpiry;
+    let maxAge: number | null = null;
+    let expiresAt: number | null = null;
+    if (!expiresAtBrowserClose(expiry, o.expireAtBrowserClose)) {
+      const now = o.now();
+      maxAge = expiryAge(expiry, now, o.cookieAge);
+      expiresAt = now + maxAge * 1000;
+    }
+    await session.save();
+    return { setCookie: [this.#cookie(session.sessionKey!, maxAge, expiresAt)], vary: true };
   }
 
   #decide(session: Session<T>, status: number): ResponseDecision {

@@ -86,12 +86,20 @@ export class Session<T extends SessionData = SessionData> {
     return this.#engine.name;
   }
 
-  // Django's `_get_session`: marks the session accessed and loads it once.
-  async #data(): Promise<SessionData> {
+  // Django's `_get_session`: marks the session accessed; the data, or `null` while it is not loaded yet.
+  #loadedData(): SessionData | null {
     const state = this.#s;
     state.accessed = true;
     if (state.cache !== null) return state.cache;
     if (state.key === null) return (state.cache = {});
+    return null;
+  }
+
+  // Django's `_get_session`, loading the data once.
+  #data(): Promise<SessionData> {
+    const loaded = this.#loadedData();
+    if (loaded !== null) return Promise.resolve(loaded);
+    const state = this.#s;
     this.#loading ??= this.#engine.load(state).then(
       (data) => (state.cache ??= data),
       (error: unknown) => {
@@ -102,6 +110,18 @@ export class Session<T extends SessionData = SessionData> {
     return this.#loading;
   }
 
+  // Runs `use` on the data: at once when it is loaded (most calls), after loading otherwise. Saves the
+  // async frames a method per call would cost on the hot path.
+  #use<R>(use: (data: SessionData) => R): Promise<R> {
+    const loaded = this.#loadedData();
+    if (loaded === null) return this.#data().then(use);
+    try {
+      return Promise.resolve(use(loaded));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   #change(key: string): void {
     const state = this.#s;
     state.modified = true;
@@ -109,62 +129,68 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   /** The value under `key`, or `fallback` (default `undefined`) when absent. */
-  async get<K extends Key<T>>(key: K): Promise<T[K] | undefined>;
-  async get<K extends Key<T>, D>(key: K, fallback: D): Promise<T[K] | D>;
-  async get(key: string, fallback?: unknown): Promise<unknown> {
-    const data = await this.#data();
-    return Object.hasOwn(data, key) ? data[key] : fallback;
+  get<K extends Key<T>>(key: K): Promise<T[K] | undefined>;
+  get<K extends Key<T>, D>(key: K, fallback: D): Promise<T[K] | D>;
+  get(key: string, fallback?: unknown): Promise<unknown> {
+    return this.#use((data) => (Object.hasOwn(data, key) ? data[key] : fallback));
   }
 
   /** Stores `value` under `key` (`session[key] = value`). The value must be JSON-serialisable. */
-  async set<K extends Key<T>>(key: K, value: T[K]): Promise<void> {
-    setEntry(await this.#data(), key, value);
-    this.#change(key);
+  set<K extends Key<T>>(key: K, value: T[K]): Promise<void> {
+    return this.#use((data) => {
+      setEntry(data, key, value);
+      this.#change(key);
+    });
   }
 
   /** Removes `key` (`del session[key]`); resolves whether it was there. Only a removal marks the session modified. */
-  async delete(key: Key<T>): Promise<boolean> {
-    const data = await this.#data();
-    if (!Object.hasOwn(data, key)) return false;
-    delete data[key];
-    this.#change(key);
-    return true;
+  delete(key: Key<T>): Promise<boolean> {
+    return this.#use((data) => {
+      if (!Object.hasOwn(data, key)) return false;
+      delete data[key];
+      this.#change(key);
+      return true;
+    });
   }
 
   /** Whether `key` is present (`key in session`). */
-  async has(key: Key<T>): Promise<boolean> {
-    return Object.hasOwn(await this.#data(), key);
+  has(key: Key<T>): Promise<boolean> {
+    return this.#use((data) => Object.hasOwn(data, key));
   }
 
   /** Removes `key` and resolves its value, or `fallback` when absent. */
-  async pop<K extends Key<T>>(key: K): Promise<T[K] | undefined>;
-  async pop<K extends Key<T>, D>(key: K, fallback: D): Promise<T[K] | D>;
-  async pop(key: string, fallback?: unknown): Promise<unknown> {
-    const data = await this.#data();
-    if (!Object.hasOwn(data, key)) return fallback;
-    const value = data[key];
-    delete data[key];
-    this.#change(key);
-    return value;
+  pop<K extends Key<T>>(key: K): Promise<T[K] | undefined>;
+  pop<K extends Key<T>, D>(key: K, fallback: D): Promise<T[K] | D>;
+  pop(key: string, fallback?: unknown): Promise<unknown> {
+    return this.#use((data) => {
+      if (!Object.hasOwn(data, key)) return fallback;
+      const value: unknown = data[key];
+      delete data[key];
+      this.#change(key);
+      return value;
+    });
   }
 
   /** The value under `key`; when absent, stores `value` first and resolves it. */
-  async setDefault<K extends Key<T>>(key: K, value: T[K]): Promise<T[K]> {
-    const data = await this.#data();
-    if (Object.hasOwn(data, key)) return data[key] as T[K];
-    setEntry(data, key, value);
-    this.#change(key);
-    return value;
+  setDefault<K extends Key<T>>(key: K, value: T[K]): Promise<T[K]> {
+    return this.#use((data) => {
+      if (Object.hasOwn(data, key)) return data[key] as T[K];
+      setEntry(data, key, value);
+      this.#change(key);
+      return value;
+    });
   }
 
   /** Stores every entry of `values`. Marks the session modified even when `values` is empty, as Django does. */
-  async update(values: Partial<T>): Promise<void> {
-    const data = await this.#data();
-    this.#s.modified = true;
-    for (const [key, value] of Object.entries(values)) {
-      setEntry(data, key, value);
-      this.#s.touched.add(key);
-    }
+  update(values: Partial<T>): Promise<void> {
+    return this.#use((data) => {
+      const state = this.#s;
+      state.modified = true;
+      for (const [key, value] of Object.entries(values)) {
+        setEntry(data, key, value);
+        state.touched.add(key);
+      }
+    });
   }
 
   /** The keys, in insertion order. */
@@ -302,11 +328,13 @@ export class Session<T extends SessionData = SessionData> {
    * Django's `save(must_create=False)`: writes the data now. With `mustCreate`, fails if the key exists.
    * Rejects with `SessionInterrupted` when the stored session was deleted meanwhile.
    */
-  async save(options: { mustCreate?: boolean } = {}): Promise<void> {
-    const mustCreate = options.mustCreate ?? false;
-    if (!mustCreate) await this.#data();
-    else this.#s.cache ??= {};
-    await this.#engine.save(this.#s, mustCreate);
+  save(options: { mustCreate?: boolean } = {}): Promise<void> {
+    if (options.mustCreate) {
+      this.#s.cache ??= {};
+      return this.#engine.save(this.#s, true);
+    }
+    if (this.#loadedData() !== null) return this.#engine.save(this.#s, false);
+    return this.#data().then(() => this.#engine.save(this.#s, false));
   }
 
   /**
@@ -318,8 +346,8 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   /** Django's `load()`: the stored data, read now (also marks the session accessed). */
-  async load(): Promise<Partial<T>> {
-    return (await this.#data()) as Partial<T>;
+  load(): Promise<Partial<T>> {
+    return this.#data() as Promise<Partial<T>>;
   }
 
   /** Whether this request holds its session's lock (locking on, session loaded). */

@@ -8,7 +8,7 @@
  */
 import { SessionError, SessionInterrupted, SessionStoreUnavailable, SessionUpdateConflict } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
-import type { SessionStore } from '../stores/contract.js';
+import type { LockOptions, SessionStore, StoredSession } from '../stores/contract.js';
 import { createCodec, type SessionCodec } from './codec.js';
 import type { SessionEngine } from './engine.js';
 import { EXPIRY_KEY, expiryDate } from './expiry.js';
@@ -36,14 +36,20 @@ export class StoreEngine implements SessionEngine {
     return isValidSessionKey(cookieValue) ? cookieValue : null;
   }
 
-  async load(state: SessionState): Promise<SessionData> {
+  load(state: SessionState): Promise<SessionData> {
     const key = state.key;
-    if (key === null) return {};
+    if (key === null) return Promise.resolve({});
     const locking = this.#options.locking;
-    if (locking && state.lock === null) {
-      state.lock = await this.#call(() => this.#store.lock!(key, locking));
-    }
-    const record = await this.#call(() => this.#store.load(key));
+    if (locking !== null && state.lock === null) return this.#lockAndLoad(state, key, locking);
+    return this.#call(() => this.#store.load(key)).then((record) => this.#adopt(state, record));
+  }
+
+  async #lockAndLoad(state: SessionState, key: string, locking: LockOptions): Promise<SessionData> {
+    state.lock = await this.#call(() => this.#store.lock!(key, locking));
+    return this.#adopt(state, await this.#call(() => this.#store.load(key)));
+  }
+
+  #adopt(state: SessionState, record: StoredSession | null): SessionData {
     if (record === null) {
       // Unknown or expired: never adopt the client's key; a new one is made on save.
       state.key = null;
@@ -131,13 +137,21 @@ export class StoreEngine implements SessionEngine {
     return expiryDate(data[EXPIRY_KEY], this.#options.now(), this.#options.cookieAge);
   }
 
-  async #call<R>(operation: () => Promise<R>): Promise<R> {
+  // Not an async function: this wraps every store call, and an extra async frame per call shows up.
+  #call<R>(operation: () => Promise<R>): Promise<R> {
     try {
-      return await operation();
+      return operation().then(undefined, this.#rethrowAsStoreFailure);
     } catch (error) {
-      if (error instanceof SessionError) throw error;
-      throw new SessionStoreUnavailable(this.name, error);
+      return Promise.reject(this.#storeFailure(error));
     }
+  }
+
+  readonly #rethrowAsStoreFailure = (error: unknown): never => {
+    throw this.#storeFailure(error);
+  };
+
+  #storeFailure(error: unknown): SessionError {
+    return error instanceof SessionError ? error : new SessionStoreUnavailable(this.name, error);
   }
 }
 
