@@ -5,7 +5,7 @@
 import { readCookie } from './cookies/parse.js';
 import type { SessionEngine } from './core/engine.js';
 import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, expiryDate, pythonIsoFormat, type StoredExpiry } from './core/expiry.js';
-import { newState, setEntry, type SessionData, type SessionState } from './core/state.js';
+import { markChanged, newState, setEntry, type SessionData, type SessionState } from './core/state.js';
 import type { ResolvedOptions } from './options.js';
 
 export type { SessionData } from './core/state.js';
@@ -123,9 +123,7 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   #change(key: string): void {
-    const state = this.#s;
-    state.modified = true;
-    state.touched.add(key);
+    markChanged(this.#s, key);
   }
 
   /** The value under `key`, or `fallback` (default `undefined`) when absent. */
@@ -188,7 +186,7 @@ export class Session<T extends SessionData = SessionData> {
       state.modified = true;
       for (const [key, value] of Object.entries(values)) {
         setEntry(data, key, value);
-        state.touched.add(key);
+        markChanged(state, key);
       }
     });
   }

@@ -15,8 +15,11 @@ export interface SessionState {
   cache: SessionData | null;
   /** The store's version of the record as loaded; `undefined` when unknown (new or just written). */
   version: unknown;
-  /** Keys this request set or deleted since loading: the changes merged into a concurrent update. */
-  touched: Set<string>;
+  /**
+   * Keys this request set or deleted since loading: the changes merged into a concurrent update. `null`
+   * until the first change, so that requests which only read allocate no set.
+   */
+  touched: Set<string> | null;
   /** The whole data replaces what is stored (after `clear()` or `markModified()`). */
   replaceAll: boolean;
   /** Django's `accessed`: drives `Vary: Cookie`. */
@@ -29,14 +32,20 @@ export interface SessionState {
 
 /** A fresh state for a request that carried `key` (already validated). */
 export function newState(key: string | null): SessionState {
-  return { key, cache: null, version: undefined, touched: new Set(), replaceAll: false, accessed: false, modified: false, lock: null };
+  return { key, cache: null, version: undefined, touched: null, replaceAll: false, accessed: false, modified: false, lock: null };
 }
 
 /** Forgets what was tracked since the last load or write, keeping the data. */
 export function markWritten(state: SessionState): void {
   state.version = undefined;
-  state.touched.clear();
+  state.touched = null;
   state.replaceAll = false;
+}
+
+/** Records that this request set or deleted `key`, which marks the session modified. */
+export function markChanged(state: SessionState, key: string): void {
+  state.modified = true;
+  (state.touched ??= new Set()).add(key);
 }
 
 /**

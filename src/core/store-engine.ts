@@ -156,9 +156,9 @@ export class StoreEngine implements SessionEngine {
 }
 
 /** This request's changes (`touched` keys, valued as in `mine`) applied on top of `stored`. */
-function applyChanges(stored: SessionData, mine: SessionData, touched: ReadonlySet<string>): SessionData {
+function applyChanges(stored: SessionData, mine: SessionData, touched: ReadonlySet<string> | null): SessionData {
   const merged: SessionData = { ...stored };
-  for (const key of touched) {
+  for (const key of touched ?? []) {
     if (Object.hasOwn(mine, key)) setEntry(merged, key, mine[key]);
     else delete merged[key];
   }
