@@ -97,6 +97,7 @@ interface ClientError {
  */
 export class MemcachedStore implements SessionStore {
   readonly name = 'memcached';
+  /** Unsigned, as Django's cache engine keeps the session dict (see {@link SessionStore.dataFormat}). */
   readonly dataFormat = 'plain';
   readonly #client: Memcached;
   readonly #owned: boolean;

@@ -23,6 +23,7 @@ interface Entry {
 /** The in-memory store. */
 export class MemoryStore implements SessionStore {
   readonly name = 'memory';
+  /** Unsigned, as Django's cache engine keeps the session dict (see {@link SessionStore.dataFormat}). */
   readonly dataFormat = 'plain';
   readonly #entries = new Map<string, Entry>();
   readonly #locks = new LocalLocks();
