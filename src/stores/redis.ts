@@ -10,7 +10,7 @@
  * never a request that hangs, and the store reconnects by itself when the server returns.
  */
 import { createHash } from 'node:crypto';
-import type { DataFormat, Cluster, ClusterNode, Redis, RedisOptions } from 'ioredis';
+import type { Cluster, ClusterNode, Redis, RedisOptions } from 'ioredis';
 import { SessionConfigError } from '../errors.js';
 import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
 import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './internal/cache-keys.js';
