@@ -16,6 +16,9 @@ import type { SessionData } from './state.js';
 // more than the rest of a save. Skipping it only changes the bytes, not what Django can read.
 const COMPRESS_MIN_BYTES = 64;
 
+// What Django's `dumps` produces: `[.]base64url:timestamp:signature`, no JSON punctuation.
+const SIGNED_TOKEN = /^\.?[\w-]+:[\w-]+:[\w-]+$/;
+
 /** Encodes and decodes session data with the configured secrets. */
 export interface SessionCodec {
   /** The stored form of `data`: signed (and compressed when it pays), or plain. */
@@ -82,6 +85,3 @@ export function createCodec(options: ResolvedOptions, salt: string, codecOptions
   const toText = serializer === jsonSerializer ? strictJsonStringify : (data: SessionData) => serializer.dumps(data).toString('latin1');
   return { encode: toText, decode: fromText };
 }
-
-// What Django's `dumps` produces: `[.]base64url:timestamp:signature`, no JSON punctuation.
-const SIGNED_TOKEN = /^\.?[\w-]+:[\w-]+:[\w-]+$/;
