@@ -53,12 +53,7 @@ export class SessionManager<T extends SessionData = SessionData> {
    * must be saved or its lock released: then await {@link SessionManager.commit}.
    */
   commitSync(session: Session<T>, status = 200): CommitResult | null {
-    if (session.holdsLock) return null;
-    if (!session.cookieSent && !session.accessed && !session.modified) return UNCHANGED;
-    const decision = this.#decide(session, status);
-    if (decision.save) return null;
-    if (decision.deleteCookie) return this.#deletion;
-    return decision.vary ? VARY_ONLY : UNCHANGED;
+    return session.holdsLock ? null : this.#resultWithoutSave(session, status);
   }
 
   /**
@@ -69,17 +64,22 @@ export class SessionManager<T extends SessionData = SessionData> {
    */
   async commit(session: Session<T>, status = 200): Promise<CommitResult> {
     try {
-      const quick = this.commitSync(session, status);
-      if (quick !== null) return quick;
-      const decision = this.#decide(session, status);
-      if (!decision.save) return decision.deleteCookie ? this.#deletion : decision.vary ? VARY_ONLY : UNCHANGED;
-      return await this.#save(session);
+      return this.#resultWithoutSave(session, status) ?? (await this.#save(session));
     } finally {
       // A lock that fails to release expires by its TTL; the response must not fail for it.
       if (session.holdsLock) {
         await session.release().catch((error: unknown) => this.options.logger.error('sessionkit: could not release the session lock', error));
       }
     }
+  }
+
+  // Django's decision, when it saves nothing; `null` when the session must be saved.
+  #resultWithoutSave(session: Session<T>, status: number): CommitResult | null {
+    if (!session.cookieSent && !session.accessed && !session.modified) return UNCHANGED;
+    const decision = this.#decide(session, status);
+    if (decision.save) return null;
+    if (decision.deleteCookie) return this.#deletion;
+    return decision.vary ? VARY_ONLY : UNCHANGED;
   }
 
   // Django's `get_expire_at_browser_close` and `get_expiry_age`, read from the data before it is saved.

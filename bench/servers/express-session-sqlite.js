@@ -1,16 +1,7 @@
 // connect-sqlite3 at its defaults (no WAL), as most of its users run it.
-import express from 'express';
 import session from 'express-session';
 import connectSqlite3 from 'connect-sqlite3';
+import { serveExpressSession } from './peer-lib/express-session-app.js';
 
 const SQLiteStore = connectSqlite3(session);
-const store = new SQLiteStore({ dir: process.env.BENCH_TMP, db: 'express-session.sqlite3' });
-
-const app = express();
-app.use(session({ store, secret: process.env.BENCH_SECRET ?? 'bench-only-secret-0f6c2a9e4b7d13855ae0c1f27b9d46e38a5f0c7b21d94e6a', resave: false, saveUninitialized: false }));
-app.get('/visit', (req, res) => {
-  req.session.visit = (req.session.visit ?? 0) + 1;
-  res.type('text/plain').send(`Visit count:${req.session.visit}`);
-});
-app.get('/hello', (req, res) => res.type('text/plain').send('Hello, world'));
-app.listen(Number(process.env.PORT), '127.0.0.1');
+serveExpressSession(new SQLiteStore({ dir: process.env.BENCH_TMP, db: 'express-session.sqlite3' }));
