@@ -19,25 +19,34 @@ export type SessionErrorCode =
   | 'SESSION_INTERRUPTED'
   | 'STORE_UNAVAILABLE'
   | 'LOCK_TIMEOUT'
-  | 'UPDATE_CONFLICT';
+  | 'UPDATE_CONFLICT'
+  | 'INVALID_VALUE'
+  | 'DATA_TOO_LARGE';
+
+/** The HTTP statuses a {@link SessionError} maps to. */
+export type SessionErrorStatus = 400 | 413 | 503;
 
 /** An operational failure while handling a request. `status` is what the response should be. */
 export class SessionError extends Error {
   override name = 'SessionError';
   /** The HTTP status an adapter answers with (Express's default error handler reads it too). */
-  readonly status: number;
+  readonly status: SessionErrorStatus;
   /** Alias of {@link SessionError.status} for frameworks that read `statusCode`. */
-  readonly statusCode: number;
+  readonly statusCode: SessionErrorStatus;
   /** Stable reason code. */
   readonly code: SessionErrorCode;
-  /** Whether the message may be shown to the client (Express's convention). */
-  readonly expose = true;
+  /**
+   * Whether the message may be shown to the client (Express's convention): true for the 4xx errors, which
+   * describe the request; false for the 503s, whose messages can name hosts and driver details.
+   */
+  readonly expose: boolean;
 
-  constructor(code: SessionErrorCode, status: number, message: string, options?: { cause?: unknown }) {
+  constructor(code: SessionErrorCode, status: SessionErrorStatus, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
     this.status = status;
     this.statusCode = status;
+    this.expose = status < 500;
   }
 }
 
@@ -82,6 +91,35 @@ export class SessionUpdateConflict extends SessionError {
   override name = 'SessionUpdateConflict';
   constructor(attempts: number) {
     super('UPDATE_CONFLICT', 503, `The session changed concurrently ${attempts} times in a row; giving up.`);
+  }
+}
+
+/**
+ * A value the session cannot hold: not JSON-serialisable as Django would store it (a number out of range,
+ * nesting deeper than {@link SessionValueError} allows), or an expiry outside years 1–9999. Thrown by
+ * `set`, `update` and `setExpiry` at the call, so the app can answer 400 with the reason.
+ */
+export class SessionValueError extends SessionError {
+  override name = 'SessionValueError';
+  constructor(message: string) {
+    super('INVALID_VALUE', 400, message);
+  }
+}
+
+/**
+ * The encoded session is larger than `maxDataBytes`, the most a load would accept: saving it would lose it
+ * silently on the next read. Thrown by the save (at commit, or by an explicit `save()`); answered with 413.
+ */
+export class SessionDataTooLarge extends SessionError {
+  override name = 'SessionDataTooLarge';
+  /** The size that was refused, in bytes. */
+  readonly bytes: number;
+  /** The configured limit, in bytes. */
+  readonly limit: number;
+  constructor(bytes: number, limit: number) {
+    super('DATA_TOO_LARGE', 413, `The session data is ${bytes} bytes, over the limit of ${limit} bytes (maxDataBytes); it was not saved.`);
+    this.bytes = bytes;
+    this.limit = limit;
   }
 }
 

@@ -23,9 +23,13 @@ export {
   SessionLockTimeout,
   SessionStoreUnavailable,
   SessionUpdateConflict,
+  SessionValueError,
+  SessionDataTooLarge,
   type SessionErrorCode,
+  type SessionErrorStatus,
 } from './errors.js';
 export type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './stores/contract.js';
 export { decideResponse, mergeVary, type ResponseDecision, type ResponseFacts } from './policy.js';
 export { generateSessionKey, isValidSessionKey, SESSION_KEY_LENGTH } from './core/session-key.js';
 export { EXPIRY_KEY } from './core/expiry.js';
+export { errorResponse, type ErrorResponse } from './core/error-response.js';

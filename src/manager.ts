@@ -9,7 +9,8 @@ import { SignedCookieEngine } from './core/signed-cookie-engine.js';
 import type { SessionData } from './core/state.js';
 import { StoreEngine } from './core/store-engine.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
-import { decideResponse, type ResponseDecision } from './policy.js';
+import { describeError, logOneLine } from './core/error-response.js';
+import { decideResponse } from './policy.js';
 import { Session } from './session.js';
 
 /** What a response must carry, as decided by {@link SessionManager.commit}. */
@@ -18,13 +19,19 @@ export interface CommitResult {
   readonly setCookie: readonly string[];
   /** Whether to merge `Cookie` into the `Vary` header. */
   readonly vary: boolean;
+  /**
+   * Whether to send `Cache-Control: private` when the response has no `Cache-Control` of its own: it sets
+   * or deletes the session cookie, which no shared cache may hand to another visitor.
+   */
+  readonly cachePrivate: boolean;
 }
 
 /** What browsers keep of one cookie (RFC 6265 §6.1 asks for at least this much; most keep no more). */
 const MAX_COOKIE_BYTES = 4096;
 
-const UNCHANGED: CommitResult = Object.freeze({ setCookie: Object.freeze([]) as readonly string[], vary: false });
-const VARY_ONLY: CommitResult = Object.freeze({ setCookie: Object.freeze([]) as readonly string[], vary: true });
+const NO_COOKIES = Object.freeze([]) as readonly string[];
+const UNCHANGED: CommitResult = Object.freeze({ setCookie: NO_COOKIES, vary: false, cachePrivate: false });
+const VARY_ONLY: CommitResult = Object.freeze({ setCookie: NO_COOKIES, vary: true, cachePrivate: false });
 
 /** Loads sessions for requests and decides what their responses carry. One per configuration. */
 export class SessionManager<T extends SessionData = SessionData> {
@@ -39,7 +46,8 @@ export class SessionManager<T extends SessionData = SessionData> {
     const store = this.options.store;
     this.#engine = 'kind' in store ? new SignedCookieEngine(store, this.options) : new StoreEngine(store, this.options);
     const { cookieName, cookieDomain, cookiePath, cookieSameSite } = this.options;
-    this.#deletion = Object.freeze({ setCookie: Object.freeze([serializeDeletion(cookieName, cookieDomain, cookiePath, cookieSameSite)]), vary: true });
+    const deletion = serializeDeletion(cookieName, cookieDomain, cookiePath, cookieSameSite);
+    this.#deletion = Object.freeze({ setCookie: Object.freeze([deletion]), vary: true, cachePrivate: true });
   }
 
   /** The session of a request, from its `Cookie` header. Does no I/O and no signature check. */
@@ -48,57 +56,21 @@ export class SessionManager<T extends SessionData = SessionData> {
   }
 
   /**
-   * The commit result when it needs no I/O — the request never touched its session, only read it, or
-   * emptied it (cookie deletion) — so an adapter can send the response at once. `null` when the session
-   * must be saved or its lock released: then await {@link SessionManager.commit}.
+   * Applies Django's response rules to a finished request, deciding once: deletes the cookie of an emptied
+   * session, saves a modified one and sets its cookie, skips saving on a 5xx, and says when to vary on
+   * Cookie. Always releases the session's lock.
+   *
+   * Answers synchronously when no I/O is needed — the request never touched its session, only read it,
+   * or emptied it — so an adapter can send its response at once; otherwise resolves once the session is
+   * saved. A failed save rejects with a `SessionError` (`SessionInterrupted` 400, `SessionDataTooLarge`
+   * 413, `SessionStoreUnavailable` or `SessionLockTimeout` 503): answer it with `errorResponse(error)`.
+   *
+   * @example
+   * const result = await sessions.commit(session, response.status);
    */
-  commitSync(session: Session<T>, status = 200): CommitResult | null {
-    return session.holdsLock ? null : this.#resultWithoutSave(session, status);
-  }
-
-  /**
-   * Applies Django's response rules to a finished request: deletes the cookie of an emptied session, saves
-   * a modified one and sets its cookie, skips saving on a 5xx, and says when to vary on Cookie. Always
-   * releases the session's lock. Rejects with `SessionInterrupted` (a 400) when the session was deleted by
-   * a concurrent request, and with `SessionStoreUnavailable` (a 503) when the store fails.
-   */
-  async commit(session: Session<T>, status = 200): Promise<CommitResult> {
-    try {
-      return this.#resultWithoutSave(session, status) ?? (await this.#save(session));
-    } finally {
-      // A lock that fails to release expires by its TTL; the response must not fail for it.
-      if (session.holdsLock) {
-        await session.release().catch((error: unknown) => this.options.logger.error('sessionkit: could not release the session lock', error));
-      }
-    }
-  }
-
-  // Django's decision, when it saves nothing; `null` when the session must be saved.
-  #resultWithoutSave(session: Session<T>, status: number): CommitResult | null {
-    if (!session.cookieSent && !session.accessed && !session.modified) return UNCHANGED;
-    const decision = this.#decide(session, status);
-    if (decision.save) return null;
-    if (decision.deleteCookie) return this.#deletion;
-    return decision.vary ? VARY_ONLY : UNCHANGED;
-  }
-
-  // Django's `get_expire_at_browser_close` and `get_expiry_age`, read from the data before it is saved.
-  async #save(session: Session<T>): Promise<CommitResult> {
-    const o = this.options;
-    const expiry = (await session.load())[EXPIRY_KEY] as StoredExpiry;
-    let maxAge: number | null = null;
-    let expiresAt: number | null = null;
-    if (!expiresAtBrowserClose(expiry, o.expireAtBrowserClose)) {
-      const now = o.now();
-      maxAge = expiryAge(expiry, now, o.cookieAge);
-      expiresAt = now + maxAge * 1000;
-    }
-    await session.save();
-    return { setCookie: [this.#cookie(session.sessionKey!, maxAge, expiresAt)], vary: true };
-  }
-
-  #decide(session: Session<T>, status: number): ResponseDecision {
-    return decideResponse({
+  commit(session: Session<T>, status = 200): CommitResult | Promise<CommitResult> {
+    if (!session.cookieSent && !session.accessed && !session.modified && !session.holdsLock) return UNCHANGED;
+    const decision = decideResponse({
       cookieSent: session.cookieSent,
       accessed: session.accessed,
       modified: session.modified,
@@ -106,6 +78,38 @@ export class SessionManager<T extends SessionData = SessionData> {
       saveEveryRequest: this.options.saveEveryRequest,
       status,
     });
+    if (decision.save) return this.#saveAndRelease(session);
+    const result = decision.deleteCookie ? this.#deletion : decision.vary ? VARY_ONLY : UNCHANGED;
+    return session.holdsLock ? this.#release(session).then(() => result) : result;
+  }
+
+  async #saveAndRelease(session: Session<T>): Promise<CommitResult> {
+    try {
+      return await this.#save(session);
+    } finally {
+      if (session.holdsLock) await this.#release(session);
+    }
+  }
+
+  // A lock that fails to release expires by its TTL; the response must not fail for it.
+  #release(session: Session<T>): Promise<void> {
+    return session.release().catch((error: unknown) => logOneLine(this.options, `sessionkit: could not release the session lock: ${describeError(error)}`, error));
+  }
+
+  // One clock reading for the stored expiry and the cookie's, computed from the data as stored, so the two
+  // agree even when a concurrent update merged in another expiry.
+  async #save(session: Session<T>): Promise<CommitResult> {
+    const o = this.options;
+    const now = o.now();
+    const stored = await session.commitSave(now);
+    const expiry = stored[EXPIRY_KEY] as StoredExpiry;
+    let maxAge: number | null = null;
+    let expiresAt: number | null = null;
+    if (!expiresAtBrowserClose(expiry, o.expireAtBrowserClose)) {
+      maxAge = expiryAge(expiry, now, o.cookieAge);
+      expiresAt = now + maxAge * 1000;
+    }
+    return { setCookie: [this.#cookie(session.sessionKey!, maxAge, expiresAt)], vary: true, cachePrivate: true };
   }
 
   /** Django's `clearsessions`: removes expired sessions from the store; resolves how many. */

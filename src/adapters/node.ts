@@ -4,8 +4,8 @@
  * held back while `manager.commit` runs, then `Set-Cookie` and `Vary` are added and the held calls
  * replayed in order. All decisions are the manager's; this file only moves strings.
  */
-import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import { SessionError } from '../errors.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describeError, errorResponse, logRequestError, type ErrorResponse } from '../core/error-response.js';
 import type { CommitResult, SessionManager } from '../manager.js';
 import { mergeVary } from '../policy.js';
 import type { Session, SessionData } from '../session.js';
@@ -45,11 +45,10 @@ export function withSessions<T extends SessionData>(
     try {
       await handler(req as SessionRequest<T>, res);
     } catch (error) {
-      const status = error instanceof SessionError ? error.status : 500;
-      if (status >= 500) manager.options.logger.error(`sessionkit: request failed: ${describe(error)}`, error);
+      logRequestError(manager.options, error);
       // Answered through the hooked methods, so the session is still committed (a 5xx saves nothing).
       const methods = res as unknown as Record<Hooked, Method>;
-      if (!hook.started()) return sendError(res, status, errorBody(status, error), methods.writeHead, methods.end);
+      if (!hook.started()) return sendError(res, errorResponse(error), methods.writeHead, methods.end);
       // The response is already on its way: its commit releases the session; a half-written body is cut off.
       await hook.session.release();
       if (!hook.ended() && !res.writableEnded) res.destroy();
@@ -109,11 +108,11 @@ class ResponseHook<T extends SessionData> {
     if (this.#phase === 'open') {
       const status = m === 'writeHead' ? Number(args[0]) : res.statusCode;
       // Most requests need no I/O to commit (untouched, read-only, emptied): their response leaves at once.
-      const quick = this.#manager.commitSync(this.session, status);
+      const committed = this.#manager.commit(this.session, status);
       this.#queue.push([m, args]);
-      if (quick !== null) return this.#replay(quick);
+      if (!(committed instanceof Promise)) return this.#replay(committed);
       this.#phase = 'queueing';
-      this.#manager.commit(this.session, status).then(this.#replay.bind(this), this.#fail.bind(this));
+      committed.then(this.#replay.bind(this), this.#fail.bind(this));
       return m === 'write' ? true : m === 'flushHeaders' ? undefined : res;
     }
     this.#queue.push([m, args]);
@@ -132,10 +131,11 @@ class ResponseHook<T extends SessionData> {
         for (const call of this.#queue) if (call[0] === 'writeHead') call[1] = absorbHeaders(res, call[1]);
         if (result.setCookie.length > 0) res.setHeader('Set-Cookie', [...headerValues(res, 'set-cookie'), ...result.setCookie]);
         if (result.vary) res.setHeader('Vary', mergeVary(headerValues(res, 'vary').join(', ')));
+        if (result.cachePrivate && !res.hasHeader('cache-control')) res.setHeader('Cache-Control', 'private');
       }
       for (const [m, args] of this.#queue) returned = this.#original[m].apply(res, args);
     } catch (error) {
-      this.#manager.options.logger.error(`sessionkit: the response could not be sent: ${describe(error)}`, error);
+      this.#manager.options.logger.error(`sessionkit: the response could not be sent: ${describeError(error)}`, error);
       res.destroy();
     }
     this.#queue.length = 0;
@@ -145,9 +145,8 @@ class ResponseHook<T extends SessionData> {
   #fail(error: unknown): void {
     this.#phase = 'failed'; // the handler's response is dropped, and so is anything it still writes
     this.#queue.length = 0;
-    const status = error instanceof SessionError ? error.status : 500;
-    if (status >= 500) this.#manager.options.logger.error(`sessionkit: ${describe(error)}`, error);
-    sendError(this.#res, status, errorBody(status, error), this.#original.writeHead, this.#original.end);
+    logRequestError(this.#manager.options, error);
+    sendError(this.#res, errorResponse(error), this.#original.writeHead, this.#original.end);
   }
 }
 
@@ -177,21 +176,8 @@ function headerValues(res: ServerResponse, name: string): string[] {
   return Array.isArray(value) ? value : [String(value)];
 }
 
-function sendError(res: ServerResponse, status: number, body: string, writeHead: Method, end: Method): void {
+function sendError(res: ServerResponse, answer: ErrorResponse, writeHead: Method, end: Method): void {
   for (const name of res.getHeaderNames()) res.removeHeader(name);
-  const headers = { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) };
-  writeHead.call(res, status, headers);
-  end.call(res, body);
-}
-
-// A store's own message may name hosts and ports, so clients only learn that it is unavailable.
-function errorBody(status: number, error: unknown): string {
-  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
-  if (!(error instanceof SessionError)) return `${title}\n`;
-  const detail = error.code === 'STORE_UNAVAILABLE' ? 'The session store is unavailable. Please try again later.' : error.message;
-  return `${title}: ${detail}\n`;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  writeHead.call(res, answer.status, { ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) });
+  end.call(res, answer.body);
 }

@@ -14,10 +14,14 @@ export interface SessionEngine {
   load(state: SessionState): Promise<SessionData>;
   /** Django's `exists`. */
   exists(key: string): Promise<boolean>;
-  /** Django's `create`: a new key saved at once with the current data. */
-  create(state: SessionState): Promise<void>;
-  /** Django's `save(must_create)`. Throws `SessionInterrupted` when the record was deleted meanwhile. */
-  save(state: SessionState, mustCreate: boolean): Promise<void>;
+  /** Django's `create`: a new key saved at once with the current data, expiring from `now` (ms). */
+  create(state: SessionState, now?: number): Promise<void>;
+  /**
+   * Django's `save(must_create)`, expiring from `now` (ms; the clock when left out). Throws
+   * `SessionInterrupted` when the record was deleted meanwhile and `CreateError` when `mustCreate` finds the
+   * key taken. After a merge with a concurrent update, `state.cache` holds the data as stored.
+   */
+  save(state: SessionState, mustCreate: boolean, now?: number): Promise<void>;
   /** Django's `delete(session_key=None)`. */
   delete(state: SessionState, key?: string): Promise<void>;
   /** Django's `cycle_key`: same data, new key, old record gone. */

@@ -6,7 +6,7 @@
  * version loaded; when another request wrote in between, the stored data is read again, this request's
  * own changes (the keys it set or deleted) are applied on top, and the write is retried.
  */
-import { SessionError, SessionInterrupted, SessionStoreUnavailable, SessionUpdateConflict } from '../errors.js';
+import { CreateError, SessionError, SessionInterrupted, SessionStoreUnavailable, SessionUpdateConflict } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
 import type { LockOptions, SessionStore, StoredSession } from '../stores/contract.js';
 import { createCodec, type SessionCodec } from './codec.js';
@@ -14,6 +14,7 @@ import type { SessionEngine } from './engine.js';
 import { EXPIRY_KEY, expiryDate } from './expiry.js';
 import { generateSessionKey, isValidSessionKey } from './session-key.js';
 import { markWritten, setEntry, type SessionData, type SessionState } from './state.js';
+import { StoreHealth } from './store-health.js';
 
 // Key collisions are astronomically unlikely; a store that keeps refusing new keys is broken.
 const MAX_CREATE_ATTEMPTS = 100;
@@ -24,11 +25,13 @@ export class StoreEngine implements SessionEngine {
   readonly #store: SessionStore;
   readonly #options: ResolvedOptions;
   readonly #codec: SessionCodec;
+  readonly #health: StoreHealth;
 
   constructor(store: SessionStore, options: ResolvedOptions) {
     this.name = store.name;
     this.#store = store;
     this.#options = options;
+    this.#health = new StoreHealth(store.name, options);
     this.#codec = createCodec(options, options.dataSalt, { engine: store.name, format: store.dataFormat ?? 'signed' });
   }
 
@@ -65,10 +68,10 @@ export class StoreEngine implements SessionEngine {
     return this.#call(() => this.#store.exists(key));
   }
 
-  async create(state: SessionState): Promise<void> {
+  async create(state: SessionState, now = this.#options.now()): Promise<void> {
     const data = state.cache ?? {};
     const encoded = this.#codec.encode(data);
-    const expires = this.#expireDate(data);
+    const expires = this.#expireDate(data, now);
     for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
       const key = generateSessionKey();
       if (await this.#call(() => this.#store.create(key, encoded, expires))) {
@@ -81,14 +84,15 @@ export class StoreEngine implements SessionEngine {
     throw new SessionStoreUnavailable(this.name, new Error(`no new session key could be created in ${MAX_CREATE_ATTEMPTS} attempts`));
   }
 
-  async save(state: SessionState, mustCreate: boolean): Promise<void> {
+  async save(state: SessionState, mustCreate: boolean, now = this.#options.now()): Promise<void> {
     const key = state.key;
-    if (key === null) return this.create(state);
+    if (key === null) return this.create(state, now);
     const data = state.cache ?? {};
     if (mustCreate) {
       const encoded = this.#codec.encode(data);
-      const created = await this.#call(() => this.#store.create(key, encoded, this.#expireDate(data)));
-      if (!created) throw new SessionStoreUnavailable(this.name, new Error(`session key ${key} already exists`));
+      const created = await this.#call(() => this.#store.create(key, encoded, this.#expireDate(data, now)));
+      // Django's CreateError: the caller asked for a new record and this key is taken.
+      if (!created) throw new CreateError(`save({ mustCreate: true }): a session with this key already exists in the "${this.name}" store.`);
       markWritten(state);
       return;
     }
@@ -98,7 +102,7 @@ export class StoreEngine implements SessionEngine {
     for (let attempt = 1; ; attempt++) {
       // Encoded outside the store guard: unserialisable data is the application's error, not the store's.
       const encoded = this.#codec.encode(current);
-      const outcome = await this.#call(() => this.#store.update(key, encoded, this.#expireDate(current), expected));
+      const outcome = await this.#call(() => this.#store.update(key, encoded, this.#expireDate(current, now), expected));
       if (outcome === 'updated') break;
       if (outcome === 'missing') throw new SessionInterrupted();
       if (attempt >= this.#options.maxMergeAttempts) throw new SessionUpdateConflict(attempt);
@@ -133,25 +137,34 @@ export class StoreEngine implements SessionEngine {
     await this.#store.close?.();
   }
 
-  #expireDate(data: SessionData): Date {
-    return expiryDate(data[EXPIRY_KEY], this.#options.now(), this.#options.cookieAge);
+  #expireDate(data: SessionData, now: number): Date {
+    return expiryDate(data[EXPIRY_KEY], now, this.#options.cookieAge);
   }
 
-  // Not an async function: this wraps every store call, and an extra async frame per call shows up.
+  // Not an async function: this wraps every store call, and an extra async frame per call shows up. The
+  // success path is only observed while the store is down, to log when it is back.
   #call<R>(operation: () => Promise<R>): Promise<R> {
     try {
-      return operation().then(undefined, this.#rethrowAsStoreFailure);
+      const pending = operation();
+      return this.#health.down ? pending.then(this.#recovered, this.#rethrowAsStoreFailure) : pending.then(undefined, this.#rethrowAsStoreFailure);
     } catch (error) {
       return Promise.reject(this.#storeFailure(error));
     }
   }
+
+  readonly #recovered = <R>(result: R): R => {
+    this.#health.succeeded();
+    return result;
+  };
 
   readonly #rethrowAsStoreFailure = (error: unknown): never => {
     throw this.#storeFailure(error);
   };
 
   #storeFailure(error: unknown): SessionError {
-    return error instanceof SessionError ? error : new SessionStoreUnavailable(this.name, error);
+    if (error instanceof SessionError) return error;
+    this.#health.failed(error);
+    return new SessionStoreUnavailable(this.name, error);
   }
 }
 

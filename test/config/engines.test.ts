@@ -289,7 +289,7 @@ describe('an unreachable server fails the request quickly, without the password'
     try {
       const session = sessions.load(null);
       await session.set('user', 'alice');
-      const failure = await sessions.commit(session).then(
+      const failure = await Promise.resolve(sessions.commit(session)).then(
         () => undefined,
         (error: unknown) => error,
       );

@@ -27,7 +27,7 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     const cookie = await existing(ctx);
     const before = ctx.counting.total();
     const s = ctx.sessions.load(`${cookie}; other=1`);
-    expect(await ctx.sessions.commit(s)).toEqual({ setCookie: [], vary: false });
+    expect(await ctx.sessions.commit(s)).toEqual({ setCookie: [], vary: false, cachePrivate: false });
     expect(ctx.counting.total()).toBe(before);
   });
 
@@ -72,7 +72,7 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     const writes = ctx.counting.writes();
     const s = ctx.sessions.load(cookie);
     expect(await s.get('a')).toBe(1);
-    expect(await ctx.sessions.commit(s)).toEqual({ setCookie: [], vary: true });
+    expect(await ctx.sessions.commit(s)).toEqual({ setCookie: [], vary: true, cachePrivate: false });
     expect(ctx.counting.writes()).toBe(writes);
   });
 
@@ -80,7 +80,7 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     const ctx = setup();
     const s = ctx.sessions.load('sessionid=abcdefghijklmnopqrstuvwxyz012345');
     expect(await s.get('a')).toBeUndefined();
-    expect(await ctx.sessions.commit(s)).toEqual({ setCookie: ['sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax'], vary: true });
+    expect(await ctx.sessions.commit(s)).toEqual({ setCookie: ['sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax'], vary: true, cachePrivate: true });
     expect(ctx.counting.writes()).toBe(0);
   });
 
@@ -98,7 +98,7 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     const ctx = setup();
     const s = ctx.sessions.load(undefined);
     await s.set('a', 1);
-    expect(await ctx.sessions.commit(s, 500)).toEqual({ setCookie: [], vary: true });
+    expect(await ctx.sessions.commit(s, 500)).toEqual({ setCookie: [], vary: true, cachePrivate: false });
     expect(ctx.counting.writes()).toBe(0);
   });
 
@@ -117,7 +117,7 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
 
   it('saveEveryRequest does not create sessions for visitors without one', async () => {
     const ctx = setup({ saveEveryRequest: true });
-    expect(await ctx.sessions.commit(ctx.sessions.load(undefined))).toEqual({ setCookie: [], vary: false });
+    expect(await ctx.sessions.commit(ctx.sessions.load(undefined))).toEqual({ setCookie: [], vary: false, cachePrivate: false });
     expect(ctx.counting.total()).toBe(0);
   });
 
