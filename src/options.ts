@@ -79,7 +79,9 @@ export interface SessionOptions {
    */
   readonly cookieName?: string;
   /**
-   * `SESSION_COOKIE_AGE`: session lifetime in seconds.
+   * `SESSION_COOKIE_AGE`: session lifetime in seconds, at most {@link MAX_COOKIE_AGE} (10,000,000,000,
+   * about 317 years), so that every expiry date stays one that JavaScript and Django (years 1 to 9999)
+   * can represent.
    * @default 1209600
    */
   readonly cookieAge?: number;
@@ -162,6 +164,12 @@ export interface SessionOptions {
    */
   readonly logger?: SessionLogger;
   /**
+   * Django's `DEBUG` for logging: pass the error (with its stack) to `logger.error` next to each message.
+   * Off, a store outage logs one line when it starts and one when it ends, and nothing per request.
+   * @default false
+   */
+  readonly debug?: boolean;
+  /**
    * Clock in milliseconds since the epoch; for tests.
    * @default Date.now
    */
@@ -190,6 +198,7 @@ export interface ResolvedOptions {
   readonly maxDecompressedBytes: number;
   readonly onSecurityEvent: (event: SecurityEvent) => void;
   readonly logger: SessionLogger;
+  readonly debug: boolean;
   readonly now: () => number;
 }
 
@@ -211,6 +220,13 @@ export const DEFAULTS = {
   lockTtlMs: 30000,
   maxDecompressedBytes: 1024 * 1024,
 } as const;
+
+/**
+ * The longest `cookieAge` accepted, in seconds: 10,000,000,000 (about 317 years). Longer ages give expiry
+ * dates that JavaScript cannot write in a cookie (`Invalid Date`) or that Django's datetime (years 1 to
+ * 9999) and the SQL columns cannot store, so every save would fail.
+ */
+export const MAX_COOKIE_AGE = 10_000_000_000;
 
 // RFC 6265 token characters: what a cookie name may contain.
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -252,8 +268,10 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     throw new SessionConfigError(`\`cookieName\` (SESSION_COOKIE_NAME) ${JSON.stringify(cookieName)} is not a valid cookie name; use letters, digits and !#$%&'*+-.^_\`|~.`);
   }
   const cookieAge = options.cookieAge ?? DEFAULTS.cookieAge;
-  if (!Number.isInteger(cookieAge) || cookieAge <= 0) {
-    throw new SessionConfigError(`\`cookieAge\` (SESSION_COOKIE_AGE) must be a positive whole number of seconds, not ${String(cookieAge)}.`);
+  if (!Number.isInteger(cookieAge) || cookieAge <= 0 || cookieAge > MAX_COOKIE_AGE) {
+    throw new SessionConfigError(
+      `\`cookieAge\` (SESSION_COOKIE_AGE) must be a positive whole number of seconds, at most ${MAX_COOKIE_AGE} (about 317 years), not ${String(cookieAge)}; Django's default is 1209600 (two weeks).`,
+    );
   }
   const cookieDomain = options.cookieDomain ?? DEFAULTS.cookieDomain;
   if (cookieDomain !== null && (typeof cookieDomain !== 'string' || !COOKIE_ATTRIBUTE.test(cookieDomain))) {
@@ -308,6 +326,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     maxDecompressedBytes: options.maxDecompressedBytes ?? DEFAULTS.maxDecompressedBytes,
     onSecurityEvent: options.onSecurityEvent ?? defaultSecurityEventHandler(logger),
     logger,
+    debug: options.debug ?? false,
     now: options.now ?? Date.now,
   };
   if (isWeakSecret(secret)) {

@@ -348,6 +348,16 @@ export class Session<T extends SessionData = SessionData> {
     return this.#data() as Promise<Partial<T>>;
   }
 
+  /**
+   * @internal The save of `SessionManager.commit`: writes with the commit's one clock reading `now` and
+   * resolves the data as stored (after a merge with a concurrent update, it differs from this request's).
+   */
+  commitSave(now: number): Promise<SessionData> {
+    const state = this.#s;
+    const save = (): Promise<SessionData> => this.#engine.save(state, false, now).then(() => state.cache ?? {});
+    return this.#loadedData() !== null ? save() : this.#data().then(save);
+  }
+
   /** Whether this request holds its session's lock (locking on, session loaded). */
   get holdsLock(): boolean {
     return this.#state?.lock != null;
