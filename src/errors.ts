@@ -26,6 +26,10 @@ export type SessionErrorCode =
 /** The HTTP statuses a {@link SessionError} maps to. */
 export type SessionErrorStatus = 400 | 413 | 503;
 
+// Seconds a client should wait before retrying: a busy lock frees quickly, a store outage takes longer.
+const RETRY_AFTER_S: Partial<Record<SessionErrorCode, string>> = { LOCK_TIMEOUT: '1', UPDATE_CONFLICT: '1', STORE_UNAVAILABLE: '5' };
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
 /** An operational failure while handling a request. `status` is what the response should be. */
 export class SessionError extends Error {
   override name = 'SessionError';
@@ -40,6 +44,11 @@ export class SessionError extends Error {
    * describe the request; false for the 503s, whose messages can name hosts and driver details.
    */
   readonly expose: boolean;
+  /**
+   * Headers the answer carries: `Retry-After` (seconds) on a 503. Express's, Koa's and Fastify's default
+   * error handlers send an error's `headers`.
+   */
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(code: SessionErrorCode, status: SessionErrorStatus, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -47,6 +56,8 @@ export class SessionError extends Error {
     this.status = status;
     this.statusCode = status;
     this.expose = status < 500;
+    const retryAfter = RETRY_AFTER_S[code];
+    this.headers = retryAfter === undefined ? NO_HEADERS : { 'Retry-After': retryAfter };
   }
 }
 
@@ -65,12 +76,17 @@ export class SessionInterrupted extends SessionError {
   }
 }
 
-/** The session store could not be reached or failed. Answered with 503 so clients retry. */
+/**
+ * The session store could not be reached or failed. Answered with 503 so clients retry. The message names
+ * only the store; the driver's error, which can name hosts and ports, is the `cause` (for the server log).
+ */
 export class SessionStoreUnavailable extends SessionError {
   override name = 'SessionStoreUnavailable';
+  /** The store's name, e.g. `"postgres"`. */
+  readonly storeName: string;
   constructor(storeName: string, cause: unknown) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
-    super('STORE_UNAVAILABLE', 503, `Session store "${storeName}" is unavailable: ${reason}`, { cause });
+    super('STORE_UNAVAILABLE', 503, `Session store "${storeName}" is unavailable.`, { cause });
+    this.storeName = storeName;
   }
 }
 

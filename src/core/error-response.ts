@@ -17,8 +17,7 @@ export interface ErrorResponse {
   readonly body: string;
 }
 
-// Seconds a client should wait before retrying: a busy lock frees quickly, a store outage takes longer.
-const RETRY_AFTER_S: Readonly<Record<string, string>> = { LOCK_TIMEOUT: '1', UPDATE_CONFLICT: '1', STORE_UNAVAILABLE: '5' };
+const PLAIN_TEXT: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'text/plain; charset=utf-8' });
 
 // A store's own message may name hosts, ports and driver details, so clients learn only what happened.
 const STORE_UNAVAILABLE_DETAIL = 'The session store is unavailable. Please try again later.';
@@ -31,12 +30,11 @@ export function errorResponse(error: unknown): ErrorResponse {
   const status = error instanceof SessionError ? error.status : 500;
   const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
   let body = `${title}\n`;
-  const headers: Record<string, string> = { 'Content-Type': 'text/plain; charset=utf-8' };
+  let headers: Readonly<Record<string, string>> = PLAIN_TEXT;
   if (error instanceof SessionError) {
     const detail = error.expose || error.code !== 'STORE_UNAVAILABLE' ? error.message : STORE_UNAVAILABLE_DETAIL;
     body = `${title}: ${detail}\n`;
-    const retryAfter = RETRY_AFTER_S[error.code];
-    if (retryAfter !== undefined) headers['Retry-After'] = retryAfter;
+    headers = { ...PLAIN_TEXT, ...error.headers };
   }
   return { status, headers, body };
 }

@@ -8,6 +8,8 @@ import { createSessions } from '../../src/manager.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { cookiePair, listen, setCookies, type Listening } from './http-helpers.js';
+import { describeAdapterConformance } from './conformance.js';
+import { answerWithNode } from './node-glue.js';
 import { describeAdapterBehaviour } from './scenarios.js';
 
 describeAdapterBehaviour({
@@ -19,6 +21,16 @@ describeAdapterBehaviour({
     return createServer(app);
   },
   answersHandlerErrors: false,
+});
+
+describeAdapterConformance({
+  name: 'Express 5',
+  start: (manager, route) => {
+    const app = express();
+    app.use(session(manager));
+    app.use((req, res) => answerWithNode(route, req.session, req, res));
+    return listen(createServer(app));
+  },
 });
 
 describe('Express 5 adapter specifics', () => {

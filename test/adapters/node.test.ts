@@ -6,12 +6,19 @@ import { createSessions, type SessionManager } from '../../src/manager.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { cookiePair, listen, setCookies, type Listening } from './http-helpers.js';
+import { describeAdapterConformance } from './conformance.js';
+import { answerWithNode } from './node-glue.js';
 import { describeAdapterBehaviour } from './scenarios.js';
 
 describeAdapterBehaviour({
   name: 'node:http',
   serve: (manager, handler) => createServer(withSessions(manager, handler)),
   answersHandlerErrors: true,
+});
+
+describeAdapterConformance({
+  name: 'node:http',
+  start: (manager, route) => listen(createServer(withSessions(manager, (req, res) => answerWithNode(route, req.session, req, res)))),
 });
 
 describe('node:http adapter specifics', () => {

@@ -129,7 +129,8 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     const error = await reader.get('a').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionStoreUnavailable);
     expect((error as SessionStoreUnavailable).status).toBe(503);
-    expect((error as Error).message).toMatch(/Session store "memory" is unavailable: connection refused/);
+    expect((error as Error).message).toBe('Session store "memory" is unavailable.');
+    expect(((error as Error).cause as Error).message).toMatch(/connection refused/);
     ctx.counting.failing = false;
     const writer = ctx.sessions.load(cookie);
     await writer.set('b', 2);
