@@ -35,7 +35,39 @@ export const DEFAULT_CACHE_URL = 'locmem://';
 const LOCMEM_DESCRIPTION = 'in-process memory cache (lost on restart, not shared between processes)';
 
 function openRedis(url: string, keys: CacheKeyOptions): OpenedCacheStore {
+  redisDatabaseIndex(url);
   return { store: redisStore({ url, ...keys }), description: `Redis ${redactUrl(url)}` };
+}
+
+/**
+ * The database index a Redis URL selects: its path (`redis://host:6379/2`), else its `db` option, else 0.
+ * Whether the server has that many databases only the server can say (`sessionkit check` asks it).
+ * @throws SessionConfigError when the index is not a whole number ≥ 0, which no server has.
+ */
+export function redisDatabaseIndex(url: string): number {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 0; // Not a URL: the store's own check says so.
+  }
+  const path = parsed.pathname === '/' ? '' : parsed.pathname.slice(1);
+  const written = path !== '' ? path : parsed.searchParams.get('db') ?? '0';
+  const index = /^\d+$/.test(written) ? Number(written) : NaN;
+  if (Number.isNaN(index)) {
+    throw new SessionConfigError(
+      `the Redis database index ${JSON.stringify(safeDecode(written))} is not a whole number ≥ 0; end the URL with the database's number, e.g. redis://${parsed.host || '127.0.0.1:6379'}/0 (a server has 16 databases, 0 to 15, unless its "databases" setting says otherwise).`,
+    );
+  }
+  return index;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function openMemcached(url: string, keys: CacheKeyOptions): OpenedCacheStore {

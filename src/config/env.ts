@@ -5,7 +5,7 @@
  *
  * | Variable                        | option               | accepted values                          |
  * | ------------------------------- | -------------------- | ---------------------------------------- |
- * | SECRET_KEY                      | secret               | any string (required in production)      |
+ * | SECRET_KEY                      | secret               | any string (required in production, and not the development secret) |
  * | SECRET_KEY_FALLBACKS            | secretFallbacks      | comma-separated secrets                  |
  * | SESSION_ENGINE                  | store                | db, cached_db, cache, file, signed_cookies (or dotted) |
  * | DATABASE_URL                    | store (db, cached_db) | sqlite:///db.sqlite3 (default), postgres://…, mysql://… |
@@ -30,7 +30,7 @@ import type { SessionLogger, SessionOptions } from '../options.js';
 import type { SessionStore } from '../stores/contract.js';
 import type { SignedCookies } from '../stores/signed-cookies.js';
 import { engineName, openEngine } from './engines.js';
-import { readBoolean, readList, readOptionalString, readPositiveInteger, readSameSite, readString, type Env } from './values.js';
+import { readBoolean, readCookieAge, readList, readOptionalString, readSameSite, readString, type Env } from './values.js';
 
 export type { Env } from './values.js';
 
@@ -39,6 +39,24 @@ export type { Env } from './values.js';
  * it can be forged by anyone: development only. Its `django-insecure-` prefix is Django's marker for that.
  */
 export const DEVELOPMENT_SECRET_KEY = 'django-insecure-sessionkit-development-key-not-for-production-use';
+
+/** A shell command that prints a new random secret of 64 characters, for messages. */
+export const NEW_SECRET_KEY_COMMAND = `node -e "console.log(require('crypto').randomBytes(48).toString('base64url'))"`;
+
+/** The settings of {@link SessionOptions} besides the secrets, the store and the hooks. */
+export type SessionSettings = Pick<
+  SessionOptions,
+  | 'cookieName'
+  | 'cookieAge'
+  | 'cookieDomain'
+  | 'cookiePath'
+  | 'cookieSecure'
+  | 'cookieHttpOnly'
+  | 'cookieSameSite'
+  | 'expireAtBrowserClose'
+  | 'saveEveryRequest'
+  | 'locking'
+>;
 
 /** The result of {@link optionsFromEnv}. */
 export interface EnvSettings {
@@ -65,7 +83,7 @@ export interface OptionsFromEnvOptions {
  *
  * @param env - The variables. @default process.env
  * @throws SessionConfigError when a value is malformed, the engine or database is unknown or unusable,
- *   or `SECRET_KEY` is missing while `NODE_ENV=production`.
+ *   or, while `NODE_ENV=production`, `SECRET_KEY` is missing or it or a fallback is {@link DEVELOPMENT_SECRET_KEY}.
  *
  * @example
  * const { options, description } = optionsFromEnv();
@@ -73,21 +91,10 @@ export interface OptionsFromEnvOptions {
  * console.log(`sessions: ${description}`);
  */
 export function optionsFromEnv(env: Env = process.env, { logger = console }: OptionsFromEnvOptions = {}): EnvSettings {
-  const secret = readSecret(env, logger);
-  // An unset variable stays undefined, so createSessions applies Django's default in one place.
   const settings: Omit<SessionOptions, 'store'> = {
-    secret,
-    secretFallbacks: readList(env, 'SECRET_KEY_FALLBACKS'),
-    cookieName: readString(env, 'SESSION_COOKIE_NAME'),
-    cookieAge: readPositiveInteger(env, 'SESSION_COOKIE_AGE', 'seconds'),
-    cookieDomain: readOptionalString(env, 'SESSION_COOKIE_DOMAIN'),
-    cookiePath: readString(env, 'SESSION_COOKIE_PATH'),
-    cookieSecure: readBoolean(env, 'SESSION_COOKIE_SECURE'),
-    cookieHttpOnly: readBoolean(env, 'SESSION_COOKIE_HTTPONLY'),
-    cookieSameSite: readSameSite(env, 'SESSION_COOKIE_SAMESITE'),
-    expireAtBrowserClose: readBoolean(env, 'SESSION_EXPIRE_AT_BROWSER_CLOSE'),
-    saveEveryRequest: readBoolean(env, 'SESSION_SAVE_EVERY_REQUEST'),
-    locking: readBoolean(env, 'SESSION_LOCKING'),
+    secret: readSecret(env, logger),
+    secretFallbacks: readSecretFallbacks(env),
+    ...sessionSettingsFromEnv(env),
     logger,
   };
   // The store is opened last: nothing touches the disk or network while a value is still malformed.
@@ -95,7 +102,7 @@ export function optionsFromEnv(env: Env = process.env, { logger = console }: Opt
   const opened = openEngine(engine, env, logger);
   if (settings.locking && ('kind' in opened.store || typeof opened.store.lock !== 'function')) {
     void closeQuietly(opened.store);
-    throw new SessionConfigError(`SESSION_LOCKING=True needs an engine that can lock, and ${engine} cannot. Remove SESSION_LOCKING or pick another SESSION_ENGINE.`);
+    throw lockingUnsupported(engine);
   }
   return {
     options: { ...settings, store: opened.store },
@@ -109,16 +116,65 @@ async function closeQuietly(store: SessionStore | SignedCookies): Promise<void> 
   await store.close?.().catch(() => undefined);
 }
 
+/**
+ * The settings besides the secrets and the store, each checked: cookie attributes, expiry, saving and
+ * locking. An unset variable stays `undefined`, so `createSessions` applies Django's default in one place.
+ * @throws SessionConfigError naming the variable whose value is malformed.
+ */
+export function sessionSettingsFromEnv(env: Env): SessionSettings {
+  return {
+    cookieName: readString(env, 'SESSION_COOKIE_NAME'),
+    cookieAge: readCookieAge(env),
+    cookieDomain: readOptionalString(env, 'SESSION_COOKIE_DOMAIN'),
+    cookiePath: readString(env, 'SESSION_COOKIE_PATH'),
+    cookieSecure: readBoolean(env, 'SESSION_COOKIE_SECURE'),
+    cookieHttpOnly: readBoolean(env, 'SESSION_COOKIE_HTTPONLY'),
+    cookieSameSite: readSameSite(env, 'SESSION_COOKIE_SAMESITE'),
+    expireAtBrowserClose: readBoolean(env, 'SESSION_EXPIRE_AT_BROWSER_CLOSE'),
+    saveEveryRequest: readBoolean(env, 'SESSION_SAVE_EVERY_REQUEST'),
+    locking: readBoolean(env, 'SESSION_LOCKING'),
+  };
+}
+
+/** The error for `SESSION_LOCKING=True` on an engine that has no locks (signed cookies). */
+export function lockingUnsupported(engine: string): SessionConfigError {
+  return new SessionConfigError(`SESSION_LOCKING=True needs an engine that can lock, and ${engine} cannot. Remove SESSION_LOCKING or pick another SESSION_ENGINE.`);
+}
+
+/** Whether `NODE_ENV=production`, where the public development secret is refused. */
+export function isProduction(env: Env): boolean {
+  return readString(env, 'NODE_ENV') === 'production';
+}
+
 function readSecret(env: Env, logger: SessionLogger): string {
   const secret = readString(env, 'SECRET_KEY');
-  if (secret !== undefined) return secret;
-  if (env.NODE_ENV === 'production') {
+  const production = isProduction(env);
+  if (secret !== undefined) {
+    if (production && secret === DEVELOPMENT_SECRET_KEY) {
+      throw new SessionConfigError(
+        `SECRET_KEY is sessionkit's public development secret, which anyone can use to forge sessions, so NODE_ENV=production refuses it. Generate a secret of your own with \`${NEW_SECRET_KEY_COMMAND}\` and set SECRET_KEY to it.`,
+      );
+    }
+    return secret;
+  }
+  if (production) {
     throw new SessionConfigError(
-      'SECRET_KEY is not set, and NODE_ENV=production refuses the development secret. Generate one with `node -e "console.log(require(\'crypto\').randomBytes(48).toString(\'base64url\'))"` and set SECRET_KEY to it.',
+      `SECRET_KEY is not set, and NODE_ENV=production refuses the development secret. Generate one with \`${NEW_SECRET_KEY_COMMAND}\` and set SECRET_KEY to it.`,
     );
   }
   logger.warn(
     'sessionkit: WARNING — SECRET_KEY is not set, so a PUBLIC development secret signs the sessions: anyone can forge them. Never run like this in production (NODE_ENV=production refuses to start); set SECRET_KEY to a long random string.',
   );
   return DEVELOPMENT_SECRET_KEY;
+}
+
+// A fallback verifies sessions as the secret does, so the public one would let anyone forge them too.
+function readSecretFallbacks(env: Env): string[] {
+  const fallbacks = readList(env, 'SECRET_KEY_FALLBACKS');
+  if (isProduction(env) && fallbacks.includes(DEVELOPMENT_SECRET_KEY)) {
+    throw new SessionConfigError(
+      "SECRET_KEY_FALLBACKS holds sessionkit's public development secret, which anyone can use to forge sessions that would still be accepted, so NODE_ENV=production refuses it. Remove it from SECRET_KEY_FALLBACKS.",
+    );
+  }
+  return fallbacks;
 }

@@ -3,7 +3,7 @@
  * (`True`/`False`, `None`). Each one names the variable in its error, so a typo is found at start-up.
  */
 import { SessionConfigError } from '../errors.js';
-import type { SameSite } from '../options.js';
+import { MAX_COOKIE_AGE, type SameSite } from '../options.js';
 
 /** Environment variables, as `process.env` holds them. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -24,15 +24,23 @@ export function readBoolean(env: Env, name: string): boolean | undefined {
   throw new SessionConfigError(`${name}=${JSON.stringify(value)} is not a boolean. Write True or False (or 1 or 0).`);
 }
 
-/** A positive whole number such as `1209600`; `undefined` when unset. */
-export function readPositiveInteger(env: Env, name: string, unit: string): number | undefined {
+/** A positive whole number such as `1209600`, at most `max`; `undefined` when unset. */
+export function readPositiveInteger(env: Env, name: string, unit: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const value = readString(env, name);
   if (value === undefined) return undefined;
   const number = /^\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(number) || number <= 0) {
     throw new SessionConfigError(`${name}=${JSON.stringify(value)} is not a positive whole number of ${unit}; write digits only, e.g. ${name}=1209600.`);
   }
+  if (number > max) {
+    throw new SessionConfigError(`${name}=${value} is too large: at most ${max} ${unit}. Write a smaller number, e.g. ${name}=1209600.`);
+  }
   return number;
+}
+
+/** `SESSION_COOKIE_AGE` in seconds, at most `MAX_COOKIE_AGE` (Django's default 1209600 when unset). */
+export function readCookieAge(env: Env): number | undefined {
+  return readPositiveInteger(env, 'SESSION_COOKIE_AGE', 'seconds', MAX_COOKIE_AGE);
 }
 
 /** A comma-separated list; blanks are dropped. */

@@ -6,12 +6,14 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openCacheUrl, redisDatabaseIndex } from '../../src/config/cache-url.js';
 import { DEFAULT_DATABASE_URL, openDatabaseUrl, sqlitePathFromUrl } from '../../src/config/database-url.js';
 import { ENGINES } from '../../src/config/engines.js';
-import { DEVELOPMENT_SECRET_KEY, optionsFromEnv, type Env, type EnvSettings } from '../../src/config/env.js';
+import { DEVELOPMENT_SECRET_KEY, NEW_SECRET_KEY_COMMAND, optionsFromEnv, type Env, type EnvSettings } from '../../src/config/env.js';
 import { SessionConfigError } from '../../src/errors.js';
 import { createSessions, type SessionManager } from '../../src/manager.js';
-import { DEFAULTS } from '../../src/options.js';
+import { DEFAULTS, MAX_COOKIE_AGE } from '../../src/options.js';
+import { postgresSettingsFromUrl } from '../../src/stores/internal/postgres-url.js';
 import { MemoryStore } from '../../src/stores/memory.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
@@ -171,6 +173,29 @@ describe('optionsFromEnv: every variable', () => {
     expect(configError(() => read({ SESSION_COOKIE_AGE: text })).message).toContain('SESSION_COOKIE_AGE');
   });
 
+  it.each(['10000000001', '9999999999999'])('refuses SESSION_COOKIE_AGE=%s, beyond the dates JavaScript and Django can hold, at start', (text) => {
+    const url = sqliteUrl();
+    const message = configError(() => read({ DATABASE_URL: url, SESSION_COOKIE_AGE: text })).message;
+    expect(message).toContain(`SESSION_COOKIE_AGE=${text} is too large: at most ${MAX_COOKIE_AGE} seconds`);
+    expect(existsSync(sqlitePathFromUrl(url))).toBe(false);
+    for (const engine of ['signed_cookies', 'file']) {
+      expect(configError(() => read({ SESSION_ENGINE: engine, SESSION_COOKIE_AGE: text })).message).toContain('SESSION_COOKIE_AGE');
+    }
+  });
+
+  it('accepts the longest SESSION_COOKIE_AGE and writes a real expiry date with it', async () => {
+    for (const engine of ['signed_cookies', 'db']) {
+      const sessions = manager({ SESSION_ENGINE: engine, SESSION_COOKIE_AGE: String(MAX_COOKIE_AGE) });
+      const session = sessions.load(undefined);
+      await session.set('a', 1);
+      const { setCookie } = await sessions.commit(session);
+      const expires = /expires=([^;]+)/.exec(setCookie[0]!)![1]!;
+      expect(expires).not.toContain('Invalid');
+      expect(new Date(expires).getUTCFullYear()).toBeLessThan(9999);
+      expect(setCookie[0]).toContain(`Max-Age=${MAX_COOKIE_AGE};`);
+    }
+  });
+
   it.each([
     ['Lax', 'Lax'],
     ['Strict', 'Strict'],
@@ -219,6 +244,39 @@ describe('optionsFromEnv: SECRET_KEY', () => {
     expect(error.message).toContain('SECRET_KEY');
     expect(error.message).toContain('NODE_ENV=production');
     expect(existsSync(sqlitePathFromUrl(url))).toBe(false);
+  });
+
+  it('refuses the public development secret given as SECRET_KEY when NODE_ENV=production, before opening the store', () => {
+    const url = sqliteUrl();
+    const error = configError(() => optionsFromEnv({ NODE_ENV: 'production', SECRET_KEY: DEVELOPMENT_SECRET_KEY, DATABASE_URL: url }, { logger: recordingLogger() }));
+    expect(error.message).toContain("SECRET_KEY is sessionkit's public development secret");
+    expect(error.message).toContain('NODE_ENV=production');
+    expect(error.message).toContain(NEW_SECRET_KEY_COMMAND);
+    expect(existsSync(sqlitePathFromUrl(url))).toBe(false);
+  });
+
+  it('refuses the development secret among SECRET_KEY_FALLBACKS when NODE_ENV=production', () => {
+    const error = configError(() =>
+      optionsFromEnv({ NODE_ENV: 'production', SECRET_KEY: TEST_SECRET, SECRET_KEY_FALLBACKS: `${OLD_SECRET},${DEVELOPMENT_SECRET_KEY}`, DATABASE_URL: sqliteUrl() }, { logger: recordingLogger() }),
+    );
+    expect(error.message).toContain('SECRET_KEY_FALLBACKS');
+    expect(error.message).toContain('NODE_ENV=production');
+  });
+
+  it('accepts the development secret given outside production, where createSessions warns that it is weak', () => {
+    const logger = recordingLogger();
+    const settings = optionsFromEnv({ SECRET_KEY: DEVELOPMENT_SECRET_KEY, DATABASE_URL: sqliteUrl() }, { logger });
+    opened.push(settings);
+    expect(settings.options.secret).toBe(DEVELOPMENT_SECRET_KEY);
+    createSessions(settings.options);
+    expect(logger.warnings.join('\n')).toMatch(/WARNING.*weak/);
+  });
+
+  it('prints a secret of 64 characters with the suggested command', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const command = /^node -e "(.*)"$/.exec(NEW_SECRET_KEY_COMMAND)![1]!;
+    const secret = execFileSync(process.execPath, ['-e', command], { encoding: 'utf8' }).trim();
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{64}$/);
   });
 
   it('accepts SECRET_KEY in production, without a warning about it', () => {
@@ -307,6 +365,34 @@ describe('DATABASE_URL', () => {
     expect(error.message).not.toContain('s3cret-pass');
   });
 
+  it.each([
+    ['postgres://127.0.0.1:5433/app', 'postgres://USER@127.0.0.1:5433/app'],
+    ['postgresql://:pw-s3cret@db.internal/app', 'postgresql://USER@db.internal:5432/app'],
+    ['postgres://%2Fvar%2Frun%2Fpostgresql/app', 'postgres://USER@%2Fvar%2Frun%2Fpostgresql:5432/app'],
+    ['mysql://127.0.0.1/app', 'mysql://USER@127.0.0.1:3306/app'],
+    ['mariadb://[::1]/my%20db', 'mariadb://USER@[::1]:3306/my%20db'],
+  ])('refuses %s, which names no user, at start, saying what to add', (url, example) => {
+    const error = configError(() => read({ DATABASE_URL: url }));
+    expect(error.message).toContain('DATABASE_URL=');
+    expect(error.message).toContain(`the URL names no user; add one, e.g. ${example} (USER:PASSWORD@ when the server asks for a password).`);
+    expect(error.message).not.toContain('pw-s3cret');
+  });
+
+  it.each(['postgres://', 'postgres://app@127.0.0.1:5432', 'postgresql://app:pw-s3cret@db.internal/', 'mariadb://app@127.0.0.1'])(
+    'refuses %s, which names no database, at start, saying what to add',
+    (url) => {
+      const error = configError(() => read({ DATABASE_URL: url }));
+      expect(error.message).toMatch(/^sessionkit: DATABASE_URL=.* cannot be used: (postgres|mysql)Store: the URL names no database; add it as the path/);
+      expect(error.message).not.toContain('pw-s3cret');
+    },
+  );
+
+  it('refuses a PostgreSQL URL without a database in the store too, instead of connecting to the default one', () => {
+    expect(configError(() => postgresSettingsFromUrl('postgres://app@127.0.0.1:5432')).message).toContain('names no database');
+    expect(configError(() => postgresSettingsFromUrl('postgres://app@127.0.0.1:5432/')).message).toContain('names no database');
+    expect(postgresSettingsFromUrl('postgres://app@127.0.0.1:5432/app').connection.database).toBe('app');
+  });
+
   it('refuses a URL without a scheme', () => {
     expect(configError(() => openDatabaseUrl('db.sqlite3')).message).toContain('has no scheme');
   });
@@ -342,5 +428,34 @@ describe('DATABASE_URL', () => {
     } finally {
       chmodSync(directory, 0o700);
     }
+  });
+});
+
+describe('CACHE_URL: the Redis database index', () => {
+  it.each([
+    ['redis://127.0.0.1:6379', 0],
+    ['redis://127.0.0.1:6379/', 0],
+    ['redis://127.0.0.1:6379/3', 3],
+    ['redis://127.0.0.1:6379/99', 99],
+    ['redis://127.0.0.1:6379?db=4', 4],
+    ['rediss://:pw@cache.internal:6380/2?db=5', 2],
+  ])('reads %s as database %i', (url, index) => {
+    expect(redisDatabaseIndex(url)).toBe(index);
+  });
+
+  it.each(['redis://127.0.0.1:6379/abc', 'redis://127.0.0.1:6379/-1', 'redis://127.0.0.1:6379/1.5', 'redis://127.0.0.1:6379/0/extra', 'redis://:pw-s3cret@127.0.0.1:6379?db=x'])(
+    'refuses %s at start, naming CACHE_URL',
+    (url) => {
+      const message = configError(() => read({ SESSION_ENGINE: 'cache', CACHE_URL: url })).message;
+      expect(message).toContain('CACHE_URL=');
+      expect(message).toContain('is not a whole number ≥ 0');
+      expect(message).toContain('redis://127.0.0.1:6379/0');
+      expect(message).not.toContain('pw-s3cret');
+    },
+  );
+
+  it('leaves an index the server may not have to the server (sessionkit check asks it)', async () => {
+    const opened = openCacheUrl('redis://127.0.0.1:6379/99');
+    await opened.store.close?.();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSessions, isWeakSecret, SessionConfigError, type SessionOptions } from '../../src/index.js';
+import { MAX_COOKIE_AGE } from '../../src/options.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
@@ -22,6 +23,9 @@ describe('options: Django defaults and validation', () => {
     ['a bad cookie name', { cookieName: 'bad name' }, /cookieName.*SESSION_COOKIE_NAME/],
     ['a zero cookie age', { cookieAge: 0 }, /cookieAge.*positive whole number/],
     ['a fractional cookie age', { cookieAge: 1.5 }, /cookieAge/],
+    ['a cookie age past the dates JavaScript and Django can hold', { cookieAge: 9999999999999 }, /cookieAge.*SESSION_COOKIE_AGE.*at most 10000000000 \(about 317 years\)/],
+    ['a cookie age one second over the maximum', { cookieAge: MAX_COOKIE_AGE + 1 }, /at most 10000000000/],
+    ['an infinite cookie age', { cookieAge: Infinity }, /cookieAge/],
     ['a path without a slash', { cookiePath: 'app' }, /cookiePath.*start with "\/"/],
     ['a path with a semicolon', { cookiePath: '/a;b' }, /cookiePath/],
     ['an unknown SameSite', { cookieSameSite: 'sometimes' as never }, /SESSION_COOKIE_SAMESITE.*"Lax", "Strict", "None" or false/],
@@ -38,6 +42,16 @@ describe('options: Django defaults and validation', () => {
     const { lock: _lock, ...noLock } = memoryStore() as unknown as Record<string, unknown>;
     const store = Object.assign(Object.create(Object.getPrototypeOf(memoryStore())), noLock, { lock: undefined, name: 'nolock' });
     expect(make({ store, locking: true })).toThrow(/"nolock" store cannot lock/);
+  });
+
+  it('accepts the longest cookie age, whose expiry dates JavaScript and Django can both hold', async () => {
+    const now = Date.UTC(2026, 0, 1);
+    const sessions = createSessions({ secret: TEST_SECRET, store: memoryStore(), cookieAge: MAX_COOKIE_AGE, now: () => now });
+    const session = sessions.load(undefined);
+    await session.set('a', 1);
+    const expires = /expires=([^;]+)/.exec((await sessions.commit(session)).setCookie[0]!)![1]!;
+    expect(new Date(expires).getTime()).toBe(now + MAX_COOKIE_AGE * 1000);
+    expect(new Date(expires).getUTCFullYear()).toBe(2342);
   });
 
   it('normalises SameSite spelling', () => {

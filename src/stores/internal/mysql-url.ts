@@ -6,10 +6,17 @@
  */
 import type { ConnectionOptions } from 'mysql2';
 import { SessionConfigError } from '../../errors.js';
-import { fileOption, integerOption, parseDatabaseUrl, rejectUnknownOptions, type DatabaseUrl } from './database-url.js';
+import { fileOption, integerOption, parseDatabaseUrl, rejectUnknownOptions, type DatabaseUrl, type DatabaseUrlRules } from './database-url.js';
 
 const STORE = 'mysqlStore';
 const KNOWN_OPTIONS = ['ssl-ca', 'ssl_mode', 'charset', 'connect_timeout'];
+
+/** The URL forms the store reads, and the example its messages show. */
+export const MYSQL_URL_RULES: DatabaseUrlRules = {
+  storeName: STORE,
+  schemes: ['mysql', 'mysql2', 'mysqlgis', 'mysql-connector', 'mariadb'],
+  example: 'mysql://user:password@127.0.0.1:3306/dbname',
+};
 
 /** Connection settings read from a MySQL URL. */
 export interface MysqlUrlSettings {
@@ -24,11 +31,7 @@ export interface MysqlUrlSettings {
  * @throws SessionConfigError when the URL or one of its options is unusable.
  */
 export function mysqlSettingsFromUrl(url: string): MysqlUrlSettings {
-  const parsed = parseDatabaseUrl(url, {
-    storeName: STORE,
-    schemes: ['mysql', 'mysql2', 'mysqlgis', 'mysql-connector', 'mariadb'],
-    example: 'mysql://user:password@127.0.0.1:3306/dbname',
-  });
+  const parsed = parseDatabaseUrl(url, MYSQL_URL_RULES);
   rejectUnknownOptions(parsed, KNOWN_OPTIONS, STORE);
   if (parsed.database === '') {
     throw new SessionConfigError(`${STORE}: the URL names no database; add it as the path, e.g. mysql://user:password@127.0.0.1:3306/dbname.`);

@@ -7,10 +7,17 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { ClientConfig } from 'pg';
 import { SessionConfigError } from '../../errors.js';
-import { fileOption, integerOption, parseDatabaseUrl, rejectUnknownOptions, type DatabaseUrl } from './database-url.js';
+import { fileOption, integerOption, parseDatabaseUrl, rejectUnknownOptions, type DatabaseUrl, type DatabaseUrlRules } from './database-url.js';
 
 const STORE = 'postgresStore';
 const KNOWN_OPTIONS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'application_name', 'options', 'currentSchema', 'connect_timeout'];
+
+/** The URL forms the store reads, and the example its messages show. */
+export const POSTGRES_URL_RULES: DatabaseUrlRules = {
+  storeName: STORE,
+  schemes: ['postgres', 'postgresql', 'pgsql', 'postgis'],
+  example: 'postgres://user:password@127.0.0.1:5432/dbname',
+};
 
 /** Connection settings read from a PostgreSQL URL. */
 export interface PostgresUrlSettings {
@@ -24,15 +31,15 @@ export interface PostgresUrlSettings {
 
 /**
  * Reads `url`.
- * @throws SessionConfigError when the URL or one of its options is unusable.
+ * @throws SessionConfigError when the URL names no database, or it or one of its options is unusable.
  */
 export function postgresSettingsFromUrl(url: string): PostgresUrlSettings {
-  const parsed = parseDatabaseUrl(url, {
-    storeName: STORE,
-    schemes: ['postgres', 'postgresql', 'pgsql', 'postgis'],
-    example: 'postgres://user:password@127.0.0.1:5432/dbname',
-  });
+  const parsed = parseDatabaseUrl(url, POSTGRES_URL_RULES);
   rejectUnknownOptions(parsed, KNOWN_OPTIONS, STORE);
+  if (parsed.database === '') {
+    // pg would quietly connect to the database named after the user (often `postgres`), not the app's.
+    throw new SessionConfigError(`${STORE}: the URL names no database; add it as the path, e.g. postgres://user:password@127.0.0.1:5432/dbname.`);
+  }
   const sessionOptions = [parsed.options.get('options'), searchPath(parsed.options.get('currentSchema'))].filter(Boolean).join(' ');
   const connectTimeout = integerOption(parsed, 'connect_timeout', STORE);
   const connection: ClientConfig = {
@@ -40,7 +47,7 @@ export function postgresSettingsFromUrl(url: string): PostgresUrlSettings {
     port: parsed.port,
     user: parsed.user || undefined,
     password: parsed.password || undefined,
-    database: parsed.database || undefined,
+    database: parsed.database,
     ssl: tlsSettings(parsed),
     application_name: parsed.options.get('application_name'),
     options: sessionOptions || undefined,
