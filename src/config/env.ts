@@ -22,6 +22,7 @@
  * | SESSION_EXPIRE_AT_BROWSER_CLOSE | expireAtBrowserClose | True/False/1/0                           |
  * | SESSION_SAVE_EVERY_REQUEST      | saveEveryRequest     | True/False/1/0                           |
  * | SESSION_LOCKING                 | locking              | True/False/1/0                           |
+ * | DEBUG                           | debug                | True/False/1/0 (stack traces in the log) |
  *
  * An unset or blank variable takes Django's default.
  */
@@ -56,6 +57,7 @@ export type SessionSettings = Pick<
   | 'expireAtBrowserClose'
   | 'saveEveryRequest'
   | 'locking'
+  | 'debug'
 >;
 
 /** The result of {@link optionsFromEnv}. */
@@ -133,6 +135,7 @@ export function sessionSettingsFromEnv(env: Env): SessionSettings {
     expireAtBrowserClose: readBoolean(env, 'SESSION_EXPIRE_AT_BROWSER_CLOSE'),
     saveEveryRequest: readBoolean(env, 'SESSION_SAVE_EVERY_REQUEST'),
     locking: readBoolean(env, 'SESSION_LOCKING'),
+    debug: readBoolean(env, 'DEBUG'),
   };
 }
 
