@@ -1,81 +1,89 @@
 /**
  * The demo's routes: Django's classic session examples (a visit counter, login/logout with a key cycle,
- * the test cookie) and a small JSON API over the session for trying the settings out.
+ * the test cookie) and a small JSON API over the session for trying the settings out. Each route is a
+ * function of a framework-neutral {@link DemoRequest} to a {@link DemoResponse}.
+ *
+ * Values the session cannot hold make `set`, `update` and `setExpiry` throw a `SessionValueError`, and a
+ * session grown past `maxDataBytes` makes the commit fail with `SessionDataTooLarge`: the routes let both
+ * go to the sessionkit adapter, which answers 400 or 413 with the reason.
  */
-import type { ServerResponse } from 'node:http';
-import type { SessionRequest } from '../../src/adapters/node.js';
+import { createHash } from 'node:crypto';
 import { EXPIRY_KEY } from '../../src/core/expiry.js';
-import type { Session, SessionData } from '../../src/session.js';
-import { HttpError, readBody, sendHtml, sendJson, sendText } from './http.js';
+import type { Session } from '../../src/session.js';
+import { HttpError, html, json, text, type DemoData, type DemoRequest, type DemoResponse } from './exchange.js';
 import { cookieTestPage, homePage, loggedInPage, loggedOutPage, loginPage } from './pages.js';
 
-/** What the demo keeps in a session; the JSON API may add any other key. */
-export interface DemoData extends SessionData {
-  visit: number;
-  username: string;
-}
-
-type DemoRequest = SessionRequest<DemoData>;
-type Route = (req: DemoRequest, res: ServerResponse, url: URL) => Promise<void> | void;
+/** A route: one method of one path. */
+export type Route = (req: DemoRequest) => Promise<DemoResponse> | DemoResponse;
 
 // Django's User.username max_length.
 const MAX_USERNAME_LENGTH = 150;
 
-async function visit(req: DemoRequest, res: ServerResponse): Promise<void> {
-  const previous = await req.session.get('visit');
-  const count = (Number.isSafeInteger(previous) ? previous! : 0) + 1;
-  await req.session.set('visit', count);
-  sendText(res, 200, `Visit count:${count}`);
+async function visit({ session }: DemoRequest): Promise<DemoResponse> {
+  const previous = await session.get('visit');
+  const count = (Number.isSafeInteger(previous) ? (previous as number) : 0) + 1;
+  await session.set('visit', count);
+  return text(200, `Visit count:${count}`);
 }
 
-async function connection(req: DemoRequest, res: ServerResponse): Promise<void> {
-  const username = await req.session.get('username');
-  sendHtml(res, 200, typeof username === 'string' && username !== '' ? loggedInPage(username) : loginPage());
+async function connection({ session }: DemoRequest): Promise<DemoResponse> {
+  const username = await session.get('username');
+  return html(200, typeof username === 'string' && username !== '' ? loggedInPage(username) : loginPage());
 }
 
-async function login(req: DemoRequest, res: ServerResponse): Promise<void> {
-  const { username } = await readBody(req);
+async function login(req: DemoRequest): Promise<DemoResponse> {
+  const { username } = await req.readBody();
   const name = typeof username === 'string' ? username.trim() : '';
   if (name === '' || name.length > MAX_USERNAME_LENGTH) {
-    return sendHtml(res, 400, loginPage(`Enter a username of 1 to ${MAX_USERNAME_LENGTH} characters.`));
+    return html(400, loginPage(`Enter a username of 1 to ${MAX_USERNAME_LENGTH} characters.`));
   }
   // A new key at login, so a key planted in the browser beforehand is worthless (session fixation).
   await req.session.cycleKey();
   await req.session.set('username', name);
-  sendHtml(res, 200, loggedInPage(name));
+  return html(200, loggedInPage(name));
 }
 
-async function logout(req: DemoRequest, res: ServerResponse): Promise<void> {
-  await req.session.delete('username');
-  sendHtml(res, 200, loggedOutPage());
+async function logout({ session }: DemoRequest): Promise<DemoResponse> {
+  await session.delete('username');
+  return html(200, loggedOutPage());
 }
 
-async function cookieTest(req: DemoRequest, res: ServerResponse, url: URL): Promise<void> {
-  const session = req.session;
+async function cookieTest({ session, url }: DemoRequest): Promise<DemoResponse> {
   if (await session.testCookieWorked()) {
     await session.deleteTestCookie();
-    return sendHtml(res, 200, cookieTestPage(true));
+    return html(200, cookieTestPage(true));
   }
   // Asked to check, and the cookie did not come back: the browser refuses cookies.
-  if (url.searchParams.has('check')) return sendHtml(res, 200, cookieTestPage(false));
+  if (url.searchParams.has('check')) return html(200, cookieTestPage(false));
   await session.setTestCookie();
-  sendHtml(res, 200, cookieTestPage(null));
+  return html(200, cookieTestPage(null));
 }
 
 /** The session as `GET /session` shows it. */
 export interface SessionView {
-  readonly sessionKey: string | null;
+  /**
+   * The first 12 hex digits of the SHA-256 of the session key (for signed cookies: of the cookie), enough
+   * to tell sessions apart; `null` without a key. The key itself is a bearer credential, never shown: a
+   * page that printed it would hand it to any script that can read the page, HttpOnly or not.
+   */
+  readonly sessionKeyHash: string | null;
   readonly data: Record<string, unknown>;
   readonly expiryAge: number;
   readonly expiryDate: string;
   readonly expireAtBrowserClose: boolean;
 }
 
+/** The short hash {@link SessionView} shows for `sessionKey`. */
+export function sessionKeyHash(sessionKey: string): string {
+  return createHash('sha256').update(sessionKey).digest('hex').slice(0, 12);
+}
+
 async function view(session: Session<DemoData>): Promise<SessionView> {
   // Loading first: an unknown key is dropped on load, so the key shown is the one the session really has.
   const data = await session.toJSON();
+  const key = session.sessionKey;
   return {
-    sessionKey: session.sessionKey,
+    sessionKeyHash: key === null ? null : sessionKeyHash(key),
     data,
     expiryAge: await session.getExpiryAge(),
     expiryDate: (await session.getExpiryDate()).toISOString(),
@@ -83,51 +91,66 @@ async function view(session: Session<DemoData>): Promise<SessionView> {
   };
 }
 
-async function showSession(req: DemoRequest, res: ServerResponse): Promise<void> {
-  sendJson(res, 200, await view(req.session));
+async function showSession({ session }: DemoRequest): Promise<DemoResponse> {
+  return json(200, await view(session));
 }
 
-async function updateSession(req: DemoRequest, res: ServerResponse): Promise<void> {
-  const values = await readBody(req);
+/** The keys to merge into the session: the body, without the expiry's reserved key. */
+async function postedValues(req: DemoRequest): Promise<Partial<DemoData>> {
+  const values = await req.readBody();
   if (Object.hasOwn(values, EXPIRY_KEY)) throw new HttpError(400, `Set the expiry with POST /session/expiry, not through ${EXPIRY_KEY}.`);
-  await req.session.update(values as Partial<DemoData>);
-  sendJson(res, 200, await view(req.session));
+  return values as Partial<DemoData>;
 }
 
-async function setExpiry(req: DemoRequest, res: ServerResponse): Promise<void> {
-  const { value } = await readBody(req);
+async function updateSession(req: DemoRequest): Promise<DemoResponse> {
+  await req.session.update(await postedValues(req));
+  return json(200, await view(req.session));
+}
+
+// Django saves no session on a 5xx response: the keys set here are dropped with the failed request.
+async function failAfterUpdate(req: DemoRequest): Promise<DemoResponse> {
+  await req.session.update(await postedValues(req));
+  return text(500, 'Failed on purpose after setting the keys: a 5xx response saves nothing of the session.\n');
+}
+
+async function setExpiry(req: DemoRequest): Promise<DemoResponse> {
+  const { value } = await req.readBody();
   await req.session.setExpiry(parseExpiry(value));
-  sendJson(res, 200, await view(req.session));
+  return json(200, await view(req.session));
 }
 
-/** `value` of `POST /session/expiry`: whole seconds (0: at browser close), an ISO date, or empty for the default. */
+/**
+ * `value` of `POST /session/expiry`: whole seconds (0: at browser close), an ISO date, or empty for the
+ * default. A date outside years 1–9999 is the session's to refuse (`SessionValueError`).
+ */
 function parseExpiry(value: unknown): number | Date | null {
   if (value === undefined || value === null || value === '') return null;
   // Up to 9 digits (31 years): larger ages would put the expiry date out of JavaScript's range.
   if (typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e9) return value;
   if (typeof value === 'string') {
-    const text = value.trim();
-    if (/^-?\d{1,9}$/.test(text)) return Number(text);
-    if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text))) return new Date(text);
+    const trimmed = value.trim();
+    if (/^-?\d{1,9}$/.test(trimmed)) return Number(trimmed);
+    if (/^\d{4}-\d{2}-\d{2}/.test(trimmed) && !Number.isNaN(Date.parse(trimmed))) return new Date(trimmed);
   }
   throw new HttpError(400, 'value must be whole seconds (0: when the browser closes), an ISO date such as 2030-01-01T00:00:00Z, or empty for the default.');
 }
 
-async function flush(req: DemoRequest, res: ServerResponse): Promise<void> {
-  await req.session.flush();
-  sendJson(res, 200, await view(req.session));
+async function flush({ session }: DemoRequest): Promise<DemoResponse> {
+  await session.flush();
+  return json(200, await view(session));
 }
 
-async function cycle(req: DemoRequest, res: ServerResponse): Promise<void> {
-  await req.session.cycleKey();
-  sendJson(res, 200, await view(req.session));
+async function cycle({ session }: DemoRequest): Promise<DemoResponse> {
+  await session.cycleKey();
+  return json(200, await view(session));
 }
 
 /** The routes by path, then method. `HEAD` is served by the `GET` route. */
 export function demoRoutes(engine: string): Readonly<Record<string, Readonly<Record<string, Route>>>> {
+  const home = html(200, homePage(engine));
   return {
-    '/': { GET: (_req, res) => sendHtml(res, 200, homePage(engine)) },
-    '/hello': { GET: (_req, res) => sendText(res, 200, 'Hello') },
+    '/': { GET: () => home },
+    '/hello': { GET: () => text(200, 'Hello') },
     '/visit': { GET: visit },
     '/connection': { GET: connection },
     '/login': { POST: login },
@@ -137,5 +160,6 @@ export function demoRoutes(engine: string): Readonly<Record<string, Readonly<Rec
     '/session/expiry': { POST: setExpiry },
     '/session/flush': { POST: flush },
     '/session/cycle': { POST: cycle },
+    '/session/fail': { POST: failAfterUpdate },
   };
 }

@@ -1,5 +1,11 @@
 /** A minimal browser for tests: keeps the cookies a server sets and sends them back. */
+import { createHash } from 'node:crypto';
 import { setCookies } from '../adapters/http-helpers.js';
+
+/** What the demo shows instead of a session key: the first 12 hex digits of its SHA-256. */
+export function keyHash(sessionKey: string): string {
+  return createHash('sha256').update(sessionKey).digest('hex').slice(0, 12);
+}
 
 /** One client with its own cookie jar. */
 export class Browser {
@@ -41,5 +47,11 @@ export class Browser {
   /** The session cookie's value, if the jar holds one. */
   get sessionId(): string | undefined {
     return this.cookies.get('sessionid');
+  }
+
+  /** {@link keyHash} of the session cookie's value, or `null` without one (as the demo shows it). */
+  get sessionKeyHash(): string | null {
+    const id = this.sessionId;
+    return id === undefined ? null : keyHash(id);
   }
 }

@@ -3,78 +3,19 @@
  * temporary file) and signed cookies. Also the bad-input table: hostile cookies and corrupt stored data
  * must each give a fresh empty session, no error and no store write.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { optionsFromEnv, type Env } from '../../src/config/env.js';
-import { createSessions } from '../../src/manager.js';
-import type { SessionStore } from '../../src/stores/contract.js';
+import { describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
-import { createDemoServer, type DemoData, type SessionView } from '../../examples/demo/app.js';
-import { MAX_BODY_BYTES } from '../../examples/demo/http.js';
-import { listen, setCookies, type Listening } from '../adapters/http-helpers.js';
-import { countingStore, type CountingStore } from '../adapters/store-wrappers.js';
-import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import type { SessionView } from '../../examples/demo/app.js';
+import { MAX_BODY_BYTES } from '../../examples/demo/body.js';
+import { setCookies } from '../adapters/http-helpers.js';
+import { TEST_SECRET } from '../helpers/secrets.js';
 import { badCookieValues, badTokens, STORE_SALT } from './bad-cookies.js';
-import { Browser } from './browser.js';
+import { keyHash } from './browser.js';
+import { demoHarness } from './harness.js';
 
-let scratch: string;
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'sessionkit-demo-test-'));
-});
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
+const { engines, start: startDemo } = demoHarness();
 
-interface EngineCase {
-  readonly label: string;
-  readonly env: () => Env;
-  readonly serverSide: boolean;
-}
-
-const ENGINES: readonly EngineCase[] = [
-  { label: 'memory cache', env: () => ({ SESSION_ENGINE: 'cache' }), serverSide: true },
-  {
-    label: 'SQLite',
-    env: () => ({ SESSION_ENGINE: 'django.contrib.sessions.backends.db', DATABASE_URL: `sqlite:///${join(scratch, `demo-${generateSessionKey()}.sqlite3`)}` }),
-    serverSide: true,
-  },
-  { label: 'signed cookies', env: () => ({ SESSION_ENGINE: 'signed_cookies' }), serverSide: false },
-];
-
-interface Demo {
-  readonly url: string;
-  readonly counting: CountingStore | null;
-  readonly inner: SessionStore | null;
-  readonly logger: ReturnType<typeof recordingLogger>;
-  browser(): Browser;
-  view(browser: Browser): Promise<SessionView>;
-}
-
-const running: Array<{ server: Listening; close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map(async (entry) => entry.close()));
-});
-
-async function startDemo(engine: EngineCase): Promise<Demo> {
-  const logger = recordingLogger();
-  const { options } = optionsFromEnv({ SECRET_KEY: TEST_SECRET, ...engine.env() }, { logger });
-  const inner = 'kind' in options.store ? null : options.store;
-  const counting = inner ? countingStore(inner) : null;
-  const sessions = createSessions<DemoData>({ ...options, store: counting?.store ?? options.store });
-  const server = await listen(createDemoServer(sessions));
-  running.push({ server, close: async () => (await server.close(), await sessions.close()) });
-  const browser = (): Browser => new Browser(server.url);
-  const view = async (b: Browser): Promise<SessionView> => {
-    const response = await b.fetch('/session');
-    expect(response.status).toBe(200);
-    return (await response.json()) as SessionView;
-  };
-  return { url: server.url, counting, inner, logger, browser, view };
-}
-
-describe.each(ENGINES)('demo app on $label', (engine) => {
+describe.each(engines)('demo app on $label', (engine) => {
   it('counts visits per session: GET /visit', async () => {
     const demo = await startDemo(engine);
     const alice = demo.browser();
@@ -146,7 +87,7 @@ describe.each(ENGINES)('demo app on $label', (engine) => {
     const demo = await startDemo(engine);
     const browser = demo.browser();
     const fresh = await demo.view(browser);
-    expect(fresh.sessionKey).toBeNull();
+    expect(fresh.sessionKeyHash).toBeNull();
     expect(fresh.data).toEqual({});
     expect(fresh.expiryAge).toBe(1209600);
     expect(Math.abs(Date.parse(fresh.expiryDate) - (Date.now() + 1209600 * 1000))).toBeLessThan(5000);
@@ -160,8 +101,8 @@ describe.each(ENGINES)('demo app on $label', (engine) => {
 
     const shown = await demo.view(browser);
     expect(shown.data).toEqual({ colour: 'blue', nested: { n: [1, 2] }, size: '3' });
-    if (engine.serverSide) expect(shown.sessionKey).toBe(browser.sessionId);
-    else expect(shown.sessionKey).toBe(browser.sessionId); // the signed cookie itself
+    // For signed cookies, the hash of the signed cookie itself.
+    expect(shown.sessionKeyHash).toBe(browser.sessionKeyHash);
   });
 
   it('sets the expiry: POST /session/expiry', async () => {
@@ -201,14 +142,14 @@ describe.each(ENGINES)('demo app on $label', (engine) => {
     // A signed cookie is re-signed; within the same second it is the same token, as in Django.
     if (engine.serverSide) {
       expect(browser.sessionId).not.toBe(first);
-      expect(cycledView.sessionKey).toBe(browser.sessionId);
+      expect(cycledView.sessionKeyHash).toBe(browser.sessionKeyHash);
       expect(await demo.inner!.load(first)).toBeNull();
     }
 
     const second = browser.sessionId!;
     const flushed = await browser.fetch('/session/flush', { method: 'POST' });
     const flushedView = (await flushed.json()) as SessionView;
-    expect(flushedView).toMatchObject({ sessionKey: null, data: {} });
+    expect(flushedView).toMatchObject({ sessionKeyHash: null, data: {} });
     expect(setCookies(flushed)).toEqual(['sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax']);
     expect(browser.sessionId).toBeUndefined();
     if (engine.serverSide) expect(await demo.inner!.load(second)).toBeNull();
@@ -265,7 +206,7 @@ describe.each(ENGINES)('demo app on $label', (engine) => {
         const view = (await response.json()) as SessionView;
         expect(view.data).toEqual({});
         if (engine.serverSide) {
-          expect(view.sessionKey).toBeNull();
+          expect(view.sessionKeyHash).toBeNull();
           expect(demo.counting!.writes()).toBe(0);
           // The unusable cookie is deleted, as Django does for an empty session that came with a cookie.
           expect(setCookies(response)[0]).toMatch(/^sessionid=""; expires=Thu, 01 Jan 1970/);
@@ -290,7 +231,7 @@ describe.each(ENGINES)('demo app on $label', (engine) => {
           expect(response.status).toBe(200);
           const view = (await response.json()) as SessionView;
           expect(view.data).toEqual({});
-          expect(view.sessionKey).toBe(key); // Django keeps the key so the next save overwrites the record
+          expect(view.sessionKeyHash).toBe(keyHash(key)); // Django keeps the key so the next save overwrites the record
           expect(setCookies(response)).toEqual([]);
           expect(demo.counting!.writes()).toBe(0);
           expect(demo.logger.errors).toEqual([]);

@@ -114,7 +114,7 @@ for (const engine of ENGINES) {
       );
       for (const response of responses) expect(response.status, await response.text()).toBe(200);
       const view = (await (await browser.fetch('/session')).json()) as SessionView;
-      expect(view.sessionKey).toBe(browser.sessionId);
+      expect(view.sessionKeyHash).toBe(browser.sessionKeyHash);
       const expected: Record<string, number> = { visit: 1 };
       for (let i = 0; i < PARALLEL_KEYS; i++) expected[`key${i}`] = i;
       expect(view.data).toEqual(expected);

@@ -1,0 +1,81 @@
+/**
+ * Starting the demo app for tests, on the engines that need no server: the memory cache, SQLite (a
+ * temporary file) and signed cookies. `demoHarness()` registers the hooks that stop every demo after its
+ * test and remove the temporary files after the file's tests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, expect } from 'vitest';
+import { createDemoServer, type DemoData, type SessionView } from '../../examples/demo/app.js';
+import { optionsFromEnv, type Env } from '../../src/config/env.js';
+import { generateSessionKey } from '../../src/core/session-key.js';
+import { createSessions } from '../../src/manager.js';
+import type { SessionStore } from '../../src/stores/contract.js';
+import { listen } from '../adapters/http-helpers.js';
+import { countingStore, type CountingStore } from '../adapters/store-wrappers.js';
+import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { Browser } from './browser.js';
+
+/** An engine the demo runs on, selected by environment variables as `npm start` selects it. */
+export interface EngineCase {
+  readonly label: string;
+  readonly env: () => Env;
+  readonly serverSide: boolean;
+}
+
+/** A running demo. */
+export interface Demo {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  /** The store, counting its calls; `null` for signed cookies. */
+  readonly counting: CountingStore | null;
+  /** The store without the counting; `null` for signed cookies. */
+  readonly inner: SessionStore | null;
+  readonly logger: ReturnType<typeof recordingLogger>;
+  /** A new browser with an empty cookie jar. */
+  browser(): Browser;
+  /** `GET /session` by `browser`, expecting a 200. */
+  view(browser: Browser): Promise<SessionView>;
+}
+
+/** The engines, and `start(engine, env)`: the demo on `engine`, with `env` added to its variables. */
+export function demoHarness(): { engines: readonly EngineCase[]; start(engine: EngineCase, env?: Env): Promise<Demo> } {
+  const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-demo-test-'));
+  const running: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((close) => close()));
+  });
+  afterAll(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const engines: readonly EngineCase[] = [
+    { label: 'memory cache', env: () => ({ SESSION_ENGINE: 'cache' }), serverSide: true },
+    {
+      label: 'SQLite',
+      env: () => ({ SESSION_ENGINE: 'django.contrib.sessions.backends.db', DATABASE_URL: `sqlite:///${join(scratch, `demo-${generateSessionKey()}.sqlite3`)}` }),
+      serverSide: true,
+    },
+    { label: 'signed cookies', env: () => ({ SESSION_ENGINE: 'signed_cookies' }), serverSide: false },
+  ];
+
+  async function start(engine: EngineCase, env: Env = {}): Promise<Demo> {
+    const logger = recordingLogger();
+    const { options } = optionsFromEnv({ SECRET_KEY: TEST_SECRET, ...engine.env(), ...env }, { logger });
+    const inner = 'kind' in options.store ? null : options.store;
+    const counting = inner ? countingStore(inner) : null;
+    const sessions = createSessions<DemoData>({ ...options, store: counting?.store ?? options.store });
+    const server = await listen(createDemoServer(sessions));
+    running.push(async () => (await server.close(), await sessions.close()));
+    const browser = (): Browser => new Browser(server.url);
+    const view = async (b: Browser): Promise<SessionView> => {
+      const response = await b.fetch('/session');
+      expect(response.status).toBe(200);
+      return (await response.json()) as SessionView;
+    };
+    return { url: server.url, counting, inner, logger, browser, view };
+  }
+
+  return { engines, start };
+}
