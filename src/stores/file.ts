@@ -19,27 +19,21 @@
  *
  * Beyond Django: writes are serialised per session with a lock file, so compare-and-set updates lose
  * nothing between concurrent requests (Django's file engine is last-writer-wins), and {@link FileStore.lock}
- * offers per-session locking across processes.
+ * offers per-session locking across processes. The default directory is private (see `file/directory.ts`);
+ * a name that holds a FIFO, a symbolic link or a device is no session and never blocks a request (see
+ * `file/regular-file.ts`); and every file operation is bounded by `operationTimeoutMs`.
  */
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import { promises as fsp } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parseIsoExpiry } from '../core/expiry.js';
+import { join } from 'node:path';
 import { isValidSessionKey } from '../core/session-key.js';
-import { SessionConfigError } from '../errors.js';
+import { SessionConfigError, SessionLockTimeout } from '../errors.js';
 import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
-import {
-  createPlaceholder,
-  readContent,
-  readSessionFile,
-  removeFile,
-  replaceFileAtomically,
-  statSessionFile,
-  type SessionFile,
-} from './file/atomic-write.js';
+import { createPlaceholder, readSessionFile, removeFile, replaceFileAtomically, statSessionFile } from './file/atomic-write.js';
+import { checkSessionDirectory, openDefaultDirectory } from './file/directory.js';
+import { MtimeExpiry } from './file/mtime-expiry.js';
 import { classifyEntry, SESSION_LOCK_SUFFIX, WRITE_LOCK_SUFFIX, type EntryKind } from './file/names.js';
 import { deleteInBatches } from './internal/batched-delete.js';
+import { withDeadline } from './internal/deadline.js';
 import { lockFile, removeAbandonedLock } from './internal/file-lock.js';
 import { LocalLocks } from './internal/local-locks.js';
 import { acquirePollingLock } from './internal/polling-lock.js';
@@ -48,9 +42,13 @@ import { refuseSessionKey } from './internal/session-key-guard.js';
 /** Options of {@link fileStore}. */
 export interface FileStoreOptions {
   /**
-   * `SESSION_FILE_PATH`: the directory holding the session files. It must exist and be writable; it is
-   * checked when the store is made.
-   * @default os.tmpdir(), as Django's `tempfile.gettempdir()`
+   * `SESSION_FILE_PATH`: the directory holding the session files. It must exist, be writable by this
+   * process, and not be writable by other users (group- or world-writable directories, /tmp included,
+   * are refused: the file names are the session keys); it is checked when the store is made. Left out,
+   * the store makes (mode 0700) and uses a private directory inside the temporary directory, and refuses
+   * it if someone else made that name first. Django defaults to the temporary directory itself, so a
+   * Django app sharing the sessions must be given the same `SESSION_FILE_PATH`.
+   * @default `${os.tmpdir()}/sessionkit-${uid}`
    */
   readonly directory?: string;
   /**
@@ -76,6 +74,19 @@ export interface FileStoreOptions {
    * @default undefined
    */
   readonly readExpiry?: (data: string) => unknown;
+  /**
+   * How long one file operation (a read, a write with its rename, a lock-file attempt) may take before it
+   * fails, in milliseconds; the core answers such a failure with a 503. It covers a file system that
+   * hangs (a stalled network mount); waits for a session's lock are bounded by their own `waitMs`.
+   * @default 5000
+   */
+  readonly operationTimeoutMs?: number;
+  /**
+   * The clock that decides which sessions have expired, in milliseconds since the epoch; for tests.
+   * Lock files and leftovers of crashed writers are judged by the real clock, as other processes are.
+   * @default Date.now
+   */
+  readonly now?: () => number;
 }
 
 // A write holds its lock for milliseconds; a lock older than this belongs to a writer that died.
@@ -88,6 +99,9 @@ const LEFTOVER_AGE_MS = 60 * 60 * 1000;
 const ABANDONED_LOCK_GRACE_MS = 60 * 1000;
 // Scans of the directory look at this many files at a time.
 const SCAN_CONCURRENCY = 32;
+// A load that finds its session expired deletes the file, as Django does, unless someone is writing it:
+// then the file is left to clearExpired rather than making the request wait.
+const NO_WAIT = { waitMs: 0, ttlMs: WRITE_LOCK_TTL_MS };
 
 /** A directory entry of this store, with what its name says it is. */
 interface OwnEntry {
@@ -102,65 +116,75 @@ export class FileStore implements SessionStore {
   readonly directory: string;
   /** The file-name prefix (the cookie name). */
   readonly prefix: string;
-  readonly #cookieAgeMs: number;
-  readonly #readExpiry: ((data: string) => unknown) | undefined;
+  readonly #expiry: MtimeExpiry;
+  readonly #timeoutMs: number;
+  readonly #now: () => number;
   readonly #writeLocks = new LocalLocks();
   readonly #sessionLocks = new LocalLocks();
 
   constructor(options: FileStoreOptions = {}) {
-    this.directory = checkDirectory(options.directory ?? tmpdir());
+    this.directory = options.directory === undefined ? openDefaultDirectory() : checkSessionDirectory(options.directory);
     this.prefix = checkPrefix(options.prefix ?? 'sessionid');
-    const cookieAge = options.cookieAge ?? 1209600;
-    if (!Number.isInteger(cookieAge) || cookieAge <= 0) {
-      throw new SessionConfigError(
-        `fileStore: \`cookieAge\` must be a positive whole number of seconds (Django's SESSION_COOKIE_AGE), not ${String(cookieAge)}.`,
-      );
+    this.#expiry = new MtimeExpiry(options.cookieAge ?? 1209600, options.readExpiry);
+    const timeoutMs = options.operationTimeoutMs ?? 5000;
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+      throw new SessionConfigError(`fileStore: \`operationTimeoutMs\` must be a positive whole number of milliseconds, not ${String(timeoutMs)}.`);
     }
-    this.#cookieAgeMs = cookieAge * 1000;
-    if (options.readExpiry !== undefined && typeof options.readExpiry !== 'function') {
-      throw new SessionConfigError('fileStore: `readExpiry` must be a function (data: string) => unknown, or left out.');
+    this.#timeoutMs = timeoutMs;
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new SessionConfigError('fileStore: `now` must be a function returning milliseconds since the epoch, or left out.');
     }
-    this.#readExpiry = options.readExpiry;
+    this.#now = options.now ?? Date.now;
   }
 
+  /** The live session; an expired session file is deleted on the way, as Django's `load` does. */
   async load(key: string): Promise<StoredSession | null> {
     const path = this.#pathOf(key);
     if (path === null) return null;
-    const file = await readSessionFile(path);
+    const file = await this.#io(readSessionFile(path), 'read');
+    if (file === null) return null;
+    if (this.#expiry.expiresAt(file) <= this.#now()) {
+      await this.#removeIfExpired(key, path, NO_WAIT).catch(() => false);
+      return null;
+    }
     // An empty file is a placeholder whose write has not landed (or never will): nothing to load.
-    if (file === null || file.content === '' || !this.#isLive(file)) return null;
-    return { data: file.content, version: file.content };
+    return file.content === '' ? null : { data: file.content, version: file.content };
   }
 
   async exists(key: string): Promise<boolean> {
     const path = this.#pathOf(key);
-    return path !== null && (await statSessionFile(path)) !== null;
+    return path !== null && (await this.#io(statSessionFile(path), 'stat')) !== null;
   }
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
     const path = this.#requirePath(key);
-    const mtime = this.#mtimeFor(expireDate);
-    if (!(await createPlaceholder(path))) return false;
-    try {
-      await replaceFileAtomically(path, data, mtime);
-    } catch (error) {
-      await removeFile(path).catch(() => {});
-      throw error;
-    }
-    return true;
+    const mtime = this.#expiry.mtimeFor(expireDate);
+    return this.#io(
+      (async () => {
+        if (!(await createPlaceholder(path))) return false;
+        try {
+          await replaceFileAtomically(path, data, mtime);
+        } catch (error) {
+          await removeFile(path).catch(() => {});
+          throw error;
+        }
+        return true;
+      })(),
+      'create',
+    );
   }
 
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
     const path = this.#pathOf(key);
     if (path === null) return 'missing';
-    const mtime = this.#mtimeFor(expireDate);
+    const mtime = this.#expiry.mtimeFor(expireDate);
     return this.#withWriteLock(key, path, async () => {
       if (expected === undefined) {
         if ((await statSessionFile(path)) === null) return 'missing';
       } else {
-        const current = await readContent(path);
+        const current = await readSessionFile(path);
         if (current === null) return 'missing';
-        if (current !== expected) return 'conflict';
+        if (current.content !== expected) return 'conflict';
       }
       await replaceFileAtomically(path, data, mtime);
       return 'updated';
@@ -197,9 +221,9 @@ export class FileStore implements SessionStore {
         if (entry.kind === 'session') {
           if (await this.#removeIfExpired(entry.key, path)) removed++;
         } else if (entry.kind === 'lock') {
-          await removeAbandonedLock(path, ABANDONED_LOCK_GRACE_MS);
+          await this.#io(removeAbandonedLock(path, ABANDONED_LOCK_GRACE_MS), 'clearing a lock file');
         } else if (entry.kind === 'leftover') {
-          await removeLeftover(path);
+          await this.#io(removeLeftover(path), 'clearing a leftover');
         }
       });
       return { removed, more: done < entries.length };
@@ -212,7 +236,7 @@ export class FileStore implements SessionStore {
     const sessions = (await this.#ownEntries()).filter(({ entry }) => entry.kind === 'session');
     await visitConcurrently(sessions, async ({ name }) => {
       const file = await this.#inspect(join(this.directory, name));
-      if (file !== null && this.#expiresAt(file) <= Date.now()) expired++;
+      if (file !== null && this.#expiry.expiresAt(file) <= this.#now()) expired++;
     });
     return expired;
   }
@@ -223,7 +247,7 @@ export class FileStore implements SessionStore {
    */
   async lock(key: string, options: LockOptions): Promise<HeldLock> {
     const path = this.#requirePath(key);
-    return acquirePollingLock(this.#sessionLocks, key, options, lockFile(path + SESSION_LOCK_SUFFIX, options.ttlMs));
+    return acquirePollingLock(this.#sessionLocks, key, options, lockFile(path + SESSION_LOCK_SUFFIX, options.ttlMs, this.#timeoutMs));
   }
 
   /** The live sessions: the session files not yet expired, empty placeholders left out. */
@@ -233,8 +257,8 @@ export class FileStore implements SessionStore {
       if (entry.kind !== 'session') return;
       const file = await this.#inspect(join(this.directory, name));
       if (file === null || file.size === 0) return;
-      const expireDate = this.#expiresAt(file);
-      if (expireDate > Date.now()) found.push({ key: entry.key, expireDate: new Date(expireDate), size: file.size });
+      const expireDate = this.#expiry.expiresAt(file);
+      if (expireDate > this.#now()) found.push({ key: entry.key, expireDate: new Date(expireDate), size: file.size });
     });
     yield* found;
   }
@@ -253,62 +277,51 @@ export class FileStore implements SessionStore {
     return path ?? refuseSessionKey(key, 'fileStore');
   }
 
-  #mtimeFor(expireDate: Date): Date {
-    const ms = expireDate.getTime();
-    if (!Number.isFinite(ms)) throw new Error('fileStore: the expiry date is not a valid date');
-    return new Date(ms - this.#cookieAgeMs);
-  }
-
-  /** When `file` expires: an ISO `_session_expiry` read by `readExpiry`, else its mtime + cookie age. */
-  #expiresAt(file: { readonly content?: string; readonly modifiedMs: number }): number {
-    if (this.#readExpiry !== undefined && file.content) {
-      let explicit: unknown;
-      try {
-        explicit = this.#readExpiry(file.content);
-      } catch {
-        explicit = undefined;
-      }
-      if (typeof explicit === 'string' && explicit) {
-        const at = parseIsoExpiry(explicit);
-        if (!Number.isNaN(at)) return at;
-      }
-    }
-    return file.modifiedMs + this.#cookieAgeMs;
-  }
-
-  #isLive(file: SessionFile): boolean {
-    return this.#expiresAt(file) > Date.now();
-  }
-
   /** The file's time and size, and its content only when `readExpiry` needs it. */
   #inspect(path: string): Promise<{ content?: string; modifiedMs: number; size: number } | null> {
-    return this.#readExpiry === undefined ? statSessionFile(path) : readSessionFile(path);
+    return this.#io(this.#expiry.readsData ? readSessionFile(path) : statSessionFile(path), 'read');
   }
 
-  async #removeIfExpired(key: string, path: string): Promise<boolean> {
+  /** Deletes the session file if it has expired; `lockWait` bounds the wait for the write lock. */
+  async #removeIfExpired(key: string, path: string, lockWait?: LockOptions): Promise<boolean> {
     const before = await this.#inspect(path);
-    if (before === null || this.#expiresAt(before) > Date.now()) return false;
+    if (before === null || this.#expiry.expiresAt(before) > this.#now()) return false;
     // Judge again under the write lock: a request may have renewed the session since.
-    return this.#withWriteLock(key, path, async () => {
-      const now = await this.#inspect(path);
-      if (now === null || this.#expiresAt(now) > Date.now()) return false;
-      return removeFile(path);
-    });
+    try {
+      return await this.#withWriteLock(key, path, async () => {
+        const now = await this.#inspect(path);
+        if (now === null || this.#expiry.expiresAt(now) > this.#now()) return false;
+        return removeFile(path);
+      }, lockWait);
+    } catch (error) {
+      if (lockWait !== undefined && error instanceof SessionLockTimeout) return false;
+      throw error;
+    }
   }
 
-  async #withWriteLock<R>(key: string, path: string, write: () => Promise<R>): Promise<R> {
-    const options = { waitMs: WRITE_LOCK_WAIT_MS, ttlMs: WRITE_LOCK_TTL_MS };
-    const lock = await acquirePollingLock(this.#writeLocks, key, options, lockFile(path + WRITE_LOCK_SUFFIX, WRITE_LOCK_TTL_MS));
+  /**
+   * Runs `write` under the session's write lock, bounded by `operationTimeoutMs`. A write that times out
+   * may still land later, as a command sent to a server may.
+   */
+  async #withWriteLock<R>(key: string, path: string, write: () => Promise<R>, wait?: LockOptions): Promise<R> {
+    const options = wait ?? { waitMs: WRITE_LOCK_WAIT_MS, ttlMs: WRITE_LOCK_TTL_MS };
+    const shared = lockFile(path + WRITE_LOCK_SUFFIX, WRITE_LOCK_TTL_MS, this.#timeoutMs);
+    const lock = await acquirePollingLock(this.#writeLocks, key, options, shared);
     try {
-      return await write();
+      return await this.#io(write(), 'write');
     } finally {
       await lock.release();
     }
   }
 
+  /** `operation`, failing with `StoreTimeoutError` after `operationTimeoutMs`. */
+  #io<T>(operation: Promise<T>, what: string): Promise<T> {
+    return withDeadline(operation, this.#timeoutMs, `fileStore ${what}`);
+  }
+
   /** The directory's entries that belong to this store (sessions, their locks, leftovers). */
   async #ownEntries(): Promise<OwnEntry[]> {
-    const names = await fsp.readdir(this.directory);
+    const names = await this.#io(fsp.readdir(this.directory), 'listing the directory');
     return names.flatMap((name) => {
       const entry = classifyEntry(name, this.prefix);
       return entry.kind === 'foreign' ? [] : [{ name, entry }];
@@ -319,34 +332,6 @@ export class FileStore implements SessionStore {
 /** Django's file engine on `options.directory` (`SESSION_FILE_PATH`). */
 export function fileStore(options: FileStoreOptions = {}): FileStore {
   return new FileStore(options);
-}
-
-function checkDirectory(directory: string): string {
-  if (typeof directory !== 'string' || directory === '') {
-    throw new SessionConfigError('fileStore: `directory` (SESSION_FILE_PATH) must be a path to an existing directory.');
-  }
-  const absolute = resolve(directory);
-  let isDirectory: boolean;
-  try {
-    isDirectory = statSync(absolute).isDirectory();
-  } catch {
-    throw new SessionConfigError(
-      `fileStore: the session directory ${JSON.stringify(absolute)} does not exist. Create it (mkdir -p ${absolute}, readable and writable only by the app's user) or set \`directory\` (SESSION_FILE_PATH) to an existing directory.`,
-    );
-  }
-  if (!isDirectory) {
-    throw new SessionConfigError(
-      `fileStore: ${JSON.stringify(absolute)} is not a directory. Set \`directory\` (SESSION_FILE_PATH) to a directory in which session files can be stored.`,
-    );
-  }
-  try {
-    accessSync(absolute, fsConstants.R_OK | fsConstants.W_OK | fsConstants.X_OK);
-  } catch {
-    throw new SessionConfigError(
-      `fileStore: the session directory ${JSON.stringify(absolute)} is not writable by this process. Give the app's user read, write and search permission on it (e.g. chown/chmod 700), or pick another \`directory\`.`,
-    );
-  }
-  return absolute;
 }
 
 function checkPrefix(prefix: string): string {
@@ -368,7 +353,7 @@ async function visitConcurrently(entries: readonly OwnEntry[], visit: (entry: Ow
 async function removeLeftover(path: string): Promise<void> {
   try {
     // ctime, not mtime: a temporary file's mtime was set to an encoded expiry, its ctime is when it was written.
-    const stats = await fsp.stat(path);
+    const stats = await fsp.lstat(path);
     if (Date.now() - stats.ctimeMs > LEFTOVER_AGE_MS) await fsp.unlink(path);
   } catch {
     // Gone already, or not ours to remove.

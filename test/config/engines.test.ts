@@ -5,7 +5,7 @@
  * found where Django would look for it, read with an independent client. Also the defaults that let each
  * engine start from one variable, and the errors for bad URLs and unreachable servers.
  */
-import { existsSync, mkdtempSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -103,11 +103,12 @@ describe('each engine starts with one variable set', () => {
     expect(settings.description).toBe('cache — in-process memory cache (lost on restart, not shared between processes)');
   });
 
-  it('SESSION_ENGINE=file: files named sessionid<key> in the temporary directory', async () => {
+  it('SESSION_ENGINE=file: files named sessionid<key> in a private directory (mode 0700) in the temporary directory', async () => {
     const { settings, key } = await roundTrips({ SESSION_ENGINE: 'file' });
     const store = storeOf(settings) as FileStore;
     expect(store).toBeInstanceOf(FileStore);
-    expect(realpathSync(store.directory)).toBe(realpathSync(tmpdir()));
+    expect(realpathSync(store.directory)).toBe(realpathSync(join(tmpdir(), `sessionkit-${process.getuid!()}`)));
+    expect(statSync(store.directory).mode & 0o777).toBe(0o700);
     const file = join(store.directory, `sessionid${key}`);
     expect(existsSync(file)).toBe(true);
     unlinkSync(file);

@@ -2,56 +2,34 @@
  * Reading and replacing one session file the way Django's file engine does: the new content goes to a
  * temporary file in the same directory (mode 0600, like `mkstemp`), which is then renamed over the
  * target, so a reader sees the old content or the new one and never a part. A failed write removes its
- * temporary file; a crash before the rename leaves the old content in place.
+ * temporary file; a crash before the rename leaves the old content in place. Nothing is ever written
+ * through an existing name: the temporary file is created with `O_EXCL`, and the rename replaces
+ * whatever the target name held (a FIFO or a symbolic link included) instead of writing into it.
  */
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { errorCode } from '../internal/file-lock.js';
 import { tempFileName } from './names.js';
+import { errorCode, readRegularFile, type RegularFile } from './regular-file.js';
 
 /** A session file as read: its content and the time it was last written. */
-export interface SessionFile {
-  readonly content: string;
-  readonly modifiedMs: number;
-  readonly size: number;
+export type SessionFile = RegularFile;
+
+/**
+ * Reads the session file at `path`, or `null` when there is none, or when the name holds something other
+ * than a regular file (a FIFO, a symbolic link, a device): that is no session, and reading it never blocks.
+ */
+export async function readSessionFile(path: string): Promise<SessionFile | null> {
+  const outcome = await readRegularFile(path, 'utf8');
+  return typeof outcome === 'string' ? null : outcome;
 }
 
 /**
- * Reads the file at `path`, or `null` when there is none. Content and time come from one open file, so
- * they belong together even if the file is replaced meanwhile.
+ * The last-write time and size of the session file at `path`, or `null` when there is none or the name
+ * holds something other than a regular file (the name itself is examined: a symbolic link is not followed).
  */
-export async function readSessionFile(path: string): Promise<SessionFile | null> {
-  let handle: fsp.FileHandle;
-  try {
-    handle = await fsp.open(path, 'r');
-  } catch (error) {
-    if (isAbsent(error)) return null;
-    throw error;
-  }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) return null;
-    const content = await handle.readFile('utf8');
-    return { content, modifiedMs: stats.mtimeMs, size: stats.size };
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The content of the file at `path`, or `null` when there is none. */
-export async function readContent(path: string): Promise<string | null> {
-  try {
-    return await fsp.readFile(path, 'utf8');
-  } catch (error) {
-    if (isAbsent(error)) return null;
-    throw error;
-  }
-}
-
-/** The last-write time of the file at `path`, or `null` when there is none. */
 export async function statSessionFile(path: string): Promise<{ modifiedMs: number; size: number } | null> {
   try {
-    const stats = await fsp.stat(path);
+    const stats = await fsp.lstat(path);
     return stats.isFile() ? { modifiedMs: stats.mtimeMs, size: stats.size } : null;
   } catch (error) {
     if (isAbsent(error)) return null;

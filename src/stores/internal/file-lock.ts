@@ -5,13 +5,22 @@
  * A waiter polls. An abandoned lock (its holder died) is broken by renaming it aside first and checking
  * that what was moved is the abandoned lock it judged: deleting by name could remove a fresh lock that
  * another waiter created in between. The same move-aside check makes `release` remove only its own lock.
+ *
+ * Lock files are read without blocking (see `regular-file.ts`): something that is not a regular file at a
+ * lock's name (a FIFO, a symbolic link) can never be a lock this code made, so it counts as abandoned
+ * and is moved aside and removed like one, instead of hanging or blocking the session for good.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import { errorCode, readRegularFile } from '../file/regular-file.js';
+import { withDeadline } from './deadline.js';
 import { lockToken, type SharedLock } from './polling-lock.js';
 
 // A release this long before the lock's expiry can delete it by name without checking it is still ours.
 const SAFE_UNLINK_MARGIN_MS = 1000;
+
+// What a name that holds no regular file reads as: no lock file ever holds a NUL.
+const NOT_A_LOCK_FILE = '\0not-a-regular-file';
 
 /** What a lock file holds, parsed. */
 interface LockRecord {
@@ -22,17 +31,19 @@ interface LockRecord {
 /**
  * The lock file at `path` as a {@link SharedLock} for one acquisition: each attempt creates the file, or
  * finds it held, or breaks it when its holder abandoned it; the lock counts as abandoned `ttlMs` after it
- * was taken. An attempt rejects with the file-system error when the directory cannot hold lock files.
+ * was taken. An attempt rejects with the file-system error when the directory cannot hold lock files,
+ * and with `StoreTimeoutError` when it takes longer than `timeoutMs` (a hung file system); a lock file it
+ * still makes after that is abandoned and expires by its TTL.
  */
-export function lockFile(path: string, ttlMs: number): SharedLock {
+export function lockFile(path: string, ttlMs: number, timeoutMs: number): SharedLock {
   let taken: LockRecord | null = null;
   return {
     tryAcquire: async () => {
-      taken = await tryTake(path, ttlMs);
+      taken = await withDeadline(tryTake(path, ttlMs), timeoutMs, 'taking a lock file');
       return taken !== null;
     },
     release: async () => {
-      if (taken !== null) await unlock(path, taken);
+      if (taken !== null) await withDeadline(unlock(path, taken), timeoutMs, 'releasing a lock file');
     },
   };
 }
@@ -86,20 +97,10 @@ async function tryCreate(path: string, content: string): Promise<boolean> {
  * is between create and write) expires `ttlMs` after its file was made.
  */
 async function readLock(path: string, ttlMs: number): Promise<LockRecord | null> {
-  let content: string;
-  let modifiedAt: number;
-  try {
-    const handle = await fsp.open(path, 'r');
-    try {
-      modifiedAt = (await handle.stat()).mtimeMs;
-      content = await handle.readFile('ascii');
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if (errorCode(error) === 'ENOENT') return null;
-    throw error;
-  }
+  const file = await readRegularFile(path, 'ascii');
+  if (file === 'absent') return null;
+  if (file === 'irregular') return { content: NOT_A_LOCK_FILE, expiresAt: 0 };
+  const { content, modifiedMs: modifiedAt } = file;
   const expiresAt = Number(content.slice(content.lastIndexOf(':') + 1));
   return { content, expiresAt: content.includes(':') && Number.isFinite(expiresAt) ? expiresAt : modifiedAt + ttlMs };
 }
@@ -118,7 +119,9 @@ async function breakIfStill(path: string, expected: string): Promise<'removed' |
   }
   let moved = '';
   try {
-    moved = await fsp.readFile(aside, 'ascii');
+    const file = await readRegularFile(aside, 'ascii');
+    if (file === 'irregular') moved = NOT_A_LOCK_FILE;
+    else if (file !== 'absent') moved = file.content;
   } catch {
     // Unreadable: treat it as foreign and restore it.
   }
@@ -150,9 +153,4 @@ async function unlock(path: string, lock: LockRecord): Promise<void> {
     return;
   }
   await breakIfStill(path, lock.content);
-}
-
-/** The `code` of a Node system error, if any. */
-export function errorCode(error: unknown): string | undefined {
-  return error !== null && typeof error === 'object' && 'code' in error ? String(error.code) : undefined;
 }
