@@ -6,7 +6,18 @@
 import { createRequire } from 'node:module';
 import { SessionConfigError } from '../../errors.js';
 
-const requireFromHere = createRequire(import.meta.url);
+let requireFromHere: NodeRequire | undefined;
+
+// Resolved on first use, not at import: a CommonJS bundle (esbuild, webpack) has no `import.meta.url`, and
+// there the bundle's own `require` loads the drivers from node_modules. An ESM bundle keeps the URL (and its
+// `require` is a stub that throws), so the URL wins whenever there is one.
+function driverRequire(): NodeRequire {
+  if (requireFromHere === undefined) {
+    const moduleUrl: unknown = import.meta.url;
+    requireFromHere = typeof moduleUrl === 'string' ? createRequire(moduleUrl) : require;
+  }
+  return requireFromHere;
+}
 
 /**
  * The module `specifier` (a package, or a path inside one such as `mysql2/promise`), loaded for the store
@@ -17,7 +28,7 @@ const requireFromHere = createRequire(import.meta.url);
  */
 export function loadOptionalDriver<T>(specifier: string, storeName: string): T {
   try {
-    return requireFromHere(specifier) as T;
+    return driverRequire()(specifier) as T;
   } catch (error) {
     const packageName = packageOf(specifier);
     if (isNotFound(error, specifier)) {
