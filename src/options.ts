@@ -30,9 +30,12 @@ export interface SecurityEvent {
   /**
    * - `bad-signature`: stored data or a signed cookie failed its signature check (wrong secret, tampering);
    * - `bad-payload`: a valid signature over undecodable data;
-   * - `expired-cookie`: a signed cookie older than `cookieAge`.
+   * - `expired-cookie`: a signed cookie older than `cookieAge`;
+   * - `bad-shape`: validly signed session data that a session cannot hold (a value nested too deeply, a
+   *   number JSON cannot write, an unusable `_session_expiry`), written by another app sharing the store or
+   *   by someone holding the secret. Bad values give a fresh session; a bad expiry alone is ignored.
    */
-  readonly type: 'bad-signature' | 'bad-payload' | 'expired-cookie';
+  readonly type: 'bad-signature' | 'bad-payload' | 'expired-cookie' | 'bad-shape';
   /** The engine that saw it. */
   readonly engine: string;
   readonly message: string;
@@ -149,10 +152,12 @@ export interface SessionOptions {
    */
   readonly locking?: boolean | LockingOptions;
   /**
-   * Largest decompressed session payload accepted, in bytes (protects against zlib bombs).
+   * The largest session, in bytes of serialized data (before compression), for loading and saving alike:
+   * a save of more throws `SessionDataTooLarge` (413) and leaves the stored session as it was, and a load
+   * of more (or of compressed data inflating past it: a zlib bomb) gives a fresh session.
    * @default 1048576
    */
-  readonly maxDecompressedBytes?: number;
+  readonly maxDataBytes?: number;
   /**
    * Called for each quietly handled security event. By default Django's behaviour: a warning
    * "Session data corrupted" through `logger` for bad signatures of stored data.
@@ -195,7 +200,7 @@ export interface ResolvedOptions {
   readonly mergeConcurrentUpdates: boolean;
   readonly maxMergeAttempts: number;
   readonly locking: Required<LockingOptions> | null;
-  readonly maxDecompressedBytes: number;
+  readonly maxDataBytes: number;
   readonly onSecurityEvent: (event: SecurityEvent) => void;
   readonly logger: SessionLogger;
   readonly debug: boolean;
@@ -218,7 +223,7 @@ export const DEFAULTS = {
   maxMergeAttempts: 100,
   lockWaitMs: 5000,
   lockTtlMs: 30000,
-  maxDecompressedBytes: 1024 * 1024,
+  maxDataBytes: 1024 * 1024,
 } as const;
 
 /**
@@ -304,6 +309,11 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     }
   }
 
+  const maxDataBytes = options.maxDataBytes ?? DEFAULTS.maxDataBytes;
+  if (!Number.isSafeInteger(maxDataBytes) || maxDataBytes < 1) {
+    throw new SessionConfigError(`\`maxDataBytes\` (SESSION_MAX_DATA_BYTES) must be a positive whole number of bytes, such as 1048576 (1 MiB), not ${String(maxDataBytes)}.`);
+  }
+
   const logger = options.logger ?? console;
   const resolved: ResolvedOptions = {
     secret,
@@ -323,7 +333,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     mergeConcurrentUpdates: options.mergeConcurrentUpdates ?? DEFAULTS.mergeConcurrentUpdates,
     maxMergeAttempts: options.maxMergeAttempts ?? DEFAULTS.maxMergeAttempts,
     locking,
-    maxDecompressedBytes: options.maxDecompressedBytes ?? DEFAULTS.maxDecompressedBytes,
+    maxDataBytes,
     onSecurityEvent: options.onSecurityEvent ?? defaultSecurityEventHandler(logger),
     logger,
     debug: options.debug ?? false,
@@ -356,6 +366,8 @@ function resolveSameSite(value: SessionOptions['cookieSameSite']): SameSite {
 function defaultSecurityEventHandler(logger: SessionLogger): (event: SecurityEvent) => void {
   return (event) => {
     // Django logs only corrupted stored data (django.security.SuspiciousSession); cookies stay quiet.
-    if (event.type === 'bad-signature' && event.engine !== 'signed_cookies') logger.warn('Session data corrupted');
+    if (event.engine === 'signed_cookies') return;
+    if (event.type === 'bad-signature') logger.warn('Session data corrupted');
+    else if (event.type === 'bad-shape') logger.warn(`sessionkit: stored session data ignored (${event.engine}): ${event.message}`);
   };
 }

@@ -4,8 +4,10 @@
  */
 import { readCookie } from './cookies/parse.js';
 import type { SessionEngine } from './core/engine.js';
-import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, expiryDate, pythonIsoFormat, type StoredExpiry } from './core/expiry.js';
+import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, expiryDate, expiryProblem, pythonIsoFormat, storedExpiryProblem, type StoredExpiry } from './core/expiry.js';
+import { describeValueProblem, valueProblem } from './core/session-values.js';
 import { markChanged, newState, setEntry, type SessionData, type SessionState } from './core/state.js';
+import { SessionValueError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 
 export type { SessionData } from './core/state.js';
@@ -19,7 +21,7 @@ export interface ExpiryQuery {
   /** When the session is considered last modified. @default now */
   readonly modification?: Date;
   /** Use this expiry instead of the session's own (avoids loading the session). */
-  readonly expiry?: StoredExpiry;
+  readonly expiry?: StoredExpiry | Date;
 }
 
 type Key<T> = keyof T & string;
@@ -126,6 +128,19 @@ export class Session<T extends SessionData = SessionData> {
     markChanged(this.#s, key);
   }
 
+  // Throws SessionValueError unless `value` can be stored under `key` and read back as it is. Primitives
+  // are checked without walking anything: `set('visit', 3)` stays cheap.
+  #assertStorable(key: unknown, value: unknown): void {
+    if (typeof key !== 'string') throw new SessionValueError(`Session keys must be strings, not ${typeof key === 'object' ? 'null or an object' : `a ${typeof key}`}.`);
+    if (key === EXPIRY_KEY) {
+      const problem = storedExpiryProblem(value, this.#options.now());
+      if (problem !== null) throw new SessionValueError(`The session expiry ${problem}.`);
+      return;
+    }
+    const found = valueProblem(value);
+    if (found !== null) throw new SessionValueError(describeValueProblem(key, found));
+  }
+
   /** The value under `key`, or `fallback` (default `undefined`) when absent. */
   get<K extends Key<T>>(key: K): Promise<T[K] | undefined>;
   get<K extends Key<T>, D>(key: K, fallback: D): Promise<T[K] | D>;
@@ -133,8 +148,16 @@ export class Session<T extends SessionData = SessionData> {
     return this.#use((data) => (Object.hasOwn(data, key) ? data[key] : fallback));
   }
 
-  /** Stores `value` under `key` (`session[key] = value`). The value must be JSON-serialisable. */
+  /**
+   * Stores `value` under `key` (`session[key] = value`). Rejects with `SessionValueError` (400), changing
+   * nothing, when JSON cannot store the value as it is (see the README's value rules).
+   */
   set<K extends Key<T>>(key: K, value: T[K]): Promise<void> {
+    try {
+      this.#assertStorable(key, value);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#use((data) => {
       setEntry(data, key, value);
       this.#change(key);
@@ -169,18 +192,28 @@ export class Session<T extends SessionData = SessionData> {
     });
   }
 
-  /** The value under `key`; when absent, stores `value` first and resolves it. */
+  /** The value under `key`; when absent, stores `value` first (checked as by `set`) and resolves it. */
   setDefault<K extends Key<T>>(key: K, value: T[K]): Promise<T[K]> {
     return this.#use((data) => {
       if (Object.hasOwn(data, key)) return data[key] as T[K];
+      this.#assertStorable(key, value);
       setEntry(data, key, value);
       this.#change(key);
       return value;
     });
   }
 
-  /** Stores every entry of `values`. Marks the session modified even when `values` is empty, as Django does. */
+  /**
+   * Stores every entry of `values`. Marks the session modified even when `values` is empty, as Django does.
+   * Rejects with `SessionValueError`, storing none of them, when one cannot be stored (as `set`).
+   */
   update(values: Partial<T>): Promise<void> {
+    try {
+      if (values === null || typeof values !== 'object' || Array.isArray(values)) throw new SessionValueError('update() takes an object of keys and values.');
+      for (const [key, value] of Object.entries(values)) this.#assertStorable(key, value);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.#use((data) => {
       const state = this.#s;
       state.modified = true;
@@ -230,27 +263,24 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   /**
-   * Django's `set_expiry`: a number of seconds of inactivity (`0` = when the browser closes), a `Date`
-   * (an absolute instant), or `null` to fall back to the global settings.
+   * Django's `set_expiry`: a whole number of seconds of inactivity (`0` = when the browser closes), a
+   * `Date` (an absolute instant), or `null` to fall back to the global settings. Rejects with
+   * `SessionValueError` (400) for anything else, and for an expiry outside years 1 to 9999 (what Python's
+   * datetime, and so Django and the stores, can hold).
    */
   async setExpiry(value: number | Date | null): Promise<void> {
+    const problem = expiryProblem(value, this.#options.now());
+    if (problem !== null) throw new SessionValueError(`The session expiry ${problem}.`);
     if (value === null) {
       await this.delete(EXPIRY_KEY as Key<T>);
       return;
     }
-    let stored: number | string;
-    if (value instanceof Date) {
-      if (Number.isNaN(value.getTime())) throw new TypeError('setExpiry: invalid Date');
-      stored = pythonIsoFormat(value);
-    } else {
-      if (!Number.isInteger(value)) throw new TypeError('setExpiry: seconds must be a whole number');
-      stored = value;
-    }
+    const stored = value instanceof Date ? pythonIsoFormat(value) : value;
     setEntry(await this.#data(), EXPIRY_KEY, stored);
     this.#change(EXPIRY_KEY);
   }
 
-  async #storedExpiry(query?: ExpiryQuery): Promise<StoredExpiry> {
+  async #storedExpiry(query?: ExpiryQuery): Promise<StoredExpiry | Date> {
     if (query && 'expiry' in query) return query.expiry;
     return (await this.#data())[EXPIRY_KEY] as StoredExpiry;
   }

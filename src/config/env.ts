@@ -22,6 +22,7 @@
  * | SESSION_EXPIRE_AT_BROWSER_CLOSE | expireAtBrowserClose | True/False/1/0                           |
  * | SESSION_SAVE_EVERY_REQUEST      | saveEveryRequest     | True/False/1/0                           |
  * | SESSION_LOCKING                 | locking              | True/False/1/0                           |
+ * | SESSION_MAX_DATA_BYTES          | maxDataBytes         | bytes (default 1048576)                  |
  * | DEBUG                           | debug                | True/False/1/0 (stack traces in the log) |
  *
  * An unset or blank variable takes Django's default.
@@ -31,7 +32,7 @@ import type { SessionLogger, SessionOptions } from '../options.js';
 import type { SessionStore } from '../stores/contract.js';
 import type { SignedCookies } from '../stores/signed-cookies.js';
 import { engineName, openEngine } from './engines.js';
-import { readBoolean, readCookieAge, readList, readOptionalString, readSameSite, readString, type Env } from './values.js';
+import { readBoolean, readCookieAge, readList, readOptionalString, readPositiveInteger, readSameSite, readString, type Env } from './values.js';
 
 export type { Env } from './values.js';
 
@@ -57,6 +58,7 @@ export type SessionSettings = Pick<
   | 'expireAtBrowserClose'
   | 'saveEveryRequest'
   | 'locking'
+  | 'maxDataBytes'
   | 'debug'
 >;
 
@@ -135,6 +137,7 @@ export function sessionSettingsFromEnv(env: Env): SessionSettings {
     expireAtBrowserClose: readBoolean(env, 'SESSION_EXPIRE_AT_BROWSER_CLOSE'),
     saveEveryRequest: readBoolean(env, 'SESSION_SAVE_EVERY_REQUEST'),
     locking: readBoolean(env, 'SESSION_LOCKING'),
+    maxDataBytes: readPositiveInteger(env, 'SESSION_MAX_DATA_BYTES', 'bytes'),
     debug: readBoolean(env, 'DEBUG'),
   };
 }

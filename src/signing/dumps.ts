@@ -23,6 +23,8 @@ export interface DumpsOptions {
    * @default 10
    */
   compressMinBytes?: number;
+  /** Refuse values whose serialized form is longer than this many bytes (`PayloadTooLarge`). @default no limit */
+  maxBytes?: number;
   /** Current time in (fractional) seconds; default `Date.now() / 1000`. */
   now?: () => number;
 }
@@ -41,6 +43,8 @@ export interface LoadsOptions {
   maxAge?: number;
   /** Cap on the inflated size of a compressed payload (zlib bomb guard); default 1 MiB. */
   maxDecompressedBytes?: number;
+  /** Refuse payloads whose serialized form is longer than this many bytes, compressed or not. @default no limit */
+  maxBytes?: number;
   /** Current time in (fractional) seconds; default `Date.now() / 1000`. */
   now?: () => number;
 }
@@ -51,12 +55,13 @@ export interface LoadsOptions {
  * Node's zlib is not CPython's, but both sides read either).
  *
  * @param value - The value to serialize.
- * @param options - Key, salt, serializer, compression and clock.
+ * @param options - Key, salt, serializer, compression, size limit and clock.
  * @returns The signed token.
+ * @throws PayloadTooLarge when the serialized value is longer than `maxBytes`.
  */
 export function dumps(value: unknown, options: DumpsOptions): string {
   const signer = new TimestampSigner({ key: options.key, salt: options.salt ?? DEFAULT_SALT, now: options.now });
-  return signer.signObject(value, { serializer: options.serializer, compress: options.compress, compressMinBytes: options.compressMinBytes });
+  return signer.signObject(value, { serializer: options.serializer, compress: options.compress, compressMinBytes: options.compressMinBytes, maxBytes: options.maxBytes });
 }
 
 /**
@@ -82,5 +87,6 @@ export function loads(token: string, options: LoadsOptions): unknown {
     serializer: options.serializer,
     maxAge: options.maxAge,
     maxDecompressedBytes: options.maxDecompressedBytes,
+    maxBytes: options.maxBytes,
   });
 }

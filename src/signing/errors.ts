@@ -40,3 +40,24 @@ export class BadPayload extends Error {
     this.name = 'BadPayload';
   }
 }
+
+/**
+ * Raised by `signObject` / `dumps` when the serialized value is larger than the `maxBytes` given: a
+ * reader given the same `maxBytes` would refuse the token, so it is not made.
+ */
+export class PayloadTooLarge extends RangeError {
+  /** The serialized size, in bytes. */
+  readonly bytes: number;
+  /** The limit it exceeds, in bytes. */
+  readonly limit: number;
+  /**
+   * @param bytes - The serialized size.
+   * @param limit - The `maxBytes` it exceeds.
+   */
+  constructor(bytes: number, limit: number) {
+    super(`Serialized value is ${bytes} bytes, more than maxBytes (${limit})`);
+    this.name = 'PayloadTooLarge';
+    this.bytes = bytes;
+    this.limit = limit;
+  }
+}

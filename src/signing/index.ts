@@ -6,7 +6,7 @@
 export { b64Decode, b64Encode } from './base64url.js';
 export { b62Decode, b62Encode } from './base62.js';
 export { constantTimeEqual, saltedHmac, type HashAlgorithm } from './salted-hmac.js';
-export { BadPayload, BadSignature, SignatureExpired } from './errors.js';
+export { BadPayload, BadSignature, PayloadTooLarge, SignatureExpired } from './errors.js';
 export { jsonSerializer, type Serializer } from './serializer.js';
 export {
   Signer,

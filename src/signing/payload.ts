@@ -5,7 +5,7 @@
  */
 import { deflateSync, inflateSync } from 'node:zlib';
 import { b64Decode, b64Encode } from './base64url.js';
-import { BadPayload } from './errors.js';
+import { BadPayload, PayloadTooLarge } from './errors.js';
 import type { Serializer } from './serializer.js';
 
 /** Default cap on the size a compressed payload may inflate to: 1 MiB. */
@@ -26,10 +26,20 @@ export const MIN_COMPRESSIBLE_BYTES = 10;
  * @param serializer - Turns the value into bytes.
  * @param compress - Whether to try zlib compression.
  * @param compressMinBytes - Try it only on serialized data at least this long.
+ * @param maxBytes - Refuse serialized data longer than this (what {@link decodePayload} given the same
+ *   bound would refuse).
  * @returns The unsigned payload text.
+ * @throws PayloadTooLarge when the serialized value is longer than `maxBytes`.
  */
-export function encodePayload(value: unknown, serializer: Serializer, compress: boolean, compressMinBytes = MIN_COMPRESSIBLE_BYTES): string {
+export function encodePayload(
+  value: unknown,
+  serializer: Serializer,
+  compress: boolean,
+  compressMinBytes = MIN_COMPRESSIBLE_BYTES,
+  maxBytes = Number.POSITIVE_INFINITY,
+): string {
   const data = serializer.dumps(value);
+  if (data.length > maxBytes) throw new PayloadTooLarge(data.length, maxBytes);
   if (compress && data.length >= Math.max(compressMinBytes, MIN_COMPRESSIBLE_BYTES)) {
     const compressed = deflateSync(data);
     if (compressed.length < data.length - 1) return '.' + b64Encode(compressed);
@@ -38,14 +48,15 @@ export function encodePayload(value: unknown, serializer: Serializer, compress: 
 }
 
 /**
- * Throws unless `limit` is usable as a decompression cap.
+ * Throws unless `limit` is usable as a byte limit.
  *
- * @param limit - The candidate maximum number of decompressed bytes.
+ * @param limit - The candidate maximum number of bytes.
+ * @param name - The option's name, for the message.
  * @throws RangeError if it is not a positive safe integer.
  */
-export function assertDecompressionLimit(limit: number): void {
+export function assertByteLimit(limit: number, name = 'maxDecompressedBytes'): void {
   if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new RangeError(`maxDecompressedBytes must be a positive integer, got ${limit}`);
+    throw new RangeError(`${name} must be a positive integer, got ${limit}`);
   }
 }
 
@@ -56,11 +67,13 @@ export function assertDecompressionLimit(limit: number): void {
  * @param serializer - Turns bytes back into a value.
  * @param maxDecompressedBytes - Inflating beyond this many bytes is an error,
  *   so a zlib bomb costs at most this much memory and time.
+ * @param maxBytes - Serialized data longer than this, compressed or not, is an
+ *   error (the bound {@link encodePayload} applies when given the same value).
  * @returns The deserialized value.
  * @throws BadPayload when the base64, the zlib stream, its size or the
  *   serialized data is invalid (the original error is the `cause`).
  */
-export function decodePayload(payload: string, serializer: Serializer, maxDecompressedBytes: number): unknown {
+export function decodePayload(payload: string, serializer: Serializer, maxDecompressedBytes: number, maxBytes = Number.POSITIVE_INFINITY): unknown {
   const compressed = payload.charCodeAt(0) === DOT;
   let data: Buffer;
   try {
@@ -69,15 +82,15 @@ export function decodePayload(payload: string, serializer: Serializer, maxDecomp
     throw new BadPayload('Payload is not valid base64', { cause });
   }
   if (compressed) {
+    const limit = Math.min(maxDecompressedBytes, maxBytes);
     try {
-      data = inflateSync(data, { maxOutputLength: maxDecompressedBytes });
+      data = inflateSync(data, { maxOutputLength: limit });
     } catch (cause) {
       const tooLarge = (cause as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE';
-      throw new BadPayload(
-        tooLarge ? `Payload decompresses to more than ${maxDecompressedBytes} bytes` : 'Payload is not valid zlib data',
-        { cause },
-      );
+      throw new BadPayload(tooLarge ? `Payload decompresses to more than ${limit} bytes` : 'Payload is not valid zlib data', { cause });
     }
+  } else if (data.length > maxBytes) {
+    throw new BadPayload(`Payload is ${data.length} bytes, more than ${maxBytes}`);
   }
   try {
     return serializer.loads(data);

@@ -4,8 +4,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { b62Decode, b62Encode } from './base62.js';
-import { BadPayload, BadSignature, SignatureExpired } from './errors.js';
-import { assertDecompressionLimit, decodePayload, DEFAULT_MAX_DECOMPRESSED_BYTES, encodePayload } from './payload.js';
+import { BadPayload, BadSignature, SignatureExpired, type PayloadTooLarge } from './errors.js';
+import { assertByteLimit, decodePayload, DEFAULT_MAX_DECOMPRESSED_BYTES, encodePayload } from './payload.js';
 import { assertHashAlgorithm, deriveHmacKey, type HashAlgorithm } from './salted-hmac.js';
 import { jsonSerializer, type Serializer } from './serializer.js';
 
@@ -41,6 +41,12 @@ export interface SignObjectOptions {
    * @default 10 (the shortest input zlib could shrink by two bytes: Django's decision exactly)
    */
   compressMinBytes?: number;
+  /**
+   * Refuse to sign a value whose serialized form is longer than this many bytes ({@link PayloadTooLarge}):
+   * {@link Signer.unsignObject} given the same `maxBytes` would refuse the token.
+   * @default no limit
+   */
+  maxBytes?: number;
 }
 
 /** Options of {@link Signer.unsignObject}. */
@@ -51,6 +57,12 @@ export interface UnsignObjectOptions {
   maxAge?: number;
   /** Cap on the inflated size of a compressed payload; default 1 MiB. */
   maxDecompressedBytes?: number;
+  /**
+   * Refuse ({@link BadPayload}) a payload whose serialized form is longer than this many bytes, compressed
+   * or not; the inflate cap is then the smaller of this and `maxDecompressedBytes`.
+   * @default no limit beyond `maxDecompressedBytes`
+   */
+  maxBytes?: number;
 }
 
 /** Options of {@link TimestampSigner}. */
@@ -188,11 +200,13 @@ export class Signer {
    * (Django's `sign_object`). Compression is marked by a leading `.`.
    *
    * @param value - The value to serialize.
-   * @param options - Serializer and compression.
+   * @param options - Serializer, compression and size limit.
    * @returns The signed token.
+   * @throws PayloadTooLarge when the serialized value is longer than `maxBytes`.
    */
   signObject(value: unknown, options: SignObjectOptions = {}): string {
-    return this.sign(encodePayload(value, options.serializer ?? jsonSerializer, options.compress ?? false, options.compressMinBytes));
+    if (options.maxBytes !== undefined) assertByteLimit(options.maxBytes, 'maxBytes');
+    return this.sign(encodePayload(value, options.serializer ?? jsonSerializer, options.compress ?? false, options.compressMinBytes, options.maxBytes));
   }
 
   /**
@@ -200,8 +214,8 @@ export class Signer {
    * (Django's `unsign_object`).
    *
    * @param token - The signed token.
-   * @param options - Serializer, maximum age (timestamp signers only) and
-   *   decompression cap.
+   * @param options - Serializer, maximum age (timestamp signers only),
+   *   decompression cap and size limit.
    * @returns The deserialized value.
    * @throws BadSignature / SignatureExpired when verification fails.
    * @throws BadPayload when the verified content cannot be decoded.
@@ -209,9 +223,10 @@ export class Signer {
    */
   unsignObject(token: string, options: UnsignObjectOptions = {}): unknown {
     const limit = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
-    assertDecompressionLimit(limit);
+    assertByteLimit(limit);
+    if (options.maxBytes !== undefined) assertByteLimit(options.maxBytes, 'maxBytes');
     const payload = this.unsignPayload(token, options.maxAge);
-    return decodePayload(payload, options.serializer ?? jsonSerializer, limit);
+    return decodePayload(payload, options.serializer ?? jsonSerializer, limit, options.maxBytes);
   }
 
   /**

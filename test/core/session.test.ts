@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createSessions, EXPIRY_KEY, type SessionOptions } from '../../src/index.js';
+import { createSessions, EXPIRY_KEY, SessionValueError, type SessionOptions } from '../../src/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
+import { sqliteStore } from '../../src/stores/sqlite.js';
+import { b64Encode, TimestampSigner } from '../../src/signing/index.js';
 import { countingStore } from '../helpers/counting-store.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 
@@ -116,14 +118,14 @@ describe('Session: dict API and the accessed / modified flags (Django §3.1–3.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('unserialisable data is the application\'s error (TypeError), not a store outage', async () => {
+  it('unserialisable data is the application\'s error (SessionValueError at set), not a store outage', async () => {
     const { sessions, cookie } = await savedSession({ a: 1 });
     const s = sessions.load(cookie);
-    await s.set('bad', Number.NaN);
-    await expect(sessions.commit(s)).rejects.toBeInstanceOf(TypeError);
+    await expect(s.set('bad', Number.NaN)).rejects.toBeInstanceOf(SessionValueError);
+    expect(s.modified).toBe(false);
     const fresh = sessions.load(undefined);
-    await fresh.set('bad', Number.NaN);
-    await expect(sessions.commit(fresh)).rejects.toBeInstanceOf(TypeError);
+    await expect(fresh.set('bad', Number.NaN)).rejects.toBeInstanceOf(SessionValueError);
+    expect(await sessions.commit(s)).toMatchObject({ setCookie: [] });
   });
 
   it('markModified saves nested in-place changes', async () => {
@@ -206,11 +208,23 @@ describe('Session: expiry (Django §3.4)', () => {
     expect(await s.getExpireAtBrowserClose()).toBe(true);
   });
 
-  it('rejects non-integer seconds and invalid dates', async () => {
+  it('rejects non-integer seconds and invalid dates with SessionValueError (400)', async () => {
     const { sessions } = setup();
     const s = sessions.load(undefined);
-    await expect(s.setExpiry(1.5)).rejects.toThrow(TypeError);
-    await expect(s.setExpiry(new Date(Number.NaN))).rejects.toThrow(TypeError);
+    await expect(s.setExpiry(1.5)).rejects.toThrow(new SessionValueError('The session expiry must be a whole number of seconds, not 1.5.'));
+    await expect(s.setExpiry(new Date(Number.NaN))).rejects.toThrow(new SessionValueError('The session expiry must be a valid Date, and this one is invalid.'));
+    await expect(s.setExpiry('300' as never)).rejects.toThrow(/must be a number of seconds, a Date or null, not a string/);
+    expect(s.modified).toBe(false);
+  });
+
+  it('getExpiryAge and getExpiryDate accept a Date as the expiry, as Django accepts a datetime', async () => {
+    const { sessions, setNow } = setup();
+    setNow(T0);
+    const s = sessions.load(undefined);
+    expect(await s.getExpiryAge({ expiry: new Date(T0 + 90_500) })).toBe(90);
+    expect((await s.getExpiryDate({ expiry: new Date(T0 + 90_500) })).getTime()).toBe(T0 + 90_500);
+    expect(await s.getExpiryAge({ expiry: new Date(T0 - 1_000) })).toBe(-1);
+    expect(s.accessed).toBe(false);
   });
 });
 
@@ -256,7 +270,7 @@ describe('Session: lifecycle (Django §3.5)', () => {
     const s = sessions.load(undefined);
     await s.update({});
     expect(s.modified).toBe(true);
-    expect(await sessions.commit(s)).toEqual({ setCookie: [], vary: true });
+    expect(await sessions.commit(s)).toEqual({ setCookie: [], vary: true, cachePrivate: false });
     expect(counting.writes()).toBe(0);
   });
 
@@ -359,5 +373,185 @@ describe('Session: signed cookies engine (Django §4.5)', () => {
     const again = sessions.load(cookie);
     await again.flush();
     expect((await sessions.commit(again)).setCookie[0]).toMatch(/^sessionid="";/);
+  });
+});
+
+describe('Session: values a session cannot hold are refused at the call (SessionValueError, 400)', () => {
+  const nested = (levels: number): unknown => {
+    let value: unknown = 1;
+    for (let i = 0; i < levels; i++) value = [value];
+    return value;
+  };
+  const cyclic = (): unknown => {
+    const a: Record<string, unknown> = { name: 'a' };
+    a.self = { back: a };
+    return a;
+  };
+  // [attack, value, message]
+  const refused: Array<[string, unknown, string | RegExp]> = [
+    ['attack: JSON nested 5,000 levels deep', nested(5000), 'Cannot store "v" in the session: the value nests objects and arrays deeper than 100 levels.'],
+    ['attack: 1e400 (Infinity)', JSON.parse('1e400'), 'Cannot store "v" in the session: the value is Infinity; only finite numbers can be stored.'],
+    ['attack: -1e400 (-Infinity) inside an object', { price: JSON.parse('-1e400') }, 'Cannot store "v" in the session: v.price is -Infinity; only finite numbers can be stored.'],
+    ['NaN deep inside', { cart: [{ id: 1 }, { id: Number.NaN }] }, 'Cannot store "v" in the session: v.cart[1].id is NaN; only finite numbers can be stored.'],
+    ['undefined', undefined, /the value is undefined, which JSON cannot store \(store null, or delete the key\)/],
+    ['undefined inside an array', [1, undefined], /v\[1\] is undefined/],
+    ['a function', () => 1, /the value is a function, which JSON cannot store/],
+    ['a symbol', Symbol('s'), /the value is a symbol/],
+    ['a BigInt', 10n ** 30n, /the value is a BigInt, which JSON cannot store \(store it as a string\)/],
+    ['a cycle', cyclic(), 'Cannot store "v" in the session: the value refers to itself (a cycle), which JSON cannot store.'],
+    ['a Map (JSON would write {})', new Map([['a', 1]]), /the value is a Map, which JSON would store as \{\}/],
+    ['a symbol key', { [Symbol('k')]: 1 }, /has a symbol key/],
+    ['a key that is no identifier, in the path', { 'odd key': [Infinity] }, /v\["odd key"\]\[0\] is Infinity/],
+  ];
+
+  it.each(refused)('%s', async (_, value, message) => {
+    const { sessions } = setup();
+    const s = sessions.load(undefined);
+    const error = await s.set('v', value).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionValueError);
+    expect(error).toMatchObject({ status: 400, code: 'INVALID_VALUE', expose: true });
+    if (typeof message === 'string') expect((error as Error).message).toBe(message);
+    else expect((error as Error).message).toMatch(message);
+    await expect(s.update({ ok: 1, v: value })).rejects.toBeInstanceOf(SessionValueError);
+    await expect(s.setDefault('v', value)).rejects.toBeInstanceOf(SessionValueError);
+    expect(await s.has('v')).toBe(false);
+    expect(await s.has('ok')).toBe(false);
+    expect(s.modified).toBe(false);
+  });
+
+  it('accepts 100 levels of nesting, and what JSON writes as it is (strings, finite numbers, null, Dates as ISO text)', async () => {
+    const { sessions, cookieOf } = setup();
+    const s = sessions.load(undefined);
+    await s.set('deep', nested(100));
+    await expect(s.set('deeper', nested(101))).rejects.toThrow(/deeper than 100 levels/);
+    const when = new Date(T0);
+    const shared = { id: 7 };
+    await s.update({ n: -0.5, big: Number.MAX_VALUE, none: null, when, pair: [shared, shared], text: 'é😀' });
+    const cookie = cookieOf((await sessions.commit(s)).setCookie);
+    const again = await sessions.load(cookie).load();
+    expect(again.deep).toEqual(nested(100));
+    expect(again).toMatchObject({ n: -0.5, big: Number.MAX_VALUE, none: null, when: when.toISOString(), pair: [{ id: 7 }, { id: 7 }] });
+  });
+
+  it('refuses keys that are not strings', async () => {
+    const s = setup().sessions.load(undefined);
+    await expect(s.set(Symbol('k') as never, 1)).rejects.toThrow(new SessionValueError('Session keys must be strings, not a symbol.'));
+    await expect(s.set(3 as never, 1)).rejects.toThrow(/not a number/);
+    await expect(s.update(null as never)).rejects.toThrow(new SessionValueError('update() takes an object of keys and values.'));
+  });
+
+  it('checks _session_expiry set directly as setExpiry checks it', async () => {
+    const { sessions, setNow } = setup();
+    setNow(T0);
+    const s = sessions.load(undefined);
+    await expect(s.set(EXPIRY_KEY, true)).rejects.toThrow(new SessionValueError('The session expiry must be a number of seconds or an ISO-8601 date, not a boolean.'));
+    await expect(s.update({ [EXPIRY_KEY]: 1e300 })).rejects.toThrow(/must fall within years 1 to 9999/);
+    await expect(s.set(EXPIRY_KEY, new Date(T0))).rejects.toThrow(/not a Date \(use setExpiry\)/);
+    await s.set(EXPIRY_KEY, 300);
+    await s.set(EXPIRY_KEY, '2023-11-14T22:14:50+00:00');
+    expect(await s.getExpiryAge()).toBe(90);
+  });
+
+  describe('expiry outside years 1 to 9999', () => {
+    const cases: Array<[string, number | Date]> = [
+      ['attack: year 10000 (stored as a malformed date)', new Date(Date.UTC(10000, 0, 1))],
+      ['attack: before year 1 (the cookie would say -0001)', new Date(Date.parse('0001-01-01T00:00:00Z') - 1)],
+      ['attack: seconds reaching past year 9999', 1e13],
+      ['attack: seconds reaching before year 1', -1e13],
+      ['attack: 1e400 seconds (Infinity)', JSON.parse('1e400') as number],
+    ];
+    it.each(cases)('%s is refused', async (_, value) => {
+      const { sessions, setNow } = setup();
+      setNow(T0);
+      const s = sessions.load(undefined);
+      const error = await s.setExpiry(value).then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(SessionValueError);
+      expect((error as Error).message).toMatch(/^The session expiry must (fall within years 1 to 9999|be a whole number of seconds, not Infinity)/);
+      expect(await s.has(EXPIRY_KEY)).toBe(false);
+    });
+
+    it('the first and the last instant of the range are accepted, and give a valid cookie', async () => {
+      const { sessions, setNow, cookieOf } = setup();
+      setNow(T0);
+      const s = sessions.load(undefined);
+      await s.setExpiry(new Date('0001-01-01T00:00:00Z'));
+      expect(await s.get(EXPIRY_KEY)).toBe('0001-01-01T00:00:00+00:00');
+      await s.setExpiry(new Date('9999-12-31T23:59:59.999Z'));
+      expect(await s.get(EXPIRY_KEY)).toBe('9999-12-31T23:59:59.999000+00:00');
+      const { setCookie } = await sessions.commit(s);
+      expect(setCookie[0]).toContain('expires=Fri, 31 Dec 9999 23:59:59 GMT');
+      expect(await sessions.load(cookieOf(setCookie)).getExpiryDate()).toEqual(new Date('9999-12-31T23:59:59.999Z'));
+    });
+  });
+});
+
+describe('Session: stored data with a valid signature but the wrong shape (another app, or anyone holding the secret)', () => {
+  // Raw JSON, because JSON.stringify cannot even write some of these (1e400).
+  const shapes: Array<[string, string, Record<string, unknown>]> = [
+    ['attack: _session_expiry of true', '{"_session_expiry":true,"user":"alice"}', { user: 'alice' }],
+    ['attack: _session_expiry of an object', '{"_session_expiry":{"a":1},"user":"alice"}', { user: 'alice' }],
+    ['attack: _session_expiry of 1e300', '{"_session_expiry":1e300,"user":"alice"}', { user: 'alice' }],
+    ['attack: _session_expiry of 1e400 (Infinity)', '{"_session_expiry":1e400,"user":"alice"}', { user: 'alice' }],
+    ['attack: _session_expiry in year 10000', '{"_session_expiry":"10000-01-01T00:00:00+00:00","user":"alice"}', { user: 'alice' }],
+    ['attack: JSON nested 5,000 levels deep', `{"user":"alice","tree":${'['.repeat(5000)}${']'.repeat(5000)}}`, {}],
+    ['attack: a number of 1e400 (Infinity)', '{"user":"alice","n":1e400}', {}],
+  ];
+  const signedRaw = (json: string, salt: string): string => new TimestampSigner({ key: TEST_SECRET, salt }).sign(b64Encode(Buffer.from(json, 'latin1')));
+  const DATA_SALT = 'django.contrib.sessions.SessionStore';
+  const KEY = 'abcdefgh12345678abcdefgh12345678';
+
+  // Each engine with a way to plant validly signed raw JSON and the cookie that names it.
+  const engines: Array<[string, () => Promise<{ options: SessionOptions; cookie: (json: string) => Promise<string> }>]> = [
+    [
+      'db (SQLite, signed data)',
+      async () => {
+        const store = sqliteStore({ path: ':memory:' });
+        return { options: { secret: TEST_SECRET, store }, cookie: async (json) => (await store.create(KEY, signedRaw(json, DATA_SALT), new Date(Date.now() + 3600_000)), `sessionid=${KEY}`) };
+      },
+    ],
+    [
+      'cache (memory, plain JSON)',
+      async () => {
+        const store = memoryStore();
+        return { options: { secret: TEST_SECRET, store }, cookie: async (json) => (await store.create(KEY, json, new Date(Date.now() + 3600_000)), `sessionid=${KEY}`) };
+      },
+    ],
+    [
+      'signed_cookies',
+      async () => {
+        const store = signedCookies();
+        return { options: { secret: TEST_SECRET, store }, cookie: async (json) => `sessionid=${signedRaw(json, store.salt)}` };
+      },
+    ],
+  ];
+
+  describe.each(engines)('%s', (_, open) => {
+    it.each(shapes)('%s: read as an ignored expiry or a fresh session, with a bad-shape event; never a 500', async (__, json, expected) => {
+      const { options, cookie } = await open();
+      const events: Array<{ type: string; message: string }> = [];
+      const sessions = createSessions({ ...options, onSecurityEvent: (e) => events.push(e) });
+      const planted = await cookie(json);
+      const s = sessions.load(planted);
+      expect(await s.load()).toEqual(expected);
+      expect(events.map((e) => e.type)).toEqual(['bad-shape']);
+      expect(await s.getExpiryAge()).toBe(1209600);
+      expect(await s.getExpireAtBrowserClose()).toBe(false);
+      await s.set('visit', 1);
+      const { setCookie } = await sessions.commit(s);
+      expect(setCookie[0]).toMatch(/Max-Age=1209600/);
+      expect(await sessions.load(setCookie[0]!.split(';')[0]!).load()).toEqual({ ...expected, visit: 1 });
+    });
+  });
+
+  it('the default handler logs bad shapes of stored data once per load, and stays quiet for cookies', async () => {
+    const logger = recordingLogger();
+    const store = memoryStore();
+    await store.create(KEY, '{"_session_expiry":true}', new Date(Date.now() + 3600_000));
+    const sessions = createSessions({ secret: TEST_SECRET, store, logger });
+    await sessions.load(`sessionid=${KEY}`).load();
+    expect(logger.warnings).toEqual(['sessionkit: stored session data ignored (memory): _session_expiry must be a number of seconds or an ISO-8601 date, not a boolean; it is ignored']);
+    const cookies = createSessions({ secret: TEST_SECRET, store: signedCookies(), logger });
+    await cookies.load(`sessionid=${signedRaw('{"_session_expiry":true}', signedCookies().salt)}`).load();
+    expect(logger.warnings).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { beforeAll, expect, it } from 'vitest';
 import {
@@ -6,6 +7,7 @@ import {
   BadSignature,
   dumps,
   loads,
+  PayloadTooLarge,
   Signer,
   TimestampSigner,
 } from '../../src/signing/index.js';
@@ -138,4 +140,48 @@ it('refuses maxAge on a signer without timestamps', () => {
   const token = signer.signObject({ a: 1 });
   expect(signer.unsignObject(token)).toEqual({ a: 1 });
   expect(() => signer.unsignObject(token, { maxAge: 10 })).toThrow(TypeError);
+});
+
+it('maxBytes: dumps refuses what loads given the same maxBytes would refuse, to the byte', () => {
+  const value = 'z'.repeat(998); // serialized with its quotes: 1000 bytes
+  const token = dumps(value, { key: KEY, compress: true, maxBytes: 1000 });
+  expect(token.startsWith('.')).toBe(true);
+  expect(loads(token, { key: KEY, maxBytes: 1000 })).toBe(value);
+  const error = thrown(() => dumps(value + 'z', { key: KEY, compress: true, maxBytes: 1000 }));
+  expect(error).toBeInstanceOf(PayloadTooLarge);
+  expect(error).toBeInstanceOf(RangeError);
+  expect(error).toMatchObject({ bytes: 1001, limit: 1000, message: 'Serialized value is 1001 bytes, more than maxBytes (1000)' });
+  expect(() => dumps(value, { key: KEY, maxBytes: 0 })).toThrow(/maxBytes must be a positive integer/);
+  expect(() => loads(token, { key: KEY, maxBytes: 2.5 })).toThrow(/maxBytes must be a positive integer/);
+});
+
+it('attack: a payload over maxBytes is BadPayload whether it is compressed (inflates past it) or not', () => {
+  const compressible = dumps('q'.repeat(5000), { key: KEY, compress: true });
+  const uncompressed = dumps(randomBytes(3000).toString('base64'), { key: KEY });
+  expect(compressible.startsWith('.')).toBe(true);
+  expect(uncompressed.startsWith('.')).toBe(false);
+  for (const token of [compressible, uncompressed]) {
+    const error = thrown(() => loads(token, { key: KEY, maxBytes: 1024, maxDecompressedBytes: 1024 * 1024 }));
+    expect(error).toBeInstanceOf(BadPayload);
+    expect((error as Error).message).toMatch(/more than 1024/);
+    expect(loads(token, { key: KEY, maxBytes: 8192 })).toBeTypeOf('string');
+  }
+});
+
+it('attack: JSON nested 5,000 levels deep under a valid signature is read without a stack overflow (the session layer refuses its shape)', () => {
+  const deep = signedPayload(b64Encode(Buffer.from('['.repeat(5000) + ']'.repeat(5000))));
+  let value = loads(deep, { key: KEY }) as unknown[];
+  let depth = 0;
+  while (Array.isArray(value) && value.length > 0) {
+    value = value[0] as unknown[];
+    depth++;
+  }
+  expect(depth).toBe(4999);
+});
+
+it('attack: 1e400 under a valid signature reads as Infinity, and dumps refuses to write it back', () => {
+  const token = signedPayload(b64Encode(Buffer.from('{"n":1e400}')));
+  const value = loads(token, { key: KEY }) as { n: number };
+  expect(value.n).toBe(Number.POSITIVE_INFINITY);
+  expect(() => dumps(value, { key: KEY })).toThrow(/Cannot serialize non-finite number Infinity/);
 });
