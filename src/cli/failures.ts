@@ -70,7 +70,7 @@ function missingPackage(error: unknown): string | undefined {
 }
 
 /** The message of `error`, or its code when it has none (a refused connection to several addresses). */
-function reasonOf(error: unknown): string {
+export function reasonOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
   const text = error.message.trim() || (typeof code === 'string' ? code : error.name);

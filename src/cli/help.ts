@@ -12,6 +12,7 @@ const SETTINGS = `Settings come from environment variables with Django's names, 
   CACHE_VERSION        Django's CACHES VERSION (1 by default)
   SESSION_FILE_PATH    file: the session directory (the temporary directory by default)
   SECRET_KEY, SECRET_KEY_FALLBACKS, SESSION_COOKIE_NAME, SESSION_COOKIE_AGE, …
+  SITE_URL, SECURE_SSL_REDIRECT  check: whether the site is served over HTTPS
   SESSIONKIT_DEBUG=1   show stack traces of errors`;
 
 /** `sessionkit KEY`-style usage of a command. */

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { SessionLogger } from '../options.js';
 import { parseCommandLine } from './arguments.js';
 import type { Command, CommandContext } from './command.js';
+import { checkCommand } from './commands/check.js';
 import { clearsessionsCommand } from './commands/clearsessions.js';
 import { decodeCommand } from './commands/decode.js';
 import { deleteCommand } from './commands/delete.js';
@@ -18,7 +19,7 @@ import { commandHelp, PROGRAM, programHelp, usageOf } from './help.js';
 import { note, type CliIO } from './output.js';
 
 /** The subcommands, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [migrateCommand, clearsessionsCommand, listCommand, showCommand, decodeCommand, deleteCommand];
+export const COMMANDS: readonly Command[] = [migrateCommand, clearsessionsCommand, listCommand, showCommand, decodeCommand, deleteCommand, checkCommand];
 
 /**
  * Runs `sessionkit` with `argv` (the arguments after the program name) and resolves its exit status:
