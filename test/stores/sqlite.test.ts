@@ -132,6 +132,20 @@ describe('sqlite store: files and configuration', () => {
     own.close();
   });
 
+  it('stores an expiry anywhere in years 1 to 9999, year 1 to 99 included (not read as 1900–1999)', async () => {
+    const store = sqliteStore({ path: ':memory:' });
+    try {
+      const key = generateSessionKey();
+      expect(await store.create(key, 'data', new Date('0050-06-01T00:00:00Z'))).toBe(true);
+      expect(await store.load(key)).toBeNull(); // long expired
+      const later = generateSessionKey();
+      expect(await store.create(later, 'data', new Date('9999-12-31T23:59:59Z'))).toBe(true);
+      expect((await store.load(later))?.data).toBe('data');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('works in memory', async () => {
     const store = sqliteStore({ path: ':memory:' });
     const key = generateSessionKey();

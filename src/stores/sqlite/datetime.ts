@@ -9,7 +9,8 @@
 
 // Years outside 1–9999 would not be four digits, and the text would stop sorting by time (Python's
 // datetime refuses them too).
-const MIN_MS = Date.UTC(1, 0, 1);
+// 0001-01-01T00:00:00Z; not Date.UTC(1, 0, 1), which reads years 0–99 as 1900–1999.
+const MIN_MS = -62135596800000;
 const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Formats an instant as Django stores a `DateTimeField` on SQLite (naive UTC). */
