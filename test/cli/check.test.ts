@@ -398,8 +398,9 @@ describeNeeding('on MariaDB', mysqlUnavailable, () => {
 describeNeeding('on Redis', redisUnavailable, () => {
   const env = (path = '/0'): Record<string, string> => ({ SESSION_ENGINE: 'cache', CACHE_URL: `${REDIS_URL.replace(/\/\d*$/, '')}${path}`, CACHE_KEY_PREFIX: redisPrefix });
 
-  it('passes, and leaves no key behind', async () => {
+  it('passes, even with the longest SESSION_COOKIE_AGE, and leaves no key behind', async () => {
     expectClean(await check(env()), /^No problems found \(Redis redis:\/\/127\.0\.0\.1:6379\/0\)\.\n$/);
+    expectClean(await check({ ...env(), SESSION_COOKIE_AGE: '10000000000' }), /^No problems found/);
     expect(await redis!.keys(`${redisPrefix}*`)).toEqual([]);
   });
 
@@ -454,5 +455,13 @@ describe('on memcached', () => {
     const run = await check({ SESSION_ENGINE: 'cache', CACHE_URL: `${url},127.0.0.1:${port}` });
     expectProblems(run, ['sessionkit.E010']);
     expect(run.stdout).toContain(`cannot reach the memcached server 127.0.0.1:${port}: `);
+  });
+
+  it('reports a SESSION_COOKIE_AGE whose sessions memcached would forget at once (expiry past 2038)', async (context) => {
+    if (skipReason) context.skip();
+    const run = await check({ SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${server!.port}`, SESSION_COOKIE_AGE: '500000000' });
+    expectProblems(run, ['sessionkit.E021']);
+    expect(run.stdout).toContain('did not give back a session stored to expire in 500000000 seconds (SESSION_COOKIE_AGE)');
+    expect(run.stdout).toContain('memcached keeps nothing that expires after 2038-01-19 03:14:07 UTC. Lower SESSION_COOKIE_AGE');
   });
 });

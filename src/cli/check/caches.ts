@@ -15,8 +15,8 @@ import { CHECK_IDS, type Problem } from './problem.js';
 
 const TIMEOUT_MS = 3000;
 const MEMCACHED_PORT = 11211;
-// Long enough for the round trip, short enough that an entry left by a crash goes by itself.
-const PROBE_LIFETIME_MS = 60_000;
+// memcached reads a later expiry as a 32-bit unix time gone negative, and keeps nothing.
+const MEMCACHED_LAST_EXPIRY_MS = 2 ** 31 * 1000;
 const PROBE_DATA = '{"sessionkit check":true}';
 
 /** Checks the Redis server `url` names: it answers, and has the database the URL selects. */
@@ -102,19 +102,27 @@ function askVersion(host: string, port: number): Promise<void> {
 }
 
 /**
- * Writes a throwaway session through `store` (with a fresh random key and a one-minute lifetime), reads
- * it back and deletes it; resolves the problem when any step fails or gives the wrong answer.
+ * Writes a throwaway session through `store` (with a fresh random key, living `cookieAge` seconds as the
+ * app's sessions do), reads it back and deletes it; resolves the problem when any step fails or gives the
+ * wrong answer.
  */
-export async function checkCacheRoundTrip(store: SessionStore, where: string): Promise<Problem | undefined> {
+export async function checkCacheRoundTrip(store: SessionStore, where: string, cookieAge: number): Promise<Problem | undefined> {
   const key = generateSessionKey();
-  const fail = (what: string): Problem => ({
+  const expireDate = new Date(Date.now() + cookieAge * 1000);
+  const fail = (what: string, fix = "Check the server's memory and eviction settings, and that the user CACHE_URL names may write and delete keys"): Problem => ({
     id: CHECK_IDS.cacheRoundTrip,
-    message: `the cache (${where}) ${what}. Check the server's memory and eviction settings, and that the user CACHE_URL names may write and delete keys.`,
+    message: `the cache (${where}) ${what}. ${fix}.`,
   });
   try {
-    if (!(await store.create(key, PROBE_DATA, new Date(Date.now() + PROBE_LIFETIME_MS)))) return fail('refused to store a new session');
+    if (!(await store.create(key, PROBE_DATA, expireDate))) return fail('refused to store a new session');
     const loaded = await store.load(key);
     await store.delete(key);
+    if (loaded?.data !== PROBE_DATA && store.name === 'memcached' && expireDate.getTime() >= MEMCACHED_LAST_EXPIRY_MS) {
+      return fail(
+        `did not give back a session stored to expire in ${cookieAge} seconds (SESSION_COOKIE_AGE), on ${expireDate.toISOString()}: memcached keeps nothing that expires after 2038-01-19 03:14:07 UTC`,
+        'Lower SESSION_COOKIE_AGE (the default is 1209600, two weeks)',
+      );
+    }
     if (loaded?.data !== PROBE_DATA) return fail('did not give back a session just stored');
     if ((await store.load(key)) !== null) return fail('still holds a session just deleted');
     return undefined;

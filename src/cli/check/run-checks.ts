@@ -6,9 +6,10 @@ import { cacheKeysFromEnv, DEFAULT_CACHE_URL, openCacheUrl } from '../../config/
 import { SESSIONKIT_CACHED_DB_PREFIX } from '../../config/cache-engines.js';
 import { DEFAULT_DATABASE_URL, openDatabaseUrl, sqlitePathFromUrl } from '../../config/database-url.js';
 import { openFileEngine } from '../../config/file-engine.js';
-import { readString, type Env } from '../../config/values.js';
+import { readCookieAge, readString, type Env } from '../../config/values.js';
 import { configErrorReason } from '../../config/variable-errors.js';
 import { SessionConfigError } from '../../errors.js';
+import { DEFAULTS } from '../../options.js';
 import type { SessionStore } from '../../stores/contract.js';
 import { FileStore } from '../../stores/file.js';
 import { CACHE_ENGINE_PREFIX } from '../../stores/internal/cache-keys.js';
@@ -106,10 +107,19 @@ async function checkCache(env: Env, cachePrefix: string, notes: string[]): Promi
     }
     const serverProblems = store.name === 'redis' ? await checkRedisServer(url) : await checkMemcachedServers(url);
     if (serverProblems.length > 0) return { where: description, problems: serverProblems };
-    const roundTrip = await checkCacheRoundTrip(store, description);
+    const roundTrip = await checkCacheRoundTrip(store, description, cookieAgeOf(env));
     return { where: description, problems: roundTrip === undefined ? [] : [roundTrip] };
   } finally {
     await closeQuietly(store);
+  }
+}
+
+/** `SESSION_COOKIE_AGE`, or Django's default when unset or malformed (a malformed one is reported apart). */
+function cookieAgeOf(env: Env): number {
+  try {
+    return readCookieAge(env) ?? DEFAULTS.cookieAge;
+  } catch {
+    return DEFAULTS.cookieAge;
   }
 }
 

@@ -23,7 +23,7 @@ table or directory is created.
                   and the user may insert, update, read and delete there (tried in a transaction
                   that is rolled back)
   cache           the servers answer (for Redis, the URL's database index exists), and a
-                  session is written, read back and deleted
+                  session living SESSION_COOKIE_AGE is written, read back and deleted
   file            SESSION_FILE_PATH exists and is writable, and other users can neither write
                   to it nor list it (its file names are session keys)`,
   options: {
