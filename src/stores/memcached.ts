@@ -14,7 +14,8 @@ import type Memcached from 'memcached';
 import { SessionConfigError } from '../errors.js';
 import type { HeldLock, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
 import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './internal/cache-keys.js';
-import { withDeadline } from './internal/deadline.js';
+import { CommandSlots } from './internal/command-slots.js';
+import { StoreTimeoutError } from './internal/deadline.js';
 import { LocalLocks } from './internal/local-locks.js';
 import { loadOptionalDriver } from './internal/optional-driver.js';
 import { acquirePollingLock, lockToken } from './internal/polling-lock.js';
@@ -61,19 +62,45 @@ export interface MemcachedStoreOptions extends CacheKeyOptions {
   readonly poolSize?: number;
 }
 
-// Errors the client reports through its connection-issue hook that come from load, not a dead server.
-const LOAD_NOT_OUTAGE = /connection pool is full|readyState is set to/i;
+// What the store tells the client when a connection is ready for a command whose time has run out.
+const EXPIRED_BEFORE_SENT = 'the command ran out of time before a connection was ready';
+// Errors of a client whose connections are all busy or still opening: load, not a dead server. The
+// command was not sent, so it is tried again shortly, within its time.
+const CONGESTION = /connection pool is full|readyState is set to/i;
+const CONGESTION_RETRY_MS = 5;
+// How the client fails a command for a server it was told is down.
+const SERVER_MARKED_DOWN = /^Server at (\S+) not available$/;
 
 // memcached reads an expiry above 30 days as an absolute unix time, not a number of seconds.
 const MAX_RELATIVE_EXPIRY_S = 30 * 24 * 60 * 60;
 // A negative expiry stores the item already expired: a write that deletes (Django maps timeout 0 to -1).
 const EXPIRED = -1;
 
+/** A connection of the `memcached` package: a socket with the commands waiting for its replies. */
+interface ClientSocket {
+  serverAddress?: string;
+  metaData?: Array<{ type?: string; callback?: (...args: unknown[]) => void }>;
+  end?(): void;
+  destroy?(): void;
+  once?(event: string, listener: (error?: unknown) => void): unknown;
+}
+
 // The client internals the store's own client needs: the per-server failure flag the client consults
-// before every command, and the hook it calls when a connection fails.
+// before every command, the hook it calls when a connection fails, how it picks a connection for a
+// command, and how it calls a command back.
 interface ClientInternals {
   issues: Record<string, { failed: boolean }>;
-  connectionIssue(error: unknown, socket?: { serverAddress?: string; end?: () => void }): void;
+  connectionIssue(error: unknown, socket?: ClientSocket): void;
+  connect(server: string, callback: (error: unknown, socket?: ClientSocket | false) => void): void;
+  makeCallback(callback: (...args: unknown[]) => void, error: unknown): void;
+}
+
+/** One command of the store, from its start to its outcome. */
+interface PendingCommand {
+  /** The connection the client sent it on, once it picked one. */
+  socket?: ClientSocket;
+  /** Whether the caller has its outcome (a reply, an error or a timeout). */
+  settled: boolean;
 }
 
 /** What a callback of the `memcached` package receives as its error. */
@@ -90,8 +117,15 @@ interface ClientError {
  *   server dead until a `ping` program answers — and crashes the process where `ping` is not installed;
  * - never drops a dead server from the hash ring (`remove: false`, no failover): its sessions fail with
  *   a 503 until it returns rather than move to another server and come back stale later;
- * - never shortens a long key by hashing it (`keyCompression: false`): keys are checked at construction.
- * Every command is also bounded by `commandTimeoutMs`, which covers a server that hangs.
+ * - never shortens a long key by hashing it (`keyCompression: false`): keys are checked at construction;
+ * - fails the commands waiting on a connection as soon as it closes (the package would never call them
+ *   back), saying why;
+ * - never sends a command whose time ran out while its connection was being opened.
+ * Every command is also bounded by `commandTimeoutMs`, which covers a server that hangs. A command that
+ * runs out of time gives its place among the `poolSize` back at once, and its connection is closed: a
+ * reply that late means the server hangs, and commands sent after it on that connection would only queue
+ * behind it (and pile up in memory for as long as the server hangs). Once the server answers again,
+ * fresh connections carry the commands.
  *
  * memcached cannot enumerate its keys, so this store has no `list()`.
  */
@@ -105,10 +139,15 @@ export class MemcachedStore implements SessionStore {
   readonly #commandTimeoutMs: number;
   readonly #retryMs: number;
   readonly #locks = new LocalLocks();
-  readonly #retryTimers = new Map<string, NodeJS.Timeout>();
   readonly #poolSize: number;
-  #inFlight = 0;
-  readonly #waiting: Array<() => void> = [];
+  readonly #slots: CommandSlots;
+  // Servers whose connection failed, with the failure (for the messages) and the timer that ends the wait.
+  readonly #downServers = new Map<string, { cause: string; timer: NodeJS.Timeout }>();
+  readonly #watchedSockets = new WeakSet<ClientSocket>();
+  // Why the store closed a connection, for the commands that were still waiting on it.
+  readonly #closeReasons = new WeakMap<ClientSocket, string>();
+  // The command being handed to the client right now (the client picks its connection synchronously).
+  #issuing: PendingCommand | null = null;
 
   constructor(options: MemcachedStoreOptions) {
     this.#keys = resolveCacheKeys(this.name, options, true);
@@ -116,6 +155,7 @@ export class MemcachedStore implements SessionStore {
     const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', this.name);
     this.#retryMs = positiveInteger(options.retryMs, 1000, 'retryMs', this.name);
     this.#poolSize = positiveInteger(options.poolSize, 10, 'poolSize', this.name);
+    this.#slots = new CommandSlots(this.#poolSize);
     exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'memcached://127.0.0.1:11211')" }, { name: 'servers' }, { name: 'client' }], this.name);
     if (options.client !== undefined) {
       if (typeof (options.client as Partial<Memcached>).gets !== 'function') {
@@ -129,24 +169,60 @@ export class MemcachedStore implements SessionStore {
     const MemcachedClient = loadOptionalDriver<typeof Memcached>('memcached', this.name);
     this.#client = new MemcachedClient(servers, { retries: 0, timeout: connectTimeoutMs, remove: false, keyCompression: false, poolSize: this.#poolSize });
     this.#owned = true;
-    const internals = this.#client as unknown as ClientInternals;
+    this.#takeOverFailureHandling(this.#client as unknown as ClientInternals);
+  }
+
+  #takeOverFailureHandling(internals: ClientInternals): void {
     internals.connectionIssue = (error, socket) => {
-      // A full pool or a connection still opening is load, not an outage: only that command fails.
-      if (LOAD_NOT_OUTAGE.test(String(error))) return;
+      const cause = messageOf(error);
+      // A full pool or a connection still opening is load, not an outage (the command is tried again).
+      if (CONGESTION.test(cause) || cause.includes(EXPIRED_BEFORE_SENT)) return;
       socket?.end?.();
-      if (socket?.serverAddress !== undefined) this.#serverFailed(internals, socket.serverAddress);
+      if (socket?.serverAddress !== undefined) this.#serverFailed(internals, socket.serverAddress, cause);
+    };
+    const connect = internals.connect;
+    internals.connect = (server, callback) => {
+      const command = this.#issuing;
+      connect.call(internals, server, (error, socket) => {
+        if (socket) this.#watch(internals, socket);
+        if (command !== null && socket && !error) {
+          // The client reports this as a connection issue (ignored above) and calls the command back with it.
+          if (command.settled) return callback(new Error(EXPIRED_BEFORE_SENT), socket);
+          command.socket = socket;
+        }
+        callback(error, socket);
+      });
     };
   }
 
-  #serverFailed(internals: ClientInternals, server: string): void {
-    if (this.#retryTimers.has(server)) return;
+  /** Fails the commands still waiting on `socket` when it closes: the client would leave them unanswered. */
+  #watch(internals: ClientInternals, socket: ClientSocket): void {
+    if (this.#watchedSockets.has(socket) || typeof socket.once !== 'function') return;
+    this.#watchedSockets.add(socket);
+    let socketError: string | undefined;
+    socket.once('error', (error) => {
+      socketError = messageOf(error);
+    });
+    socket.once('close', () => {
+      const orphans = socket.metaData?.splice(0) ?? [];
+      const cause = this.#closeReasons.get(socket) ?? socketError;
+      for (const query of orphans) {
+        if (typeof query.callback !== 'function') continue;
+        const error = new Error(`memcached ${query.type ?? 'command'} failed: the connection to ${socket.serverAddress} closed before the reply${cause ? ` (${cause})` : ''}`);
+        internals.makeCallback(query.callback, error);
+      }
+    });
+  }
+
+  #serverFailed(internals: ClientInternals, server: string, cause: string): void {
+    if (this.#downServers.has(server)) return;
     internals.issues[server] = { failed: true };
     const timer = setTimeout(() => {
-      this.#retryTimers.delete(server);
+      this.#downServers.delete(server);
       delete internals.issues[server];
     }, this.#retryMs);
     timer.unref();
-    this.#retryTimers.set(server, timer);
+    this.#downServers.set(server, { cause, timer });
   }
 
   async load(key: string): Promise<StoredSession | null> {
@@ -210,8 +286,8 @@ export class MemcachedStore implements SessionStore {
 
   /** Ends the client's connections if the store created the client; a client passed in is left open. */
   async close(): Promise<void> {
-    for (const timer of this.#retryTimers.values()) clearTimeout(timer);
-    this.#retryTimers.clear();
+    for (const { timer } of this.#downServers.values()) clearTimeout(timer);
+    this.#downServers.clear();
     if (this.#owned) this.#client.end();
   }
 
@@ -245,47 +321,73 @@ export class MemcachedStore implements SessionStore {
 
   /**
    * Runs one callback-style command as a promise, failing it after `commandTimeoutMs` (waiting for a free
-   * connection included). At most `poolSize` commands are in flight; the others queue here.
+   * connection included). At most `poolSize` commands are in flight; the others queue here. A command
+   * leaves the flight when it settles, however it settles: the client may never call back a command
+   * whose server hangs. The client's connections can still lag behind (a connection opened for a command
+   * that has since failed is not in its pool until it is open), so a command the client turns away for
+   * want of a connection is tried again until its time runs out.
    */
   #call<T>(what: string, start: (done: (error: unknown, result: T) => void) => void): Promise<T> {
-    const deadline = Date.now() + this.#commandTimeoutMs;
-    const reply = this.#slot().then(
-      () =>
-        new Promise<T>((resolve, reject) => {
-          // Its time ran out while it queued: the caller was told it failed, so it must not run now.
-          if (Date.now() >= deadline) {
-            this.#release();
-            return reject(asError(new Error('timed out waiting for a connection'), what));
-          }
-          const done = (error: unknown, result: T): void => {
-            this.#release();
-            if (error) reject(asError(error, what));
-            else resolve(result);
-          };
-          try {
-            start(done);
-          } catch (error) {
-            this.#release();
-            reject(asError(error, what));
-          }
-        }),
-    );
-    return withDeadline(reply, this.#commandTimeoutMs, `memcached ${what}`);
+    return new Promise<T>((resolve, reject) => {
+      const command: PendingCommand = { settled: false };
+      let started = false;
+      const settle = (error: Error | null, result?: T): void => {
+        if (command.settled) return;
+        command.settled = true;
+        clearTimeout(timer);
+        if (started) this.#slots.release();
+        else this.#slots.cancel(run);
+        if (error) reject(error);
+        else resolve(result as T);
+      };
+      const reply = (error: unknown, result: T): void => {
+        if (error && !command.settled && CONGESTION.test(messageOf(error))) setTimeout(send, CONGESTION_RETRY_MS);
+        else settle(error ? this.#failure(error, what) : null, result);
+      };
+      const send = (): void => {
+        if (command.settled) return;
+        this.#issuing = command;
+        try {
+          start(reply);
+        } catch (error) {
+          settle(this.#failure(error, what));
+        } finally {
+          this.#issuing = null;
+        }
+      };
+      const run = (): void => {
+        // Its time ran out as the slot was handed to it: the caller was told it failed, so it must not run.
+        if (command.settled) return this.#slots.release();
+        started = true;
+        send();
+      };
+      const timer = setTimeout(() => {
+        if (!started) {
+          settle(new StoreTimeoutError(`memcached ${what} timed out after ${this.#commandTimeoutMs} ms waiting for a connection (${this.#poolSize} commands in flight)`));
+          return;
+        }
+        const reason = `a command on it got no reply within ${this.#commandTimeoutMs} ms`;
+        settle(new StoreTimeoutError(`memcached ${what} timed out after ${this.#commandTimeoutMs} ms`));
+        const socket = command.socket;
+        if (socket !== undefined) {
+          this.#closeReasons.set(socket, reason);
+          socket.destroy?.();
+        }
+      }, this.#commandTimeoutMs);
+      this.#slots.take(run);
+    });
   }
 
-  #slot(): Promise<void> {
-    if (this.#inFlight < this.#poolSize) {
-      this.#inFlight++;
-      return Promise.resolve();
+  /** The error a command failed with, saying why a server the store skips is down. */
+  #failure(error: unknown, what: string): Error {
+    const message = messageOf(error);
+    const server = SERVER_MARKED_DOWN.exec(message)?.[1];
+    const down = server === undefined ? undefined : this.#downServers.get(server);
+    if (down !== undefined) {
+      return new Error(`memcached ${what} failed: ${server} is down (${down.cause}); the store tries it again ${this.#retryMs} ms after that failure`, { cause: error });
     }
-    return new Promise((resolve) => this.#waiting.push(resolve));
-  }
-
-  // The freed slot passes straight to the next waiter, so the count stays right.
-  #release(): void {
-    const next = this.#waiting.shift();
-    if (next) next();
-    else this.#inFlight--;
+    if (message.startsWith('memcached ')) return error instanceof Error ? error : new Error(message);
+    return new Error(`memcached ${what} failed: ${message}`, { cause: error });
   }
 }
 
@@ -325,9 +427,10 @@ function checkServers(storeName: string, servers: readonly string[]): string[] {
   });
 }
 
-function asError(error: unknown, what: string): Error {
-  if (error instanceof Error) return error;
+/** The message of what the client reports as an error: an `Error`, a string, a list of them, or `{ message }`. */
+function messageOf(error: unknown): string {
   const first = Array.isArray(error) ? error[0] : error;
-  if (first instanceof Error) return first;
-  return new Error(`memcached ${what} failed: ${String((first as ClientError | undefined)?.message ?? first)}`);
+  const message = typeof first === 'object' && first !== null && 'message' in first ? String((first as ClientError).message) : String(first);
+  // The client passes some errors on as `String(error)`, or wraps them so: `new Error(error)`.
+  return message.replace(/^Error: /, '');
 }

@@ -300,6 +300,29 @@ describe.skipIf(skipReason !== null)('memcached store: server failures', () => {
     await waitUntil('the store to answer again', async () => (await sessions.load(cookie).get('user')) === 'alice', 5000);
   });
 
+  it('with poolSize 1, a command lost with its connection (server frozen, then killed) gives its slot back: refused while dead, working after a restart', async () => {
+    const single = memcachedStore({ url: `memcached://127.0.0.1:${server.port}`, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retryMs: RETRY_MS, poolSize: 1 });
+    try {
+      const key = generateSessionKey();
+      await single.create(key, 'kept', future());
+      await server.pause();
+      // Never answered: the kill closes its connection, and the client never calls it back.
+      await expect(single.load(key)).rejects.toThrow(new RegExp(`gets timed out after ${TIMEOUT_MS} ms$`));
+      await server.kill();
+      // The failures of the closed connection are past; each attempt now meets a refused connection.
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS + 100));
+      for (let i = 0; i < 3; i++) {
+        const started = Date.now();
+        await expect(single.load(key)).rejects.toThrow(/ECONNREFUSED/);
+        expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+      }
+      await server.start();
+      await waitUntil('the one slot to carry commands again', async () => (await single.create(generateSessionKey(), 'x', future())) === true, 2000);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('with three servers, only the sessions of a dead one fail, and they work again when it returns', async () => {
     const others = await Promise.all([startMemcached(), startMemcached()]);
     const all = [server, ...others];

@@ -1,0 +1,283 @@
+/**
+ * Outages of the cache servers under a bounded concurrent load, in real time. A fixed number of clients
+ * each send one request after another, as the demo's `GET /visit` handles them (load the session, count
+ * the visit, commit), while the server this file started is frozen with SIGSTOP for longer than the
+ * command timeout and thawed with SIGCONT, or killed and started again on the same port. While the server
+ * is gone, requests fail fast and their errors say why (a timeout while it hangs, a refused connection
+ * while it is dead); once it answers again, every client's requests succeed again by themselves.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSessions, SessionStoreUnavailable, type SessionManager, type SessionStore } from '../../src/index.js';
+import { memcachedStore } from '../../src/stores/memcached.js';
+import { redisStore } from '../../src/stores/redis.js';
+import { cookieOf } from '../helpers/cookies.js';
+import { TEST_SECRET } from '../helpers/secrets.js';
+import {
+  haveExecutable,
+  MEMCACHED_BIN,
+  REDIS_SERVER_BIN,
+  startMemcached,
+  startRedisServer,
+  unavailableServer,
+  waitUntil,
+  type ManagedServer,
+} from '../helpers/servers.js';
+
+const TIMEOUT_MS = 300;
+// How long the memcached store skips a server after a failed connection.
+const RETRY_MS = 200;
+// Past the memcached client's 5 s idle timeout: while the server is frozen, the client closes the
+// connections that carry unanswered commands and never calls those commands back. That is what used to
+// keep the store's connection slots taken for good.
+const PAUSE_MS = 5500;
+// From SIGCONT or the restart until every client has had a request succeed.
+const RECOVERY_MS = 3000;
+// After recovery, every request in this window must succeed.
+const STEADY_MS = 500;
+// A request that fails while the server hangs fails after about one command timeout, never later.
+const FAILS_WITHIN_MS = TIMEOUT_MS + 500;
+// After a kill: the in-flight commands fail with the closed connection, then the server is skipped for
+// RETRY_MS with that cause; from then on every attempt meets the refused connection.
+const AFTER_KILL_MS = RETRY_MS + TIMEOUT_MS + 200;
+// A client that got a 503 waits this long before its next request, as a retrying client would.
+const BACKOFF_MS = 20;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One request of one client: when it started, how long it took, and the error it failed with, if any. */
+interface Visit {
+  readonly client: number;
+  readonly startedAt: number;
+  readonly tookMs: number;
+  readonly error?: string;
+  /** Set when it failed with something other than `SessionStoreUnavailable` (a 503). */
+  readonly unexpected?: boolean;
+}
+
+/** Why a request failed: the store's own error behind a `SessionStoreUnavailable`. */
+function reasonOf(error: unknown): string {
+  const cause = error instanceof SessionStoreUnavailable ? error.cause : error;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+}
+
+/** A running load of `clients` concurrent clients. */
+interface Load {
+  readonly clients: number;
+  /** The requests that started at or after `time` and have finished. */
+  since(time: number): Visit[];
+  /** Stops the clients after their current request. */
+  stop(): Promise<void>;
+}
+
+type VisitData = { visit: number };
+
+function startLoad(sessions: SessionManager<VisitData>, clients: number): Load {
+  const visits: Visit[] = [];
+  let running = true;
+  const client = async (id: number): Promise<void> => {
+    let cookie: string | undefined;
+    while (running) {
+      const startedAt = Date.now();
+      try {
+        const session = sessions.load(cookie);
+        await session.set('visit', ((await session.get('visit')) ?? 0) + 1);
+        const { setCookie } = await sessions.commit(session);
+        if (setCookie.length > 0) cookie = cookieOf(setCookie);
+        visits.push({ client: id, startedAt, tookMs: Date.now() - startedAt });
+      } catch (error) {
+        const unexpected = !(error instanceof SessionStoreUnavailable);
+        visits.push({ client: id, startedAt, tookMs: Date.now() - startedAt, error: reasonOf(error), unexpected });
+        await sleep(BACKOFF_MS);
+      }
+    }
+  };
+  const all = Promise.all(Array.from({ length: clients }, (_, id) => client(id)));
+  return {
+    clients,
+    since: (time) => visits.filter((visit) => visit.startedAt >= time),
+    stop: async () => {
+      running = false;
+      await all;
+    },
+  };
+}
+
+/** Waits until every client has had a request that started at or after `from` succeed; returns how long that took. */
+async function timeToRecover(load: Load, from: number, what: string): Promise<number> {
+  await waitUntil(
+    `every one of ${load.clients} clients to succeed again after ${what}`,
+    async () => new Set(load.since(from).filter((visit) => visit.error === undefined).map((visit) => visit.client)).size === load.clients,
+    RECOVERY_MS,
+  );
+  return Date.now() - from;
+}
+
+/** Every request of the next {@link STEADY_MS} succeeds, and every client sends some. */
+async function expectSteady(load: Load): Promise<void> {
+  const from = Date.now();
+  await sleep(STEADY_MS);
+  const visits = load.since(from);
+  expect(visits.filter((visit) => visit.error !== undefined).map((visit) => visit.error)).toEqual([]);
+  expect(new Set(visits.map((visit) => visit.client)).size).toBe(load.clients);
+}
+
+/** What every failed request of `visits` said, once each. */
+function messages(visits: readonly Visit[]): string[] {
+  return [...new Set(visits.flatMap((visit) => (visit.error === undefined ? [] : [visit.error])))];
+}
+
+interface Outage {
+  readonly server: () => ManagedServer;
+  readonly makeStore: () => SessionStore;
+  /** What the store's errors say while the server hangs. */
+  readonly hangs: RegExp;
+}
+
+/**
+ * Freezes the server for {@link PAUSE_MS} under `clients` concurrent clients: every request meanwhile
+ * fails within about one command timeout, saying it timed out; after SIGCONT every client's requests
+ * succeed again within {@link RECOVERY_MS}.
+ */
+async function pauseUnderLoad(outage: Outage, clients: number): Promise<void> {
+  const server = outage.server();
+  const store = outage.makeStore();
+  const load = startLoad(createSessions<VisitData>({ secret: TEST_SECRET, store, logger: quietLogger() }), clients);
+  try {
+    await timeToRecover(load, Date.now(), 'the start');
+    await server.pause();
+    const pausedAt = Date.now();
+    let resumedAt: number;
+    try {
+      await sleep(PAUSE_MS);
+    } finally {
+      server.resume();
+      resumedAt = Date.now();
+    }
+    // Requests that started once the server was frozen and ended before it thawed.
+    const duringPause = load.since(pausedAt).filter((visit) => visit.startedAt + visit.tookMs < resumedAt);
+    expect(duringPause.length).toBeGreaterThan(clients);
+    expect(duringPause.filter((visit) => visit.error === undefined)).toEqual([]);
+    expect(duringPause.filter((visit) => visit.unexpected)).toEqual([]);
+    expect(Math.max(...duringPause.map((visit) => visit.tookMs))).toBeLessThan(FAILS_WITHIN_MS);
+    for (const message of messages(duringPause)) expect(message).toMatch(outage.hangs);
+
+    expect(await timeToRecover(load, resumedAt, 'SIGCONT')).toBeLessThan(RECOVERY_MS);
+    await expectSteady(load);
+  } finally {
+    await load.stop();
+    await store.close?.();
+  }
+}
+
+/**
+ * Kills the server under `clients` concurrent clients (frozen first, for `frozenMs`, when given): once
+ * the commands in flight have failed, every request fails fast saying the connection was refused; after
+ * a restart on the same port every client's requests succeed again within {@link RECOVERY_MS}.
+ */
+async function killUnderLoad(outage: Outage, clients: number, frozenMs?: number): Promise<void> {
+  const server = outage.server();
+  const store = outage.makeStore();
+  const load = startLoad(createSessions<VisitData>({ secret: TEST_SECRET, store, logger: quietLogger() }), clients);
+  try {
+    await timeToRecover(load, Date.now(), 'the start');
+    if (frozenMs !== undefined) {
+      await server.pause();
+      await sleep(frozenMs);
+    }
+    await server.kill();
+    await sleep(AFTER_KILL_MS);
+    const deadFrom = Date.now();
+    await sleep(STEADY_MS);
+    const whileDead = load.since(deadFrom);
+    expect(whileDead.length).toBeGreaterThan(clients);
+    expect(whileDead.filter((visit) => visit.error === undefined || visit.unexpected)).toEqual([]);
+    for (const message of messages(whileDead)) {
+      expect(message).toMatch(/ECONNREFUSED/);
+      expect(message).not.toMatch(/timed out/i);
+    }
+    expect(Math.max(...whileDead.map((visit) => visit.tookMs))).toBeLessThan(TIMEOUT_MS);
+
+    await server.start();
+    expect(await timeToRecover(load, Date.now(), 'the restart')).toBeLessThan(RECOVERY_MS);
+    await expectSteady(load);
+  } finally {
+    await load.stop();
+    await store.close?.();
+  }
+}
+
+/** A logger that keeps the core's outage lines out of the test output. */
+function quietLogger(): { warn(message: string): void; error(message: string): void } {
+  return { warn: () => undefined, error: () => undefined };
+}
+
+/**
+ * The outage tests of one kind of server, against one server process started for them (and restarted
+ * by the kill tests on the same port). `define` declares the tests for the {@link Outage} it is given.
+ */
+function describeOutages(
+  kind: string,
+  skip: string | null,
+  start: () => Promise<ManagedServer>,
+  makeStore: (port: number) => SessionStore,
+  hangs: RegExp,
+  define: (outage: Outage) => void,
+): void {
+  describe.skipIf(skip !== null)(`${kind} store outages under load`, () => {
+    let server: ManagedServer;
+    beforeAll(async () => {
+      server = await start();
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+    define({ server: () => server, makeStore: () => makeStore(server.port), hangs });
+  });
+}
+
+describeOutages(
+  'memcached',
+  haveExecutable(MEMCACHED_BIN) ? null : unavailableServer('memcached', new Error(`${MEMCACHED_BIN} missing`)),
+  () => startMemcached(),
+  (port) => memcachedStore({ url: `memcached://127.0.0.1:${port}`, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retryMs: RETRY_MS }),
+  // A command past its time, or one that shared a connection with it (closed for that reason).
+  new RegExp(`timed out after ${TIMEOUT_MS} ms|no reply within ${TIMEOUT_MS} ms`),
+  (outage) => {
+    it('memcached paused with SIGSTOP under 16 concurrent clients: recovers after SIGCONT', async () => {
+      await pauseUnderLoad(outage, 16);
+    });
+
+    it('memcached paused with SIGSTOP under 32 concurrent clients: recovers after SIGCONT', async () => {
+      await pauseUnderLoad(outage, 32);
+    });
+
+    it('memcached killed under 16 concurrent clients: errors say refused, and it recovers after a restart on the same port', async () => {
+      await killUnderLoad(outage, 16);
+    });
+
+    it('memcached paused with SIGSTOP, then killed, under 32 concurrent clients: errors say refused, and it recovers after a restart', async () => {
+      await killUnderLoad(outage, 32, 2 * TIMEOUT_MS);
+    });
+  },
+);
+
+describeOutages(
+  'redis',
+  haveExecutable(REDIS_SERVER_BIN) ? null : unavailableServer('redis-server', new Error(`${REDIS_SERVER_BIN} missing`)),
+  () => startRedisServer(),
+  (port) => redisStore({ url: `redis://127.0.0.1:${port}`, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS }),
+  new RegExp(`timed out after ${TIMEOUT_MS} ms`),
+  (outage) => {
+    it('redis paused with SIGSTOP under 16 concurrent clients: recovers after SIGCONT', async () => {
+      await pauseUnderLoad(outage, 16);
+    });
+
+    it('redis paused with SIGSTOP under 32 concurrent clients: recovers after SIGCONT', async () => {
+      await pauseUnderLoad(outage, 32);
+    });
+
+    it('redis killed under 16 concurrent clients: errors say refused, and it recovers after a restart on the same port', async () => {
+      await killUnderLoad(outage, 16);
+    });
+  },
+);
