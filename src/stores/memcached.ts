@@ -73,6 +73,8 @@ const SERVER_MARKED_DOWN = /^Server at (\S+) not available$/;
 
 // memcached reads an expiry above 30 days as an absolute unix time, not a number of seconds.
 const MAX_RELATIVE_EXPIRY_S = 30 * 24 * 60 * 60;
+// The last second memcached's 32-bit absolute expiry can name (2038-01-19T03:14:07Z).
+const MAX_UNIX_TIME = 2 ** 31 - 1;
 // A negative expiry stores the item already expired: a write that deletes (Django maps timeout 0 to -1).
 const EXPIRED = -1;
 
@@ -396,13 +398,17 @@ export function memcachedStore(options: MemcachedStoreOptions): MemcachedStore {
   return new MemcachedStore(options);
 }
 
-/** memcached's expiry for a date: seconds from now up to 30 days, a unix time beyond, -1 when past. */
+/**
+ * memcached's expiry for a date: seconds from now up to 30 days, a unix time beyond, -1 when past. A unix
+ * time past 2038-01-19 (32 bits) makes memcached drop the item at once while answering STORED, so later
+ * dates are capped there: such a session lives until 2038 instead of not at all.
+ */
 export function memcachedLifetime(expireDate: Date, now = Date.now()): number {
   const ms = expireDate.getTime() - now;
   if (Number.isNaN(ms)) throw new TypeError('sessionkit: memcached store got an invalid expiry date');
   if (ms <= 0) return EXPIRED;
   const seconds = Math.ceil(ms / 1000);
-  return seconds <= MAX_RELATIVE_EXPIRY_S ? seconds : Math.ceil(expireDate.getTime() / 1000);
+  return seconds <= MAX_RELATIVE_EXPIRY_S ? seconds : Math.min(Math.ceil(expireDate.getTime() / 1000), MAX_UNIX_TIME);
 }
 
 function serversOfUrl(storeName: string, url: string): string[] {

@@ -120,6 +120,8 @@ describe.skipIf(skipReason !== null)('memcached store', () => {
     expect(memcachedLifetime(new Date(now + 30 * DAY_S * 1000), now)).toBe(30 * DAY_S);
     expect(memcachedLifetime(new Date(now + 30 * DAY_S * 1000 + 1000), now)).toBe(now / 1000 + 30 * DAY_S + 1);
     expect(memcachedLifetime(new Date(now), now)).toBe(-1);
+    // memcached keeps absolute times in 32 bits: later ones are capped at 2038-01-19, never dropped.
+    expect(memcachedLifetime(new Date('2100-01-01T00:00:00Z'), now)).toBe(2 ** 31 - 1);
     expect(memcachedLifetime(new Date(now - 5000), now)).toBe(-1);
 
     // On the server: what it reports as time left matches, on both sides of the 30-day line.
