@@ -388,6 +388,54 @@ export class Session<T extends SessionData = SessionData> {
     return this.#loadedData() !== null ? save() : this.#data().then(save);
   }
 
+  /**
+   * @internal Synchronous access for express-session's property API (`sessionkit/express`): the data once
+   * loaded (marking the session accessed), or `null` before.
+   */
+  loadedDataSync(): SessionData | null {
+    return this.#loadedData();
+  }
+
+  /**
+   * @internal `session[key] = value` (or, with `undefined`, `delete session[key]`) on loaded data, at once:
+   * throws `SessionValueError` synchronously for a value the session cannot hold.
+   */
+  assignSync(key: string, value: unknown): void {
+    const data = this.#loadedData();
+    if (data === null) throw new Error('sessionkit: the session is not loaded yet');
+    if (value === undefined) {
+      if (!Object.hasOwn(data, key)) return;
+      delete data[key];
+    } else {
+      this.#assertStorable(key, value);
+      setEntry(data, key, value);
+    }
+    this.#change(key);
+  }
+
+  /**
+   * @internal Loads the data now without marking the session accessed, so a preloaded session that the
+   * request never uses still leaves its response alone (no `Vary: Cookie`).
+   */
+  prefetch(): Promise<void> {
+    const state = this.#s;
+    if (state.cache !== null || state.key === null) return Promise.resolve();
+    const accessed = state.accessed;
+    return this.#data().then(() => {
+      state.accessed = accessed;
+    });
+  }
+
+  /** @internal express-session's `reload()`: forgets the data in memory and reads the stored session again. */
+  reloadData(): Promise<SessionData> {
+    const state = this.#s;
+    state.cache = null;
+    state.touched = null;
+    state.replaceAll = false;
+    this.#loading = null;
+    return this.#data();
+  }
+
   /** Whether this request holds its session's lock (locking on, session loaded). */
   get holdsLock(): boolean {
     return this.#state?.lock != null;

@@ -1,12 +1,13 @@
 /**
- * Express 5 adapter: a middleware that gives each request `req.session`, committed with the response by
- * the node:http adapter underneath. A `SessionError` reaching Express's error handler is answered with its
- * `status` (400 or 503), which Express's default handler reads.
+ * Express adapter (Express 4 and 5): a middleware that gives each request `req.session`, committed with the
+ * response by the node:http adapter underneath. A `SessionError` reaching Express's error handler is
+ * answered with its `status` (400, 413 or 503) and `headers` (Retry-After), which Express's default handler
+ * reads.
  */
-import type { RequestHandler } from 'express';
-import type { SessionManager } from '../manager.js';
 import type { Session, SessionData } from '../session.js';
-import { attachSession } from './node.js';
+
+export { session, sessionOf, type ExpressSessionOptions } from './express-untyped.js';
+export type { ExpressSessionCompatible, ExpressSessionCookie, ExpressSessionMethods, SessionCallback } from './express-session-api.js';
 
 /**
  * The data type of `req.session` in Express apps. Declaration merging can't follow each manager's type
@@ -28,18 +29,4 @@ declare global {
       session: Session<ExpressSessionData>;
     }
   }
-}
-
-/**
- * The session middleware. Mount it before the routes that use `req.session`.
- *
- * @example
- * const sessions = createSessions({ secret: process.env.SECRET_KEY!, store: sqliteStore({ path: 'db.sqlite3' }) });
- * app.use(session(sessions));
- */
-export function session<T extends SessionData>(manager: SessionManager<T>): RequestHandler {
-  return (req, res, next) => {
-    attachSession(manager, req, res);
-    next();
-  };
 }
