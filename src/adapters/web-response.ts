@@ -28,10 +28,41 @@ export function withCommitHeaders(response: Response, result: CommitResult): Res
   } catch (error) {
     // Immutable headers throw on their first change, so nothing was applied yet.
     if (!(error instanceof TypeError)) throw error;
-    const copy = new Response(response.body, { status: response.status, statusText: response.statusText, headers: response.headers });
-    applyTo(copy.headers, result);
-    return copy;
+    return copyWithCommitHeaders(response, result);
   }
+}
+
+/** A copy of `response` carrying the commit's headers (`response` itself when there is nothing to add). */
+export function copyWithCommitHeaders(response: Response, result: CommitResult): Response {
+  if ((result.setCookie.length === 0 && !result.vary) || response.status === 0) return response;
+  // The headers before the body: reading the body of @hono/node-server 1.x's Response rebuilds it from its
+  // constructor arguments, without the header changes made since.
+  const headers = new Headers(response.headers);
+  applyTo(headers, result);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+let probedResponse: typeof Response | undefined;
+let changesSurvive = true;
+
+/**
+ * Whether header changes made to a built `Response` survive when it is copied (`new Response(body,
+ * response)`). They do by the Fetch standard, but @hono/node-server before 2.0.3 replaces the global
+ * `Response` with one that loses them, and Hono copies responses (for HEAD, in `compress()`, `etag()`).
+ * Probed once per `Response` class, as the class can be replaced after this module loads.
+ */
+export function headerChangesSurviveCopy(): boolean {
+  if (probedResponse !== Response) {
+    probedResponse = Response;
+    try {
+      const probe = new Response('', { headers: {} });
+      probe.headers.set('x-sessionkit-probe', '1');
+      changesSurvive = new Response(null, probe).headers.has('x-sessionkit-probe');
+    } catch {
+      changesSurvive = false;
+    }
+  }
+  return changesSurvive;
 }
 
 function applyTo(headers: Headers, result: CommitResult): void {

@@ -3,13 +3,13 @@ import { getRequestListener } from '@hono/node-server';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { commitSession, getSession, withSessions } from '../../src/adapters/fetch.js';
 import { SessionInterrupted } from '../../src/errors.js';
-import { createSessions } from '../../src/manager.js';
+import { createSessions, type SessionManager } from '../../src/manager.js';
 import type { SessionOptions } from '../../src/options.js';
 import type { Session } from '../../src/session.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { describeAdapterConformance, pause, type ConformanceReply } from './conformance.js';
-import { cookiePair, deferred, listen, setCookies } from './http-helpers.js';
+import { describeAdapterConformance, pause, type ConformanceReply, type ConformanceRoute } from './conformance.js';
+import { cookiePair, deferred, listen, setCookies, type Listening } from './http-helpers.js';
 import { spaced } from './node-glue.js';
 import { countingStore } from './store-wrappers.js';
 
@@ -31,16 +31,15 @@ function toResponse(reply: ConformanceReply, requestUrl: string): Response {
   return new Response(reply.body, { status: reply.status ?? 200, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...reply.headers } });
 }
 
-describeAdapterConformance({
-  name: 'Fetch API',
-  start: (manager, route) => {
-    const handler = withSessions(manager, async (request, _context, session) =>
-      toResponse(await route({ session, method: request.method, url: new URL(request.url) }), request.url),
-    );
-    // Node's own Request and Response, not @hono/node-server's lightweight stand-ins.
-    return listen(createServer(getRequestListener(handler, { overrideGlobalObjects: false })));
-  },
-});
+function serveFetch(manager: SessionManager, route: ConformanceRoute, overrideGlobalObjects: boolean): Promise<Listening> {
+  const handler = withSessions(manager, async (request, _context, session) =>
+    toResponse(await route({ session, method: request.method, url: new URL(request.url) }), request.url),
+  );
+  return listen(createServer(getRequestListener(handler, { overrideGlobalObjects })));
+}
+
+// Node's own Request and Response, not @hono/node-server's lightweight stand-ins (see the end of the file).
+describeAdapterConformance({ name: 'Fetch API', start: (manager, route) => serveFetch(manager, route, false) });
 
 type Data = { visit: number; username: string; last: string };
 
@@ -91,24 +90,31 @@ describe('Fetch API adapter specifics', () => {
   it('a React Router loader and action use getSession and commitSession', async () => {
     const { sessions } = setup();
     type Args = { request: Request; params: { id?: string } };
+    // React Router's data(value, init): the loader's value with the response's status and headers.
+    const data = <V>(value: V, init: { headers: Headers }) => ({ value, init });
     const action = async ({ request: req }: Args) => {
       const session = getSession(sessions, req);
+      const form = await req.formData();
       await session.cycleKey();
-      await session.set('username', String((await req.formData()).get('username')));
+      await session.set('username', String(form.get('username')));
       return commitSession(sessions, session, new Response(null, { status: 302, headers: { Location: '/' } }));
     };
     const loader = async ({ request: req, params }: Args) => {
       const session = getSession(sessions, req);
       await session.set('last', params.id ?? '');
-      return commitSession(sessions, session, Response.json({ username: (await session.get('username')) ?? null }));
+      const username = (await session.get('username')) ?? null;
+      const committed = await commitSession(sessions, session, new Response());
+      if (!committed.ok) throw committed; // 400 or 503: the session could not be saved
+      return data({ username }, { headers: committed.headers });
     };
 
     const login = await action({ request: request('/login', undefined, { method: 'POST', body: new URLSearchParams({ username: 'ada' }) }), params: {} });
     expect(login.status).toBe(302);
     const cookie = cookiePair(login);
     const page = await loader({ request: request('/items/3', cookie), params: { id: '3' } });
-    expect(await page.json()).toEqual({ username: 'ada' });
-    expect(cookiePair(page)).toBe(cookie);
+    expect(page.value).toEqual({ username: 'ada' });
+    expect(page.init.headers.getSetCookie()[0]?.split(';')[0]).toBe(cookie);
+    expect(page.init.headers.get('vary')).toBe('Cookie');
   });
 
   it("SvelteKit's handle hook: locals.session for the route, the resolved response committed", async () => {
@@ -244,3 +250,7 @@ describe('Fetch API adapter specifics', () => {
     expect((await reader.read()).done).toBe(true);
   });
 });
+
+// Last in the file: @hono/node-server then replaces the global Request and Response with its lightweight
+// ones (as its serve() does), for the rest of this process.
+describeAdapterConformance({ name: "Fetch API on @hono/node-server's lightweight Response", start: (manager, route) => serveFetch(manager, route, true) });
