@@ -43,7 +43,13 @@ export function session<T extends SessionData>(manager: SessionManager<T>): Midd
   return async (c, next) => {
     const current = manager.load(c.req.header('cookie'));
     c.set('session', current);
-    await next();
+    try {
+      await next();
+    } catch (error) {
+      // Hono hands only Error instances to onError; anything else thrown (or thrown by onError) comes here.
+      await manager.commit(current, 500);
+      throw error;
+    }
     const thrown = c.error;
     let answer: Response;
     try {

@@ -149,6 +149,27 @@ describe('Hono adapter specifics', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
+  it('a thrown value that is not an Error (which Hono rethrows) still releases the lock', async () => {
+    const { sessions, counting } = setup({ locking: true });
+    const app = new Hono().use(session(sessions));
+    app.get('/visit', async (c) => {
+      const visit = ((await c.get('session').get('visit')) ?? 0) + 1;
+      await c.get('session').set('visit', visit);
+      return c.text(`Visit count:${visit}`);
+    });
+    app.get('/odd', async (c) => {
+      await c.get('session').set('visit', 99);
+      throw 'not an Error';
+    });
+    const cookie = cookiePair(await app.request('/visit'));
+    counting.reset();
+    await expect(app.request('/odd', { headers: { cookie } })).rejects.toBe('not an Error');
+    expect(counting.writes()).toBe(0);
+    const started = Date.now();
+    expect(await (await app.request('/visit', { headers: { cookie } })).text()).toBe('Visit count:2');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
   it("a SessionError thrown by a handler is answered with its status, without the handler's headers", async () => {
     const { sessions, logger } = setup();
     const app = new Hono().use(session(sessions));
