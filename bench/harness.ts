@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { provision, serverVersions } from './lib/backends.js';
@@ -7,8 +7,9 @@ import { builtServer, buildSessionkit } from './lib/build.js';
 import { runClearStep } from './lib/clear.js';
 import { checkHello, checkNewClient, countsFor, createClients } from './lib/clients.js';
 import { benchDir, config, workDir } from './lib/config.js';
+import { cpuSeconds } from './lib/cpu.js';
 import { busyWhileIdle, machine, packageVersion } from './lib/machine.js';
-import { resultsMarkdown } from './lib/markdown.js';
+import { frameworksSection, resultsMarkdown, withFrameworksSection } from './lib/markdown.js';
 import { Report, workloads, type ClearOutcome, type Measurement, type VariantResult } from './lib/report.js';
 import { freePort, startServer } from './lib/server.js';
 import { missingSources, selectVariants, type Backend, type Variant } from './lib/variants.js';
@@ -18,7 +19,7 @@ const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 const selected = selectVariants(config.only, config.group);
 // The clearsessions step belongs to the engines; BENCH_CLEAR=1/0 forces it on or off.
-const runClear = config.clear ?? (config.only.length === 0 && config.group !== 'core');
+const runClear = config.clear ?? (config.only.length === 0 && (config.group === 'engines' || config.group === 'all'));
 const notes: string[] = [];
 // Share of the CPU other work may use, sampled between variants, before a run is flagged as unreliable.
 const OTHER_WORK_LIMIT = 0.2;
@@ -34,13 +35,18 @@ function prepareDjango(db: string): void {
   if (r.status !== 0) throw new Error(`django migrate failed:\n${r.stdout}${r.stderr}`);
 }
 
-/** Warm-up, then the measured run; non-2xx answers fail the variant. */
-async function measure(run: Omit<WrkRun, 'duration'>, check: (runs: WrkResult[]) => Promise<string>): Promise<Measurement> {
+/**
+ * Warm-up, then the measured run, with the server's CPU time read around it; non-2xx answers fail the
+ * variant.
+ */
+async function measure(run: Omit<WrkRun, 'duration'>, pid: number, check: (runs: WrkResult[]) => Promise<string>): Promise<Measurement> {
   const warm = await wrk({ ...run, duration: config.warmup });
+  const cpuBefore = cpuSeconds(pid);
   const m = await wrk({ ...run, duration: config.duration });
+  const cpuUs = m.requests > 0 ? ((cpuSeconds(pid) - cpuBefore) * 1e6) / m.requests : undefined;
   if (warm.non2xx + m.non2xx > 0) throw new Error(`${warm.non2xx + m.non2xx} non-2xx answers on ${run.path}`);
   const extra = m.socketErrors > 0 ? `; ${m.socketErrors} socket errors` : '';
-  return { ...m, check: `${await check([warm, m])}${extra}` };
+  return { ...m, cpuUs, check: `${await check([warm, m])}${extra}` };
 }
 
 /**
@@ -103,18 +109,20 @@ async function measureVariant(v: Variant, result: VariantResult, tmp: string, ba
     writeFileSync(cookieFile, `${cookies.join('\n')}\n`);
 
     log(`${v.name}: returning clients`);
-    result.runs.returning = await measure({ port, path: '/visit', cookieFile }, async (runs) => {
+    result.runs.returning = await measure({ port, path: '/visit', cookieFile }, server.pid, async (runs) => {
       if (!v.session) return 'no session (answers 1)';
       return checkCounters(v, port, cookies, runs);
     });
 
-    log(`${v.name}: untouched route`);
-    const cookie = cookies[0] ?? '';
-    await checkHello(port, cookie);
-    result.runs.untouched = await measure({ port, path: '/hello', cookie }, async () => 'body ok');
+    if (v.untouched !== false) {
+      log(`${v.name}: untouched route`);
+      const cookie = cookies[0] ?? '';
+      await checkHello(port, cookie);
+      result.runs.untouched = await measure({ port, path: '/hello', cookie }, server.pid, async () => 'body ok');
+    }
 
     log(`${v.name}: new clients`);
-    result.runs.new = await measure({ port, path: '/visit' }, async () => {
+    result.runs.new = await measure({ port, path: '/visit' }, server.pid, async () => {
       await checkNewClient(port, v.session);
       return v.session ? 'new session at 1' : 'no session (answers 1)';
     });
@@ -132,6 +140,7 @@ function packageFacts(): Record<string, string> {
   const at = (dir: string) => (names: string[]) => names.map((n) => `${n} ${packageVersion(n, dir)}`).join(', ');
   return {
     'Peers (bench/node_modules)': at(benchDir)(['express', 'express-session', 'connect-sqlite3', 'sqlite3', 'connect-redis', 'redis', 'connect-pg-simple', 'pg']),
+    'Frameworks and their session libraries (as bench/ resolves them)': at(benchDir)(['fastify', '@fastify/session', '@fastify/cookie', 'koa', 'koa-session', 'hono', '@hono/node-server', 'hono-sessions', '@hono/session']),
     'sessionkit drivers (as the compiled servers resolve them)': at(join(workDir, 'build', 'src', 'stores'))(['better-sqlite3', 'pg', 'mysql2', 'ioredis', 'memcached']),
   };
 }
@@ -210,7 +219,16 @@ async function main(): Promise<number> {
   const backends = new Set<Backend>(results.flatMap((r) => r.variant.backends));
   if (runClear) backends.add('postgres');
   const facts = { ...machine(), ...packageFacts(), ...(await serverVersions(backends)) };
-  writeFileSync(config.results, resultsMarkdown(results, facts, notes, clear));
+  // The frameworks group writes its own section and keeps the rest of the file, which comes from full runs.
+  if (config.group === 'frameworks' && config.only.length === 0) {
+    const existing = existsSync(config.results) ? readFileSync(config.results, 'utf8') : '# sessionkit benchmark results\n';
+    // Django and SQLite take no part in this group.
+    const unused = ['Python', 'Django', 'gunicorn', 'Temp dir (SQLite files)'];
+    const frameworkFacts = Object.fromEntries(Object.entries(facts).filter(([k]) => !unused.includes(k)));
+    writeFileSync(config.results, withFrameworksSection(existing, frameworksSection(results, frameworkFacts, notes)));
+  } else {
+    writeFileSync(config.results, resultsMarkdown(results, facts, notes, clear));
+  }
   console.log(new Report(results, clear).console());
   log(`wrote ${config.results}`);
   if (failed.length) log(`!!! ${failed.length} variant(s) FAILED: ${failed.map((r) => r.variant.name).join(', ')}`);

@@ -18,8 +18,11 @@ const int = (value: string | undefined, fallback: number): number => {
   return n;
 };
 
-const groups = ['core', 'engines', 'all'] as const;
-/** `core`: the ceilings, Django and the in-process stores; `engines`: the server-backed stores and their peers. */
+const groups = ['core', 'engines', 'frameworks', 'all'] as const;
+/**
+ * `core`: the ceilings, Django and the in-process stores; `engines`: the server-backed stores and their peers;
+ * `frameworks`: sessionkit on each framework against that framework's session libraries and its bare self.
+ */
 export type Group = (typeof groups)[number];
 const group = (value: string | undefined): Group => {
   const v = (value ?? 'all').trim() as Group;

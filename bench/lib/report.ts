@@ -11,6 +11,8 @@ export const workloads: { id: Workload; title: string; what: string }[] = [
 
 export interface Measurement extends WrkResult {
   check: string;
+  /** the server's CPU time per request in the measured run, in µs (its process and their children) */
+  cpuUs?: number;
 }
 
 export interface VariantResult {
@@ -48,6 +50,15 @@ export const targets: Target[] = [
   { label: 'sessionkit Redis on Express ≥ 0.75 × bare Express', a: 'sessionkit-express-redis', b: 'bare-express', min: 0.75, workload: 'returning' },
   { label: 'sessionkit PostgreSQL on Express ≥ 2 × express-session + connect-pg-simple', a: 'sessionkit-express-postgres', b: 'express-session-postgres', min: 2, workload: 'returning' },
   { label: 'sessionkit Redis via node:http ≥ 0.25 × bare node:http', a: 'sessionkit-node-redis', b: 'bare-node', min: 0.25, workload: 'returning' },
+  // Each framework against the session libraries its users already use, and against itself without sessions.
+  { label: 'sessionkit on Express (memory) ≥ 0.75 × bare Express', a: 'sessionkit-express-memory', b: 'bare-express', min: 0.75, workload: 'returning' },
+  { label: 'sessionkit on Fastify (memory) ≥ 2 × @fastify/session MemoryStore', a: 'sessionkit-fastify-memory', b: 'fastify-session-memory', min: 2, workload: 'returning' },
+  { label: 'sessionkit on Fastify (Redis) ≥ 2 × @fastify/session + connect-redis', a: 'sessionkit-fastify-redis', b: 'fastify-session-redis', min: 2, workload: 'returning' },
+  { label: 'sessionkit on Koa (memory) ≥ 2 × koa-session (in-process store)', a: 'sessionkit-koa-memory', b: 'koa-session-memory', min: 2, workload: 'returning' },
+  { label: 'sessionkit on Hono (memory) ≥ 2 × hono-sessions MemoryStore', a: 'sessionkit-hono-memory', b: 'hono-sessions-memory', min: 2, workload: 'returning' },
+  { label: 'sessionkit on Hono (memory) ≥ 2 × @hono/session (in-process storage)', a: 'sessionkit-hono-memory', b: 'honojs-session-memory', min: 2, workload: 'returning' },
+  { label: 'sessionkit on Hono (memory) ≥ 0.5 × bare Hono', a: 'sessionkit-hono-memory', b: 'bare-hono', min: 0.5, workload: 'returning' },
+  { label: 'Fetch API adapter through node:http ≥ 0.8 × the node:http adapter (memory)', a: 'sessionkit-fetch-memory', b: 'sessionkit-node-memory', min: 0.8, workload: 'returning' },
   // Cost ≤ 15 % means the default keeps ≥ 85 % of the last-write-wins throughput.
   ...lastWriteWinsEngines.map((engine): Target => ({
     label: `lost-update protection on ${engineTitle[engine]} costs ≤ 15 % (default ≥ 0.85 × \`mergeConcurrentUpdates: false\`, node:http)`,
@@ -56,6 +67,39 @@ export const targets: Target[] = [
     min: 0.85,
     workload: 'returning',
   })),
+];
+
+/** A row of the framework table: sessionkit on one framework and store, and what it is compared with. */
+interface FrameworkRow {
+  framework: string;
+  store: string;
+  sessionkit: string;
+  /** the same framework without sessions */
+  bare: string;
+  /** the peer library on the same framework and app (or, for the Fetch adapter, sessionkit's node:http adapter) */
+  other?: string;
+  otherLabel?: string;
+  /** the server `other` runs on without sessions, when it is not `bare` */
+  otherBare?: string;
+}
+
+export const frameworkRows: FrameworkRow[] = [
+  { framework: 'node:http', store: 'memory', sessionkit: 'sessionkit-node-memory', bare: 'bare-node' },
+  {
+    framework: 'Fetch API via node:http (`@hono/node-server` bridge)',
+    store: 'memory',
+    sessionkit: 'sessionkit-fetch-memory',
+    bare: 'bare-fetch',
+    other: 'sessionkit-node-memory',
+    otherLabel: 'sessionkit, node:http adapter',
+    otherBare: 'bare-node',
+  },
+  { framework: 'Express', store: 'memory', sessionkit: 'sessionkit-express-memory', bare: 'bare-express', other: 'express-session-memory', otherLabel: 'express-session, MemoryStore' },
+  { framework: 'Fastify', store: 'memory', sessionkit: 'sessionkit-fastify-memory', bare: 'bare-fastify', other: 'fastify-session-memory', otherLabel: '@fastify/session, MemoryStore' },
+  { framework: 'Fastify', store: 'Redis', sessionkit: 'sessionkit-fastify-redis', bare: 'bare-fastify', other: 'fastify-session-redis', otherLabel: '@fastify/session + connect-redis' },
+  { framework: 'Koa', store: 'memory', sessionkit: 'sessionkit-koa-memory', bare: 'bare-koa', other: 'koa-session-memory', otherLabel: 'koa-session, in-process store' },
+  { framework: 'Hono on `@hono/node-server`', store: 'memory', sessionkit: 'sessionkit-hono-memory', bare: 'bare-hono', other: 'hono-sessions-memory', otherLabel: 'hono-sessions, MemoryStore' },
+  { framework: 'Hono on `@hono/node-server`', store: 'memory', sessionkit: 'sessionkit-hono-memory', bare: 'bare-hono', other: 'honojs-session-memory', otherLabel: '@hono/session, in-process storage' },
 ];
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -74,6 +118,12 @@ export class Report {
     return r?.status === 'ok' ? r.runs[w]?.rps : undefined;
   }
 
+  /** The server's CPU time per request, in µs. */
+  cpu(name: string | undefined, w: Workload): number | undefined {
+    const r = this.results.find((x) => x.variant.name === name);
+    return r?.status === 'ok' ? r.runs[w]?.cpuUs : undefined;
+  }
+
   ratio(a: string, b: string | undefined, w: Workload): number | undefined {
     const x = this.rps(a, w);
     const y = b === undefined ? undefined : this.rps(b, w);
@@ -81,12 +131,14 @@ export class Report {
   }
 
   table(w: Workload): string {
-    const rows = ['| Variant | req/s | p99 (ms) | × bare node:http | Compared with | × that | Check |', '|---|--:|--:|--:|---|--:|---|'];
+    const rows = ['| Variant | req/s | p99 (ms) | server CPU (µs/req) | × bare node:http | Compared with | × that | Check |', '|---|--:|--:|--:|--:|---|--:|---|'];
     for (const r of this.results) {
       const m = r.runs[w];
       const name = `\`${r.variant.name}\``;
       if (!m) {
-        rows.push(`| ${name} | — | — | — | — | — | ${r.status}${r.note ? `: ${r.note}` : ''} |`);
+        // Variants that skip a workload (the frameworks group's peers on the untouched route) get no row.
+        if (w === 'untouched' && r.variant.untouched === false) continue;
+        rows.push(`| ${name} | — | — | — | — | — | — | ${r.status}${r.note ? `: ${r.note}` : ''} |`);
         continue;
       }
       const other = w === 'untouched' ? r.variant.base : r.variant.peer;
@@ -94,7 +146,7 @@ export class Report {
       const vsOther = this.ratio(r.variant.name, other, w);
       const check = r.status === 'failed' ? `**FAILED**: ${r.note}` : m.check;
       rows.push(
-        `| ${name} | ${fmt(m.rps)} | ${fmt(m.p99Ms, 2)} | ${vsBare === undefined ? '—' : fmt(vsBare, 2)} | ${other ?? '—'} | ${vsOther === undefined ? '—' : fmt(vsOther, 2)} | ${check} |`,
+        `| ${name} | ${fmt(m.rps)} | ${fmt(m.p99Ms, 2)} | ${m.cpuUs === undefined ? '—' : fmt(m.cpuUs, 1)} | ${vsBare === undefined ? '—' : fmt(vsBare, 2)} | ${other ?? '—'} | ${vsOther === undefined ? '—' : fmt(vsOther, 2)} | ${check} |`,
       );
     }
     return rows.join('\n');
@@ -118,6 +170,42 @@ export class Report {
     const left = targets.length - inRun.length;
     if (left) lines.push(`- (${left} target(s) compare variants this run did not select; see BENCH_GROUP / BENCH_ONLY)`);
     return lines;
+  }
+
+  /**
+   * sessionkit on each framework against the framework's session libraries and against the framework
+   * alone; rows whose sessionkit variant this run did not measure are left out.
+   */
+  frameworkTable(): string | undefined {
+    const rows = [
+      '| Framework | Store | Compared with | req/s: bare / sessionkit / compared | × compared, returning | × compared, new | sessionkit × bare, returning | untouched route × bare | CPU µs/req: bare / sessionkit / compared | session layer µs/req: sessionkit / compared |',
+      '|---|---|---|--:|--:|--:|--:|--:|--:|--:|',
+    ];
+    const n = (v: number | undefined, digits = 0) => (v === undefined ? '—' : fmt(v, digits));
+    const diff = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
+    const measured = (name: string) => this.results.some((r) => r.variant.name === name && r.status === 'ok');
+    for (const row of frameworkRows.filter((x) => measured(x.sessionkit))) {
+      const { sessionkit: sk, bare, other } = row;
+      const returning = (name: string | undefined) => (name === undefined ? undefined : this.rps(name, 'returning'));
+      const cpu = (name: string | undefined) => this.cpu(name, 'returning');
+      const layer = diff(cpu(sk), cpu(bare));
+      const otherLayer = other === undefined ? undefined : diff(cpu(other), cpu(row.otherBare ?? bare));
+      rows.push(
+        [
+          row.framework,
+          row.store,
+          other === undefined ? '—' : `${row.otherLabel} (\`${other}\`)`,
+          `${n(returning(bare))} / ${n(returning(sk))} / ${n(returning(other))}`,
+          n(this.ratio(sk, other, 'returning'), 2),
+          n(this.ratio(sk, other, 'new'), 2),
+          n(this.ratio(sk, bare, 'returning'), 2),
+          n(this.ratio(sk, bare, 'untouched'), 2),
+          `${n(cpu(bare), 1)} / ${n(cpu(sk), 1)} / ${n(cpu(other), 1)}`,
+          `${n(layer, 1)} / ${n(otherLayer, 1)}`,
+        ].join(' | ').replace(/^/, '| ').replace(/$/, ' |'),
+      );
+    }
+    return rows.length > 2 ? rows.join('\n') : undefined;
   }
 
   /** Returning clients with and without lost-update protection, per engine measured both ways. */
@@ -159,7 +247,9 @@ export class Report {
       lines.push(`\n${id}`);
       for (const r of this.results) {
         const m = r.runs[id];
-        const cells = m ? `${fmt(m.rps).padStart(9)} req/s  p99 ${fmt(m.p99Ms, 2).padStart(8)} ms  ${m.check}` : r.status;
+        if (!m && id === 'untouched' && r.variant.untouched === false) continue;
+        const cpu = m?.cpuUs === undefined ? '' : `  ${fmt(m.cpuUs, 1).padStart(6)} µs CPU`;
+        const cells = m ? `${fmt(m.rps).padStart(9)} req/s  p99 ${fmt(m.p99Ms, 2).padStart(8)} ms${cpu}  ${m.check}` : r.status;
         lines.push(`  ${r.variant.name.padEnd(40)} ${cells}${r.status === 'failed' ? `  FAILED: ${r.note}` : ''}`);
       }
     }

@@ -4,6 +4,8 @@ import { get } from './http.js';
 
 export interface Server {
   port: number;
+  /** the server's process (taskset execs it, so this is node's or gunicorn's own pid) */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -63,5 +65,5 @@ export async function startServer(command: string[], core: string, env: NodeJS.P
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { port, output: () => tail, stop };
+  return { port, pid: child.pid ?? 0, output: () => tail, stop };
 }

@@ -2,13 +2,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir, config, rootDir, workDir } from './config.js';
 
-export type Framework = 'node' | 'express' | 'django';
+export type Framework = 'node' | 'express' | 'fastify' | 'koa' | 'hono' | 'fetch' | 'django';
 
 /** A server outside the variant's process that it keeps its sessions on (see backends.ts). */
 export type Backend = 'postgres' | 'mysql' | 'redis' | 'memcached';
 
-/** `core`: ceilings, Django and in-process stores; `engines`: server-backed stores and their peers. */
-export type VariantGroup = 'core' | 'engines';
+/**
+ * `core`: ceilings, Django and in-process stores; `engines`: server-backed stores and their peers;
+ * `frameworks`: Fastify, Koa, Hono and the Fetch API adapter, each against its bare framework and its peers.
+ */
+export type VariantGroup = 'core' | 'engines' | 'frameworks';
 
 export interface Variant {
   name: string;
@@ -23,6 +26,10 @@ export interface Variant {
   /** servers it needs: each run gets a fresh table or key prefix there (or its own memcached). */
   backends: Backend[];
   group: VariantGroup;
+  /** another group that measures it too (the Express and node:http memory variants with the frameworks). */
+  alsoIn?: VariantGroup;
+  /** false to skip the untouched route (the frameworks group's peers: no target reads it, and it saves a minute). */
+  untouched?: boolean;
   /** peer compared against on the /visit workloads. */
   peer?: string;
   /** the same framework without sessions, compared against on the untouched route. */
@@ -126,7 +133,82 @@ const peer = (name: string, group: VariantGroup, backends: Backend[]): Variant =
   command: nodeScript(`${name}.js`),
 });
 
-export const variants: Variant[] = withLastWriteWins([
+const frameworkBase: Record<'fastify' | 'koa' | 'hono' | 'fetch', string> = {
+  fastify: 'bare-fastify',
+  koa: 'bare-koa',
+  hono: 'bare-hono',
+  fetch: 'bare-fetch',
+};
+
+const bareFramework = (fw: keyof typeof frameworkBase): Variant => ({
+  name: frameworkBase[fw],
+  framework: fw,
+  session: false,
+  sessionkit: false,
+  needs: [],
+  backends: [],
+  group: 'frameworks',
+  base: 'bare-node',
+  command: nodeScript(`${frameworkBase[fw]}.js`),
+});
+
+/** sessionkit through a framework adapter, compared with `peer` on /visit and with the bare framework on /hello. */
+const sessionkitOn = (fw: keyof typeof frameworkBase, store: 'memory' | 'redis', peer: string): Variant => {
+  const name = `sessionkit-${fw}-${store}`;
+  return {
+    name,
+    framework: fw,
+    session: true,
+    sessionkit: true,
+    needs: ['src/index.ts', `src/adapters/${fw}.ts`, `src/stores/${store}.ts`],
+    backends: store === 'redis' ? ['redis'] : [],
+    group: 'frameworks',
+    peer,
+    base: frameworkBase[fw],
+    command: compiled(name),
+  };
+};
+
+/** A framework's own session library, run as written; its untouched route is skipped (see `untouched`). */
+const frameworkPeer = (name: string, fw: keyof typeof frameworkBase, backends: Backend[]): Variant => ({
+  name,
+  framework: fw,
+  session: true,
+  sessionkit: false,
+  needs: [],
+  backends,
+  group: 'frameworks',
+  untouched: false,
+  peer: frameworkBase[fw],
+  base: frameworkBase[fw],
+  command: nodeScript(`${name}.js`),
+});
+
+/** Measured by the frameworks group as well: the node:http and Express rows of its table. */
+const alsoWithFrameworks = (v: Variant): Variant =>
+  ['bare-express', 'express-session-memory', 'sessionkit-node-memory', 'sessionkit-express-memory'].includes(v.name) ? { ...v, alsoIn: 'frameworks' } : v;
+
+// Each framework's variants one after another, so the ratios of a row compare servers measured minutes apart.
+const frameworkVariants: Variant[] = [
+  bareFramework('fetch'),
+  // The Fetch API adapter is compared with sessionkit's own node:http adapter, which it must come close to.
+  sessionkitOn('fetch', 'memory', 'sessionkit-node-memory'),
+  bareFramework('fastify'),
+  frameworkPeer('fastify-session-memory', 'fastify', []),
+  sessionkitOn('fastify', 'memory', 'fastify-session-memory'),
+  frameworkPeer('fastify-session-redis', 'fastify', ['redis']),
+  sessionkitOn('fastify', 'redis', 'fastify-session-redis'),
+  bareFramework('koa'),
+  frameworkPeer('koa-session-memory', 'koa', []),
+  sessionkitOn('koa', 'memory', 'koa-session-memory'),
+  bareFramework('hono'),
+  frameworkPeer('hono-sessions-memory', 'hono', []),
+  frameworkPeer('honojs-session-memory', 'hono', []),
+  // Two peers on Hono; the table compares it with each, the variant's own `peer` is the older library.
+  sessionkitOn('hono', 'memory', 'hono-sessions-memory'),
+];
+
+const listed: Variant[] = [
   { name: 'bare-node', framework: 'node', session: false, sessionkit: false, needs: [], backends: [], group: 'core', command: nodeScript('bare-node.js') },
   { name: 'bare-express', framework: 'express', session: false, sessionkit: false, needs: [], backends: [], group: 'core', base: 'bare-node', command: nodeScript('bare-express.js') },
   peer('express-session-memory', 'core', []),
@@ -136,7 +218,10 @@ export const variants: Variant[] = withLastWriteWins([
   peer('express-session-redis', 'engines', ['redis']),
   peer('express-session-postgres', 'engines', ['postgres']),
   ...sessionkitVariants('engines'),
-]);
+  ...frameworkVariants,
+];
+
+export const variants: Variant[] = withLastWriteWins(listed.map(alsoWithFrameworks));
 
 /**
  * The variants a run measures: BENCH_ONLY exactly as named, otherwise the group's own variants plus every
@@ -149,7 +234,7 @@ export function selectVariants(only: string[], group: VariantGroup | 'all'): Var
     return variants.filter((v) => only.includes(v.name));
   }
   if (group === 'all') return variants;
-  const chosen = new Set(variants.filter((v) => v.group === group).map((v) => v.name));
+  const chosen = new Set(variants.filter((v) => v.group === group || v.alsoIn === group).map((v) => v.name));
   for (const v of variants.filter((x) => chosen.has(x.name))) {
     for (const other of [v.peer, v.base]) if (other) chosen.add(other);
   }
