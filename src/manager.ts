@@ -2,6 +2,7 @@
  * `SessionManager`: the framework-free core. In: a request's `Cookie` header. Out: `Set-Cookie` values
  * and whether to add `Vary: Cookie`. Adapters only move these strings.
  */
+import { isSecureRequest } from './cookies/browser-attributes.js';
 import { serializeCookie, serializeDeletion, type CookieAttributes } from './cookies/serialize.js';
 import type { SessionEngine } from './core/engine.js';
 import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, type StoredExpiry } from './core/expiry.js';
@@ -26,6 +27,12 @@ export interface CommitResult {
   readonly cachePrivate: boolean;
 }
 
+/** What {@link SessionManager.commit} knows of the request, from {@link SessionManager.requestFacts}. */
+export interface CommitRequest {
+  /** The request arrived over HTTPS: with `cookieSecure: 'auto'`, the cookie gets `Secure`. */
+  readonly secure?: boolean;
+}
+
 /** What browsers keep of one cookie (RFC 6265 §6.1 asks for at least this much; most keep no more). */
 const MAX_COOKIE_BYTES = 4096;
 
@@ -45,8 +52,8 @@ export class SessionManager<T extends SessionData = SessionData> {
     this.options = resolveOptions(options);
     const store = this.options.store;
     this.#engine = 'kind' in store ? new SignedCookieEngine(store, this.options) : new StoreEngine(store, this.options);
-    const { cookieName, cookieDomain, cookiePath, cookieSameSite } = this.options;
-    const deletion = serializeDeletion(cookieName, cookieDomain, cookiePath, cookieSameSite);
+    const { cookieName, cookieDomain, cookiePath, cookieSameSite, cookiePartitioned } = this.options;
+    const deletion = serializeDeletion(cookieName, cookieDomain, cookiePath, cookieSameSite, cookiePartitioned);
     this.#deletion = Object.freeze({ setCookie: Object.freeze([deletion]), vary: true, cachePrivate: true });
   }
 
@@ -68,7 +75,7 @@ export class SessionManager<T extends SessionData = SessionData> {
    * @example
    * const result = await sessions.commit(session, response.status);
    */
-  commit(session: Session<T>, status = 200): CommitResult | Promise<CommitResult> {
+  commit(session: Session<T>, status = 200, request?: CommitRequest): CommitResult | Promise<CommitResult> {
     if (!session.cookieSent && !session.accessed && !session.modified && !session.holdsLock) return UNCHANGED;
     const decision = decideResponse({
       cookieSent: session.cookieSent,
@@ -78,14 +85,14 @@ export class SessionManager<T extends SessionData = SessionData> {
       saveEveryRequest: this.options.saveEveryRequest,
       status,
     });
-    if (decision.save) return this.#saveAndRelease(session);
+    if (decision.save) return this.#saveAndRelease(session, request?.secure === true);
     const result = decision.deleteCookie ? this.#deletion : decision.vary ? VARY_ONLY : UNCHANGED;
     return session.holdsLock ? this.#release(session).then(() => result) : result;
   }
 
-  async #saveAndRelease(session: Session<T>): Promise<CommitResult> {
+  async #saveAndRelease(session: Session<T>, secureRequest: boolean): Promise<CommitResult> {
     try {
-      return await this.#save(session);
+      return await this.#save(session, secureRequest);
     } finally {
       if (session.holdsLock) await this.#release(session);
     }
@@ -98,7 +105,7 @@ export class SessionManager<T extends SessionData = SessionData> {
 
   // One clock reading for the stored expiry and the cookie's, computed from the data as stored, so the two
   // agree even when a concurrent update merged in another expiry.
-  async #save(session: Session<T>): Promise<CommitResult> {
+  async #save(session: Session<T>, secureRequest: boolean): Promise<CommitResult> {
     const o = this.options;
     const now = o.now();
     const stored = await session.commitSave(now);
@@ -109,7 +116,7 @@ export class SessionManager<T extends SessionData = SessionData> {
       maxAge = expiryAge(expiry, now, o.cookieAge);
       expiresAt = now + maxAge * 1000;
     }
-    return { setCookie: [this.#cookie(session.sessionKey!, maxAge, expiresAt)], vary: true, cachePrivate: true };
+    return { setCookie: [this.#cookie(session.sessionKey!, maxAge, expiresAt, secureRequest)], vary: true, cachePrivate: true };
   }
 
   /** Django's `clearsessions`: removes expired sessions from the store; resolves how many. */
@@ -122,16 +129,30 @@ export class SessionManager<T extends SessionData = SessionData> {
     return this.#engine.close();
   }
 
-  #cookie(value: string, maxAge: number | null, expiresAt: number | null): string {
+  /**
+   * What {@link SessionManager.commit} needs to know of a request: nothing, unless `cookieSecure` is
+   * `'auto'`; then whether it arrived over HTTPS (see `secureProxySslHeader`). For adapters.
+   *
+   * @param encrypted - the request's own connection is TLS.
+   * @param header - reads a request header by its lower-case name.
+   */
+  requestFacts(encrypted: boolean, header: (name: string) => string | null | undefined): CommitRequest | undefined {
+    const o = this.options;
+    return o.cookieSecure === 'auto' ? { secure: isSecureRequest(o.secureProxySslHeader, encrypted, header) } : undefined;
+  }
+
+  #cookie(value: string, maxAge: number | null, expiresAt: number | null, secureRequest: boolean): string {
     const o = this.options;
     const attributes: CookieAttributes = {
       domain: o.cookieDomain,
       path: o.cookiePath,
-      secure: o.cookieSecure,
+      secure: o.cookieSecure === 'auto' ? secureRequest : o.cookieSecure,
       httpOnly: o.cookieHttpOnly,
       sameSite: o.cookieSameSite,
       maxAge,
       expiresAt,
+      partitioned: o.cookiePartitioned && (o.cookieSecure !== 'auto' || secureRequest),
+      priority: o.cookiePriority,
     };
     const cookie = serializeCookie(o.cookieName, value, attributes);
     if (cookie.length > MAX_COOKIE_BYTES && !this.#warnedOversize) {

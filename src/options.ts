@@ -17,6 +17,7 @@
  * | SESSION_ENGINE                   | store                  | (required)     |
  * | SESSION_SERIALIZER               | serializer             | JSON           |
  */
+import { resolveBrowserAttributes, type CookiePriority, type ProxySslHeader } from './cookies/browser-attributes.js';
 import { SessionConfigError } from './errors.js';
 import { jsonSerializer, type Serializer } from './signing/index.js';
 import type { SessionStore } from './stores/contract.js';
@@ -99,10 +100,29 @@ export interface SessionOptions {
    */
   readonly cookiePath?: string;
   /**
-   * `SESSION_COOKIE_SECURE`: send the cookie over HTTPS only.
+   * `SESSION_COOKIE_SECURE`: send the cookie over HTTPS only. `'auto'` sets `Secure` on responses to
+   * requests that arrived over HTTPS: the server's own TLS, or a proxy trusted with `secureProxySslHeader`.
    * @default false
    */
-  readonly cookieSecure?: boolean;
+  readonly cookieSecure?: boolean | 'auto';
+  /**
+   * Django's `SECURE_PROXY_SSL_HEADER`: the header and value with which a proxy in front of the app marks
+   * requests it received over HTTPS, e.g. `['X-Forwarded-Proto', 'https']`. Only for `cookieSecure: 'auto'`;
+   * set it only when every request passes through that proxy, which must overwrite the header.
+   * @default null (no proxy is trusted)
+   */
+  readonly secureProxySslHeader?: ProxySslHeader | null;
+  /**
+   * `Partitioned` (CHIPS): a cookie kept per top-level site, for apps embedded in other sites' pages. Needs
+   * a Secure cookie.
+   * @default false
+   */
+  readonly cookiePartitioned?: boolean;
+  /**
+   * `Priority` (Chromium): `'High'` keeps the session cookie when the browser evicts cookies of the site.
+   * @default null (no attribute)
+   */
+  readonly cookiePriority?: CookiePriority | null;
   /**
    * `SESSION_COOKIE_HTTPONLY`: hide the cookie from scripts.
    * @default true
@@ -190,7 +210,10 @@ export interface ResolvedOptions {
   readonly cookieAge: number;
   readonly cookieDomain: string | null;
   readonly cookiePath: string;
-  readonly cookieSecure: boolean;
+  readonly cookieSecure: boolean | 'auto';
+  readonly secureProxySslHeader: ProxySslHeader | null;
+  readonly cookiePartitioned: boolean;
+  readonly cookiePriority: CookiePriority | null;
   readonly cookieHttpOnly: boolean;
   readonly cookieSameSite: SameSite;
   readonly expireAtBrowserClose: boolean;
@@ -288,7 +311,8 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   }
   const cookieSameSite = resolveSameSite(options.cookieSameSite);
   const cookieSecure = options.cookieSecure ?? DEFAULTS.cookieSecure;
-  if (cookieSameSite === 'None' && !cookieSecure) {
+  const browser = resolveBrowserAttributes({ ...options, cookieName, cookieSecure, cookiePath, cookieDomain });
+  if (cookieSameSite === 'None' && cookieSecure !== true) {
     // Browsers reject SameSite=None without Secure; Django allows it, so this only warns.
     (options.logger ?? console).warn('sessionkit: cookieSameSite "None" without cookieSecure: browsers will drop the session cookie. Set cookieSecure: true (SESSION_COOKIE_SECURE=True).');
   }
@@ -324,6 +348,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     cookieDomain,
     cookiePath,
     cookieSecure,
+    ...browser,
     cookieHttpOnly: options.cookieHttpOnly ?? DEFAULTS.cookieHttpOnly,
     cookieSameSite,
     expireAtBrowserClose: options.expireAtBrowserClose ?? DEFAULTS.expireAtBrowserClose,

@@ -25,7 +25,7 @@ export interface ExpressSessionCookie {
   readonly httpOnly: boolean;
   readonly path: string;
   readonly domain: string | null;
-  readonly secure: boolean;
+  readonly secure: boolean | 'auto';
   readonly sameSite: string | false;
 }
 

@@ -79,7 +79,14 @@ function registerSessions(app: FastifyInstance, options: SessionPluginOptions, d
     // No session when an earlier onRequest hook answered before ours ran.
     if (tracked[COMMITTED] || !request.session) return next(null, payload);
     tracked[COMMITTED] = true;
-    const committed = manager.commit(request.session, reply.statusCode);
+    const facts =
+      manager.options.cookieSecure === 'auto'
+        ? manager.requestFacts((request.raw.socket as { encrypted?: boolean }).encrypted === true, (name) => {
+            const value = request.headers[name];
+            return Array.isArray(value) ? value.join(', ') : value;
+          })
+        : undefined;
+    const committed = manager.commit(request.session, reply.statusCode, facts);
     if (!(committed instanceof Promise)) {
       applyCommit(reply, committed);
       return next(null, payload);

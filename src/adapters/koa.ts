@@ -65,7 +65,8 @@ export function session<T extends SessionData>(manager: SessionManager<T>): Midd
     }
     let result: CommitResult;
     try {
-      result = await manager.commit(current, ctx.status);
+      const facts = manager.options.cookieSecure === 'auto' ? manager.requestFacts((ctx.req.socket as { encrypted?: boolean }).encrypted === true, (name) => ctx.get(name)) : undefined;
+      result = await manager.commit(current, ctx.status, facts);
     } catch (error) {
       return answerSessionError(manager.options, ctx, error);
     }

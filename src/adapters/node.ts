@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeError, errorResponse, logRequestError, type ErrorResponse } from '../core/error-response.js';
-import type { CommitResult, SessionManager } from '../manager.js';
+import type { CommitRequest, CommitResult, SessionManager } from '../manager.js';
 import { mergeVary } from '../policy.js';
 import type { Session, SessionData } from '../session.js';
 
@@ -108,7 +108,7 @@ class ResponseHook<T extends SessionData> {
     if (this.#phase === 'open') {
       const status = m === 'writeHead' ? Number(args[0]) : res.statusCode;
       // Most requests need no I/O to commit (untouched, read-only, emptied): their response leaves at once.
-      const committed = this.#manager.commit(this.session, status);
+      const committed = this.#manager.commit(this.session, status, nodeRequestFacts(this.#manager, res));
       this.#queue.push([m, args]);
       if (!(committed instanceof Promise)) return this.#replay(committed);
       this.#phase = 'queueing';
@@ -168,6 +168,17 @@ function absorbHeaders(res: ServerResponse, args: unknown[]): unknown[] {
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value as string | number | string[]);
   }
   return reason === undefined ? [status] : [status, reason];
+}
+
+/** Whether the request came over HTTPS, asked only when the cookie's `Secure` depends on it. */
+export function nodeRequestFacts<T extends SessionData>(manager: SessionManager<T>, res: ServerResponse): CommitRequest | undefined {
+  if (manager.options.cookieSecure !== 'auto') return undefined;
+  const req = res.req;
+  const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;
+  return manager.requestFacts(encrypted, (name) => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  });
 }
 
 function headerValues(res: ServerResponse, name: string): string[] {

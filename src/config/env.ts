@@ -16,7 +16,10 @@
  * | SESSION_COOKIE_AGE              | cookieAge            | seconds                                  |
  * | SESSION_COOKIE_DOMAIN           | cookieDomain         | a domain, or None                        |
  * | SESSION_COOKIE_PATH             | cookiePath           | a path                                   |
- * | SESSION_COOKIE_SECURE           | cookieSecure         | True/False/1/0                           |
+ * | SESSION_COOKIE_SECURE           | cookieSecure         | True/False/1/0, or auto                  |
+ * | SECURE_PROXY_SSL_HEADER         | secureProxySslHeader | HTTP_X_FORWARDED_PROTO,https             |
+ * | SESSION_COOKIE_PARTITIONED      | cookiePartitioned    | True/False/1/0                           |
+ * | SESSION_COOKIE_PRIORITY         | cookiePriority       | Low, Medium, High                        |
  * | SESSION_COOKIE_HTTPONLY         | cookieHttpOnly       | True/False/1/0                           |
  * | SESSION_COOKIE_SAMESITE         | cookieSameSite       | Lax, Strict, None, False                 |
  * | SESSION_EXPIRE_AT_BROWSER_CLOSE | expireAtBrowserClose | True/False/1/0                           |
@@ -31,6 +34,7 @@ import { SessionConfigError } from '../errors.js';
 import type { SessionLogger, SessionOptions } from '../options.js';
 import type { SessionStore } from '../stores/contract.js';
 import type { SignedCookies } from '../stores/signed-cookies.js';
+import { readCookiePriority, readCookieSecure, readProxySslHeader } from './browser-values.js';
 import { engineName, openEngine } from './engines.js';
 import { readBoolean, readCookieAge, readList, readOptionalString, readPositiveInteger, readSameSite, readString, type Env } from './values.js';
 
@@ -53,6 +57,9 @@ export type SessionSettings = Pick<
   | 'cookieDomain'
   | 'cookiePath'
   | 'cookieSecure'
+  | 'secureProxySslHeader'
+  | 'cookiePartitioned'
+  | 'cookiePriority'
   | 'cookieHttpOnly'
   | 'cookieSameSite'
   | 'expireAtBrowserClose'
@@ -131,7 +138,10 @@ export function sessionSettingsFromEnv(env: Env): SessionSettings {
     cookieAge: readCookieAge(env),
     cookieDomain: readOptionalString(env, 'SESSION_COOKIE_DOMAIN'),
     cookiePath: readString(env, 'SESSION_COOKIE_PATH'),
-    cookieSecure: readBoolean(env, 'SESSION_COOKIE_SECURE'),
+    cookieSecure: readCookieSecure(env),
+    secureProxySslHeader: readProxySslHeader(env),
+    cookiePartitioned: readBoolean(env, 'SESSION_COOKIE_PARTITIONED'),
+    cookiePriority: readCookiePriority(env),
     cookieHttpOnly: readBoolean(env, 'SESSION_COOKIE_HTTPONLY'),
     cookieSameSite: readSameSite(env, 'SESSION_COOKIE_SAMESITE'),
     expireAtBrowserClose: readBoolean(env, 'SESSION_EXPIRE_AT_BROWSER_CLOSE'),

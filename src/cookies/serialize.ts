@@ -19,6 +19,10 @@ export interface CookieAttributes {
   readonly maxAge: number | null;
   /** The `expires` instant in milliseconds; used only with `maxAge`. */
   readonly expiresAt: number | null;
+  /** `Partitioned` (CHIPS), after Django's attributes. */
+  readonly partitioned?: boolean;
+  /** `Priority`, after Django's attributes. */
+  readonly priority?: string | null;
 }
 
 // Characters Python's Morsel emits without quoting.
@@ -48,6 +52,9 @@ export function serializeCookie(name: string, value: string, attributes: CookieA
   if (attributes.path) out += `; Path=${attributes.path}`;
   if (attributes.sameSite) out += `; SameSite=${attributes.sameSite}`;
   if (attributes.secure) out += '; Secure';
+  // Not Django's (Python's Morsel has neither): appended after its attributes, so Django's bytes stay a prefix.
+  if (attributes.partitioned) out += '; Partitioned';
+  if (attributes.priority) out += `; Priority=${attributes.priority}`;
   return out;
 }
 
@@ -55,9 +62,10 @@ export function serializeCookie(name: string, value: string, attributes: CookieA
  * The value that deletes a cookie, as Django's `delete_cookie` writes it: empty value, the epoch, no
  * HttpOnly, and Secure only where browsers require it (SameSite=None or a `__Secure-`/`__Host-` name).
  */
-export function serializeDeletion(name: string, domain: string | null, path: string, sameSite: SameSite): string {
-  const secure = sameSite === 'None' || name.startsWith('__Secure-') || name.startsWith('__Host-');
-  return serializeCookie(name, '', { domain, path, secure, httpOnly: false, sameSite, maxAge: 0, expiresAt: 0 });
+export function serializeDeletion(name: string, domain: string | null, path: string, sameSite: SameSite, partitioned = false): string {
+  // A partitioned cookie is deleted only by a Partitioned deletion, which browsers accept only with Secure.
+  const secure = partitioned || sameSite === 'None' || name.startsWith('__Secure-') || name.startsWith('__Host-');
+  return serializeCookie(name, '', { domain, path, secure, httpOnly: false, sameSite, maxAge: 0, expiresAt: 0, partitioned });
 }
 
 function quoteValue(value: string): string {

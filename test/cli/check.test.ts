@@ -457,11 +457,9 @@ describe('on memcached', () => {
     expect(run.stdout).toContain(`cannot reach the memcached server 127.0.0.1:${port}: `);
   });
 
-  it('reports a SESSION_COOKIE_AGE whose sessions memcached would forget at once (expiry past 2038)', async (context) => {
+  it('a SESSION_COOKIE_AGE past 2038 on memcached: the store keeps sessions (capped at 2038), so no problem', async (context) => {
     if (skipReason) context.skip();
     const run = await check({ SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${server!.port}`, SESSION_COOKIE_AGE: '500000000' });
-    expectProblems(run, ['sessionkit.E021']);
-    expect(run.stdout).toContain('did not give back a session stored to expire in 500000000 seconds (SESSION_COOKIE_AGE)');
-    expect(run.stdout).toContain('memcached keeps nothing that expires after 2038-01-19 03:14:07 UTC. Lower SESSION_COOKIE_AGE');
+    expectClean(run, /memcached/);
   });
 });

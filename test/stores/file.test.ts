@@ -376,7 +376,8 @@ describe('file store: names that hold no session file (FIFOs, symbolic links, di
     const store = fileStore({ directory: dir });
     // A link to a live-looking session file outside the directory, a link to a FIFO, a FIFO, a directory.
     const outside = join(parent, 'outside');
-    writeFileSync(outside, encode({ admin: true }));
+    const outsideContent = encode({ admin: true });
+    writeFileSync(outside, outsideContent);
     const outsideFifo = join(parent, 'outside-fifo');
     mkfifo(outsideFifo);
     const [toFile, toFifo, fifo, directory] = Array.from({ length: 4 }, () => generateSessionKey()) as [string, string, string, string];
@@ -400,7 +401,7 @@ describe('file store: names that hold no session file (FIFOs, symbolic links, di
         })(),
         'a store method',
       );
-      expect(readFileSync(outside, 'ascii')).toBe(encode({ admin: true }));
+      expect(readFileSync(outside, 'ascii')).toBe(outsideContent);
       expect(isFifo(outsideFifo)).toBe(true);
       expect(lstatSync(join(dir, `sessionid${toFile}`)).isSymbolicLink()).toBe(true);
       expect(isFifo(join(dir, `sessionid${fifo}`))).toBe(true);
