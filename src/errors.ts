@@ -5,6 +5,7 @@
  *   adapter answers with;
  * - tampered, expired or malformed input: never thrown; it yields a fresh session (see `onSecurityEvent`).
  */
+import { errorResponse } from './core/error-response.js';
 
 /** Thrown at construction when the options cannot work. The message says how to fix it. */
 export class SessionConfigError extends Error {
@@ -58,6 +59,15 @@ export class SessionError extends Error {
     this.expose = status < 500;
     const retryAfter = RETRY_AFTER_S[code];
     this.headers = retryAfter === undefined ? NO_HEADERS : { 'Retry-After': retryAfter };
+  }
+
+  /**
+   * The error as a Fetch API `Response`: the answer every adapter sends (`errorResponse`). Hono's default
+   * error handler sends it instead of logging a stack per request.
+   */
+  getResponse(): Response {
+    const { status, headers, body } = errorResponse(this);
+    return new Response(body, { status, headers });
   }
 }
 

@@ -10,7 +10,7 @@
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager.js';
 import type { Session, SessionData } from '../session.js';
-import { failureResponse, statusOf, withCommitHeaders } from './web-response.js';
+import { failureResponse, statusOf, webRequestFacts, withCommitHeaders } from './web-response.js';
 
 /**
  * A Fetch API handler that also receives its request's session. `context` is whatever the framework
@@ -52,7 +52,8 @@ export function getSession<T extends SessionData>(manager: SessionManager<T>, re
  * `response` may be pending: if it rejects, the session is committed as a 500 (nothing saved, its lock
  * released at once) and the error is rethrown. A `SessionError` — from the handler or from the save —
  * resolves instead to its answer (`errorResponse`: 400, 413 or 503 with `Retry-After`, no internals),
- * and is logged with `logRequestError`.
+ * and is logged with `logRequestError`. Pass the `request` when `cookieSecure` is `'auto'`: its scheme
+ * decides the cookie's `Secure`.
  *
  * @example
  * // SvelteKit: src/hooks.server.ts
@@ -65,6 +66,7 @@ export async function commitSession<T extends SessionData>(
   manager: SessionManager<T>,
   session: Session<T>,
   response: Response | PromiseLike<Response>,
+  request?: Request,
 ): Promise<Response> {
   let settled: Response;
   let status: number;
@@ -77,7 +79,8 @@ export async function commitSession<T extends SessionData>(
     throw error;
   }
   try {
-    return withCommitHeaders(settled, await manager.commit(session, status));
+    const facts = request === undefined ? undefined : webRequestFacts(manager, request);
+    return withCommitHeaders(settled, await manager.commit(session, status, facts));
   } catch (error) {
     if (!(error instanceof SessionError)) throw error;
     settled.body?.cancel().catch(() => undefined); // the handler's body is never sent
@@ -115,6 +118,6 @@ export function withSessions<T extends SessionData, R extends Request = Request,
     } catch (error) {
       response = Promise.reject(error);
     }
-    return commitSession(manager, session, response);
+    return commitSession(manager, session, response, request);
   };
 }

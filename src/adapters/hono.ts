@@ -6,7 +6,7 @@ import type { MiddlewareHandler } from 'hono';
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager.js';
 import type { Session, SessionData } from '../session.js';
-import { copyWithCommitHeaders, failureResponse, headerChangesSurviveCopy, statusOf, withCommitHeaders } from './web-response.js';
+import { copyWithCommitHeaders, failureResponse, headerChangesSurviveCopy, statusOf, webRequestFacts, withCommitHeaders } from './web-response.js';
 
 /** The context variables the middleware sets: `c.get('session')`. */
 export type SessionVariables<T extends SessionData = SessionData> = { session: Session<T> };
@@ -53,7 +53,7 @@ export function session<T extends SessionData>(manager: SessionManager<T>): Midd
     const thrown = c.error;
     let answer: Response;
     try {
-      const result = await manager.commit(current, thrown === undefined ? statusOf(c.res) : 500);
+      const result = await manager.commit(current, thrown === undefined ? statusOf(c.res) : 500, webRequestFacts(manager, c.req.raw));
       if (thrown instanceof SessionError) answer = failureResponse(manager, thrown);
       else answer = headerChangesSurviveCopy() ? withCommitHeaders(c.res, result) : copyWithCommitHeaders(c.res, result);
     } catch (error) {

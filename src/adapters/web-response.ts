@@ -3,9 +3,15 @@
  * `Response`, and a session failure as a `Response`. Internal: not a subpath export.
  */
 import { errorResponse, logRequestError } from '../core/error-response.js';
-import type { CommitResult, SessionManager } from '../manager.js';
+import type { CommitRequest, CommitResult, SessionManager } from '../manager.js';
 import { mergeVary } from '../policy.js';
 import type { SessionData } from '../session.js';
+
+/** What the commit must know of a web `Request`: whether it came over HTTPS, for `cookieSecure: 'auto'`. */
+export function webRequestFacts<T extends SessionData>(manager: SessionManager<T>, request: Request): CommitRequest | undefined {
+  if (manager.options.cookieSecure !== 'auto') return undefined;
+  return manager.requestFacts(request.url.startsWith('https:'), (name) => request.headers.get(name));
+}
 
 /**
  * The status a response is committed with. `Response.error()` (a network error, status 0) has no HTTP

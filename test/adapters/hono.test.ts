@@ -16,7 +16,7 @@ import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeAdapterConformance } from './conformance.js';
 import { cookiePair, deferred, setCookies, listen } from './http-helpers.js';
 import { spaced } from './node-glue.js';
-import { countingStore } from './store-wrappers.js';
+import { countingStore, failingStore } from './store-wrappers.js';
 
 describeAdapterConformance({
   name: 'Hono',
@@ -184,6 +184,26 @@ describe('Hono adapter specifics', () => {
     expect(response.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await response.text()).toBe(`400 Bad Request: ${new SessionInterrupted().message}\n`);
     expect(logger.errors).toEqual([]); // a client-side condition, not a server fault
+  });
+
+  it("with Hono's default error handler, a store outage is answered 503 from the error's getResponse(), without a stack in the console", async () => {
+    const failing = failingStore(memoryStore());
+    const sessions = createSessions({ secret: TEST_SECRET, logger: recordingLogger(), store: failing.store });
+    const app = new Hono().use(session(sessions));
+    app.get('/visit', async (c) => c.text(String(await c.get('session').get('visit'))));
+    const printed: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void printed.push(args);
+    try {
+      failing.broken = new Set(['load']);
+      const response = await app.request('/visit', { headers: { cookie: 'sessionid=abcdefghijklmnopqrstuvwxyz012345' } });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(await response.text()).toBe('503 Service Unavailable: The session store is unavailable. Please try again later.\n');
+      expect(printed).toEqual([]);
+    } finally {
+      console.error = original;
+    }
   });
 
   it('the cookie survives an outer middleware that copies the response (compress) on @hono/node-server', async () => {
