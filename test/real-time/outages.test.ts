@@ -141,7 +141,8 @@ interface Outage {
 async function pauseUnderLoad(outage: Outage, clients: number): Promise<void> {
   const server = outage.server();
   const store = outage.makeStore();
-  const load = startLoad(createSessions<VisitData>({ secret: TEST_SECRET, store, logger: quietLogger() }), clients);
+  const logger = countingLogger();
+  const load = startLoad(createSessions<VisitData>({ secret: TEST_SECRET, store, logger }), clients);
   try {
     await timeToRecover(load, Date.now(), 'the start');
     await server.pause();
@@ -163,6 +164,7 @@ async function pauseUnderLoad(outage: Outage, clients: number): Promise<void> {
 
     expect(await timeToRecover(load, resumedAt, 'SIGCONT')).toBeLessThan(RECOVERY_MS);
     await expectSteady(load);
+    logger.expectOneOutage(duringPause.length);
   } finally {
     await load.stop();
     await store.close?.();
@@ -177,7 +179,8 @@ async function pauseUnderLoad(outage: Outage, clients: number): Promise<void> {
 async function killUnderLoad(outage: Outage, clients: number, frozenMs?: number): Promise<void> {
   const server = outage.server();
   const store = outage.makeStore();
-  const load = startLoad(createSessions<VisitData>({ secret: TEST_SECRET, store, logger: quietLogger() }), clients);
+  const logger = countingLogger();
+  const load = startLoad(createSessions<VisitData>({ secret: TEST_SECRET, store, logger }), clients);
   try {
     await timeToRecover(load, Date.now(), 'the start');
     if (frozenMs !== undefined) {
@@ -200,15 +203,31 @@ async function killUnderLoad(outage: Outage, clients: number, frozenMs?: number)
     await server.start();
     expect(await timeToRecover(load, Date.now(), 'the restart')).toBeLessThan(RECOVERY_MS);
     await expectSteady(load);
+    logger.expectOneOutage(whileDead.length);
   } finally {
     await load.stop();
     await store.close?.();
   }
 }
 
-/** A logger that keeps the core's outage lines out of the test output. */
-function quietLogger(): { warn(message: string): void; error(message: string): void } {
-  return { warn: () => undefined, error: () => undefined };
+/**
+ * A logger that keeps the core's outage lines out of the test output and counts them: an outage is one
+ * line when the store goes down and one when it is back, however many requests failed (issue 7, defect 8:
+ * a 23-line stack per failed request flooded the log).
+ */
+function countingLogger() {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  return {
+    warn: (message: string) => void warnings.push(message),
+    error: (message: string) => void errors.push(message),
+    expectOneOutage(failedRequests: number): void {
+      expect(failedRequests).toBeGreaterThan(2);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/^sessionkit: session store "\w+" is unavailable: /);
+      expect(warnings.filter((line) => / is back after \d+ s; \d+ requests? failed on it meanwhile\.$/.test(line))).toHaveLength(1);
+    },
+  };
 }
 
 /**
