@@ -1,6 +1,7 @@
 /**
  * The demo's HTML pages. Every value shown is escaped: usernames come from the client.
  */
+import type { FlashMessage } from '../../src/messages/index.js';
 
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(text: string): string {
@@ -35,21 +36,31 @@ export function homePage(engine: string): string {
   );
 }
 
-/** The login form, with an optional error above it. */
-export function loginPage(error?: string): string {
+/**
+ * Flash messages as a list, each with its tags as classes (e.g. `success`); `''` when there are none. Only
+ * a message marked safe is shown as HTML.
+ */
+export function flashList(messages: readonly FlashMessage[]): string {
+  if (messages.length === 0) return '';
+  const items = messages.map((m) => `<li class="${escapeHtml(m.tags)}">${m.safe ? m.message : escapeHtml(m.message)}</li>`);
+  return `<ul class="messages" role="status">\n${items.join('\n')}\n</ul>\n`;
+}
+
+/** The login form, with an optional error and flash messages above it. */
+export function loginPage(error?: string, messages: readonly FlashMessage[] = []): string {
   const message = error ? `<p role="alert">${escapeHtml(error)}</p>\n` : '';
   return page(
     'Log in',
-    `${message}<form method="post" action="/login">
+    `${flashList(messages)}${message}<form method="post" action="/login">
 <label>Username <input name="username" required maxlength="150" autofocus></label>
 <button type="submit">Log in</button>
 </form>`,
   );
 }
 
-/** The page of a logged-in user. */
-export function loggedInPage(username: string): string {
-  return page('Logged in', `<p>You are logged in as <strong>${escapeHtml(username)}</strong>.</p>\n<p><a href="/logout">Log out</a></p>`);
+/** The page of a logged-in user, with flash messages above it. */
+export function loggedInPage(username: string, messages: readonly FlashMessage[] = []): string {
+  return page('Logged in', `${flashList(messages)}<p>You are logged in as <strong>${escapeHtml(username)}</strong>.</p>\n<p><a href="/logout">Log out</a></p>`);
 }
 
 /** The page after logging out. */

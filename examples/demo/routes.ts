@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { EXPIRY_KEY } from '../../src/core/expiry.js';
+import { getMessages, info, success } from '../../src/messages/index.js';
 import type { Session } from '../../src/session.js';
 import { HttpError, html, json, text, type DemoData, type DemoRequest, type DemoResponse } from './exchange.js';
 import { cookieTestPage, homePage, loggedInPage, loggedOutPage, loginPage } from './pages.js';
@@ -26,9 +27,11 @@ async function visit({ session }: DemoRequest): Promise<DemoResponse> {
   return text(200, `Visit count:${count}`);
 }
 
+// Shows the flash messages left by an earlier request, such as logout's (read once, then gone, as in Django).
 async function connection({ session }: DemoRequest): Promise<DemoResponse> {
   const username = await session.get('username');
-  return html(200, typeof username === 'string' && username !== '' ? loggedInPage(username) : loginPage());
+  const messages = await getMessages(session);
+  return html(200, typeof username === 'string' && username !== '' ? loggedInPage(username, messages) : loginPage(undefined, messages));
 }
 
 async function login(req: DemoRequest): Promise<DemoResponse> {
@@ -40,11 +43,15 @@ async function login(req: DemoRequest): Promise<DemoResponse> {
   // A new key at login, so a key planted in the browser beforehand is worthless (session fixation).
   await req.session.cycleKey();
   await req.session.set('username', name);
-  return html(200, loggedInPage(name));
+  await success(req.session, `Welcome, ${name}. Your session key changed at login, so a key planted before it is worthless.`);
+  // Shown at once, as a Django template rendered after the message was added would show it.
+  return html(200, loggedInPage(name, await getMessages(req.session)));
 }
 
 async function logout({ session }: DemoRequest): Promise<DemoResponse> {
   await session.delete('username');
+  // Shown by the next page that reads the messages (/connection).
+  await info(session, 'You logged out. The rest of your session, such as the visit count, is kept.');
   return html(200, loggedOutPage());
 }
 

@@ -73,7 +73,11 @@ def configure(overrides):
         },
         'USE_TZ': True,
         'DEFAULT_AUTO_FIELD': 'django.db.models.AutoField',
+        'MESSAGE_STORAGE': 'django.contrib.messages.storage.session.SessionStorage',
     }
+    if 'MESSAGE_TAGS' in overrides:
+        # JSON object keys are strings; Django's MESSAGE_TAGS is keyed by integer levels.
+        overrides['MESSAGE_TAGS'] = {int(level): tag for level, tag in overrides['MESSAGE_TAGS'].items()}
     config.update(overrides)
     settings.configure(**config)
 
@@ -140,6 +144,85 @@ def expiry_value(value):
     return value
 
 
+def message_json(message):
+    """A django.contrib.messages Message as the bridge reports it."""
+    from django.utils.safestring import SafeData
+
+    return {
+        'level': message.level,
+        'message': str(message.message),
+        'extra_tags': message.extra_tags,
+        'tags': message.tags,
+        'level_tag': message.level_tag,
+        'safe': isinstance(message.message, SafeData),
+    }
+
+
+def new_message(step):
+    """(level, message, extra_tags) of a bridge step, the text marked safe when step['safe']."""
+    from django.utils.safestring import mark_safe
+
+    text = mark_safe(step['message']) if step.get('safe') else step['message']
+    return step['level'], text, step.get('extra_tags', '')
+
+
+def messages_step(request, step):
+    """One messages call inside a view, for the messages_request op."""
+    from django.contrib import messages
+
+    action = step['do']
+    if action == 'add':
+        level, text, extra_tags = new_message(step)
+        messages.add_message(request, level, text, extra_tags=extra_tags)
+        return None
+    if action == 'iterate':
+        return [message_json(message) for message in messages.get_messages(request)]
+    if action == 'len':
+        return len(messages.get_messages(request))
+    if action == 'set_level':
+        return messages.set_level(request, step['level'])
+    if action == 'get_level':
+        return messages.get_level(request)
+    raise ValueError('unknown messages step %r' % action)
+
+
+def messages_request(op):
+    """One request through SessionMiddleware and MessageMiddleware whose view runs op['steps'].
+
+    op['key'] is the session cookie sent (none when absent), op['status'] the view's status. Returns the
+    steps' results, the session cookie after the request (the key sent when none was set, '' when deleted),
+    the raw '_messages' value the session holds afterwards (None when absent) and the messages in it.
+    """
+    from django.conf import settings
+    from django.contrib.messages.middleware import MessageMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    results = []
+
+    def view(request):
+        for step in op['steps']:
+            results.append(messages_step(request, step))
+        return HttpResponse(status=op.get('status', 200))
+
+    request = RequestFactory().get('/')
+    if op.get('key'):
+        request.COOKIES[settings.SESSION_COOKIE_NAME] = op['key']
+    response = SessionMiddleware(MessageMiddleware(view))(request)
+    cookie = response.cookies.get(settings.SESSION_COOKIE_NAME)
+    key = cookie.value if cookie is not None else op.get('key')
+    raw = importlib.import_module(settings.SESSION_ENGINE).SessionStore(key).get('_messages') if key else None
+    return {'results': results, 'key': key, 'stored': raw, 'stored_messages': stored_messages(raw)}
+
+
+def stored_messages(raw):
+    """The messages Django's SessionStorage reads from a '_messages' value, as the bridge reports them."""
+    from django.contrib.messages.storage.session import SessionStorage
+
+    return [message_json(message) for message in SessionStorage.deserialize_messages(None, raw) or []]
+
+
 def run(op):
     from django.core import signing
     from django.utils.crypto import salted_hmac
@@ -171,6 +254,23 @@ def run(op):
         return signing.loads(op['token'], key=op.get('key'), salt=salt, max_age=op.get('max_age'))
     if name == 'json_dumps':
         return signing.JSONSerializer().dumps(op['obj']).decode('latin-1')
+    if name == 'django_version':
+        import django
+
+        return list(django.VERSION[:2])
+    if name == 'messages_request':
+        return messages_request(op)
+    if name == 'messages_encode':
+        # SessionStorage.serialize_messages of op['messages'] (steps of the 'add' form), as stored.
+        from django.contrib.messages.storage.base import Message
+        from django.contrib.messages.storage.session import SessionStorage
+
+        built = [Message(*new_message(step)) for step in op['messages']]
+        for message in built:
+            message._prepare()
+        return SessionStorage.serialize_messages(None, built)
+    if name == 'messages_decode':
+        return stored_messages(op['data'])
     if name == 'session_encode':
         return store_class(op.get('engine'))().encode(op['data'])
     if name == 'session_decode':

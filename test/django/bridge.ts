@@ -203,3 +203,34 @@ export function describeWithDjango(name: string, fn: () => void, requires: reado
   console.warn(`\n*** SKIPPING "${name}": ${reason}. ${fix}. ***\n`);
   describe.skip(name, fn);
 }
+
+/** One call of Django's messages API inside the view of the bridge's `messages_request` op. */
+export type DjangoMessagesStep =
+  | { readonly do: 'add'; readonly level: number; readonly message: string; readonly extra_tags?: string; readonly safe?: boolean }
+  | { readonly do: 'iterate' }
+  | { readonly do: 'len' }
+  | { readonly do: 'set_level'; readonly level: number | null }
+  | { readonly do: 'get_level' };
+
+/** A `django.contrib.messages` message as the bridge reports it. */
+export interface DjangoMessage {
+  readonly level: number;
+  readonly message: string;
+  readonly extra_tags: string | null;
+  readonly tags: string;
+  readonly level_tag: string;
+  /** Whether the text is `SafeData` (`mark_safe`). */
+  readonly safe: boolean;
+}
+
+/** What the bridge's `messages_request` op resolves: one request through Django's session and messages middleware. */
+export interface DjangoMessagesRequest {
+  /** One result per step: `null` for `add`, the messages for `iterate`, a number for `len` and `get_level`. */
+  readonly results: unknown[];
+  /** The session cookie after the request: the key sent when none was set, `''` when it was deleted. */
+  readonly key: string | null;
+  /** The raw `_messages` value the session holds after the request; `null` when there is none. */
+  readonly stored: string | null;
+  /** The messages in `stored`, as Django reads them. */
+  readonly stored_messages: DjangoMessage[];
+}
