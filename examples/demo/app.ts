@@ -1,39 +1,45 @@
 /**
- * The demo server on node:http: a thin wrapper that turns node's request into the demo's framework-neutral
- * request, and the demo's response back, with sessions through `withSessions`.
+ * The demo server on the framework of your choice: each wrapper in `frameworks/` turns its framework's
+ * request into the demo's framework-neutral request and writes the demo's response back as it is, with
+ * sessions through that framework's sessionkit adapter. Only the chosen framework is loaded.
  */
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import { withSessions, type SessionRequest } from '../../src/adapters/node.js';
+import type { Server } from 'node:http';
+import { SessionConfigError } from '../../src/errors.js';
 import type { SessionManager } from '../../src/manager.js';
-import { badTarget, createDemoHandler, parseTarget } from './dispatch.js';
-import type { DemoData, DemoResponse } from './exchange.js';
-import { readNodeBody } from './node-body.js';
+import type { DemoData } from './exchange.js';
 
 export type { DemoData } from './exchange.js';
 export type { SessionView } from './routes.js';
 
+/** The frameworks the demo runs on, as `FRAMEWORK` names them. */
+export const FRAMEWORKS = ['node', 'express', 'fastify', 'koa', 'hono', 'fetch'] as const;
+
+/** One of {@link FRAMEWORKS}. */
+export type Framework = (typeof FRAMEWORKS)[number];
+
+const wrappers: Record<Framework, () => Promise<{ demoServer(sessions: SessionManager<DemoData>): Server | Promise<Server> }>> = {
+  node: () => import('./frameworks/node.js'),
+  express: () => import('./frameworks/express.js'),
+  fastify: () => import('./frameworks/fastify.js'),
+  koa: () => import('./frameworks/koa.js'),
+  hono: () => import('./frameworks/hono.js'),
+  fetch: () => import('./frameworks/fetch.js'),
+};
+
 /**
- * A demo server for `sessions`, not yet listening: `createDemoServer(sessions).listen(8000)`.
- * Closing it does not close the session store; call `sessions.close()` for that.
+ * The framework `value` of the `FRAMEWORK` variable names; `node` when it is unset or empty.
+ * @throws SessionConfigError for any other value, listing the ones there are.
  */
-export function createDemoServer(sessions: SessionManager<DemoData>): Server {
-  const handle = createDemoHandler(sessions.options.store.name);
-  return createServer(
-    withSessions(sessions, async (req: SessionRequest<DemoData>, res) => {
-      const url = parseTarget(req.url ?? '/');
-      if (!url) return send(res, badTarget());
-      const header = (name: string): string | undefined => {
-        const value = req.headers[name];
-        return Array.isArray(value) ? value.join(', ') : value;
-      };
-      // An unread rest of the body is discarded by node:http once the response is sent, or the connection
-      // closed when the response says so (a body over the limit).
-      send(res, await handle({ method: req.method ?? 'GET', url, header, session: req.session, readBody: () => readNodeBody(req) }));
-    }),
-  );
+export function parseFramework(value: string | undefined): Framework {
+  if (value === undefined || value === '') return 'node';
+  if ((FRAMEWORKS as readonly string[]).includes(value)) return value as Framework;
+  throw new SessionConfigError(`FRAMEWORK=${value} is not a framework the demo runs on. Set FRAMEWORK to one of ${FRAMEWORKS.join(', ')} (node when unset).`);
 }
 
-function send(res: ServerResponse, response: DemoResponse): void {
-  res.writeHead(response.status, response.headers);
-  res.end(response.body);
+/**
+ * A demo server on `framework` for `sessions`, not yet listening: `(await createDemoServer(sessions)).listen(8000)`.
+ * Closing it does not close the session store; call `sessions.close()` for that.
+ */
+export async function createDemoServer(sessions: SessionManager<DemoData>, framework: Framework = 'node'): Promise<Server> {
+  return (await wrappers[framework]()).demoServer(sessions);
 }

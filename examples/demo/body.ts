@@ -1,6 +1,6 @@
 /**
  * The demo's request bodies, framework-neutral: the size limit and the parsing of JSON and form bodies.
- * Reading the bytes is the server wrapper's part (see `node-body.ts`).
+ * Reading the bytes is the server wrapper's part (see `node-body.ts` and `web-body.ts`).
  */
 import { HttpError } from './exchange.js';
 

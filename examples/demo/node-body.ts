@@ -1,6 +1,6 @@
 /**
  * Reads a node:http request body for the demo, never holding more than `MAX_BODY_BYTES` of it. Shared by
- * the wrappers whose requests are node:http's `IncomingMessage` (node:http itself, Express, Koa).
+ * the wrappers whose requests are node:http's `IncomingMessage` (node:http itself, Express, Koa, Fastify).
  */
 import type { IncomingMessage } from 'node:http';
 import { bodyTooLarge, MAX_BODY_BYTES, parseBody } from './body.js';

@@ -1,25 +1,27 @@
 /**
  * Starts the demo: `npm start`. Settings come from the environment with Django's names (SECRET_KEY,
- * SESSION_ENGINE, DATABASE_URL, SESSION_COOKIE_AGE, …); HOST and PORT choose where it listens.
+ * SESSION_ENGINE, DATABASE_URL, SESSION_COOKIE_AGE, …); FRAMEWORK chooses the framework (node, express,
+ * fastify, koa, hono or fetch; node by default), HOST and PORT where it listens.
  */
 import type { AddressInfo } from 'node:net';
 import { optionsFromEnv } from '../../src/config/env.js';
 import { SessionConfigError } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
-import { createDemoServer, type DemoData } from './app.js';
+import { createDemoServer, parseFramework, type DemoData } from './app.js';
 
-function main(): void {
+async function main(): Promise<void> {
+  const framework = parseFramework(process.env.FRAMEWORK);
   const host = process.env.HOST || '127.0.0.1';
   const port = Number(process.env.PORT || 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SessionConfigError(`PORT=${process.env.PORT} is not a port number.`);
 
   const { options, description } = optionsFromEnv(process.env);
   const sessions = createSessions<DemoData>(options);
-  const server = createDemoServer(sessions);
+  const server = await createDemoServer(sessions, framework);
   server.listen(port, host, () => {
     const { address, port: actual } = server.address() as AddressInfo;
     const shown = address.includes(':') ? `[${address}]` : address;
-    console.log(`sessionkit demo listening on http://${shown}:${actual}/`);
+    console.log(`sessionkit demo (${framework}) listening on http://${shown}:${actual}/`);
     console.log(`session engine: ${description}`);
   });
 
@@ -31,11 +33,9 @@ function main(): void {
   process.once('SIGTERM', stop);
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   // A misconfiguration is the user's to fix: print the message that says how, not a stack trace.
   if (!(error instanceof SessionConfigError)) throw error;
   console.error(error.message);
   process.exitCode = 1;
-}
+});

@@ -1,6 +1,7 @@
 /**
- * The demo app over real HTTP, on every engine the environment can select: the memory cache, SQLite (a
- * temporary file) and signed cookies. Also the bad-input table: hostile cookies and corrupt stored data
+ * The demo app over real HTTP, on every engine the environment can select without a server — the memory
+ * cache, SQLite (a temporary file) and signed cookies — and on every framework (`FRAMEWORK`) with the
+ * memory cache and SQLite. Also the bad-input table: hostile cookies and corrupt stored data
  * must each give a fresh empty session, no error and no store write.
  */
 import { describe, expect, it } from 'vitest';
@@ -13,9 +14,9 @@ import { badCookieValues, badTokens, STORE_SALT } from './bad-cookies.js';
 import { keyHash } from './browser.js';
 import { demoHarness } from './harness.js';
 
-const { engines, start: startDemo } = demoHarness();
+const { cases, start: startDemo } = demoHarness();
 
-describe.each(engines)('demo app on $label', (engine) => {
+describe.each(cases)('demo app on $label', (engine) => {
   it('counts visits per session: GET /visit', async () => {
     const demo = await startDemo(engine);
     const alice = demo.browser();

@@ -70,7 +70,7 @@ afterEach(async () => {
 async function startDemo(env: Env): Promise<Listening> {
   const { options } = optionsFromEnv({ SECRET_KEY: TEST_SECRET, ...env }, { logger: recordingLogger() });
   const sessions = createSessions<DemoData>(options);
-  const server = await listen(createDemoServer(sessions));
+  const server = await listen(await createDemoServer(sessions));
   running.push(async () => {
     await server.close();
     await sessions.close();

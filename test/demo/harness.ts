@@ -1,13 +1,13 @@
 /**
  * Starting the demo app for tests, on the engines that need no server: the memory cache, SQLite (a
- * temporary file) and signed cookies. `demoHarness()` registers the hooks that stop every demo after its
- * test and remove the temporary files after the file's tests.
+ * temporary file) and signed cookies; and on each framework (`FRAMEWORK`). `demoHarness()` registers the
+ * hooks that stop every demo after its test and remove the temporary files after the file's tests.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect } from 'vitest';
-import { createDemoServer, type DemoData, type SessionView } from '../../examples/demo/app.js';
+import { createDemoServer, FRAMEWORKS, type DemoData, type Framework, type SessionView } from '../../examples/demo/app.js';
 import { optionsFromEnv, type Env } from '../../src/config/env.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { createSessions } from '../../src/manager.js';
@@ -22,6 +22,8 @@ export interface EngineCase {
   readonly label: string;
   readonly env: () => Env;
   readonly serverSide: boolean;
+  /** The framework the demo runs on; `node` when absent. */
+  readonly framework?: Framework;
 }
 
 /** A running demo. */
@@ -39,8 +41,22 @@ export interface Demo {
   view(browser: Browser): Promise<SessionView>;
 }
 
-/** The engines, and `start(engine, env)`: the demo on `engine`, with `env` added to its variables. */
-export function demoHarness(): { engines: readonly EngineCase[]; start(engine: EngineCase, env?: Env): Promise<Demo> } {
+/** What {@link demoHarness} gives a test file. */
+export interface DemoHarness {
+  /** The engines, on node:http. */
+  readonly engines: readonly EngineCase[];
+  /** The engines on node:http, and the memory cache and SQLite on every other framework. */
+  readonly cases: readonly EngineCase[];
+  /** The memory cache on each framework. */
+  readonly frameworkCases: readonly EngineCase[];
+  /** `engine` on `framework`, labelled so. */
+  on(engine: EngineCase, framework: Framework): EngineCase;
+  /** The demo on `engine` (and its framework), with `env` added to its variables. */
+  start(engine: EngineCase, env?: Env): Promise<Demo>;
+}
+
+/** The engines and frameworks, and `start`; see {@link DemoHarness}. */
+export function demoHarness(): DemoHarness {
   const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-demo-test-'));
   const running: Array<() => Promise<void>> = [];
   afterEach(async () => {
@@ -59,6 +75,11 @@ export function demoHarness(): { engines: readonly EngineCase[]; start(engine: E
     },
     { label: 'signed cookies', env: () => ({ SESSION_ENGINE: 'signed_cookies' }), serverSide: false },
   ];
+  const [memory, sqlite] = engines as [EngineCase, EngineCase];
+  const on = (engine: EngineCase, framework: Framework): EngineCase => ({ ...engine, label: `${engine.label} on ${framework}`, framework });
+  const others = FRAMEWORKS.filter((framework) => framework !== 'node');
+  const cases: readonly EngineCase[] = [...engines, ...others.flatMap((framework) => [on(memory, framework), on(sqlite, framework)])];
+  const frameworkCases = FRAMEWORKS.map((framework) => on(memory, framework));
 
   async function start(engine: EngineCase, env: Env = {}): Promise<Demo> {
     const logger = recordingLogger();
@@ -66,7 +87,7 @@ export function demoHarness(): { engines: readonly EngineCase[]; start(engine: E
     const inner = 'kind' in options.store ? null : options.store;
     const counting = inner ? countingStore(inner) : null;
     const sessions = createSessions<DemoData>({ ...options, store: counting?.store ?? options.store });
-    const server = await listen(createDemoServer(sessions));
+    const server = await listen(await createDemoServer(sessions, engine.framework));
     running.push(async () => (await server.close(), await sessions.close()));
     const browser = (): Browser => new Browser(server.url);
     const view = async (b: Browser): Promise<SessionView> => {
@@ -77,5 +98,5 @@ export function demoHarness(): { engines: readonly EngineCase[]; start(engine: E
     return { url: server.url, counting, inner, logger, browser, view };
   }
 
-  return { engines, start };
+  return { engines, cases, frameworkCases, on, start };
 }

@@ -1,0 +1,289 @@
+/**
+ * The demo answers the same on every framework as on node:http: one fixed script of requests — pages,
+ * HEAD, the session's JSON, bad input, the session's errors (a value it cannot hold 400, a session over
+ * SESSION_MAX_DATA_BYTES 413, a store down 503 with Retry-After, a concurrent logout 400), a body over the
+ * limit, 404/405/403 — gives, request by request, the same status line, the same headers with the same
+ * values (`Date` left out; in `Set-Cookie` the session key and expiry date), the same body, and the same
+ * server log lines.
+ *
+ * Header names are compared as far as each framework keeps them: Fastify holds a reply's headers by
+ * lower-case name, and a Fetch API `Headers` object (Hono, Fetch) holds names in lower case and lists
+ * them sorted; HTTP reads names without regard to case. Malformed HTTP is node:http's to answer on every
+ * framework; what @hono/node-server refuses before the app (Hono, Fetch) is pinned down at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDemoServer, FRAMEWORKS, type DemoData, type Framework } from '../../examples/demo/app.js';
+import { optionsFromEnv } from '../../src/config/env.js';
+import { createSessions } from '../../src/manager.js';
+import type { SessionStore } from '../../src/stores/contract.js';
+import { memoryStore } from '../../src/stores/memory.js';
+import { listen } from '../adapters/http-helpers.js';
+import { failingStore, type StoreOperation } from '../adapters/store-wrappers.js';
+import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+
+type HeaderLine = readonly [name: string, value: string];
+
+/** One answer as compared: the status line, the header lines, the body. */
+interface Answer {
+  readonly status: string;
+  readonly headers: readonly HeaderLine[];
+  readonly body: string;
+}
+
+/** How much of node:http's header block each framework can keep (see the file's comment). */
+const HEADER_NAMES: Record<Framework, 'as written' | 'lower case' | 'lower case, sorted'> = {
+  node: 'as written',
+  express: 'as written',
+  koa: 'as written',
+  fastify: 'lower case',
+  hono: 'lower case, sorted',
+  fetch: 'lower case, sorted',
+};
+
+const MAX_DATA_BYTES = 4096;
+// Random, so that compression cannot bring it under SESSION_MAX_DATA_BYTES; the same for every framework.
+const TOO_BIG_FOR_THE_SESSION = JSON.stringify({ big: randomBytes(2 * MAX_DATA_BYTES).toString('base64') });
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** A running demo whose store can be made to fail. */
+interface Demo {
+  readonly port: number;
+  readonly logger: ReturnType<typeof recordingLogger>;
+  /** Store operations that fail as a dead server would. */
+  broken: Set<StoreOperation>;
+  /** While on, a session's record is deleted just before it is updated, as a concurrent logout would. */
+  interrupt: boolean;
+}
+
+interface Step {
+  readonly label: string;
+  readonly method: string;
+  readonly path: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Sets the store up for this request; undone after it. */
+  readonly store?: (demo: Demo) => void;
+}
+
+const SCRIPT: readonly Step[] = [
+  { label: 'the home page', method: 'GET', path: '/' },
+  { label: 'HEAD of the home page', method: 'HEAD', path: '/' },
+  { label: 'a page that never touches the session', method: 'GET', path: '/hello' },
+  { label: 'a new session', method: 'GET', path: '/visit' },
+  { label: 'a returning visitor', method: 'GET', path: '/visit' },
+  { label: 'HEAD of the counter', method: 'HEAD', path: '/visit' },
+  { label: 'the login form', method: 'GET', path: '/connection' },
+  { label: 'a cross-site login', method: 'POST', path: '/login', headers: { ...FORM, origin: 'https://evil.example' }, body: 'username=mallory' },
+  { label: 'a login without a username', method: 'POST', path: '/login', headers: FORM, body: 'username=' },
+  { label: 'a login, which cycles the key', method: 'POST', path: '/login', headers: FORM, body: 'username=alice+%3Cadmin%3E' },
+  { label: 'the session as JSON', method: 'GET', path: '/session' },
+  { label: 'keys merged from JSON', method: 'POST', path: '/session', headers: JSON_TYPE, body: '{"colour":"blue","nested":{"n":[1,2]}}' },
+  { label: 'keys merged from a form', method: 'POST', path: '/session', headers: FORM, body: 'size=3' },
+  { label: 'malformed JSON', method: 'POST', path: '/session', headers: JSON_TYPE, body: '{"a":' },
+  { label: 'another media type', method: 'POST', path: '/session', headers: { 'content-type': 'text/plain' }, body: 'a=1' },
+  { label: 'a value the session cannot hold (SessionValueError)', method: 'POST', path: '/session', headers: JSON_TYPE, body: '{"x": 1e400}' },
+  { label: 'an expiry out of range (SessionValueError)', method: 'POST', path: '/session/expiry', headers: FORM, body: 'value=9999-12-31T23:59:59-14:00' },
+  { label: 'a session over SESSION_MAX_DATA_BYTES (SessionDataTooLarge)', method: 'POST', path: '/session', headers: JSON_TYPE, body: TOO_BIG_FOR_THE_SESSION },
+  { label: 'a body over the limit', method: 'POST', path: '/session', headers: JSON_TYPE, body: JSON.stringify({ big: 'x'.repeat(17 * 1024) }) },
+  { label: 'a 5xx, which saves nothing', method: 'POST', path: '/session/fail', headers: JSON_TYPE, body: '{"lost":1}' },
+  { label: 'an expiry in seconds', method: 'POST', path: '/session/expiry', headers: FORM, body: 'value=300' },
+  { label: 'an expiry at browser close', method: 'POST', path: '/session/expiry', headers: JSON_TYPE, body: '{"value":0}' },
+  { label: 'a key cycle', method: 'POST', path: '/session/cycle' },
+  { label: 'an unknown path', method: 'GET', path: '/nope' },
+  { label: 'a wrong method', method: 'DELETE', path: '/visit' },
+  { label: 'HEAD of a POST-only path', method: 'HEAD', path: '/login' },
+  { label: 'the test cookie', method: 'GET', path: '/cookie-test' },
+  { label: 'the test cookie checked', method: 'GET', path: '/cookie-test?check=1' },
+  { label: 'a store down on load (SessionStoreUnavailable)', method: 'GET', path: '/visit', store: (demo) => (demo.broken = new Set(['load'])) },
+  {
+    label: 'a store down on save (SessionStoreUnavailable)',
+    method: 'POST',
+    path: '/session',
+    headers: JSON_TYPE,
+    body: '{"a":1}',
+    store: (demo) => (demo.broken = new Set(['create', 'update'])),
+  },
+  { label: 'the store back', method: 'GET', path: '/visit' },
+  {
+    label: 'a concurrent logout (SessionInterrupted)',
+    method: 'POST',
+    path: '/session',
+    headers: JSON_TYPE,
+    body: '{"late":1}',
+    store: (demo) => (demo.interrupt = true),
+  },
+  { label: 'after the logout', method: 'GET', path: '/session' },
+  { label: 'a login again', method: 'POST', path: '/login', headers: FORM, body: 'username=bob' },
+  { label: 'a logout', method: 'GET', path: '/logout' },
+  { label: 'a flush, which deletes the cookie', method: 'POST', path: '/session/flush' },
+  { label: 'a cookie that names no session', method: 'GET', path: '/session', headers: { cookie: 'sessionid=../../../../etc/passwd' } },
+  { label: 'a request target that cannot be read', method: 'GET', path: '//a:b@[' },
+];
+
+const running: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((close) => close()));
+});
+
+/** The demo on `framework`, on the in-process cache behind a store that can fail. */
+async function startDemo(framework: Framework): Promise<Demo> {
+  const logger = recordingLogger();
+  const { options } = optionsFromEnv({ SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', SESSION_MAX_DATA_BYTES: String(MAX_DATA_BYTES) }, { logger });
+  const inner = memoryStore();
+  const failing = failingStore(inner);
+  const demo: Demo = {
+    port: 0,
+    logger,
+    get broken() {
+      return failing.broken;
+    },
+    set broken(operations) {
+      failing.broken = operations;
+    },
+    interrupt: false,
+  };
+  const store: SessionStore = {
+    ...failing.store,
+    update: async (key, data, expireDate, expected) => {
+      if (demo.interrupt) await inner.delete(key);
+      return failing.store.update(key, data, expireDate, expected);
+    },
+  };
+  const sessions = createSessions<DemoData>({ ...options, store });
+  const server = await listen(await createDemoServer(sessions, framework));
+  running.push(async () => (await server.close(), await sessions.close()));
+  return Object.assign(demo, { port: Number(new URL(server.url).port) });
+}
+
+/** Sends `step` on a kept-alive connection of `agent`; resolves the answer as the client read it. */
+function send(demo: Demo, agent: Agent, step: Step, cookie: string | undefined): Promise<{ statusLine: string; raw: string[]; body: string }> {
+  const headers: Record<string, string> = { ...(cookie ? { cookie } : {}), ...step.headers };
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: demo.port, method: step.method, path: step.path, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({ statusLine: `HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`, raw: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8') }),
+      );
+    });
+    req.on('error', reject);
+    req.end(step.body);
+  });
+}
+
+/** The session cookie the answer leaves in the browser: `undefined` when deleted, `cookie` when untouched. */
+function nextCookie(raw: readonly string[], cookie: string | undefined): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() !== 'set-cookie') continue;
+    const value = raw[i + 1]!;
+    cookie = /; Max-Age=0(;|$)/.test(value) ? undefined : value.split(';')[0];
+  }
+  return cookie;
+}
+
+/** What of an answer must be the same everywhere, as {@link HEADER_NAMES} says `framework` keeps names. */
+function comparable(framework: Framework, answer: { statusLine: string; raw: string[]; body: string }): Answer {
+  const lines: HeaderLine[] = [];
+  for (let i = 0; i < answer.raw.length; i += 2) {
+    const name = answer.raw[i]!;
+    if (name.toLowerCase() === 'date') continue;
+    let value = answer.raw[i + 1]!;
+    // A new key and expiry date on each run; a deleted cookie (`sessionid=""`, 1970) stays as it is.
+    if (name.toLowerCase() === 'set-cookie') value = value.replace(/^sessionid=[a-z0-9]{32}/, 'sessionid=<key>').replace(/expires=(?!Thu, 01 Jan 1970)[^;]+/, 'expires=<date>');
+    lines.push([HEADER_NAMES[framework] === 'as written' ? name : name.toLowerCase(), value]);
+  }
+  if (HEADER_NAMES[framework] === 'lower case, sorted') lines.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // The session's view shows a hash of its key and its expiry date, different on each run.
+  const body = answer.body.replace(/"sessionKeyHash":"[0-9a-f]{12}"/, '"sessionKeyHash":"<hash>"').replace(/"expiryDate":"[^"]+"/, '"expiryDate":"<date>"');
+  return { status: answer.statusLine, headers: lines, body };
+}
+
+/** Runs {@link SCRIPT} on a new demo on `framework`; resolves each step's answer, and the server's log. */
+async function runScript(framework: Framework): Promise<{ answers: Map<string, { statusLine: string; raw: string[]; body: string }>; log: string[] }> {
+  const demo = await startDemo(framework);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const answers = new Map<string, { statusLine: string; raw: string[]; body: string }>();
+  let cookie: string | undefined;
+  try {
+    for (const step of SCRIPT) {
+      step.store?.(demo);
+      const answer = await send(demo, agent, step, cookie);
+      demo.broken = new Set();
+      demo.interrupt = false;
+      answers.set(step.label, answer);
+      if (!step.headers?.cookie) cookie = nextCookie(answer.raw, cookie);
+    }
+  } finally {
+    agent.destroy();
+  }
+  return { answers, log: [...demo.logger.errors, ...demo.logger.warnings] };
+}
+
+/** Sends `text` on a new connection; resolves all the server answered before it closed. */
+function rawExchange(port: number, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('connect', () => socket.write(text));
+    socket.on('data', (data) => (answer += data.toString('latin1')));
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => resolve(answer));
+  });
+}
+
+describe('the demo answers byte for byte as on node:http', () => {
+  it('on node:http, the script meets each error it is written for', async () => {
+    const { answers, log } = await runScript('node');
+    const status = (label: string): string => answers.get(label)!.statusLine;
+    expect(status('a value the session cannot hold (SessionValueError)')).toBe('HTTP/1.1 400 Bad Request');
+    expect(answers.get('a value the session cannot hold (SessionValueError)')!.body).toMatch(/^400 Bad Request: \S/);
+    expect(status('a session over SESSION_MAX_DATA_BYTES (SessionDataTooLarge)')).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(answers.get('a session over SESSION_MAX_DATA_BYTES (SessionDataTooLarge)')!.body).toMatch(/^413 Payload Too Large: \S/);
+    expect(status('a body over the limit')).toBe('HTTP/1.1 413 Payload Too Large');
+    for (const label of ['a store down on load (SessionStoreUnavailable)', 'a store down on save (SessionStoreUnavailable)']) {
+      expect(status(label)).toBe('HTTP/1.1 503 Service Unavailable');
+      expect(answers.get(label)!.raw).toContain('Retry-After');
+    }
+    expect(answers.get('a concurrent logout (SessionInterrupted)')!.body).toContain("The request's session was deleted before the request completed.");
+    expect(status('a 5xx, which saves nothing')).toBe('HTTP/1.1 500 Internal Server Error');
+    expect(status('a cross-site login')).toBe('HTTP/1.1 403 Forbidden');
+    expect(status('a request target that cannot be read')).toBe('HTTP/1.1 400 Bad Request');
+    expect(answers.get('a login, which cycles the key')!.raw).toContain('Set-Cookie');
+    expect(answers.get('a flush, which deletes the cookie')!.raw).toContain('Set-Cookie');
+    expect(answers.get('after the logout')!.body).toContain('"data":{}');
+    expect(log.length).toBeGreaterThan(0); // the outage, down and back
+  });
+
+  describe.each(FRAMEWORKS.filter((framework) => framework !== 'node'))('%s', (framework) => {
+    it(`answers each request of the script as node:http does, with the same log (${SCRIPT.length} requests)`, async () => {
+      const node = await runScript('node');
+      const other = await runScript(framework);
+      for (const step of SCRIPT) {
+        expect(comparable(framework, other.answers.get(step.label)!), step.label).toEqual(comparable(framework, node.answers.get(step.label)!));
+      }
+      expect(other.log).toEqual(node.log);
+    });
+
+    it('leaves malformed HTTP to node:http, which answers 400 and closes', async () => {
+      const texts = ['GET / HTTP/1.1\r\nHost: demo\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n', 'GET / HTTP/9.9\r\n\r\n', 'NOT HTTP AT ALL\r\n\r\n'];
+      const node = await startDemo('node');
+      const other = await startDemo(framework);
+      for (const text of texts) expect(await rawExchange(other.port, text), JSON.stringify(text)).toBe(await rawExchange(node.port, text));
+    });
+  });
+
+  // The one known difference: @hono/node-server refuses these before any app sees them; node:http serves them.
+  describe.each(['hono', 'fetch'] as const)('%s on @hono/node-server', (framework) => {
+    it('answers a backslash in the path, or a Host that names no host, as a request target it cannot read', async () => {
+      const demo = await startDemo(framework);
+      for (const head of ['GET /vis\\it HTTP/1.1\r\nHost: demo', 'GET /visit HTTP/1.1\r\nHost: a b']) {
+        const answer = await rawExchange(demo.port, `${head}\r\nConnection: close\r\n\r\n`);
+        expect(answer, head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*\r\n\r\nBad request target\.\n$/);
+      }
+    });
+  });
+});
