@@ -29,7 +29,7 @@ export type SessionErrorStatus = 400 | 413 | 503;
 
 // Seconds a client should wait before retrying: a busy lock frees quickly, a store outage takes longer.
 const RETRY_AFTER_S: Partial<Record<SessionErrorCode, string>> = { LOCK_TIMEOUT: '1', UPDATE_CONFLICT: '1', STORE_UNAVAILABLE: '5' };
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const VARY_ONLY: Readonly<Record<string, string>> = Object.freeze({ Vary: 'Cookie' });
 
 /** An operational failure while handling a request. `status` is what the response should be. */
 export class SessionError extends Error {
@@ -46,7 +46,8 @@ export class SessionError extends Error {
    */
   readonly expose: boolean;
   /**
-   * Headers the answer carries: `Retry-After` (seconds) on a 503. Express's, Koa's and Fastify's default
+   * Headers the answer carries: `Vary: Cookie` (the answer depends on the session the cookie named, as the
+   * response it replaces did) and `Retry-After` (seconds) on a 503. Express's, Koa's and Fastify's default
    * error handlers send an error's `headers`.
    */
   readonly headers: Readonly<Record<string, string>>;
@@ -58,7 +59,7 @@ export class SessionError extends Error {
     this.statusCode = status;
     this.expose = status < 500;
     const retryAfter = RETRY_AFTER_S[code];
-    this.headers = retryAfter === undefined ? NO_HEADERS : { 'Retry-After': retryAfter };
+    this.headers = retryAfter === undefined ? VARY_ONLY : { ...VARY_ONLY, 'Retry-After': retryAfter };
   }
 
   /**

@@ -11,7 +11,7 @@ import type { ResolvedOptions } from '../options.js';
 export interface ErrorResponse {
   /** 400, 413 or 503 for a {@link SessionError}; 500 for anything else. */
   readonly status: number;
-  /** Headers of the answer: `Content-Type`, and `Retry-After` on a 503. */
+  /** Headers of the answer: `Content-Type`; for a session error `Vary: Cookie`, and `Retry-After` on a 503. */
   readonly headers: Readonly<Record<string, string>>;
   /** `"<status> <reason>[: <detail>]\n"`. */
   readonly body: string;

@@ -247,6 +247,7 @@ export function describeAdapterConformance(adapter: AdapterUnderConformance): vo
         expect(Date.now() - started).toBeLessThan(1000);
         expect(response.status).toBe(503);
         expect(response.headers.get('retry-after')).toBe('5');
+        expect(response.headers.get('vary')).toMatch(/\bCookie\b/);
         const body = await response.text();
         expect(body).toMatch(/session store .*is unavailable/i);
         expect(body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|5432/);
