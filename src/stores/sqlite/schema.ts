@@ -3,7 +3,7 @@
  * sessionkit's own lock table next to it.
  */
 import type { MigrateOutcome } from '../contract.js';
-import { djangoIndexName } from '../internal/django-index-name.js';
+import { djangoIndexName } from '../sql/django-index-name.js';
 import type { SqliteDatabase } from './open.js';
 
 /** sessionkit's table of cross-process session locks (Django never reads it). */

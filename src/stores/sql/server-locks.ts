@@ -9,9 +9,9 @@
  */
 import { SessionLockTimeout } from '../../errors.js';
 import type { HeldLock, LockOptions } from '../contract.js';
-import { settleWithin } from './deadline.js';
-import { LocalLocks } from './local-locks.js';
-import { pollForLock } from './polling-lock.js';
+import { settleWithin } from '../internal/deadline.js';
+import { LocalLocks } from '../internal/local-locks.js';
+import { pollForLock } from '../internal/polling-lock.js';
 
 /** How a store takes its server's lock. `C` is a dedicated connection. */
 export interface ServerLockDriver<C> {

@@ -1,0 +1,219 @@
+/**
+ * Django's `db` session engine over any SQL database: the `django_session` table (or another of the same
+ * shape), shared with a Django app that uses the same database. A {@link SqlDialect} says how to speak
+ * to SQLite, PostgreSQL or MySQL; the logic is here, once:
+ *
+ * - `update` with `expected` is a compare-and-set on the stored data (a signed token changes with every
+ *   write), so concurrent requests merge instead of overwriting each other.
+ * - Expired rows are never loaded, but still count as taken keys (as Django's `create` sees them) and are
+ *   deleted by `clearExpired`, a short statement at a time.
+ * - The table is created with Django's DDL when it is missing: on first use, or by `migrate`.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { isValidSessionKey } from '../../core/session-key.js';
+import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoredSession, UpdateOutcome } from '../contract.js';
+import { deleteInBatches, type BatchOutcome } from '../internal/batched-delete.js';
+import { requireSessionKey } from '../internal/session-key-guard.js';
+import { missingTableError } from '../internal/sql-table-name.js';
+import type { SqlDialect } from './dialect.js';
+import { RetryingOnce } from './retrying-once.js';
+
+/** How the store comes by its table. */
+export interface SqlTableSetup {
+  /** Create the table (when missing) before the first statement runs, trying again after a failure. */
+  readonly createOnFirstUse: boolean;
+  /** The dialect created the table as it opened the database: the first `migrate()` says `'created'`. */
+  readonly createdOnOpen?: boolean;
+  /**
+   * The clock that decides which sessions have expired, in milliseconds since the epoch.
+   * @default Date.now
+   */
+  readonly now?: (() => number) | undefined;
+}
+
+// Rows one page of `list()` reads: the other requests of the process get in between pages.
+const LIST_PAGE_SIZE = 500;
+
+interface LoadedRow {
+  readonly session_data: string;
+  readonly expire_date?: unknown;
+}
+
+interface ListedRow {
+  readonly session_key: string;
+  readonly expire_date: unknown;
+  readonly size: number | string;
+}
+
+/** The SQL session store; `sqliteStore`, `postgresStore` and `mysqlStore` each make one with their dialect. */
+export class SqlStore implements SessionStore {
+  /** `'sqlite'`, `'postgres'` or `'mysql'`. */
+  readonly name: string;
+  readonly #dialect: SqlDialect;
+  readonly #setup: RetryingOnce | undefined;
+  readonly #now: () => number;
+  #createdOnOpen: boolean;
+  #closed = false;
+
+  constructor(dialect: SqlDialect, setup: SqlTableSetup) {
+    this.name = dialect.name;
+    this.#dialect = dialect;
+    this.#setup = setup.createOnFirstUse ? new RetryingOnce(async () => void (await dialect.createTableIfMissing())) : undefined;
+    this.#createdOnOpen = setup.createdOnOpen ?? false;
+    this.#now = setup.now ?? Date.now;
+  }
+
+  async load(key: string): Promise<StoredSession | null> {
+    if (!isValidSessionKey(key)) return null;
+    const [row] = await this.#rows<LoadedRow>(this.#dialect.statements.load, [key, this.#nowValue()]);
+    if (row === undefined) return null;
+    const data = row.session_data;
+    // The data is its own version: a compare-and-set on it is exact, as a signed token changes with every write.
+    const expireDate = row.expire_date === undefined ? null : this.#dialect.readDate(row.expire_date);
+    return expireDate === null ? { data, version: data } : { data, version: data, expireDate };
+  }
+
+  async exists(key: string): Promise<boolean> {
+    if (!isValidSessionKey(key)) return false;
+    return (await this.#rows(this.#dialect.statements.exists, [key])).length > 0;
+  }
+
+  async create(key: string, data: string, expireDate: Date): Promise<boolean> {
+    requireSessionKey(key, this.#dialect.factory);
+    try {
+      return (await this.#changes(this.#dialect.statements.insert, [key, data, this.#dialect.writeDate(expireDate)])) === 1;
+    } catch (error) {
+      // As Django's CreateError: the key is taken, expired row or not.
+      if (this.#dialect.errorCode(error) === this.#dialect.errorCodes.duplicateKey) return false;
+      throw error;
+    }
+  }
+
+  async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
+    if (!isValidSessionKey(key)) return 'missing';
+    const { statements } = this.#dialect;
+    const values = [data, this.#dialect.writeDate(expireDate), key];
+    if (expected === undefined) return (await this.#changes(statements.update, values)) > 0 ? 'updated' : 'missing';
+    // The common case is one statement; only a refused update asks whether the row is there at all.
+    if (typeof expected === 'string' && (await this.#changes(statements.updateIfUnchanged, [...values, expected])) > 0) return 'updated';
+    return (await this.exists(key)) ? 'conflict' : 'missing';
+  }
+
+  async delete(key: string): Promise<void> {
+    if (!isValidSessionKey(key)) return;
+    await this.#changes(this.#dialect.statements.delete, [key]);
+  }
+
+  /** Deletes expired sessions (`expire_date < now`), in batches of 5000 rows; resolves how many were removed. */
+  clearExpired(): Promise<number> {
+    return this.clearExpiredInBatches({});
+  }
+
+  /**
+   * {@link SqlStore.clearExpired} with a chosen batch size and a progress callback, for the command line.
+   * Each batch is one short statement, committed on its own, and the event loop (with the other requests
+   * of this process) gets a turn between batches, as other processes get the table. Also removes the lock
+   * records whose holders died.
+   */
+  async clearExpiredInBatches(options: ClearExpiredOptions = {}): Promise<number> {
+    const deleteBatch = this.#expiredBatches(this.#nowValue());
+    const removed = await deleteInBatches(async (limit) => {
+      const batch = await deleteBatch(limit);
+      await nextTurn();
+      return batch;
+    }, options);
+    this.#dialect.purgeExpiredLocks?.();
+    return removed;
+  }
+
+  #expiredBatches(now: unknown): (limit: number) => Promise<BatchOutcome> {
+    const plan = this.#dialect.statements.clearExpired;
+    if ('deleteUpTo' in plan) {
+      return async (limit) => {
+        const removed = await this.#changes(plan.deleteUpTo, [now, limit]);
+        // A short batch means nothing was left (or only rows a concurrent request holds, left for next time).
+        return { removed, more: removed === limit };
+      };
+    }
+    let after = '';
+    return async (limit) => {
+      const [last] = await this.#rows<{ session_key: string }>(plan.keyAt, [after, limit - 1]);
+      const removed = await (last === undefined ? this.#changes(plan.deleteAfter, [now, after]) : this.#changes(plan.deleteBetween, [now, after, last.session_key]));
+      if (last !== undefined) after = last.session_key;
+      return { removed, more: last !== undefined };
+    };
+  }
+
+  /** How many rows have expired (`expire_date < now`) and wait for {@link SqlStore.clearExpired}. */
+  async countExpired(): Promise<number> {
+    const [row] = await this.#rows<{ expired: number | string | bigint }>(this.#dialect.statements.countExpired, [this.#nowValue()]);
+    return Number(row?.expired ?? 0);
+  }
+
+  /**
+   * Takes the session's lock, shared with every process on the database. Requests of one session in this
+   * process queue in memory first, so only one of them waits on the database.
+   */
+  lock(key: string, options: LockOptions): Promise<HeldLock> {
+    requireSessionKey(key, this.#dialect.factory);
+    return this.#dialect.lock(key, options);
+  }
+
+  /** The live sessions in key order, read a page at a time (keyset pagination, so no page re-reads the ones before). */
+  async *list(): AsyncIterable<ListedSession> {
+    const now = this.#nowValue();
+    for (let after = ''; ; ) {
+      const rows = await this.#rows<ListedRow>(this.#dialect.statements.listPage, [now, after, LIST_PAGE_SIZE]);
+      for (const row of rows) yield { key: row.session_key, expireDate: this.#dialect.readDate(row.expire_date), size: Number(row.size) };
+      if (rows.length < LIST_PAGE_SIZE) return;
+      after = rows[rows.length - 1]!.session_key;
+    }
+  }
+
+  /**
+   * Creates the table and Django's indexes when the table is missing, whatever `createTable` says, and
+   * resolves whether it did. Safe against other processes doing the same at the same moment. Says
+   * `'created'` also for a table the store created as it opened the database (the first time it is
+   * asked), so the answer says what this store found.
+   */
+  async migrate(): Promise<MigrateOutcome> {
+    const outcome = await this.#dialect.createTableIfMissing();
+    if (!this.#createdOnOpen) return outcome;
+    this.#createdOnOpen = false;
+    return 'created';
+  }
+
+  /** Releases the locks still held and closes what the store opened; a connection or pool passed in stays open. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#dialect.close();
+  }
+
+  #nowValue(): unknown {
+    return this.#dialect.writeDate(new Date(this.#now()));
+  }
+
+  async #rows<R>(sql: string, values: readonly unknown[]): Promise<readonly R[]> {
+    if (this.#setup) await this.#setup.run();
+    try {
+      return await this.#dialect.rows<R>(sql, values);
+    } catch (error) {
+      throw this.#explain(error);
+    }
+  }
+
+  async #changes(sql: string, values: readonly unknown[]): Promise<number> {
+    if (this.#setup) await this.#setup.run();
+    try {
+      return await this.#dialect.changes(sql, values);
+    } catch (error) {
+      throw this.#explain(error);
+    }
+  }
+
+  #explain(error: unknown): unknown {
+    const { missingTable } = this.#dialect.errorCodes;
+    return missingTable !== undefined && this.#dialect.errorCode(error) === missingTable ? missingTableError(this.#dialect.quotedTable, error) : error;
+  }
+}
