@@ -222,12 +222,179 @@ def stored_messages(raw):
 
     return [message_json(message) for message in SessionStorage.deserialize_messages(None, raw) or []]
 
+# --- django.contrib.auth: logins, users and password hashes (AUTH_OPS) -------------------------------------
+
+
+def auth_user_named(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model()._default_manager.get_by_natural_key(username)
+
+
+def auth_request(key, view):
+    """One request through SessionMiddleware and AuthenticationMiddleware; view(request) returns a dict.
+
+    key is the session cookie sent (none when falsy). Returns the view's dict plus 'key': the session cookie
+    after the request ('' when it was deleted, the key sent when the response set none).
+    """
+    from django.conf import settings
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    outcome = {}
+
+    def run_view(request):
+        outcome.update(view(request))
+        return HttpResponse()
+
+    request = RequestFactory().get('/')
+    if key:
+        request.COOKIES[settings.SESSION_COOKIE_NAME] = key
+    response = SessionMiddleware(AuthenticationMiddleware(run_view))(request)
+    cookie = response.cookies.get(settings.SESSION_COOKIE_NAME)
+    outcome['key'] = cookie.value if cookie is not None else (key or None)
+    return outcome
+
+
+def auth_user_json(user):
+    if user is None or not user.is_authenticated:
+        return {'authenticated': False, 'id': None, 'username': None}
+    return {'authenticated': True, 'id': user.pk, 'username': user.get_username()}
+
+
+def auth_create_user(op):
+    """A user with op['password'] (None: unusable), hashed by op['hasher'] (Django's default when absent)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+
+    user = get_user_model()(username=op['username'], is_active=op.get('is_active', True))
+    user.password = make_password(op.get('password'), hasher=op.get('hasher') or 'default')
+    user.save()
+    return {'id': user.pk, 'password': user.password}
+
+
+def auth_login(op):
+    """Django's login in a view: of the user op['username'] (authenticate() first when op has 'password')."""
+    from django.contrib.auth import authenticate, login
+
+    def view(request):
+        if 'password' in op:
+            user = authenticate(request, username=op['username'], password=op['password'])
+            if user is None:
+                return {'logged_in': False}
+        else:
+            user = auth_user_named(op['username'])
+        login(request, user, backend=op.get('backend'))
+        return {'logged_in': True, 'data': dict(request.session.items())}
+
+    return auth_request(op.get('key'), view)
+
+
+def auth_get_user(op):
+    """Django's get_user on the session op['key'], and the session's data afterwards."""
+    from django.contrib.auth import get_user
+
+    def view(request):
+        result = auth_user_json(get_user(request))
+        result['data'] = dict(request.session.items())
+        return result
+
+    return auth_request(op['key'], view)
+
+
+def auth_logout(op):
+    from django.contrib.auth import logout
+
+    return auth_request(op['key'], lambda request: logout(request) or {})
+
+
+def auth_change_password(op):
+    """set_password + save, as a password change view; with op['key'], update_session_auth_hash on that session."""
+    from django.contrib.auth import update_session_auth_hash
+
+    def change():
+        user = auth_user_named(op['username'])
+        user.set_password(op['password'])
+        user.save()
+        return user
+
+    if not op.get('key'):
+        return {'password': change().password}
+
+    def view(request):
+        was = auth_user_json(request.user)  # the view knows who is logged in before it changes the password
+        user = change()
+        update_session_auth_hash(request, user)
+        return {'was': was, 'password': user.password}
+
+    return auth_request(op['key'], view)
+
+
+def auth_set_active(op):
+    user = auth_user_named(op['username'])
+    user.is_active = op['is_active']
+    user.save()
+    return None
+
+
+def auth_user_row(op):
+    user = auth_user_named(op['username'])
+    return {'id': user.pk, 'password': user.password, 'is_active': user.is_active, 'last_login': user.last_login}
+
+
+def auth_make_password(op):
+    """make_password, or with op['iterations'] the PBKDF2 hasher's encode at that count."""
+    from django.contrib.auth.hashers import get_hasher, make_password
+
+    if op.get('iterations') is not None:
+        hasher = get_hasher(op.get('hasher') or 'default')
+        return hasher.encode(op['password'], op.get('salt') or hasher.salt(), op['iterations'])
+    return make_password(op['password'], salt=op.get('salt'), hasher=op.get('hasher') or 'default')
+
+
+def auth_check_password(op):
+    from django.contrib.auth.hashers import check_password
+
+    return check_password(op['password'], op['encoded'])
+
+
+def auth_session_hash(op):
+    return auth_user_named(op['username']).get_session_auth_hash()
+
+
+def auth_migrate(op):
+    from django.core.management import call_command
+
+    call_command('migrate', verbosity=0, interactive=False)
+    return None
+
+
+AUTH_OPS = {
+    'auth_migrate': auth_migrate,
+    'auth_create_user': auth_create_user,
+    'auth_login': auth_login,
+    'auth_get_user': auth_get_user,
+    'auth_logout': auth_logout,
+    'auth_change_password': auth_change_password,
+    'auth_set_active': auth_set_active,
+    'auth_user': auth_user_row,
+    'auth_make_password': auth_make_password,
+    'auth_check_password': auth_check_password,
+    'auth_session_hash': auth_session_hash,
+}
+
+# --- end of django.contrib.auth ops -------------------------------------------------------------------------
+
 
 def run(op):
     from django.core import signing
     from django.utils.crypto import salted_hmac
 
     name = op['op']
+    if name in AUTH_OPS:
+        return AUTH_OPS[name](op)
     if name == 'b62_encode':
         return b62()[0](op['n'])
     if name == 'b62_decode':

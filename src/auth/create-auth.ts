@@ -1,0 +1,63 @@
+/**
+ * `createAuth`: Django's login, logout and get_user bound to one configuration.
+ * @module
+ */
+import type { Session, SessionData } from '../session.js';
+import { resolveAuthOptions, type AuthOptions } from './auth-options.js';
+import { loggedInUser } from './get-user.js';
+import { logIn, logOut } from './login.js';
+import type { SessionUser } from './user.js';
+import { updateHash } from './update-session-auth-hash.js';
+
+/** Options of {@link Auth.login}. */
+export interface LoginOptions {
+  /**
+   * The backend path stored as `_auth_user_backend`. Must be one of `backends`.
+   * @default the only entry of `backends` (an error when there are several)
+   */
+  readonly backend?: string;
+}
+
+/**
+ * Login state on a session, as Django's `django.contrib.auth` keeps it, for users of type `U`.
+ *
+ * @typeParam U - The app's user type.
+ */
+export interface Auth<U extends SessionUser> {
+  /**
+   * Django's `login`: stores `_auth_user_id`, `_auth_user_backend` and `_auth_user_hash`. Call it after
+   * checking the user's credentials (e.g. with `verifyPassword`).
+   */
+  login<T extends SessionData>(session: Session<T>, user: U, options?: LoginOptions): Promise<void>;
+  /** Django's `get_user`: the logged-in user, or `null` for anonymous. */
+  getUser<T extends SessionData>(session: Session<T>): Promise<U | null>;
+  /** Django's `logout`: flushes the session. */
+  logout<T extends SessionData>(session: Session<T>): Promise<void>;
+  /**
+   * Django's `update_session_auth_hash`: call it after saving `user`'s new password hash. The session gets a
+   * new key and stays logged in; the user's other sessions end at their next request.
+   *
+   * @returns Whether the session is logged in as `user` (only then is its hash updated).
+   */
+  updateSessionAuthHash<T extends SessionData>(session: Session<T>, user: U): Promise<boolean>;
+}
+
+/**
+ * Django's login state for an app's users.
+ *
+ * @example
+ * ```ts
+ * const auth = createAuth({ secret: process.env.SECRET_KEY!, users: { getUser: (id) => db.findUser(id) } });
+ * const user = await auth.getUser(req.session); // null when anonymous
+ * ```
+ * @throws SessionConfigError when the options cannot work, saying what to fix.
+ */
+export function createAuth<U extends SessionUser>(options: AuthOptions<U>): Auth<U> {
+  const resolved = resolveAuthOptions(options);
+  return {
+    login: (session, user, loginOptions = {}) => logIn(resolved, session, user, loginOptions.backend),
+    getUser: (session) => loggedInUser(resolved, session),
+    logout: (session) => logOut(session),
+    updateSessionAuthHash: (session, user) => updateHash(resolved, session, user),
+  };
+}

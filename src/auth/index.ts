@@ -1,0 +1,15 @@
+/**
+ * sessionkit/auth: Django's logged-in users on a session (`login`, `logout`, `get_user`,
+ * `update_session_auth_hash`) and Django's password hashes.
+ * @module
+ */
+export { createAuth, type Auth, type LoginOptions } from './create-auth.js';
+export type { AuthOptions } from './auth-options.js';
+export type { SessionUser, UserId, UserSource } from './user.js';
+export { sessionAuthHash } from './session-auth-hash.js';
+export { BACKEND_SESSION_KEY, HASH_SESSION_KEY, MODEL_BACKEND, USER_ID_SESSION_KEY, type AuthSessionData } from './session-keys.js';
+export { makePassword, type MakePasswordOptions } from './passwords/make-password.js';
+export { verifyPassword, type VerifyPasswordOptions } from './passwords/verify-password.js';
+export { isPasswordUsable, UNUSABLE_PASSWORD_PREFIX } from './passwords/encoded-password.js';
+export { DEFAULT_PBKDF2_ITERATIONS } from './passwords/pbkdf2.js';
+export type { Argon2DriverName, BcryptDriverName } from './passwords/drivers.js';
