@@ -16,6 +16,7 @@ import type { CacheKeyOptions } from '../stores/internal/cache-keys.js';
 import { memcachedStore } from '../stores/memcached.js';
 import { memoryStore } from '../stores/memory.js';
 import { redisStore } from '../stores/redis.js';
+import { writtenDatabaseIndex } from '../stores/redis/connection.js';
 import { readString, type Env } from './values.js';
 import { openFor, redactUrl, shownVariable } from './variable-errors.js';
 
@@ -41,7 +42,8 @@ function openRedis(url: string, keys: CacheKeyOptions): OpenedCacheStore {
 
 /**
  * The database index a Redis URL selects: its path (`redis://host:6379/2`), else its `db` option, else 0.
- * Whether the server has that many databases only the server can say (`sessionkit check` asks it).
+ * Whether the server has that many databases only the server can say: the store refuses to work without
+ * it (every command fails, the reason in the log), and `sessionkit check` asks the server up front.
  * @throws SessionConfigError when the index is not a whole number ≥ 0, which no server has.
  */
 export function redisDatabaseIndex(url: string): number {
@@ -51,8 +53,7 @@ export function redisDatabaseIndex(url: string): number {
   } catch {
     return 0; // Not a URL: the store's own check says so.
   }
-  const path = parsed.pathname === '/' ? '' : parsed.pathname.slice(1);
-  const written = path !== '' ? path : parsed.searchParams.get('db') ?? '0';
+  const written = writtenDatabaseIndex(parsed);
   const index = /^\d+$/.test(written) ? Number(written) : NaN;
   if (Number.isNaN(index)) {
     throw new SessionConfigError(
