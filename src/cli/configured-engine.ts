@@ -1,12 +1,15 @@
 /**
  * The engine the environment configures, opened exactly as the demo app opens it (`optionsFromEnv`),
  * with what the commands need besides: the store (or `null` for signed cookies) and where it came from.
+ * For the commands that only read, the database is opened without creating its file or table.
  */
-import { optionsFromEnv } from '../config/env.js';
+import { engineName, ENGINES, type OpenedEngine } from '../config/engines.js';
+import { optionsFromEnv, type EnvSettings } from '../config/env.js';
 import { readString, type Env } from '../config/values.js';
 import type { SessionLogger, SessionOptions } from '../options.js';
 import type { SessionStore } from '../stores/contract.js';
 import type { StoreOrigin } from './failures.js';
+import { openDatabaseToRead } from './read-only-database.js';
 
 /** The configured engine. */
 export interface ConfiguredEngine {
@@ -31,15 +34,21 @@ export interface OpenEngineOptions {
    * without `SECRET_KEY`, even with `NODE_ENV=production`, and without the warning about it.
    */
   readonly usesSecret: boolean;
+  /**
+   * Whether the command only reads (list, show): then nothing is created, neither the SQLite file nor
+   * the session table, which the app's stores create when they are missing.
+   * @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 // Stands in for SECRET_KEY for commands that never sign or verify: nothing is signed with it.
 const UNUSED_SECRET = 'sessionkit-command-without-signing-placeholder-secret-0123456789';
 
 /** Opens the engine `env` configures. Throws `SessionConfigError` for a bad setting. */
-export function openConfiguredEngine(env: Env, { logger, usesSecret }: OpenEngineOptions): ConfiguredEngine {
+export function openConfiguredEngine(env: Env, { logger, usesSecret, readOnly = false }: OpenEngineOptions): ConfiguredEngine {
   const effective = usesSecret || readString(env, 'SECRET_KEY') !== undefined ? env : { ...env, SECRET_KEY: UNUSED_SECRET };
-  const settings = optionsFromEnv(effective, { logger });
+  const settings = readOnly ? openToRead(effective, logger) : optionsFromEnv(effective, { logger });
   const store = 'kind' in settings.options.store ? null : settings.options.store;
   return {
     engine: settings.engine,
@@ -50,6 +59,18 @@ export function openConfiguredEngine(env: Env, { logger, usesSecret }: OpenEngin
       await store?.close?.();
     },
   };
+}
+
+/**
+ * What `optionsFromEnv` gives, with the engine's database (db, cached_db) opened by
+ * {@link openDatabaseToRead}, which creates nothing.
+ */
+function openToRead(env: Env, logger: SessionLogger): EnvSettings {
+  const engine = engineName(env);
+  // The settings are read and checked first, as optionsFromEnv does.
+  const options = secretSettings(env, logger);
+  const opened: OpenedEngine = ENGINES[engine]!({ env, logger, openDatabase: () => openDatabaseToRead(readString(env, 'DATABASE_URL')) });
+  return { options: { ...options, store: opened.store }, engine, description: `${engine} — ${opened.description}` };
 }
 
 /**

@@ -39,6 +39,9 @@ export interface StoreOrigin {
   readonly variable: string;
 }
 
+/** How to create the session table, for messages. */
+export const CREATE_TABLE_FIX = 'run "sessionkit migrate" (or Django\'s "manage.py migrate sessions")';
+
 // Driver errors that mean the server could not be reached (or stopped answering).
 const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN|EPIPE|could not connect|not connected|connection (?:terminated|issue|closed|lost)|timed? ?out/i;
 
@@ -56,10 +59,20 @@ export function explainError(error: unknown, env: Env, origin?: StoreOrigin): st
   const reason = hidePasswords(reasonOf(error), env);
   if (origin === undefined) return `unexpected error: ${reason}.`;
   const where = `the session store (${origin.description}, set by ${origin.variable})`;
+  if (isMissingTable(error)) return `${where} has no session table: ${CREATE_TABLE_FIX}.`;
   if (UNREACHABLE.test(reason) || UNREACHABLE.test(String((error as { code?: unknown } | null)?.code ?? ''))) {
     return `cannot reach ${where}: ${reason}. Check that the server is running and that ${origin.variable} points to it.`;
   }
   return `${where} failed: ${reason}.`;
+}
+
+/** A database's answer, maybe wrapped by the store, that the table does not exist: PostgreSQL, MySQL/MariaDB, SQLite. */
+function isMissingTable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 3; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === '42P01' || code === 'ER_NO_SUCH_TABLE' || /^no such table: /.test(current.message)) return true;
+  }
+  return false;
 }
 
 /** The package a failed import looked for, e.g. `memcached`. */

@@ -123,9 +123,58 @@ describe('db engine on a SQLite file', () => {
 
   it('uses sqlite:///db.sqlite3 in the working directory when DATABASE_URL is unset', async () => {
     const cwd = newDirectory();
+    await runCli(['migrate'], { SECRET_KEY: TEST_SECRET }, { cwd });
     const run = await runCli(['list'], { SECRET_KEY: TEST_SECRET }, { cwd });
     expect(run).toMatchObject({ status: 0, stdout: '', stderr: `0 sessions (db — SQLite ${join(cwd, 'db.sqlite3')}).\n` });
-    expect(existsSync(join(cwd, 'db.sqlite3'))).toBe(true);
+  });
+
+  it('list --json prints one JSON array, also when there are no sessions', async () => {
+    const empty = newSqliteUrl();
+    await runCli(['migrate'], { SECRET_KEY: TEST_SECRET, DATABASE_URL: empty.url });
+    const [none, some] = await Promise.all([runCli(['list', '--json'], { ...env, DATABASE_URL: empty.url }), runCli(['list', '--json'], env)]);
+    expect(none).toMatchObject({ status: 0, stdout: '[]\n' });
+    expect(some.status).toBe(0);
+    const parsed: unknown = JSON.parse(some.stdout);
+    expect(Array.isArray(parsed)).toBe(true);
+    expect((parsed as unknown[]).length).toBeGreaterThan(0);
+    expect(parsed).toEqual(expect.arrayContaining([{ key: expect.any(String), expireDate: expect.any(String), size: expect.any(Number) }]));
+  });
+
+  it('list and show create no database file where there is none, and say so', async () => {
+    const cwd = newDirectory();
+    const missing = join(newDirectory(), 'nested', 'app.sqlite3');
+    const runs = await Promise.all([
+      runCli(['list'], { SECRET_KEY: TEST_SECRET }, { cwd }),
+      runCli(['show', 'a'.repeat(32)], { SECRET_KEY: TEST_SECRET }, { cwd }),
+      runCli(['list', '--json'], { SECRET_KEY: TEST_SECRET, DATABASE_URL: `sqlite:///${missing}` }),
+      runCli(['show', 'a'.repeat(32)], { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cached_db', DATABASE_URL: `sqlite:///${missing}` }),
+    ]);
+    for (const run of runs) {
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/^sessionkit: the SQLite database \/\S+ does not exist, so it holds no sessions \(nothing was created\)\. Point DATABASE_URL to the app's database .*sessionkit migrate/);
+      expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it('list and show create no table in a database without one, and say how to create it', async () => {
+    const { url: emptyUrl, path: emptyPath } = newSqliteUrl();
+    new Database(emptyPath).close();
+    const runs = await Promise.all([runCli(['list'], { ...env, DATABASE_URL: emptyUrl }), runCli(['show', 'a'.repeat(32)], { ...env, DATABASE_URL: emptyUrl })]);
+    for (const run of runs) {
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      // Said when the database is opened, or else on its first query: either way one sentence with the fix.
+      expect(run.stderr).toMatch(/^sessionkit: the (SQLite database \/\S+|session store \(db — SQLite \/\S+, set by DATABASE_URL\)) has no session table\b.*: run "sessionkit migrate" \(or Django's "manage\.py migrate sessions"\)\.\n$/);
+    }
+    const db = new Database(emptyPath, { readonly: true });
+    try {
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual([]);
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -46,12 +46,11 @@ export async function seedSessions(env: Readonly<Record<string, string>>, liveDa
   }
 }
 
-/** The sessions listed by `sessionkit list --json` output, by key. */
+/** The sessions listed by `sessionkit list --json` output (one JSON array, checked to be one), by key. */
 export function listedKeys(stdout: string): Map<string, { expireDate: string | null; size: number }> {
+  const parsed: unknown = JSON.parse(stdout);
+  if (!Array.isArray(parsed)) throw new Error(`list --json printed no JSON array: ${stdout.slice(0, 200)}`);
   const listed = new Map<string, { expireDate: string | null; size: number }>();
-  for (const line of stdout.split('\n').filter(Boolean)) {
-    const { key, ...rest } = JSON.parse(line) as { key: string; expireDate: string | null; size: number };
-    listed.set(key, rest);
-  }
+  for (const { key, ...rest } of parsed as Array<{ key: string; expireDate: string | null; size: number }>) listed.set(key, rest);
   return listed;
 }

@@ -4,6 +4,7 @@
  * database is created for this file and dropped afterwards; Redis keys live under a prefix of their own.
  */
 import { spawn } from 'node:child_process';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { haveExecutable, startMemcached, unavailableServer, type ManagedServer } from '../helpers/servers.js';
@@ -37,9 +38,49 @@ function runOnTerminal(args: string[], env: Record<string, string>): Promise<{ s
   );
 }
 
+/**
+ * `list` (both forms) and `show` on a database without the session table: each fails with the fix, and
+ * the table is still missing afterwards (`tableExists` asks the server).
+ */
+async function expectNoTableCreated(env: Record<string, string>, tableExists: () => Promise<boolean>, store: RegExp): Promise<void> {
+  expect(await tableExists()).toBe(false);
+  const runs = await Promise.all([runCli(['list'], env), runCli(['list', '--json'], env), runCli(['show', 'a'.repeat(32)], env)]);
+  for (const run of runs) {
+    expect(run).toMatchObject({ status: 1, stdout: '' });
+    expect(run.stderr).toMatch(/^sessionkit: the session store \(db — .*, set by DATABASE_URL\) has no session table: run "sessionkit migrate" \(or Django's "manage\.py migrate sessions"\)\.\n$/);
+    expect(run.stderr).toMatch(store);
+  }
+  expect(await tableExists()).toBe(false);
+}
+
 describeNeeding('on PostgreSQL', postgresUnavailable, () => {
   const env = (): Record<string, string> => ({ SECRET_KEY: TEST_SECRET, DATABASE_URL: postgres!.url });
   const keysInTable = async (): Promise<string[]> => (await postgres!.query<{ session_key: string }>('SELECT session_key FROM django_session ORDER BY 1')).map((row) => row.session_key);
+
+  it('list and show create no table in the empty database, and say how to create it', async () => {
+    await expectNoTableCreated(env(), async () => (await postgres!.query("SELECT to_regclass('django_session') AS found"))[0]!['found'] !== null, /PostgreSQL 127\.0\.0\.1:5432\/sk_cli_\w+,/);
+  });
+
+  it('refuses a URL without a database name instead of using the `postgres` database', async () => {
+    const adminUrl = new URL(postgres!.url);
+    adminUrl.pathname = '';
+    const inPostgresDb = async (): Promise<unknown> => {
+      const client = new pg.Client({ connectionString: `${adminUrl.href.replace(/\/$/, '')}/postgres` });
+      await client.connect();
+      try {
+        return (await client.query("SELECT to_regclass('django_session') AS found")).rows[0].found;
+      } finally {
+        await client.end();
+      }
+    };
+    const before = await inPostgresDb();
+    for (const url of [adminUrl.href.replace(/\/$/, ''), adminUrl.href]) {
+      const run = await runCli(['migrate'], { ...env(), DATABASE_URL: url });
+      expect(run).toMatchObject({ status: 1, stdout: '' });
+      expect(run.stderr).toMatch(/^sessionkit: DATABASE_URL=.* cannot be used: postgresStore: the URL names no database; add it as the path/);
+    }
+    expect(await inPostgresDb()).toBe(before);
+  });
 
   it("migrate creates Django's table and indexes", async () => {
     const run = await runCli(['migrate'], env());
@@ -88,6 +129,11 @@ describeNeeding('on MySQL/MariaDB', mysqlUnavailable, () => {
   // mariadb:// as dj-database-url users write it for MariaDB.
   const env = (): Record<string, string> => ({ SECRET_KEY: TEST_SECRET, DATABASE_URL: mysqlDb!.url.replace(/^mysql:/, 'mariadb:') });
   const keysInTable = async (): Promise<string[]> => (await mysqlDb!.query<{ session_key: string }>('SELECT session_key FROM django_session ORDER BY 1')).map((row) => row.session_key);
+
+  it('list and show create no table in the empty database, and say how to create it', async () => {
+    const found = async (): Promise<boolean> => (await mysqlDb!.query("SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'django_session'")).length > 0;
+    await expectNoTableCreated(env(), found, /MariaDB 127\.0\.0\.1:3306\/sk_cli_\w+,/);
+  });
 
   it('migrates, lists, shows, deletes and clears exactly the expired rows', async () => {
     const migrate = await runCli(['migrate'], env());

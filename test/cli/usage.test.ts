@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSessions } from '../../src/manager.js';
 import { dumps } from '../../src/signing/index.js';
+import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { freePort } from '../helpers/servers.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
@@ -148,6 +149,34 @@ describe('decode', () => {
     }
   });
 
+  it("decodes a cache entry: the session's JSON as the cache engines store it, unsigned", async () => {
+    const store = memoryStore();
+    const sessions = createSessions({ secret: TEST_SECRET, store });
+    const session = sessions.load(null);
+    await session.update({ user: 'alice', cart: [1, 2], note: 'héllo' });
+    await sessions.commit(session);
+    // What the cache store received, as Redis and memcached keep it.
+    const entry = (await store.load(session.sessionKey!))!.data;
+    expect(entry.startsWith('{')).toBe(true);
+    const cwd = emptyDirectory();
+    const [run, spaced] = await Promise.all([runCli(['decode', entry], env, { cwd }), runCli(['decode', `  ${entry}\n`], env)]);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ user: 'alice', cart: [1, 2], note: 'héllo' });
+    expect(run.stderr).toBe('Decoded as a cache entry (plain JSON, unsigned, as the cache engines store it).\n');
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(JSON.parse(spaced.stdout)).toEqual({ user: 'alice', cart: [1, 2], note: 'héllo' });
+  });
+
+  it('says why JSON is not a cache entry', async () => {
+    const runs = await Promise.all([runCli(['decode', '{"user": '], env), runCli(['decode', '{"deep": ' + '['.repeat(200) + ']'.repeat(200) + '}'], env)]);
+    for (const run of runs) {
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expectOneSentence(run);
+      expect(run.stderr).toMatch(/^sessionkit: the value is not a session's cache entry: \S/);
+    }
+  });
+
   it('says when a value verifies but holds no session, or is not signed at all', async () => {
     const list = dumps([1, 2, 3], { key: TEST_SECRET, salt: DATA_SALT });
     const [listRun, plainRun] = await Promise.all([runCli(['decode', list], env), runCli(['decode', 'just-some-text'], env)]);
@@ -174,6 +203,10 @@ describe('errors are one sentence naming the variable, without passwords', () =>
       expectFailure(['list'], { DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:5432/test?sslmode=bogus` }, /DATABASE_URL="postgres:\/\/app:\*\*\*@127\.0\.0\.1:5432\/test\?sslmode=bogus" cannot be used: .*sslmode "bogus" is unknown/),
       expectFailure(['list'], { DATABASE_URL: `oracle://app:${PASSWORD}@db/orcl` }, /DATABASE_URL "oracle:\/\/app:\*\*\*@db\/orcl" uses "oracle:\/\/".*Supported: sqlite:\/\/, postgres:\/\//),
       expectFailure(['list'], { DATABASE_URL: `mysql://app:${PASSWORD}@127.0.0.1:3306` }, /DATABASE_URL=.*cannot be used: .*names no database/),
+      // pg would otherwise connect to the database named after the user, often `postgres`.
+      expectFailure(['list'], { DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:5432` }, /DATABASE_URL=.*cannot be used: postgresStore: the URL names no database; add it as the path/),
+      expectFailure(['migrate'], { DATABASE_URL: `postgresql://app:${PASSWORD}@127.0.0.1:5432/` }, /DATABASE_URL=.*cannot be used: postgresStore: the URL names no database/),
+      expectFailure(['show', 'a'.repeat(32)], { SESSION_ENGINE: 'cached_db', DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:5432` }, /DATABASE_URL=.*names no database/),
       expectFailure(['list'], { SESSION_ENGINE: 'cache', CACHE_URL: `redis://:${PASSWORD}@/0` }, /CACHE_URL="redis:\/\/:\*\*\*@\/0" cannot be used/),
       expectFailure(['list'], { SESSION_ENGINE: 'cache', CACHE_URL: 'mongodb://127.0.0.1' }, /CACHE_URL="mongodb:\/\/127\.0\.0\.1" uses "mongodb:\/\/".*redis:\/\/, rediss:\/\/, memcached:\/\/, locmem:\/\//),
       expectFailure(['list'], { SESSION_ENGINE: 'cache', CACHE_VERSION: 'two' }, /CACHE_VERSION="two" is not a whole number/),
@@ -208,6 +241,7 @@ describe('errors are one sentence naming the variable, without passwords', () =>
   it('runs commands that sign nothing without SECRET_KEY in production, and refuses the others', async () => {
     const cwd = emptyDirectory();
     const env = { NODE_ENV: 'production', DATABASE_URL: `sqlite:///${join(cwd, 'db.sqlite3')}` };
+    expect(await runCli(['migrate'], env, { cwd })).toMatchObject({ status: 0 });
     const list = await runCli(['list'], env, { cwd });
     expect(list).toMatchObject({ status: 0, stdout: '' });
     expect(list.stderr).toMatch(/^0 sessions \(db — SQLite .*db\.sqlite3\)\.\n$/);

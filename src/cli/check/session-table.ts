@@ -6,14 +6,14 @@
  */
 import { generateSessionKey } from '../../core/session-key.js';
 import { DJANGO_SESSION_TABLE } from '../../stores/internal/sql-table-name.js';
-import { reasonOf } from '../failures.js';
+import { CREATE_TABLE_FIX, reasonOf } from '../failures.js';
 import { CHECK_IDS, type Problem } from './problem.js';
 
 /** The table the environment's stores use. */
 export const SESSION_TABLE = DJANGO_SESSION_TABLE;
 
 /** How to create the table, for messages. */
-export const CREATE_TABLE_FIX = 'run "sessionkit migrate" (or Django\'s "manage.py migrate sessions")';
+export { CREATE_TABLE_FIX };
 
 /** A column of Django's session table, and the declared types that can hold it on one server. */
 export interface ColumnRule {

@@ -1,4 +1,4 @@
-/** `sessionkit decode VALUE`: decodes a `session_data` value or a signed-cookie session. */
+/** `sessionkit decode VALUE`: decodes a `session_data` value, a signed-cookie session or a cache entry. */
 import { DEFAULTS } from '../../options.js';
 import { SIGNED_COOKIES_SALT } from '../../stores/signed-cookies.js';
 import type { Command } from '../command.js';
@@ -9,23 +9,31 @@ import { note, printLine, type CliIO } from '../output.js';
 /** The `decode` command. */
 export const decodeCommand: Command = {
   name: 'decode',
-  summary: 'decode a session_data value or a signed-cookie session',
+  summary: 'decode a session_data value, a signed-cookie session or a cache entry',
   args: ['VALUE'],
   description: `Decodes VALUE with SECRET_KEY (or SECRET_KEY_FALLBACKS) and prints the session data as JSON:
   - a session_data value (a django_session row, a session file), salt
     django.contrib.sessions.SessionStore;
   - else a signed_cookies session cookie, salt django.contrib.sessions.backends.signed_cookies,
-    whatever its age (the app would refuse one older than SESSION_COOKIE_AGE).
-Which of the two matched is said on stderr. "sessionid=VALUE" is accepted too.
+    whatever its age (the app would refuse one older than SESSION_COOKIE_AGE);
+  - a cache entry of the cache engine (Redis, memcached): the session's JSON as it is, unsigned
+    (checked as a session would load it).
+Which of these matched is said on stderr. "sessionid=VALUE" is accepted too.
 No store is opened. Put -- before a VALUE that starts with "-".`,
   options: {},
   async run({ io, args, readSecretSettings }) {
     const options = await readSecretSettings();
     const value = withoutCookieName(args[0]!.trim(), options.cookieName ?? DEFAULTS.cookieName);
-    if (!value.includes(':')) {
-      throw new CommandFailure('the value is not signed (it has no ":" separator); pass a session_data value or the session cookie\'s value.');
-    }
     const decode = createDecoder(options);
+    // Signed values are base64 and ':' only; the cache engines store the JSON object itself.
+    if (value.startsWith('{')) {
+      const asEntry = decode(DEFAULTS.dataSalt, value, 'plain');
+      if (asEntry.ok) return show(io, asEntry.data, 'a cache entry (plain JSON, unsigned, as the cache engines store it)');
+      throw new CommandFailure(`the value is not a session's cache entry: ${asEntry.detail}.`);
+    }
+    if (!value.includes(':')) {
+      throw new CommandFailure('the value is not signed (it has no ":" separator) and is no JSON object; pass a session_data value, the session cookie\'s value or a cache entry.');
+    }
     const dataSalt = options.dataSalt ?? DEFAULTS.dataSalt;
     const asData = decode(dataSalt, value);
     if (asData.ok) return show(io, asData.data, `session data (salt ${dataSalt})`);

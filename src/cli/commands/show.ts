@@ -17,7 +17,7 @@ session has that key, or when the stored data does not verify (a different SECRE
   options: {},
   async run({ io, args, openEngine }) {
     const key = sessionKeyArgument(args[0]!, 'show');
-    const engine = await openEngine({ usesSecret: true });
+    const engine = await openEngine({ usesSecret: true, readOnly: true });
     const store = storedSessions(engine, 'show');
     const record = await store.load(key);
     if (record === null) {
