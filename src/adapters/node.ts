@@ -2,9 +2,10 @@
  * node:http adapter: the one place that hooks a `ServerResponse`. It gives each request a lazy session and
  * commits it just before the response leaves: the first `writeHead`, `write`, `end` or `flushHeaders` is
  * held back while `manager.commit` runs, then `Set-Cookie` and `Vary` are added and the held calls
- * replayed in order. All decisions are the manager's; this file only moves strings.
+ * replayed in order (at once when the commit needs no I/O). All decisions are the manager's; this file
+ * only moves strings.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import { describeError, errorResponse, logRequestError, type ErrorResponse } from '../core/error-response.js';
 import type { CommitRequest, CommitResult, SessionManager } from '../manager.js';
 import { mergeVary } from '../policy.js';
@@ -15,6 +16,7 @@ export type SessionRequest<T extends SessionData = SessionData> = IncomingMessag
 
 type Hooked = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 type Method = (...args: unknown[]) => unknown;
+const HOOKED: readonly Hooked[] = ['writeHead', 'write', 'end', 'flushHeaders'];
 
 /**
  * Gives `req` its session (`req.session`, loaded lazily from the `Cookie` header) and makes `res` commit
@@ -57,37 +59,110 @@ export function withSessions<T extends SessionData>(
 }
 
 function hookResponse<T extends SessionData>(manager: SessionManager<T>, req: IncomingMessage, res: ServerResponse): ResponseHook<T> {
-  const hook = new ResponseHook(manager, res, manager.load(req.headers.cookie));
-  (req as SessionRequest<T>).session = hook.session;
+  const session = manager.load(req.headers.cookie);
+  const shared = sharedHookPrototype(res);
+  const hook = new ResponseHook(manager, res, session, shared ?? currentMethods(res));
+  if (shared) hooksByResponse.set(res, hook);
+  else installOwnHooks(res, hook);
+  (req as SessionRequest<T>).session = session;
   return hook;
 }
 
-/**
- * The hooks on one response. A class with bound methods rather than closures: this runs for every
- * request, and the untouched fast path should allocate as little as possible.
+/*
+ * Two ways to hook a response. On a plain node:http response, the four methods become own properties
+ * bound to its hook: V8 gives every response the same shapes, so that costs next to nothing. Express
+ * replaces the prototype of every response (and adds properties to it) before any middleware runs, and
+ * V8 then builds a new hidden class for each property added to that response: four own methods cost
+ * ~15 µs per request there, as much as the rest of the session layer. Such responses are hooked once and
+ * for all on the prototype their framework put under them (the object right above
+ * ServerResponse.prototype: Express's response prototype, which every Express app and mounted app
+ * inherits from, so a sub-app swapping prototypes keeps it), and find their hook in a WeakMap; responses
+ * without a hook pass straight through to the methods below.
  */
-class ResponseHook<T extends SessionData> {
+const hooksByResponse = new WeakMap<object, HookCalls>();
+const PATCHED = Symbol('sessionkit.responseHooks');
+
+/** The prototype whose methods reach this response's hook, or undefined to hook the response itself. */
+function sharedHookPrototype(res: ServerResponse): Record<Hooked, Method> | undefined {
+  const base = ServerResponse.prototype;
+  let target = Object.getPrototypeOf(res) as object | null;
+  if (target === base || target === null) return undefined;
+  for (let above = Object.getPrototypeOf(target) as object | null; above !== base; above = Object.getPrototypeOf(above) as object | null) {
+    if (above === null) return undefined;
+    target = above;
+  }
+  // A second session middleware on the same response, or a method replaced on the response itself or on a
+  // prototype in between (a wrapper installed before this middleware): hook the response itself.
+  if (hooksByResponse.has(res) || !patchPrototype(target)) return undefined;
+  const methods = res as unknown as Record<Hooked, Method>;
+  const patched = target as Record<Hooked, Method>;
+  if (HOOKED.some((m) => methods[m] !== patched[m])) return undefined;
+  // The methods below the patched prototype, looked up at each call so later changes there still apply.
+  return Object.getPrototypeOf(target) as Record<Hooked, Method>;
+}
+
+/** Puts the shared hooks on `target` once; false if one of its own methods is not a plain function to wrap. */
+function patchPrototype(target: object): boolean {
+  if (Object.hasOwn(target, PATCHED)) return true;
+  if (HOOKED.some((m) => Object.hasOwn(target, m))) return false;
+  for (const m of HOOKED) {
+    const below = Object.getPrototypeOf(target) as Record<Hooked, Method>;
+    const hooked = function (this: ServerResponse, ...args: unknown[]): unknown {
+      const hook = hooksByResponse.get(this);
+      return hook === undefined ? below[m].apply(this, args) : hook.handle(m, args);
+    };
+    // Enumerable, as the methods node:http assigns to its prototypes are.
+    Object.defineProperty(target, m, { value: hooked, writable: true, configurable: true, enumerable: true });
+  }
+  Object.defineProperty(target, PATCHED, { value: true });
+  return true;
+}
+
+function installOwnHooks(res: ServerResponse, hook: HookCalls): void {
+  // The hooks stay in place after the commit and then just forward: taking them off again would undo
+  // the wrappers of a middleware installed later (compression) and costs more than it saves.
+  const target = res as unknown as Record<Hooked, Method>;
+  const intercept = hook.intercept;
+  target.writeHead = intercept.bind(hook, 'writeHead');
+  target.write = intercept.bind(hook, 'write');
+  target.end = intercept.bind(hook, 'end');
+  target.flushHeaders = intercept.bind(hook, 'flushHeaders');
+}
+
+/** The methods a response has now, which its own hooks forward to once they replace them. */
+function currentMethods(res: ServerResponse): Record<Hooked, Method> {
+  const target = res as unknown as Record<Hooked, Method>;
+  return { writeHead: target.writeHead, write: target.write, end: target.end, flushHeaders: target.flushHeaders };
+}
+
+/** How the hooked methods reach a response's hook. */
+interface HookCalls {
+  /** a call with its arguments as they came (the bound own hooks) */
+  intercept(m: Hooked, ...args: unknown[]): unknown;
+  /** a call with its arguments in an array (the shared prototype hooks) */
+  handle(m: Hooked, args: unknown[]): unknown;
+}
+
+/**
+ * The commit of one response: holds its first writes while the manager commits, then adds the headers and
+ * sends them. A class rather than closures: this runs for every request, and the untouched fast path
+ * should allocate as little as possible.
+ */
+class ResponseHook<T extends SessionData> implements HookCalls {
   readonly session: Session<T>;
   readonly #manager: SessionManager<T>;
   readonly #res: ServerResponse;
+  /** where the hooked methods forward to: the response's own former methods, or the prototype below the hooks */
   readonly #original: Record<Hooked, Method>;
-  readonly #queue: Array<[Hooked, unknown[]]> = [];
+  #queue: Array<[Hooked, unknown[]]> | undefined;
   #phase: 'open' | 'queueing' | 'done' | 'failed' = 'open';
   #ended = false;
 
-  constructor(manager: SessionManager<T>, res: ServerResponse, session: Session<T>) {
+  constructor(manager: SessionManager<T>, res: ServerResponse, session: Session<T>, original: Record<Hooked, Method>) {
     this.session = session;
     this.#manager = manager;
     this.#res = res;
-    const target = res as unknown as Record<Hooked, Method>;
-    this.#original = { writeHead: target.writeHead, write: target.write, end: target.end, flushHeaders: target.flushHeaders };
-    // The hooks stay in place after the commit and then just forward: taking them off again would undo
-    // the wrappers of a middleware installed later (compression) and costs more than it saves.
-    const call = this.#call;
-    target.writeHead = call.bind(this, 'writeHead');
-    target.write = call.bind(this, 'write');
-    target.end = call.bind(this, 'end');
-    target.flushHeaders = call.bind(this, 'flushHeaders');
+    this.#original = original;
   }
 
   /** Whether the handler has begun its response. */
@@ -100,7 +175,13 @@ class ResponseHook<T extends SessionData> {
     return this.#ended;
   }
 
-  #call(m: Hooked, ...args: unknown[]): unknown {
+  /** A call of one of the hooked methods, with its arguments as they came (the bound own hooks). */
+  intercept(m: Hooked, ...args: unknown[]): unknown {
+    return this.handle(m, args);
+  }
+
+  /** A call of one of the hooked methods, with its arguments in an array (the shared prototype hooks). */
+  handle(m: Hooked, args: unknown[]): unknown {
     const res = this.#res;
     if (this.#phase === 'done') return this.#original[m].apply(res, args);
     if (m === 'end') this.#ended = true;
@@ -109,42 +190,68 @@ class ResponseHook<T extends SessionData> {
       const status = m === 'writeHead' ? Number(args[0]) : res.statusCode;
       // Most requests need no I/O to commit (untouched, read-only, emptied): their response leaves at once.
       const committed = this.#manager.commit(this.session, status, nodeRequestFacts(this.#manager, res));
-      this.#queue.push([m, args]);
-      if (!(committed instanceof Promise)) return this.#replay(committed);
+      if (!(committed instanceof Promise)) return this.#send(committed, m, args);
       this.#phase = 'queueing';
+      this.#queue = [[m, args]];
       committed.then(this.#replay.bind(this), this.#fail.bind(this));
       return m === 'write' ? true : m === 'flushHeaders' ? undefined : res;
     }
-    this.#queue.push([m, args]);
+    this.#queue?.push([m, args]);
     // Chunks are held in memory for the few milliseconds of the commit; no backpressure is signalled.
     return m === 'write' ? true : m === 'flushHeaders' ? undefined : res;
   }
 
-  /** Adds the commit's headers and sends the held calls; resolves what the last of them returned. */
+  /** The commit was synchronous: adds its headers and makes the one call at once. */
+  #send(result: CommitResult, m: Hooked, args: unknown[]): unknown {
+    this.#phase = 'done';
+    try {
+      if (result.setCookie.length > 0 || result.vary) {
+        if (m === 'writeHead') args = absorbHeaders(this.#res, args);
+        this.#addHeaders(result);
+      }
+      return this.#original[m].apply(this.#res, args);
+    } catch (error) {
+      return this.#broken(error);
+    }
+  }
+
+  /** The commit is done: adds its headers and sends the held calls; returns what the last of them returned. */
   #replay(result: CommitResult): unknown {
     const res = this.#res;
+    const queue = this.#queue ?? [];
     this.#phase = 'done';
+    this.#queue = undefined;
     let returned: unknown;
     try {
       if (result.setCookie.length > 0 || result.vary) {
-        // Headers handed to writeHead join the others first, so the session's merge with them.
-        for (const call of this.#queue) if (call[0] === 'writeHead') call[1] = absorbHeaders(res, call[1]);
-        if (result.setCookie.length > 0) res.setHeader('Set-Cookie', [...headerValues(res, 'set-cookie'), ...result.setCookie]);
-        if (result.vary) res.setHeader('Vary', mergeVary(headerValues(res, 'vary').join(', ')));
-        if (result.cachePrivate && !res.hasHeader('cache-control')) res.setHeader('Cache-Control', 'private');
+        for (const call of queue) if (call[0] === 'writeHead') call[1] = absorbHeaders(res, call[1]);
+        this.#addHeaders(result);
       }
-      for (const [m, args] of this.#queue) returned = this.#original[m].apply(res, args);
+      for (const [m, args] of queue) returned = this.#original[m].apply(res, args);
     } catch (error) {
-      this.#manager.options.logger.error(`sessionkit: the response could not be sent: ${describeError(error)}`, error);
-      res.destroy();
+      return this.#broken(error);
     }
-    this.#queue.length = 0;
     return returned;
+  }
+
+  /** `Set-Cookie`, `Vary` and `Cache-Control`, merged with the response's own. */
+  #addHeaders(result: CommitResult): void {
+    const res = this.#res;
+    // A new array: Node keeps it, and later appendHeader calls grow it.
+    if (result.setCookie.length > 0) res.setHeader('Set-Cookie', [...headerList(res.getHeader('set-cookie')), ...result.setCookie]);
+    if (result.vary) res.setHeader('Vary', mergeVary(headerList(res.getHeader('vary')).join(', ')));
+    if (result.cachePrivate && !res.hasHeader('cache-control')) res.setHeader('Cache-Control', 'private');
+  }
+
+  #broken(error: unknown): undefined {
+    this.#manager.options.logger.error(`sessionkit: the response could not be sent: ${describeError(error)}`, error);
+    this.#res.destroy();
+    return undefined;
   }
 
   #fail(error: unknown): void {
     this.#phase = 'failed'; // the handler's response is dropped, and so is anything it still writes
-    this.#queue.length = 0;
+    this.#queue = undefined;
     logRequestError(this.#manager.options, error);
     sendError(this.#res, errorResponse(error), this.#original.writeHead, this.#original.end);
   }
@@ -181,8 +288,7 @@ export function nodeRequestFacts<T extends SessionData>(manager: SessionManager<
   });
 }
 
-function headerValues(res: ServerResponse, name: string): string[] {
-  const value = res.getHeader(name);
+function headerList(value: number | string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [String(value)];
 }
