@@ -3,7 +3,7 @@ import express from 'express';
 import { session } from '../../../src/adapters/express.js';
 
 // Same routes as bare-express.js, so the difference is the session layer alone.
-/** @param {ReturnType<typeof import('../../../src/index.js').createSessions>} sessions */
+/** @param {import('../../../src/manager.js').SessionManager} sessions */
 export function serveExpress(sessions) {
   const app = express();
   app.use(session(sessions));

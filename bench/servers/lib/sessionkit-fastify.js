@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { sessionPlugin } from '../../../src/adapters/fastify.js';
 
 // Same routes and answers as bare-fastify.js, so the difference is the session layer alone.
-/** @param {ReturnType<typeof import('../../../src/index.js').createSessions>} sessions */
+/** @param {import('../../../src/manager.js').SessionManager} sessions */
 export async function serveFastify(sessions) {
   const app = Fastify();
   await app.register(sessionPlugin, { sessions });

@@ -5,7 +5,7 @@ import { withSessions } from '../../../src/adapters/fetch.js';
 import { pathOf, text } from './fetch-routes.js';
 
 // Same routes and answers as bare-fetch.js, so the difference is the session layer alone.
-/** @param {ReturnType<typeof import('../../../src/index.js').createSessions>} sessions */
+/** @param {import('../../../src/manager.js').SessionManager} sessions */
 export function serveFetch(sessions) {
   const handler = withSessions(sessions, async (request, _context, session) => {
     const path = pathOf(request.url);

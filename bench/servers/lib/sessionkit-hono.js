@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { session } from '../../../src/adapters/hono.js';
 
 // Same routes and answers as bare-hono.js, so the difference is the session layer alone.
-/** @param {ReturnType<typeof import('../../../src/index.js').createSessions>} sessions */
+/** @param {import('../../../src/manager.js').SessionManager} sessions */
 export function serveHono(sessions) {
   const app = new Hono().use(session(sessions));
   app.get('/visit', async (c) => {

@@ -2,7 +2,7 @@ import Koa from 'koa';
 import { session } from '../../../src/adapters/koa.js';
 
 // Same routes and answers as bare-koa.js, so the difference is the session layer alone.
-/** @param {ReturnType<typeof import('../../../src/index.js').createSessions>} sessions */
+/** @param {import('../../../src/manager.js').SessionManager} sessions */
 export function serveKoa(sessions) {
   const app = new Koa();
   app.use(session(sessions));

@@ -10,7 +10,7 @@ const send = (res, status, body) => {
 };
 
 // Same routes and response headers as bare-node.js, so the difference is the session layer alone.
-/** @param {ReturnType<typeof import('../../../src/index.js').createSessions>} sessions */
+/** @param {import('../../../src/manager.js').SessionManager} sessions */
 export function serveNode(sessions) {
   http
     .createServer(
