@@ -43,7 +43,7 @@ function frameworkSettings(results: VariantResult[]): string[] {
     out.push(`- ${v('koa')}: \`${v('koa-session')}\` at its defaults (signed cookie through \`app.keys\`, one-day maxAge) with an external store over a Map, so it keeps sessions in the process as \`memoryStore()\` does (its default keeps the data in the cookie). No Redis row: koa-redis, its Redis store, has had no release since 4.0.1 (January 2020, on ioredis 4)`);
   }
   if (any('hono') || any('sessionkit-hono') || any('bare-hono')) {
-    out.push(`- ${v('hono')} on \`${v('@hono/node-server')}\` (\`serve\`): \`${v('hono-sessions')}\` with its MemoryStore and no \`encryptionKey\` (its cheapest server-side setting: the id in the cookie as it is), \`expireAfterSeconds\` two weeks; \`${v('@hono/session')}\` with \`useSessionStorage\` over a Map (the cookie is a JWE holding the id) and \`duration.absolute\` two weeks`);
+    out.push(`- ${v('hono')} on \`${v('@hono/node-server')}\` (\`serve\`): \`${v('hono-sessions')}\` with its MemoryStore, \`expireAfterSeconds\` two weeks, at its default (no \`encryptionKey\`: the id in the cookie as it is, as sessionkit's) and with the \`encryptionKey\` its README recommends (\`hono-sessions-sealed-memory\`: the id sealed with iron on every response); \`${v('@hono/session')}\` with \`useSessionStorage\` over a Map (the cookie is a JWE holding the id) and \`duration.absolute\` two weeks`);
   }
   if (any('sessionkit-fetch') || any('bare-fetch')) {
     out.push('- Fetch API: `sessionkit/fetch`\'s `withSessions` handler served through node:http by `@hono/node-server`\'s `getRequestListener` (its lightweight `Request`, whose `Headers` are built on first use, and `Response`); `bare-fetch` is the same handler without sessions');

@@ -55,7 +55,8 @@ export const targets: Target[] = [
   { label: 'sessionkit on Fastify (memory) ≥ 2 × @fastify/session MemoryStore', a: 'sessionkit-fastify-memory', b: 'fastify-session-memory', min: 2, workload: 'returning' },
   { label: 'sessionkit on Fastify (Redis) ≥ 2 × @fastify/session + connect-redis', a: 'sessionkit-fastify-redis', b: 'fastify-session-redis', min: 2, workload: 'returning' },
   { label: 'sessionkit on Koa (memory) ≥ 2 × koa-session (in-process store)', a: 'sessionkit-koa-memory', b: 'koa-session-memory', min: 2, workload: 'returning' },
-  { label: 'sessionkit on Hono (memory) ≥ 2 × hono-sessions MemoryStore', a: 'sessionkit-hono-memory', b: 'hono-sessions-memory', min: 2, workload: 'returning' },
+  { label: 'sessionkit on Hono (memory) ≥ 2 × hono-sessions MemoryStore (its defaults: no encryptionKey)', a: 'sessionkit-hono-memory', b: 'hono-sessions-memory', min: 2, workload: 'returning' },
+  { label: 'sessionkit on Hono (memory) ≥ 2 × hono-sessions MemoryStore with an encryptionKey (its README\'s advice)', a: 'sessionkit-hono-memory', b: 'hono-sessions-sealed-memory', min: 2, workload: 'returning' },
   { label: 'sessionkit on Hono (memory) ≥ 2 × @hono/session (in-process storage)', a: 'sessionkit-hono-memory', b: 'honojs-session-memory', min: 2, workload: 'returning' },
   { label: 'sessionkit on Hono (memory) ≥ 0.5 × bare Hono', a: 'sessionkit-hono-memory', b: 'bare-hono', min: 0.5, workload: 'returning' },
   { label: 'Fetch API adapter through node:http ≥ 0.8 × the node:http adapter (memory)', a: 'sessionkit-fetch-memory', b: 'sessionkit-node-memory', min: 0.8, workload: 'returning' },
@@ -98,7 +99,15 @@ export const frameworkRows: FrameworkRow[] = [
   { framework: 'Fastify', store: 'memory', sessionkit: 'sessionkit-fastify-memory', bare: 'bare-fastify', other: 'fastify-session-memory', otherLabel: '@fastify/session, MemoryStore' },
   { framework: 'Fastify', store: 'Redis', sessionkit: 'sessionkit-fastify-redis', bare: 'bare-fastify', other: 'fastify-session-redis', otherLabel: '@fastify/session + connect-redis' },
   { framework: 'Koa', store: 'memory', sessionkit: 'sessionkit-koa-memory', bare: 'bare-koa', other: 'koa-session-memory', otherLabel: 'koa-session, in-process store' },
-  { framework: 'Hono on `@hono/node-server`', store: 'memory', sessionkit: 'sessionkit-hono-memory', bare: 'bare-hono', other: 'hono-sessions-memory', otherLabel: 'hono-sessions, MemoryStore' },
+  { framework: 'Hono on `@hono/node-server`', store: 'memory', sessionkit: 'sessionkit-hono-memory', bare: 'bare-hono', other: 'hono-sessions-memory', otherLabel: 'hono-sessions, MemoryStore, no `encryptionKey` (its default)' },
+  {
+    framework: 'Hono on `@hono/node-server`',
+    store: 'memory',
+    sessionkit: 'sessionkit-hono-memory',
+    bare: 'bare-hono',
+    other: 'hono-sessions-sealed-memory',
+    otherLabel: 'hono-sessions, MemoryStore, `encryptionKey`',
+  },
   { framework: 'Hono on `@hono/node-server`', store: 'memory', sessionkit: 'sessionkit-hono-memory', bare: 'bare-hono', other: 'honojs-session-memory', otherLabel: '@hono/session, in-process storage' },
 ];
 

@@ -203,8 +203,10 @@ const frameworkVariants: Variant[] = [
   sessionkitOn('koa', 'memory', 'koa-session-memory'),
   bareFramework('hono'),
   frameworkPeer('hono-sessions-memory', 'hono', []),
+  frameworkPeer('hono-sessions-sealed-memory', 'hono', []),
   frameworkPeer('honojs-session-memory', 'hono', []),
-  // Two peers on Hono; the table compares it with each, the variant's own `peer` is the older library.
+  // Two peers on Hono (hono-sessions also with the encryptionKey its README recommends); the table compares
+  // sessionkit with each, the variant's own `peer` is hono-sessions at its defaults.
   sessionkitOn('hono', 'memory', 'hono-sessions-memory'),
 ];
 
