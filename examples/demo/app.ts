@@ -7,9 +7,11 @@ import type { Server } from 'node:http';
 import { SessionConfigError } from '../../src/errors.js';
 import type { SessionManager } from '../../src/manager.js';
 import type { DemoData } from './exchange.js';
+import type { DemoSettings } from './settings.js';
 
 export type { DemoData } from './exchange.js';
 export type { SessionView } from './routes.js';
+export { adminTokenFromEnv, type DemoSettings } from './settings.js';
 
 /** The frameworks the demo runs on, as `FRAMEWORK` names them. */
 export const FRAMEWORKS = ['node', 'express', 'fastify', 'koa', 'hono', 'fetch'] as const;
@@ -17,7 +19,7 @@ export const FRAMEWORKS = ['node', 'express', 'fastify', 'koa', 'hono', 'fetch']
 /** One of {@link FRAMEWORKS}. */
 export type Framework = (typeof FRAMEWORKS)[number];
 
-const wrappers: Record<Framework, () => Promise<{ demoServer(sessions: SessionManager<DemoData>): Server | Promise<Server> }>> = {
+const wrappers: Record<Framework, () => Promise<{ demoServer(sessions: SessionManager<DemoData>, settings: DemoSettings): Server | Promise<Server> }>> = {
   node: () => import('./frameworks/node.js'),
   express: () => import('./frameworks/express.js'),
   fastify: () => import('./frameworks/fastify.js'),
@@ -37,9 +39,10 @@ export function parseFramework(value: string | undefined): Framework {
 }
 
 /**
- * A demo server on `framework` for `sessions`, not yet listening: `(await createDemoServer(sessions)).listen(8000)`.
- * Closing it does not close the session store; call `sessions.close()` for that.
+ * A demo server on `framework` for `sessions`, with the demo's own `settings` (the engine's name, the
+ * session admin's token), not yet listening: `(await createDemoServer(sessions)).listen(8000)`. Closing it
+ * does not close the session store; call `sessions.close()` for that.
  */
-export async function createDemoServer(sessions: SessionManager<DemoData>, framework: Framework = 'node'): Promise<Server> {
-  return (await wrappers[framework]()).demoServer(sessions);
+export async function createDemoServer(sessions: SessionManager<DemoData>, framework: Framework = 'node', settings: DemoSettings = {}): Promise<Server> {
+  return (await wrappers[framework]()).demoServer(sessions, settings);
 }

@@ -3,6 +3,7 @@
  * cross-site requests (403), `HEAD` served by `GET` without the body, and bad input (`HttpError`) as text.
  * A server wrapper only converts requests and responses.
  */
+import type { DemoContext } from './context.js';
 import { crossSiteRefusal } from './cross-site.js';
 import { HttpError, text, type DemoRequest, type DemoResponse } from './exchange.js';
 import { demoRoutes } from './routes.js';
@@ -28,12 +29,12 @@ export function badTarget(): DemoResponse {
 }
 
 /**
- * The demo's handler for sessions of the engine named `engine` (shown on the home page). Errors other
- * than `HttpError` — the session's own, with their statuses, and bugs — reject, for the framework's
- * sessionkit adapter to answer.
+ * The demo's handler for the app `context` describes (see `demoContext`). Errors other than `HttpError` —
+ * the session's own, with their statuses, and bugs — reject, for the framework's sessionkit adapter to
+ * answer.
  */
-export function createDemoHandler(engine: string): DemoHandler {
-  const routes = demoRoutes(engine);
+export function createDemoHandler(context: DemoContext): DemoHandler {
+  const routes = demoRoutes(context);
   return async (req) => {
     const response = await dispatch(req);
     // A HEAD answer is the GET answer's status and headers, Content-Length included, without the body.

@@ -1,6 +1,6 @@
 /**
- * The demo's framework-neutral request and response. A server wrapper (node:http today; Express, Fastify,
- * Koa, Hono or Fetch later) turns its framework's request into a {@link DemoRequest}, calls the demo's
+ * The demo's framework-neutral request and response. A server wrapper (node:http, Express, Fastify, Koa,
+ * Hono or Fetch) turns its framework's request into a {@link DemoRequest}, calls the demo's
  * handler, and writes the {@link DemoResponse} it gets back as is: status, headers and body.
  */
 import type { Session, SessionData } from '../../src/session.js';
@@ -9,6 +9,10 @@ import type { Session, SessionData } from '../../src/session.js';
 export interface DemoData extends SessionData {
   visit: number;
   username: string;
+  /** `true` once the browser gave the session admin's token. */
+  _admin_staff: boolean;
+  /** The token the session admin's forms carry, made when the browser became staff. */
+  _admin_csrf: string;
 }
 
 /** One request, as much of it as the demo reads. */
@@ -59,9 +63,23 @@ export function text(status: number, body: string, extra?: Readonly<Record<strin
   return respond(status, 'text/plain; charset=utf-8', body, extra);
 }
 
-/** An HTML page. */
-export function html(status: number, body: string): DemoResponse {
-  return respond(status, 'text/html; charset=utf-8', body);
+/**
+ * What the demo's pages may load and do: their own stylesheet, forms that post to the demo, and no
+ * scripts or frames. A page of another site cannot frame them (clickjacking of the admin's buttons).
+ */
+export const PAGE_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/** An HTML page, with {@link PAGE_POLICY} and `extra` headers before its type and length. */
+export function html(status: number, body: string, extra: Readonly<Record<string, string>> = {}): DemoResponse {
+  return respond(status, 'text/html; charset=utf-8', body, { 'Content-Security-Policy': PAGE_POLICY, ...extra });
+}
+
+/**
+ * A redirect to `location` (a path of the demo): by default `303 See Other`, with which the browser GETs the
+ * result of a form's POST.
+ */
+export function redirect(location: string, status: 301 | 303 = 303): DemoResponse {
+  return text(status, `See ${location}\n`, { Location: location });
 }
 
 /** A value as JSON. */

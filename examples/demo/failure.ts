@@ -4,8 +4,10 @@
  */
 import { errorResponse, logRequestError } from '../../src/core/error-response.js';
 import type { SessionManager } from '../../src/manager.js';
+import { demoContext } from './context.js';
 import { createDemoHandler, type DemoHandler } from './dispatch.js';
 import type { DemoData, DemoResponse } from './exchange.js';
+import type { DemoSettings } from './settings.js';
 
 /** `errorResponse(error)` with its `Content-Length`, in the order the node:http adapter writes them. */
 export function failureResponse(error: unknown): DemoResponse {
@@ -14,13 +16,13 @@ export function failureResponse(error: unknown): DemoResponse {
 }
 
 /**
- * The demo's handler for `sessions`, answering what it throws as node:http's `withSessions` does: logged,
+ * The demo's handler for `sessions` and `settings`, answering what it throws as node:http's `withSessions` does: logged,
  * and sent as {@link failureResponse} through the framework's normal response, so the session is committed
  * with that status (a 5xx saves nothing) and the answer carries what the commit adds (`Vary: Cookie` once
  * the session was read).
  */
-export function createFailSafeHandler(sessions: SessionManager<DemoData>): DemoHandler {
-  const handle = createDemoHandler(sessions.options.store.name);
+export function createFailSafeHandler(sessions: SessionManager<DemoData>, settings: DemoSettings): DemoHandler {
+  const handle = createDemoHandler(demoContext(sessions, settings));
   return async (req) => {
     try {
       return await handle(req);

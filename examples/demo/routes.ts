@@ -1,18 +1,26 @@
 /**
- * The demo's routes: Django's classic session examples (a visit counter, login/logout with a key cycle,
- * the test cookie) and a small JSON API over the session for trying the settings out. Each route is a
- * function of a framework-neutral {@link DemoRequest} to a {@link DemoResponse}.
+ * The demo's routes: Django's classic session examples as pages that say what happens and why (a visit
+ * counter, login/logout with a key cycle, the test cookie, per-session expiry, browser close, the engine's
+ * record), the session admin, and a small JSON API over the session for trying the settings out. Each
+ * route is a function of a framework-neutral {@link DemoRequest} to a {@link DemoResponse}.
  *
  * Values the session cannot hold make `set`, `update` and `setExpiry` throw a `SessionValueError`, and a
  * session grown past `maxDataBytes` makes the commit fail with `SessionDataTooLarge`: the routes let both
  * go to the sessionkit adapter, which answers 400 or 413 with the reason.
  */
-import { createHash } from 'node:crypto';
 import { EXPIRY_KEY } from '../../src/core/expiry.js';
 import { getMessages, info, success } from '../../src/messages/index.js';
 import type { Session } from '../../src/session.js';
+import { adminRoutes } from './admin/routes.js';
+import type { DemoContext } from './context.js';
+import { engineRoute } from './engine-route.js';
 import { HttpError, html, json, text, type DemoData, type DemoRequest, type DemoResponse } from './exchange.js';
-import { cookieTestPage, homePage, loggedInPage, loggedOutPage, loginPage } from './pages.js';
+import { expiryRoutes } from './expiry-routes.js';
+import { sessionKeyHash } from './key-hash.js';
+import { cookieTestPage, counterPage, homePage, loggedInPage, loggedOutPage, loginPage, type Storage } from './pages.js';
+import { stylesheet } from './style.js';
+
+export { sessionKeyHash } from './key-hash.js';
 
 /** A route: one method of one path. */
 export type Route = (req: DemoRequest) => Promise<DemoResponse> | DemoResponse;
@@ -20,18 +28,29 @@ export type Route = (req: DemoRequest) => Promise<DemoResponse> | DemoResponse;
 // Django's User.username max_length.
 const MAX_USERNAME_LENGTH = 150;
 
-async function visit({ session }: DemoRequest): Promise<DemoResponse> {
+/** Adds one to the session's visit count; resolves the new count. */
+async function countVisit(session: Session<DemoData>): Promise<number> {
   const previous = await session.get('visit');
   const count = (Number.isSafeInteger(previous) ? (previous as number) : 0) + 1;
   await session.set('visit', count);
-  return text(200, `Visit count:${count}`);
+  return count;
+}
+
+async function visit({ session }: DemoRequest): Promise<DemoResponse> {
+  return text(200, `Visit count:${await countVisit(session)}`);
+}
+
+/** The hash of the session's key, once its data is loaded; `null` without one. */
+function currentKeyHash(session: Session<DemoData>): string | null {
+  return session.sessionKey === null ? null : sessionKeyHash(session.sessionKey);
 }
 
 // Shows the flash messages left by an earlier request, such as logout's (read once, then gone, as in Django).
 async function connection({ session }: DemoRequest): Promise<DemoResponse> {
   const username = await session.get('username');
   const messages = await getMessages(session);
-  return html(200, typeof username === 'string' && username !== '' ? loggedInPage(username, messages) : loginPage(undefined, messages));
+  const current = currentKeyHash(session);
+  return html(200, typeof username === 'string' && username !== '' ? loggedInPage(username, messages, current) : loginPage(undefined, messages, current));
 }
 
 async function login(req: DemoRequest): Promise<DemoResponse> {
@@ -40,12 +59,18 @@ async function login(req: DemoRequest): Promise<DemoResponse> {
   if (name === '' || name.length > MAX_USERNAME_LENGTH) {
     return html(400, loginPage(`Enter a username of 1 to ${MAX_USERNAME_LENGTH} characters.`));
   }
+  await req.session.toJSON();
+  const before = currentKeyHash(req.session);
   // A new key at login, so a key planted in the browser beforehand is worthless (session fixation).
   await req.session.cycleKey();
   await req.session.set('username', name);
   await success(req.session, `Welcome, ${name}. Your session key changed at login, so a key planted before it is worthless.`);
   // Shown at once, as a Django template rendered after the message was added would show it.
-  return html(200, loggedInPage(name, await getMessages(req.session)));
+  const messages = await getMessages(req.session);
+  // A signed cookie is signed anew only as the response is sent: its hash is not known yet.
+  const signedCookie = req.session.engine === 'signed_cookies';
+  const after = signedCookie ? null : currentKeyHash(req.session);
+  return html(200, loggedInPage(name, messages, after, { before, after, signedCookie }));
 }
 
 async function logout({ session }: DemoRequest): Promise<DemoResponse> {
@@ -66,6 +91,10 @@ async function cookieTest({ session, url }: DemoRequest): Promise<DemoResponse> 
   return html(200, cookieTestPage(null));
 }
 
+async function counter(req: DemoRequest, storage: Storage): Promise<DemoResponse> {
+  return html(200, counterPage(await countVisit(req.session), storage));
+}
+
 /** The session as `GET /session` shows it. */
 export interface SessionView {
   /**
@@ -78,11 +107,6 @@ export interface SessionView {
   readonly expiryAge: number;
   readonly expiryDate: string;
   readonly expireAtBrowserClose: boolean;
-}
-
-/** The short hash {@link SessionView} shows for `sessionKey`. */
-export function sessionKeyHash(sessionKey: string): string {
-  return createHash('sha256').update(sessionKey).digest('hex').slice(0, 12);
 }
 
 async function view(session: Session<DemoData>): Promise<SessionView> {
@@ -152,21 +176,28 @@ async function cycle({ session }: DemoRequest): Promise<DemoResponse> {
   return json(200, await view(session));
 }
 
-/** The routes by path, then method. `HEAD` is served by the `GET` route. */
-export function demoRoutes(engine: string): Readonly<Record<string, Readonly<Record<string, Route>>>> {
-  const home = html(200, homePage(engine));
+/** The routes by path, then method, for the demo in `context`. `HEAD` is served by the `GET` route. */
+export function demoRoutes(context: DemoContext): Readonly<Record<string, Readonly<Record<string, Route>>>> {
+  const storage: Storage = { engine: context.engine, keptIn: context.store === null ? 'cookie' : 'server' };
+  const home = html(200, homePage(storage));
   return {
     '/': { GET: () => home },
+    '/style.css': { GET: stylesheet },
     '/hello': { GET: () => text(200, 'Hello') },
     '/visit': { GET: visit },
+    '/counter': { GET: (req) => counter(req, storage) },
     '/connection': { GET: connection },
     '/login': { POST: login },
-    '/logout': { GET: logout },
+    // GET for links and scripts, as before; the pages log out with a form (POST), as Django 5 requires.
+    '/logout': { GET: logout, POST: logout },
     '/cookie-test': { GET: cookieTest },
+    ...expiryRoutes(context),
+    '/engine': { GET: engineRoute(context) },
     '/session': { GET: showSession, POST: updateSession },
     '/session/expiry': { POST: setExpiry },
     '/session/flush': { POST: flush },
     '/session/cycle': { POST: cycle },
     '/session/fail': { POST: failAfterUpdate },
+    ...adminRoutes(context),
   };
 }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { optionsFromEnv } from '../../src/config/env.js';
 import { SessionConfigError } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
-import { createDemoServer, parseFramework, type DemoData } from './app.js';
+import { adminTokenFromEnv, createDemoServer, parseFramework, type DemoData } from './app.js';
 
 async function main(): Promise<void> {
   const framework = parseFramework(process.env.FRAMEWORK);
@@ -15,9 +15,10 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT || 8000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SessionConfigError(`PORT=${process.env.PORT} is not a port number.`);
 
-  const { options, description } = optionsFromEnv(process.env);
+  const { options, engine, description } = optionsFromEnv(process.env);
+  const adminToken = adminTokenFromEnv(process.env);
   const sessions = createSessions<DemoData>(options);
-  const server = await createDemoServer(sessions, framework);
+  const server = await createDemoServer(sessions, framework, { engine, adminToken });
   server.listen(port, host, () => {
     const { address, port: actual } = server.address() as AddressInfo;
     const shown = address.includes(':') ? `[${address}]` : address;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect } from 'vitest';
-import { createDemoServer, FRAMEWORKS, type DemoData, type Framework, type SessionView } from '../../examples/demo/app.js';
+import { adminTokenFromEnv, createDemoServer, FRAMEWORKS, type DemoData, type Framework, type SessionView } from '../../examples/demo/app.js';
 import { optionsFromEnv, type Env } from '../../src/config/env.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { createSessions } from '../../src/manager.js';
@@ -51,7 +51,10 @@ export interface DemoHarness {
   readonly frameworkCases: readonly EngineCase[];
   /** `engine` on `framework`, labelled so. */
   on(engine: EngineCase, framework: Framework): EngineCase;
-  /** The demo on `engine` (and its framework), with `env` added to its variables. */
+  /**
+   * The demo on `engine` (and its framework), with `env` added to its variables; told the engine's name and
+   * the session admin's token (`SESSION_ADMIN_TOKEN`) as `npm start` tells it.
+   */
   start(engine: EngineCase, env?: Env): Promise<Demo>;
 }
 
@@ -83,11 +86,12 @@ export function demoHarness(): DemoHarness {
 
   async function start(engine: EngineCase, env: Env = {}): Promise<Demo> {
     const logger = recordingLogger();
-    const { options } = optionsFromEnv({ SECRET_KEY: TEST_SECRET, ...engine.env(), ...env }, { logger });
+    const variables = { SECRET_KEY: TEST_SECRET, ...engine.env(), ...env };
+    const { options, engine: engineName } = optionsFromEnv(variables, { logger });
     const inner = 'kind' in options.store ? null : options.store;
     const counting = inner ? countingStore(inner) : null;
     const sessions = createSessions<DemoData>({ ...options, store: counting?.store ?? options.store });
-    const server = await listen(await createDemoServer(sessions, engine.framework));
+    const server = await listen(await createDemoServer(sessions, engine.framework, { engine: engineName, adminToken: adminTokenFromEnv(variables) }));
     running.push(async () => (await server.close(), await sessions.close()));
     const browser = (): Browser => new Browser(server.url);
     const view = async (b: Browser): Promise<SessionView> => {

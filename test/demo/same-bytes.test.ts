@@ -197,8 +197,12 @@ function comparable(framework: Framework, answer: { statusLine: string; raw: str
     lines.push([HEADER_NAMES[framework] === 'as written' ? name : name.toLowerCase(), value]);
   }
   if (HEADER_NAMES[framework] === 'lower case, sorted') lines.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  // The session's view shows a hash of its key and its expiry date, different on each run.
-  const body = answer.body.replace(/"sessionKeyHash":"[0-9a-f]{12}"/, '"sessionKeyHash":"<hash>"').replace(/"expiryDate":"[^"]+"/, '"expiryDate":"<date>"');
+  // The session's view shows a hash of its key and its expiry date, different on each run; so do the pages
+  // about login (the hash, in an attribute and as text).
+  const body = answer.body
+    .replace(/"sessionKeyHash":"[0-9a-f]{12}"/, '"sessionKeyHash":"<hash>"')
+    .replace(/"expiryDate":"[^"]+"/, '"expiryDate":"<date>"')
+    .replace(/(?<=[">])[0-9a-f]{12}(?=["<])/g, '<hash>');
   return { status: answer.statusLine, headers: lines, body };
 }
 

@@ -7,10 +7,11 @@ import type { SessionManager } from '../../../src/manager.js';
 import type { DemoData } from '../exchange.js';
 import { createFailSafeHandler, failureResponse } from '../failure.js';
 import { answerNodeRequest, sendNodeResponse } from '../node-exchange.js';
+import type { DemoSettings } from '../settings.js';
 
 /** The demo server, not yet listening. */
-export function demoServer(sessions: SessionManager<DemoData>): Server {
-  const handle = createFailSafeHandler(sessions);
+export function demoServer(sessions: SessionManager<DemoData>, settings: DemoSettings): Server {
+  const handle = createFailSafeHandler(sessions, settings);
   const app = express();
   app.disable('x-powered-by'); // a header node:http does not send
   app.use(session(sessions));

@@ -7,6 +7,7 @@ import { demoSession } from '../declared-session.js';
 import type { DemoData, DemoResponse } from '../exchange.js';
 import { createFailSafeHandler, failureResponse } from '../failure.js';
 import { answerNodeRequest } from '../node-exchange.js';
+import type { DemoSettings } from '../settings.js';
 
 // The demo's keys. FastifySessionData is one type for the whole program (declaration merging), so it
 // declares only these, not the other keys the demo's JSON API lets a client store.
@@ -18,8 +19,8 @@ declare module '../../../src/adapters/fastify.js' {
 }
 
 /** The demo server, ready and not yet listening. */
-export async function demoServer(sessions: SessionManager<DemoData>): Promise<Server> {
-  const handle = createFailSafeHandler(sessions);
+export async function demoServer(sessions: SessionManager<DemoData>, settings: DemoSettings): Promise<Server> {
+  const handle = createFailSafeHandler(sessions, settings);
   // node:http's keep-alive timeout (Fastify's own is 72 s), so that the Keep-Alive header is the same.
   const app = Fastify({ keepAliveTimeout: 5000 });
   await app.register(sessionPlugin, { sessions });

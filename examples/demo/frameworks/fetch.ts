@@ -5,10 +5,11 @@ import type { SessionManager } from '../../../src/manager.js';
 import type { DemoData } from '../exchange.js';
 import { createFailSafeHandler } from '../failure.js';
 import { answerWebRequest, fetchServer, toWebResponse } from '../web-exchange.js';
+import type { DemoSettings } from '../settings.js';
 
 /** The demo server, not yet listening. `withSessions` answers a failed save; `fetchServer` anything else. */
-export function demoServer(sessions: SessionManager<DemoData>): Server {
-  const handle = createFailSafeHandler(sessions);
+export function demoServer(sessions: SessionManager<DemoData>, settings: DemoSettings): Server {
+  const handle = createFailSafeHandler(sessions, settings);
   const fetch = withSessions(sessions, async (request: Request, _context: unknown, session) =>
     toWebResponse(await answerWebRequest(handle, request, session)),
   );

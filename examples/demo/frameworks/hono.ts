@@ -7,10 +7,11 @@ import type { SessionManager } from '../../../src/manager.js';
 import type { DemoData } from '../exchange.js';
 import { createFailSafeHandler, failureResponse } from '../failure.js';
 import { answerWebRequest, fetchServer, toWebResponse } from '../web-exchange.js';
+import type { DemoSettings } from '../settings.js';
 
 /** The demo server, not yet listening. */
-export function demoServer(sessions: SessionManager<DemoData>): Server {
-  const handle = createFailSafeHandler(sessions);
+export function demoServer(sessions: SessionManager<DemoData>, settings: DemoSettings): Server {
+  const handle = createFailSafeHandler(sessions, settings);
   const app = new Hono<SessionEnv<DemoData>>();
   app.use(session(sessions));
   // Every path and method: the demo routes, and answers 404 and 405, itself.

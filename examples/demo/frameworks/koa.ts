@@ -8,6 +8,7 @@ import { demoSession } from '../declared-session.js';
 import type { DemoData, DemoResponse } from '../exchange.js';
 import { createFailSafeHandler, failureResponse } from '../failure.js';
 import { answerNodeRequest } from '../node-exchange.js';
+import type { DemoSettings } from '../settings.js';
 
 // The demo's keys. KoaSessionData is one type for the whole program (declaration merging), so it declares
 // only these, not the other keys the demo's JSON API lets a client store.
@@ -19,8 +20,8 @@ declare module '../../../src/adapters/koa.js' {
 }
 
 /** The demo server, not yet listening. */
-export function demoServer(sessions: SessionManager<DemoData>): Server {
-  const handle = createFailSafeHandler(sessions);
+export function demoServer(sessions: SessionManager<DemoData>, settings: DemoSettings): Server {
+  const handle = createFailSafeHandler(sessions, settings);
   const app = new Koa();
   // Koa's own answer to an error is "Internal Server Error" without a newline. (The session middleware
   // answers a failed save itself.)

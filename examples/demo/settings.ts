@@ -1,0 +1,40 @@
+/**
+ * What the demo is told besides the session settings: the engine's Django name, shown on its pages, and the
+ * token that opens the session admin. `npm start` reads both from the environment.
+ */
+import { NEW_SECRET_KEY_COMMAND, type Env } from '../../src/config/env.js';
+import { SessionConfigError } from '../../src/errors.js';
+
+/** The demo's own settings. */
+export interface DemoSettings {
+  /**
+   * The engine's Django name (`db`, `cached_db`, `cache`, `file` or `signed_cookies`), as
+   * `optionsFromEnv` reports it; the pages use it to say where a session is kept.
+   * @default the store's name
+   */
+  readonly engine?: string;
+  /**
+   * The token that makes a browser staff in the session admin (`SESSION_ADMIN_TOKEN`). Without one,
+   * `/admin/sessions/` answers 404 with how to turn it on.
+   * @default undefined (the admin is off)
+   */
+  readonly adminToken?: string;
+}
+
+/** The shortest admin token accepted: 16 characters, so it cannot be guessed by trying. */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+/**
+ * `SESSION_ADMIN_TOKEN` from `env`; `undefined` when unset or blank (the admin stays off).
+ * @throws SessionConfigError when the token is shorter than {@link MIN_ADMIN_TOKEN_LENGTH}.
+ */
+export function adminTokenFromEnv(env: Env): string | undefined {
+  const token = env.SESSION_ADMIN_TOKEN?.trim();
+  if (token === undefined || token === '') return undefined;
+  if (token.length < MIN_ADMIN_TOKEN_LENGTH) {
+    throw new SessionConfigError(
+      `SESSION_ADMIN_TOKEN has ${token.length} characters; use at least ${MIN_ADMIN_TOKEN_LENGTH}, so that it cannot be guessed. Make one with: ${NEW_SECRET_KEY_COMMAND}`,
+    );
+  }
+  return token;
+}
