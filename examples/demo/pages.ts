@@ -144,7 +144,7 @@ export function loggedOutPage(): string {
 const COOKIE_TEST_EXPLAINED = `<h2>How the check works</h2>
 <p>A server cannot see in one request whether the browser keeps cookies: it sends a cookie and learns only on
 the next request whether it came back. Django's three calls do this, and the demo uses sessionkit's names for them:</p>
-<pre><code>await session.setTestCookie();      // first request: stores testcookie = 'worked'
+<pre><code>await session.setTestCookie();      // first request: testcookie = 'worked'
 await session.testCookieWorked();   // next request: did the session come back?
 await session.deleteTestCookie();   // tidy up</code></pre>
 <p>Without cookies there is no session at all: no visit count, no login. Sites check before a login form, so
