@@ -58,6 +58,16 @@ export interface DemoHarness {
   start(engine: EngineCase, env?: Env): Promise<Demo>;
 }
 
+/** `counted` with `inner`'s administration methods, uncounted, for the session admin to use. */
+function withAdministration(counted: SessionStore, inner: SessionStore): SessionStore {
+  return {
+    ...counted,
+    ...(inner.list && { list: () => inner.list!() }),
+    ...(inner.countExpired && { countExpired: () => inner.countExpired!() }),
+    ...(inner.clearExpiredInBatches && { clearExpiredInBatches: (options) => inner.clearExpiredInBatches!(options) }),
+  };
+}
+
 /** The engines and frameworks, and `start`; see {@link DemoHarness}. */
 export function demoHarness(): DemoHarness {
   const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-demo-test-'));
@@ -90,7 +100,7 @@ export function demoHarness(): DemoHarness {
     const { options, engine: engineName } = optionsFromEnv(variables, { logger });
     const inner = 'kind' in options.store ? null : options.store;
     const counting = inner ? countingStore(inner) : null;
-    const sessions = createSessions<DemoData>({ ...options, store: counting?.store ?? options.store });
+    const sessions = createSessions<DemoData>({ ...options, store: counting ? withAdministration(counting.store, inner!) : options.store });
     const server = await listen(await createDemoServer(sessions, engine.framework, { engine: engineName, adminToken: adminTokenFromEnv(variables) }));
     running.push(async () => (await server.close(), await sessions.close()));
     const browser = (): Browser => new Browser(server.url);
