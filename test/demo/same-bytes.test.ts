@@ -2,9 +2,9 @@
  * The demo answers the same on every framework as on node:http: one fixed script of requests — pages,
  * HEAD, the session's JSON, bad input, the session's errors (a value it cannot hold 400, a session over
  * SESSION_MAX_DATA_BYTES 413, a store down 503 with Retry-After, a concurrent logout 400), a body over the
- * limit, 404/405/403 — gives, request by request, the same status line, the same headers with the same
- * values (`Date` left out; in `Set-Cookie` the session key and expiry date), the same body, and the same
- * server log lines.
+ * limit, 404/405/403, the teaching pages' forms and redirects — gives, request by request, the same status
+ * line, the same headers with the same values (`Date` left out; in `Set-Cookie` the session key and expiry
+ * date), the same body, and the same server log lines.
  *
  * Header names are compared as far as each framework keeps them: Fastify holds a reply's headers by
  * lower-case name, and a Fetch API `Headers` object (Hono, Fetch) holds names in lower case and lists
@@ -98,6 +98,13 @@ const SCRIPT: readonly Step[] = [
   { label: 'HEAD of a POST-only path', method: 'HEAD', path: '/login' },
   { label: 'the test cookie', method: 'GET', path: '/cookie-test' },
   { label: 'the test cookie checked', method: 'GET', path: '/cookie-test?check=1' },
+  { label: 'the counter page', method: 'GET', path: '/counter' },
+  { label: 'the stylesheet', method: 'GET', path: '/style.css' },
+  { label: 'an expiry chosen on the form, answered by a redirect', method: 'POST', path: '/expiry', headers: FORM, body: 'mode=seconds&seconds=600' },
+  { label: 'an expiry the form refuses', method: 'POST', path: '/expiry', headers: FORM, body: 'mode=seconds&seconds=0' },
+  { label: 'the browser-close page', method: 'GET', path: '/browser-close' },
+  { label: 'the session admin, off', method: 'GET', path: '/admin/sessions/' },
+  { label: 'the session admin without its slash', method: 'GET', path: '/admin/sessions' },
   { label: 'a store down on load (SessionStoreUnavailable)', method: 'GET', path: '/visit', store: (demo) => (demo.broken = new Set(['load'])) },
   {
     label: 'a store down on save (SessionStoreUnavailable)',
@@ -119,6 +126,7 @@ const SCRIPT: readonly Step[] = [
   { label: 'after the logout', method: 'GET', path: '/session' },
   { label: 'a login again', method: 'POST', path: '/login', headers: FORM, body: 'username=bob' },
   { label: 'a logout', method: 'GET', path: '/logout' },
+  { label: 'a logout by the form', method: 'POST', path: '/logout', headers: FORM },
   { label: 'a flush, which deletes the cookie', method: 'POST', path: '/session/flush' },
   { label: 'a cookie that names no session', method: 'GET', path: '/session', headers: { cookie: 'sessionid=../../../../etc/passwd' } },
   { label: 'a request target that cannot be read', method: 'GET', path: '//a:b@[' },
@@ -198,11 +206,14 @@ function comparable(framework: Framework, answer: { statusLine: string; raw: str
   }
   if (HEADER_NAMES[framework] === 'lower case, sorted') lines.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   // The session's view shows a hash of its key and its expiry date, different on each run; so do the pages
-  // about login (the hash, in an attribute and as text).
+  // about login (the hash, in an attribute and as text) and about expiry (dates).
   const body = answer.body
     .replace(/"sessionKeyHash":"[0-9a-f]{12}"/, '"sessionKeyHash":"<hash>"')
     .replace(/"expiryDate":"[^"]+"/, '"expiryDate":"<date>"')
-    .replace(/(?<=[">])[0-9a-f]{12}(?=["<])/g, '<hash>');
+    .replace(/(?<=[">])[0-9a-f]{12}(?=["<])/g, '<hash>')
+    // The expiry pages show instants (as long on every run) and suggest a date a day ahead.
+    .replace(/<time datetime="[^"]+">[^<]+<\/time>/g, '<time>')
+    .replace(/value="\d{4}-\d\d-\d\dT\d\d:\d\d"/g, 'value="<date>"');
   return { status: answer.statusLine, headers: lines, body };
 }
 
