@@ -1,10 +1,10 @@
 /**
- * The demo's stylesheet, served at `/style.css`: readable text (contrast of at least 7:1 for body text),
- * a focus ring on everything the keyboard reaches, and no layout that needs a script.
+ * The demo's stylesheet, served at `/style.css`: text with a contrast of at least 7:1 (links on code
+ * backgrounds included), a focus ring on everything the keyboard reaches, and no layout that needs a script.
  */
 import { respond, type DemoResponse } from './exchange.js';
 
-const STYLESHEET = `:root { color-scheme: light; --text: #1b1b1f; --muted: #45454d; --link: #0b4fc4; --line: #c9c9d1; --soft: #f3f3f6; }
+const STYLESHEET = `:root { color-scheme: light; --text: #1b1b1f; --muted: #45454d; --link: #0a46ad; --line: #c9c9d1; --soft: #f3f3f6; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 1.0625rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; color: var(--text); background: #fff; }
 header, main, footer { max-width: 48rem; margin: 0 auto; padding: 0 1.25rem; }
@@ -47,7 +47,7 @@ input[type="text"], input[type="password"], input[type="number"], input[type="da
   font: inherit; padding: .3rem .5rem; border: 1px solid #767680; border-radius: 4px; min-width: 12rem; }
 input[type="radio"] { width: 1.1rem; height: 1.1rem; vertical-align: -.15rem; }
 button { font: inherit; font-weight: 600; color: #fff; background: var(--link); border: 0; border-radius: 5px; padding: .45rem 1rem; cursor: pointer; }
-button:hover { background: #083b93; }
+button:hover { background: #07357f; }
 button.quiet { color: var(--link); background: none; border: 1px solid var(--link); padding: .2rem .6rem; font-weight: 500; }
 .inline { display: inline; }
 .tries li { margin: .35rem 0; }
