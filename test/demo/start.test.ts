@@ -22,9 +22,9 @@ interface Run {
   stop(): void;
 }
 
-/** Runs the demo's server with `FRAMEWORK=framework` (unset when `undefined`) on a free port. */
-function runServer(framework: string | undefined): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', HOST: '127.0.0.1', PORT: '0' };
+/** Runs the demo's server with `FRAMEWORK=framework` (unset when `undefined`) and `extra` variables, on a free port. */
+function runServer(framework: string | undefined, extra: NodeJS.ProcessEnv = {}): Run {
+  const env: NodeJS.ProcessEnv = { ...process.env, SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', HOST: '127.0.0.1', PORT: '0', ...extra };
   if (framework === undefined) delete env.FRAMEWORK;
   else env.FRAMEWORK = framework;
   const child = spawn(process.execPath, ['--import', TSX_LOADER, SERVER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -63,6 +63,14 @@ describe.concurrent('FRAMEWORK=… npm start', () => {
     }
     const { code, stderr } = await run.ended;
     expect([code, stderr]).toEqual([0, '']);
+  });
+
+  it('a SESSION_ADMIN_TOKEN under 16 characters stops the start with how to make one, and no stack trace', async () => {
+    const { code, stdout, stderr } = await runServer(undefined, { SESSION_ADMIN_TOKEN: 'letmein' }).ended;
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('SESSION_ADMIN_TOKEN has 7 characters; use at least 16');
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 
   it('an unknown FRAMEWORK stops the start with the values there are, and no stack trace', async () => {
