@@ -11,6 +11,7 @@
 import { EXPIRY_KEY } from '../../src/core/expiry.js';
 import { getMessages, info, success } from '../../src/messages/index.js';
 import type { Session } from '../../src/session.js';
+import { CSRF_KEY, STAFF_KEY } from './admin/access.js';
 import { adminRoutes } from './admin/routes.js';
 import type { DemoContext } from './context.js';
 import { engineRoute } from './engine-route.js';
@@ -24,6 +25,8 @@ export { sessionKeyHash } from './key-hash.js';
 
 /** A route: one method of one path. */
 export type Route = (req: DemoRequest) => Promise<DemoResponse> | DemoResponse;
+
+const ADMIN_KEYS = [STAFF_KEY, CSRF_KEY] as const;
 
 // Django's User.username max_length.
 const MAX_USERNAME_LENGTH = 150;
@@ -130,6 +133,9 @@ async function showSession({ session }: DemoRequest): Promise<DemoResponse> {
 async function postedValues(req: DemoRequest): Promise<Partial<DemoData>> {
   const values = await req.readBody();
   if (Object.hasOwn(values, EXPIRY_KEY)) throw new HttpError(400, `Set the expiry with POST /session/expiry, not through ${EXPIRY_KEY}.`);
+  // The session admin's keys make a browser staff: only the admin's token may set them.
+  const reserved = ADMIN_KEYS.find((key) => Object.hasOwn(values, key));
+  if (reserved !== undefined) throw new HttpError(400, `${reserved} is the session admin's to set: give the admin token at /admin/sessions/.`);
   return values as Partial<DemoData>;
 }
 

@@ -173,6 +173,21 @@ describe.each(cases)('the session admin on $label', (engine) => {
   });
 });
 
+describe.each(engines)('the session admin’s keys on $label', (engine) => {
+  it('cannot be set through the JSON API: POST /session with them is refused, and the admin stays shut', async () => {
+    const demo = await start(engine, { SESSION_ADMIN_TOKEN: TOKEN });
+    const browser = demo.browser();
+    for (const values of [{ _admin_staff: true }, { _admin_csrf: 'chosen', visit: 3 }]) {
+      const response = await browser.postJson('/session', values);
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain("is the session admin's to set");
+      expect((await browser.fetch('/session/fail', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(values) })).status).toBe(400);
+    }
+    expect(browser.sessionId).toBeUndefined();
+    expect((await browser.fetch('/admin/sessions/')).status).toBe(403);
+  });
+});
+
 describe('SESSION_ADMIN_TOKEN', () => {
   it('is off when unset or blank, and taken as given otherwise', () => {
     expect(adminTokenFromEnv({})).toBeUndefined();
