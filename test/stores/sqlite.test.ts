@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSessions, SessionConfigError, SessionLockTimeout, SessionStoreUnavailable } from '../../src/index.js';
+import { createSessions, SessionConfigError, SessionStoreUnavailable } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { sqliteStore, type SqliteStore } from '../../src/stores/sqlite.js';
 import { describeWithDjango, django } from '../django/bridge.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
-import { describeStoreConformance } from './conformance.js';
+import { describeSqlStore } from './sql-store.js';
+import type { SqlStoreTarget } from './sql-target.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,11 +41,29 @@ function rawRow(file: string, key: string, table = 'django_session'): { session_
   }
 }
 
-describeStoreConformance({
+// The shared SQL scenarios put their tables in one file, next to a connection of the test's own.
+const sharedFile = newFile();
+let tableCount = 0;
+let sharedDb: Database.Database | undefined;
+const shared = (): Database.Database => (sharedDb ??= new Database(sharedFile));
+afterAll(() => sharedDb?.close());
+
+const sqlite: SqlStoreTarget = {
   name: 'sqlite',
-  makeStore: () => sqliteStore({ path: newFile() }),
-  clearsExpired: true,
-});
+  newTable: () => `sk_sqlite_${++tableCount}`,
+  store: (table) => sqliteStore({ path: sharedFile, table }),
+  async insert(table, keys, data, seconds) {
+    // Naive UTC with microseconds, as Django writes it.
+    const expires = `${new Date(Date.now() + seconds * 1000).toISOString().slice(0, 23).replace('T', ' ')}000`;
+    const insert = shared().prepare(`INSERT INTO "${table}" ("session_key", "session_data", "expire_date") VALUES (?, ?, ?)`);
+    shared().transaction(() => keys.forEach((key) => insert.run(key, data, expires)))();
+  },
+  async count(table, data) {
+    return shared().prepare(`SELECT count(*) FROM "${table}" WHERE "session_data" = ?`).pluck().get(data) as number;
+  },
+};
+
+describeSqlStore(sqlite);
 
 describeWithDjango('sqlite store: schema and expire_date exactly as Django 3.2 writes them', () => {
   const djangoFile = newFile();
@@ -251,69 +270,6 @@ describe('sqlite store: semantics', () => {
     expect((await store.load(atNow))?.data).toBe('renewed');
   });
 
-  it('refuses to create over an expired row that is still stored, as Django does', async () => {
-    clock = Date.now();
-    const key = generateSessionKey();
-    await store.create(key, 'old', new Date(clock - 60_000));
-    expect(await store.create(key, 'new', future())).toBe(false);
-    expect(rawRow(file, key)?.session_data).toBe('old');
-  });
-
-  it("tells a deleted record ('missing') from a changed one ('conflict') under compare-and-set", async () => {
-    clock = Date.now();
-    const key = generateSessionKey();
-    await store.create(key, 'v1', future());
-    const loaded = await store.load(key);
-    expect(loaded?.version).toBe('v1');
-    expect(await store.update(key, 'v2', future(), 'not-the-stored-data')).toBe('conflict');
-    expect(await store.update(key, 'v2', future(), 42)).toBe('conflict');
-    await store.delete(key);
-    expect(await store.update(key, 'v2', future(), loaded!.version)).toBe('missing');
-  });
-
-  it('lists live sessions with their expiry and byte size, across pages', async () => {
-    clock = Date.now();
-    const listed = sqliteStore({ path: file, table: 'listed_sessions' });
-    const expires = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000 + 123);
-    const keys = Array.from({ length: 1203 }, () => generateSessionKey());
-    for (const key of keys) await listed.create(key, 'é😀', expires);
-    await listed.create(generateSessionKey(), 'gone', new Date(Date.now() - 1000));
-    const seen = [];
-    for await (const session of listed.list()) seen.push(session);
-    expect(seen.map((s) => s.key).sort()).toEqual([...keys].sort());
-    expect(seen[0]).toEqual({ key: seen[0]!.key, expireDate: expires, size: Buffer.byteLength('é😀') });
-    await listed.close();
-  });
-
-  it('clears expired rows in batches, reporting progress, counting them first, keeping live ones and other tables', async () => {
-    clock = Date.now();
-    const clearing = sqliteStore({ path: file, table: 'cleared_sessions' });
-    const db = new Database(file);
-    try {
-      const insert = db.prepare('INSERT INTO cleared_sessions VALUES (?, ?, ?)');
-      const at = (ms: number): string => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
-      db.transaction(() => {
-        for (let i = 0; i < 2300; i++) insert.run(generateSessionKey(), 'old', at(clock - 3_600_000 - i));
-        for (let i = 0; i < 40; i++) insert.run(generateSessionKey(), 'live', at(clock + 3_600_000));
-      })();
-      const elsewhere = generateSessionKey();
-      await store.create(elsewhere, 'expired in another table', new Date(clock - 3_600_000));
-      expect(await clearing.countExpired()).toBe(2300);
-      const progress: number[] = [];
-      expect(await clearing.clearExpiredInBatches({ batchSize: 500, onProgress: (removed) => progress.push(removed) })).toBe(2300);
-      expect(progress).toEqual([500, 1000, 1500, 2000, 2300]);
-      const left = db.prepare('SELECT session_data AS data, count(*) AS n FROM cleared_sessions GROUP BY 1').all();
-      expect(left).toEqual([{ data: 'live', n: 40 }]);
-      expect(await clearing.countExpired()).toBe(0);
-      expect(await clearing.clearExpired()).toBe(0);
-      expect(await store.exists(elsewhere)).toBe(true);
-      await expect(clearing.clearExpiredInBatches({ batchSize: 0 })).rejects.toBeInstanceOf(SessionConfigError);
-    } finally {
-      db.close();
-      await clearing.close();
-    }
-  });
-
   it('answers malformed keys without touching the database, and lets SQLite errors through', async () => {
     const closed = sqliteStore({ path: newFile() });
     await closed.close();
@@ -337,69 +293,9 @@ describe('sqlite store: semantics', () => {
   });
 });
 
-describe('sqlite store: locks shared by two stores on one file', () => {
-  const file = newFile();
-  let a: SqliteStore;
-  let b: SqliteStore;
-  beforeAll(() => {
-    a = sqliteStore({ path: file });
-    b = sqliteStore({ path: file });
-  });
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-  });
-
-  it('excludes the other store until released, and times out with SessionLockTimeout', async () => {
-    const key = generateSessionKey();
-    const held = await a.lock(key, { waitMs: 1000, ttlMs: 10_000 });
-    const started = Date.now();
-    await expect(b.lock(key, { waitMs: 150, ttlMs: 10_000 })).rejects.toBeInstanceOf(SessionLockTimeout);
-    const waited = Date.now() - started;
-    expect(waited).toBeGreaterThanOrEqual(140);
-    expect(waited).toBeLessThan(1000);
-    const waiting = b.lock(key, { waitMs: 2000, ttlMs: 10_000 });
-    await sleep(30);
-    await held.release();
-    const taken = await waiting;
-    await expect(a.lock(key, { waitMs: 50, ttlMs: 10_000 })).rejects.toBeInstanceOf(SessionLockTimeout);
-    await taken.release();
-    await taken.release();
-    (await a.lock(key, { waitMs: 100, ttlMs: 10_000 })).release();
-  });
-
-  it("takes over a lock whose holder outlived its TTL, and the old holder's release does not free the new one", async () => {
-    const key = generateSessionKey();
-    const stale = await a.lock(key, { waitMs: 100, ttlMs: 150 });
-    const started = Date.now();
-    const fresh = await b.lock(key, { waitMs: 3000, ttlMs: 10_000 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
-    await stale.release();
-    const third = sqliteStore({ path: file });
-    await expect(third.lock(key, { waitMs: 100, ttlMs: 10_000 })).rejects.toBeInstanceOf(SessionLockTimeout);
-    await fresh.release();
-    (await third.lock(key, { waitMs: 500, ttlMs: 10_000 })).release();
-    await third.close();
-  });
-
-  it('serialises read-modify-write across the two stores: 2 × 40 concurrent visits count to 80', async () => {
-    const managers = [a, b].map((store) => createSessions({ secret: TEST_SECRET, store, locking: { waitMs: 20_000 } }));
-    const first = managers[0]!.load(undefined);
-    await first.set('visit', 0);
-    const cookie = (await managers[0]!.commit(first)).setCookie[0]!.split(';')[0]!;
-    await Promise.all(
-      Array.from({ length: 80 }, async (_, i) => {
-        const manager = managers[i % 2]!;
-        const session = manager.load(cookie);
-        const visit = ((await session.get('visit')) as number) + 1;
-        await session.set('visit', visit);
-        await manager.commit(session);
-      }),
-    );
-    expect(await managers[1]!.load(cookie).get('visit')).toBe(80);
-  });
-
+describe('sqlite store: locks', () => {
   it('queues waiters of one process in memory: 200 waiters poll the database about once each', async () => {
+    const file = newFile();
     const connection = new Database(file);
     let polls = 0;
     const prepare = connection.prepare.bind(connection);
@@ -414,9 +310,10 @@ describe('sqlite store: locks shared by two stores on one file', () => {
       }
       return statement;
     }) as typeof connection.prepare;
+    const holder = sqliteStore({ path: file });
     const counted = sqliteStore({ database: connection, createTable: false });
     const key = generateSessionKey();
-    const held = await a.lock(key, { waitMs: 1000, ttlMs: 10_000 });
+    const held = await holder.lock(key, { waitMs: 1000, ttlMs: 10_000 });
     let order = 0;
     const waiters = Array.from({ length: 200 }, async () => {
       const lock = await counted.lock(key, { waitMs: 20_000, ttlMs: 10_000 });
@@ -431,6 +328,7 @@ describe('sqlite store: locks shared by two stores on one file', () => {
     expect(polls).toBeGreaterThanOrEqual(200);
     expect(polls).toBeLessThan(260);
     await counted.close();
+    await holder.close();
     connection.close();
   });
 });

@@ -80,8 +80,9 @@ export class SqlStore implements SessionStore {
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
     requireSessionKey(key, this.#dialect.factory);
+    const values = [key, data, this.#dialect.writeDate(expireDate)];
     try {
-      return (await this.#changes(this.#dialect.statements.insert, [key, data, this.#dialect.writeDate(expireDate)])) === 1;
+      return (await this.#changes(this.#dialect.statements.insert, values)) === 1;
     } catch (error) {
       // As Django's CreateError: the key is taken, expired row or not.
       if (this.#dialect.errorCode(error) === this.#dialect.errorCodes.duplicateKey) return false;
@@ -154,7 +155,7 @@ export class SqlStore implements SessionStore {
    * Takes the session's lock, shared with every process on the database. Requests of one session in this
    * process queue in memory first, so only one of them waits on the database.
    */
-  lock(key: string, options: LockOptions): Promise<HeldLock> {
+  async lock(key: string, options: LockOptions): Promise<HeldLock> {
     requireSessionKey(key, this.#dialect.factory);
     return this.#dialect.lock(key, options);
   }
