@@ -13,3 +13,9 @@ export { verifyPassword, type VerifyPasswordOptions } from './passwords/verify-p
 export { isPasswordUsable, UNUSABLE_PASSWORD_PREFIX } from './passwords/encoded-password.js';
 export { DEFAULT_PBKDF2_ITERATIONS } from './passwords/pbkdf2.js';
 export type { Argon2DriverName, BcryptDriverName } from './passwords/drivers.js';
+export { mustUpdatePassword } from './passwords/must-update.js';
+export { djangoUsers, DjangoUsers } from './django-users/django-users.js';
+export type { DjangoUsersOptions } from './django-users/options.js';
+export type { DjangoUser, NewDjangoUser } from './django-users/django-user.js';
+export type { DjangoUserColumns } from './django-users/columns.js';
+export { UsernameTakenError, UserTableError } from './django-users/errors.js';

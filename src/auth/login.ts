@@ -32,7 +32,8 @@ function loginBackend(backends: readonly string[], backend: string | undefined):
  * Django's `login(request, user, backend)`: stores the user's id, backend and session auth hash. A session
  * holding another user, or this user with another hash, is flushed first (its data dropped); a session
  * holding no user keeps its data under a new key (against session fixation). A session already holding this
- * user with this hash keeps its key, as in Django.
+ * user with this hash keeps its key, as in Django. Then the user source's `userLoggedIn` runs (Django's
+ * `user_logged_in` signal, which updates `last_login`).
  */
 export async function logIn<U extends SessionUser, T extends SessionData>(
   options: ResolvedAuthOptions<U>,
@@ -55,6 +56,8 @@ export async function logIn<U extends SessionUser, T extends SessionData>(
   await auth.set(USER_ID_SESSION_KEY, userId);
   await auth.set(BACKEND_SESSION_KEY, chosenBackend);
   await auth.set(HASH_SESSION_KEY, hash);
+  // Django sends user_logged_in last, once the session holds the login.
+  await options.users.userLoggedIn?.(user);
 }
 
 /** Django's `logout`: flushes the session (its data and its stored record; the next response gets a new key). */

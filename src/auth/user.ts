@@ -46,4 +46,9 @@ export interface UserSource<U extends SessionUser> {
    * integer keys should answer `null` for a string that is not one.
    */
   getUser(id: string): Promise<U | null | undefined> | U | null | undefined;
+  /**
+   * Django's `user_logged_in` signal: {@link Auth.login} calls it once the session holds the login. Django
+   * updates `last_login` there (`djangoUsers` does too); leave it out when there is nothing to record.
+   */
+  userLoggedIn?(user: U): Promise<void> | void;
 }

@@ -99,8 +99,9 @@ export class SqliteDialect implements SqlDialect {
   }
 
   #statement(sql: string): BetterSqlite3.Statement {
-    const statement = this.#prepared.get(sql);
-    if (statement === undefined) throw new Error(`sqliteStore: statement not prepared: ${sql}`);
+    let statement = this.#prepared.get(sql);
+    // Statements on other tables (the store's `database`) are prepared on first use.
+    if (statement === undefined) this.#prepared.set(sql, (statement = this.#db.prepare(sql)));
     return statement;
   }
 }

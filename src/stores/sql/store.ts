@@ -45,6 +45,12 @@ interface ListedRow {
   readonly size: number | string;
 }
 
+/**
+ * The store's database, for statements on its other tables ({@link SqlStore.database}): how to run them
+ * and how its dates are written and read.
+ */
+export type SqlDatabase = Pick<SqlDialect, 'name' | 'rows' | 'changes' | 'writeDate' | 'readDate' | 'errorCode'>;
+
 /** The SQL session store; `sqliteStore`, `postgresStore` and `mysqlStore` each make one with their dialect. */
 export class SqlStore implements SessionStore {
   /** `'sqlite'`, `'postgres'` or `'mysql'`. */
@@ -61,6 +67,23 @@ export class SqlStore implements SessionStore {
     this.#setup = setup.createOnFirstUse ? new RetryingOnce(async () => void (await dialect.createTableIfMissing())) : undefined;
     this.#createdOnOpen = setup.createdOnOpen ?? false;
     this.#now = setup.now ?? Date.now;
+  }
+
+  /**
+   * The store's database, for statements on its other tables: sessionkit/auth's `djangoUsers` reads
+   * Django's `auth_user` through it. They run as the session statements do (the same connection or pool,
+   * the same timeouts); no table is created for them. The store's `close()` closes it.
+   */
+  get database(): SqlDatabase {
+    const dialect = this.#dialect;
+    return {
+      name: dialect.name,
+      rows: <R>(sql: string, values: readonly unknown[]) => dialect.rows<R>(sql, values),
+      changes: (sql, values) => dialect.changes(sql, values),
+      writeDate: (date) => dialect.writeDate(date),
+      readDate: (value) => dialect.readDate(value),
+      errorCode: (error) => dialect.errorCode(error),
+    };
   }
 
   async load(key: string): Promise<StoredSession | null> {
