@@ -11,12 +11,27 @@ export interface OutputStream {
   readonly isTTY?: boolean;
 }
 
+/** A stream the command reads what is typed or piped from; `process.stdin` is one. */
+export interface InputStream {
+  /** Whether it is a terminal (prompts and hidden passwords need one). */
+  readonly isTTY?: boolean;
+  setRawMode?(mode: boolean): unknown;
+  setEncoding(encoding: 'utf8'): unknown;
+  on(event: 'data', listener: (chunk: string) => void): unknown;
+  on(event: 'end' | 'error', listener: () => void): unknown;
+  removeAllListeners(event: 'data' | 'end' | 'error'): unknown;
+  resume(): unknown;
+  pause(): unknown;
+}
+
 /** The command's surroundings. */
 export interface CliIO {
   /** The environment variables (Django's setting names). */
   readonly env: Env;
   readonly stdout: OutputStream;
   readonly stderr: OutputStream;
+  /** What is typed or piped in; absent, the command reads nothing (as from an empty pipe). */
+  readonly stdin?: InputStream;
 }
 
 /** Writes `text` and a newline to stdout. */

@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import type { SessionLogger } from '../options.js';
 import { parseCommandLine } from './arguments.js';
 import type { Command, CommandContext } from './command.js';
+import { changepasswordCommand } from './commands/changepassword.js';
 import { checkCommand } from './commands/check.js';
 import { clearsessionsCommand } from './commands/clearsessions.js';
+import { createsuperuserCommand } from './commands/createsuperuser.js';
 import { decodeCommand } from './commands/decode.js';
 import { deleteCommand } from './commands/delete.js';
 import { listCommand } from './commands/list.js';
@@ -19,7 +21,17 @@ import { commandHelp, PROGRAM, programHelp, usageOf } from './help.js';
 import { note, type CliIO } from './output.js';
 
 /** The subcommands, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [migrateCommand, clearsessionsCommand, listCommand, showCommand, decodeCommand, deleteCommand, checkCommand];
+export const COMMANDS: readonly Command[] = [
+  migrateCommand,
+  clearsessionsCommand,
+  listCommand,
+  showCommand,
+  decodeCommand,
+  deleteCommand,
+  checkCommand,
+  createsuperuserCommand,
+  changepasswordCommand,
+];
 
 /**
  * Runs `sessionkit` with `argv` (the arguments after the program name) and resolves its exit status:

@@ -68,11 +68,12 @@ describe('db engine on a SQLite file', () => {
     seeded = await seedSessions(env, [{ user: 'alice' }, { user: 'bob', cart: [1, 2, 3] }, { n: 'x'.repeat(500) }], 7);
   });
 
-  it('lists the live sessions with their expiry and size, and counts the expired ones', async () => {
+  it('lists the live sessions with their expiry, size and user, and counts the expired ones', async () => {
     const [table, json] = await Promise.all([runCli(['list'], env), runCli(['list', '--json'], env)]);
     expect(table.status).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^KEY\s+EXPIRES\s+SIZE$/);
-    for (const key of seeded.live) expect(table.stdout).toMatch(new RegExp(`^${key}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\s+\\d+$`, 'm'));
+    expect(table.stdout.split('\n')[0]).toMatch(/^KEY\s+EXPIRES\s+SIZE  USER$/);
+    // Nobody is logged in to the seeded sessions: "-".
+    for (const key of seeded.live) expect(table.stdout).toMatch(new RegExp(`^${key}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\s+\\d+  -$`, 'm'));
     expect(table.stderr).toBe(`3 sessions; 7 expired sessions wait for clearsessions (db — SQLite ${path}).\n`);
     expect(json.status).toBe(0);
     const listed = listedKeys(json.stdout);
@@ -81,7 +82,7 @@ describe('db engine on a SQLite file', () => {
     db.close();
     expect(sorted([...listed.keys()])).toEqual(sorted(seeded.live));
     for (const key of seeded.live) {
-      expect(listed.get(key)).toEqual({ size: sizes.get(key), expireDate: expect.any(String) });
+      expect(listed.get(key)).toEqual({ size: sizes.get(key), expireDate: expect.any(String), userId: null, readable: true });
       expect(Date.parse(listed.get(key)!.expireDate!)).toBeGreaterThan(Date.now());
     }
   });
@@ -137,7 +138,7 @@ describe('db engine on a SQLite file', () => {
     const parsed: unknown = JSON.parse(some.stdout);
     expect(Array.isArray(parsed)).toBe(true);
     expect((parsed as unknown[]).length).toBeGreaterThan(0);
-    expect(parsed).toEqual(expect.arrayContaining([{ key: expect.any(String), expireDate: expect.any(String), size: expect.any(Number) }]));
+    expect(parsed).toEqual(expect.arrayContaining([{ key: expect.any(String), expireDate: expect.any(String), size: expect.any(Number), userId: null, readable: true }]));
   });
 
   it('list and show create no database file where there is none, and say so', async () => {

@@ -64,6 +64,8 @@ export interface RunCliOptions {
   readonly cwd?: string;
   /** Killed after this long. @default 30000 */
   readonly timeoutMs?: number;
+  /** What the command reads on stdin (a pipe); without it, stdin is empty. */
+  readonly input?: string;
 }
 
 /** Runs `sessionkit ...args` with `env` as its whole environment (besides PATH and HOME). */
@@ -73,8 +75,11 @@ export async function runCli(args: readonly string[], env: Readonly<Record<strin
     const child = spawn(process.execPath, [...nodeArgs, ...args], {
       cwd: options.cwd,
       env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // A command that exits without reading its input closes the pipe under us.
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

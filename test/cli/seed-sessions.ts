@@ -47,10 +47,20 @@ export async function seedSessions(env: Readonly<Record<string, string>>, liveDa
 }
 
 /** The sessions listed by `sessionkit list --json` output (one JSON array, checked to be one), by key. */
-export function listedKeys(stdout: string): Map<string, { expireDate: string | null; size: number }> {
+export function listedKeys(stdout: string): Map<string, ListedEntry> {
   const parsed: unknown = JSON.parse(stdout);
   if (!Array.isArray(parsed)) throw new Error(`list --json printed no JSON array: ${stdout.slice(0, 200)}`);
-  const listed = new Map<string, { expireDate: string | null; size: number }>();
-  for (const { key, ...rest } of parsed as Array<{ key: string; expireDate: string | null; size: number }>) listed.set(key, rest);
+  const listed = new Map<string, ListedEntry>();
+  for (const { key, ...rest } of parsed as Array<ListedEntry & { key: string }>) listed.set(key, rest);
   return listed;
+}
+
+/** One session as `list --json` prints it, without its key. */
+export interface ListedEntry {
+  readonly expireDate: string | null;
+  readonly size: number;
+  /** The logged-in user's id; `null` for an anonymous session. */
+  readonly userId: string | null;
+  /** Whether the data verified (else `userId` is unknown). */
+  readonly readable: boolean;
 }

@@ -15,7 +15,7 @@ import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
 import { removeCompiledCli, runCli, type CliRun } from './run-cli.js';
 
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
-const COMMANDS = ['migrate', 'clearsessions', 'list', 'show', 'decode', 'delete'];
+const COMMANDS = ['migrate', 'clearsessions', 'list', 'show', 'decode', 'delete', 'createsuperuser', 'changepassword'];
 const PASSWORD = 'Sup3r-secret-pw';
 const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-cli-usage-'));
 afterAll(() => {

@@ -341,7 +341,61 @@ def auth_set_active(op):
 
 def auth_user_row(op):
     user = auth_user_named(op['username'])
-    return {'id': user.pk, 'password': user.password, 'is_active': user.is_active, 'last_login': user.last_login}
+    return {
+        'id': user.pk,
+        'username': user.username,
+        'password': user.password,
+        'is_active': user.is_active,
+        'is_staff': user.is_staff,
+        'is_superuser': user.is_superuser,
+        'email': user.email,
+        'first_name': user.first_name,
+        'last_name': user.last_name,
+        'last_login': user.last_login,
+        'date_joined': user.date_joined,
+    }
+
+
+def auth_authenticate(op):
+    """Django's authenticate() alone (no login); the user's stored password afterwards shows any rehash."""
+    from django.contrib.auth import authenticate
+
+    user = authenticate(None, username=op['username'], password=op['password'])
+    result = auth_user_json(user)
+    result['password'] = user.password if user is not None else None
+    return result
+
+
+def auth_createsuperuser(op):
+    """manage.py createsuperuser --noinput with op['options'] and op['environ'] (DJANGO_SUPERUSER_*); its output."""
+    import io
+    import os
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with mock.patch.dict(os.environ, op.get('environ') or {}):
+        call_command('createsuperuser', interactive=False, stdout=out, stderr=out, **(op.get('options') or {}))
+    return out.getvalue()
+
+
+def auth_field_problems(op):
+    """What the User model's username and email fields say of each value (field.clean, as createsuperuser runs it)."""
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+
+    def problems(field_name, values):
+        field = get_user_model()._meta.get_field(field_name)
+        answers = []
+        for value in values:
+            try:
+                field.clean(value, None)
+                answers.append(None)
+            except ValidationError as error:
+                answers.append('; '.join(error.messages))
+        return answers
+
+    return {'usernames': problems('username', op.get('usernames') or []), 'emails': problems('email', op.get('emails') or [])}
 
 
 def auth_make_password(op):
@@ -380,6 +434,9 @@ AUTH_OPS = {
     'auth_change_password': auth_change_password,
     'auth_set_active': auth_set_active,
     'auth_user': auth_user_row,
+    'auth_authenticate': auth_authenticate,
+    'auth_createsuperuser': auth_createsuperuser,
+    'auth_field_problems': auth_field_problems,
     'auth_make_password': auth_make_password,
     'auth_check_password': auth_check_password,
     'auth_session_hash': auth_session_hash,
