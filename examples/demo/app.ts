@@ -12,6 +12,8 @@ import type { DemoSettings } from './settings.js';
 export type { DemoData } from './exchange.js';
 export type { SessionView } from './routes.js';
 export { adminTokenFromEnv, type DemoSettings } from './settings.js';
+export { demoUserDatabase, type DemoUserDatabase, type DemoUserOptions } from './accounts/user-database.js';
+export type { WhoAmI } from './accounts/routes.js';
 
 /** The frameworks the demo runs on, as `FRAMEWORK` names them. */
 export const FRAMEWORKS = ['node', 'express', 'fastify', 'koa', 'hono', 'fetch'] as const;
@@ -40,8 +42,9 @@ export function parseFramework(value: string | undefined): Framework {
 
 /**
  * A demo server on `framework` for `sessions`, with the demo's own `settings` (the engine's name, the
- * session admin's token), not yet listening: `(await createDemoServer(sessions)).listen(8000)`. Closing it
- * does not close the session store; call `sessions.close()` for that.
+ * session admin's token, Django's users), not yet listening: `(await createDemoServer(sessions)).listen(8000)`.
+ * Closing it does not close the session store nor the user database; call `sessions.close()` and
+ * `users.close()` for that.
  */
 export async function createDemoServer(sessions: SessionManager<DemoData>, framework: Framework = 'node', settings: DemoSettings = {}): Promise<Server> {
   return (await wrappers[framework]()).demoServer(sessions, settings);

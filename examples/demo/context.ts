@@ -1,12 +1,13 @@
 /**
  * What the demo's routes know of the app they serve: the engine and its store, the settings, the admin's
- * token, and decoders for stored records and signed cookies (the `sessionkit` command's, so the pages show
+ * token, Django's users and login state, and decoders for stored records and signed cookies (the `sessionkit` command's, so the pages show
  * exactly what `sessionkit show` and `sessionkit decode` would).
  */
 import { createDecoder, type DecodeResult } from '../../src/cli/decoding.js';
 import type { SessionManager } from '../../src/manager.js';
 import type { ResolvedOptions } from '../../src/options.js';
 import type { SessionStore } from '../../src/stores/contract.js';
+import { demoAccounts, type DemoAccounts } from './accounts/accounts.js';
 import type { DemoData } from './exchange.js';
 import type { DemoSettings } from './settings.js';
 
@@ -20,6 +21,8 @@ export interface DemoContext {
   readonly store: SessionStore | null;
   /** The session admin's token; `undefined` while the admin is off. */
   readonly adminToken: string | undefined;
+  /** Django's users (`auth_user`) and who is logged in. */
+  readonly accounts: DemoAccounts;
   /** Decodes a stored record's data, as the engine's store encodes it. */
   decodeRecord(data: string): DecodeResult;
   /** Decodes a signed-cookie session's cookie, whatever its age. */
@@ -42,6 +45,7 @@ export function demoContext(sessions: SessionManager<DemoData>, settings: DemoSe
     options,
     store,
     adminToken: settings.adminToken,
+    accounts: demoAccounts(options, settings.users),
     decodeRecord: (data) => decode(options.dataSalt, data, store?.dataFormat ?? 'signed'),
     decodeCookie: (value) => decode(cookieSalt, value),
   };

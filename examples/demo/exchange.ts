@@ -76,9 +76,9 @@ export function html(status: number, body: string, extra: Readonly<Record<string
 
 /**
  * A redirect to `location` (a path of the demo): by default `303 See Other`, with which the browser GETs the
- * result of a form's POST.
+ * result of a form's POST; `302 Found` where Django's views answer so (login required).
  */
-export function redirect(location: string, status: 301 | 303 = 303): DemoResponse {
+export function redirect(location: string, status: 301 | 302 | 303 = 303): DemoResponse {
   return text(status, `See ${location}\n`, { Location: location });
 }
 

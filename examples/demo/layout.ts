@@ -17,6 +17,7 @@ export const BRAND = 'sessionkit demo';
 const EXAMPLES: ReadonlyArray<readonly [path: string, name: string]> = [
   ['/counter', 'Visit counter'],
   ['/connection', 'Log in'],
+  ['/accounts/profile/', 'Account'],
   ['/cookie-test', 'Test cookie'],
   ['/expiry', 'Expiry'],
   ['/browser-close', 'Browser close'],

@@ -32,15 +32,17 @@ on another store.</p>
 <ol class="tries">
 <li><a href="/counter">Visit counter</a>: reload it and watch the count grow; a private window starts again at 1.</li>
 <li><a href="/connection">Log in and out</a>: the session key changes at login, so a key planted in the browser beforehand is worthless.</li>
+<li><a href="/accounts/login/">Log in with a password</a>: Django's own users (its <code>auth_user</code> table), logged in as Django logs them in, so that a Django app sharing the sessions sees the same login. Make a user with <code>npx sessionkit createsuperuser</code>.</li>
 <li><a href="/cookie-test">Test cookie</a>: Django's check that the browser keeps cookies. Turn cookies off and try it again.</li>
 <li><a href="/expiry">Per-session expiry</a>: choose seconds, a date, the browser's closing or the default, and watch what <code>getExpiryAge()</code> and <code>getExpiryDate()</code> answer.</li>
 <li><a href="/browser-close">Browser close</a>: <code>SESSION_EXPIRE_AT_BROWSER_CLOSE</code>, and cookies that end with the browser.</li>
 <li><a href="/engine">The engine</a>: your session's stored record, decoded as Django reads it.</li>
-<li><a href="/admin/sessions/">Session admin</a>: staff list, decode and delete sessions (start the demo with <code>SESSION_ADMIN_TOKEN</code> to open it).</li>
+<li><a href="/admin/sessions/">Session admin</a>: staff list, decode and delete sessions (log in as a staff user, or start the demo with <code>SESSION_ADMIN_TOKEN</code> and give the token).</li>
 </ol>
 <h2>For scripts</h2>
 <ul>
 <li><a href="/visit"><code>GET /visit</code></a>: the same counter as plain text, <code>Visit count:N</code>.</li>
+<li><a href="/whoami"><code>GET /whoami</code></a>: who is logged in, as JSON: <code>{"authenticated": true, "id": 1, "username": "alice"}</code>.</li>
 <li><a href="/session"><code>GET /session</code></a>: the session as JSON. <code>POST /session</code> merges keys (JSON or a form);
 <code>POST /session/expiry</code>, <code>/session/flush</code>, <code>/session/cycle</code> and <code>/session/fail</code> do what they say.</li>
 <li><a href="/hello"><code>GET /hello</code></a>: a page that never touches the session, so it costs no store access and sends no cookie.</li>
@@ -72,7 +74,7 @@ ${first}<p>${where}</p>
 }
 
 /** A session key's hash in the form the pages show it. */
-function keyHash(hash: string | null): string {
+export function keyHash(hash: string | null): string {
   return hash === null ? 'none yet' : `<code data-key-hash="${hash}">${hash}</code>`;
 }
 

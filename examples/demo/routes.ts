@@ -1,16 +1,19 @@
 /**
  * The demo's routes: Django's classic session examples as pages that say what happens and why (a visit
  * counter, login/logout with a key cycle, the test cookie, per-session expiry, browser close, the engine's
- * record), the session admin, and a small JSON API over the session for trying the settings out. Each
- * route is a function of a framework-neutral {@link DemoRequest} to a {@link DemoResponse}.
+ * record), Django's users (`/accounts/`, `/whoami`), the session admin, and a small JSON API over the session
+ * for trying the settings out. Each route is a function of a framework-neutral {@link DemoRequest} to a
+ * {@link DemoResponse}.
  *
  * Values the session cannot hold make `set`, `update` and `setExpiry` throw a `SessionValueError`, and a
  * session grown past `maxDataBytes` makes the commit fail with `SessionDataTooLarge`: the routes let both
  * go to the sessionkit adapter, which answers 400 or 413 with the reason.
  */
+import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, USER_ID_SESSION_KEY } from '../../src/auth/index.js';
 import { EXPIRY_KEY } from '../../src/core/expiry.js';
 import { getMessages, info, success } from '../../src/messages/index.js';
 import type { Session } from '../../src/session.js';
+import { accountRoutes } from './accounts/routes.js';
 import { CSRF_KEY, STAFF_KEY } from './admin/access.js';
 import { adminRoutes } from './admin/routes.js';
 import type { DemoContext } from './context.js';
@@ -27,6 +30,7 @@ export { sessionKeyHash } from './key-hash.js';
 export type Route = (req: DemoRequest) => Promise<DemoResponse> | DemoResponse;
 
 const ADMIN_KEYS = [STAFF_KEY, CSRF_KEY] as const;
+const LOGIN_KEYS = [USER_ID_SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY] as const;
 
 // Django's User.username max_length.
 const MAX_USERNAME_LENGTH = 150;
@@ -129,13 +133,16 @@ async function showSession({ session }: DemoRequest): Promise<DemoResponse> {
   return json(200, await view(session));
 }
 
-/** The keys to merge into the session: the body, without the expiry's reserved key. */
+/** The keys to merge into the session: the body, without the expiry's, the admin's and the login's reserved keys. */
 async function postedValues(req: DemoRequest): Promise<Partial<DemoData>> {
   const values = await req.readBody();
   if (Object.hasOwn(values, EXPIRY_KEY)) throw new HttpError(400, `Set the expiry with POST /session/expiry, not through ${EXPIRY_KEY}.`);
   // The session admin's keys make a browser staff: only the admin's token may set them.
   const reserved = ADMIN_KEYS.find((key) => Object.hasOwn(values, key));
   if (reserved !== undefined) throw new HttpError(400, `${reserved} is the session admin's to set: give the admin token at /admin/sessions/.`);
+  // A login is auth.login's to write, after a password check.
+  const login = LOGIN_KEYS.find((key) => Object.hasOwn(values, key));
+  if (login !== undefined) throw new HttpError(400, `${login} is the login's to set: log in at /accounts/login/.`);
   return values as Partial<DemoData>;
 }
 
@@ -205,5 +212,6 @@ export function demoRoutes(context: DemoContext): Readonly<Record<string, Readon
     '/session/cycle': { POST: cycle },
     '/session/fail': { POST: failAfterUpdate },
     ...adminRoutes(context),
+    ...accountRoutes(context),
   };
 }

@@ -1,13 +1,14 @@
 /**
  * Starts the demo: `npm start`. Settings come from the environment with Django's names (SECRET_KEY,
  * SESSION_ENGINE, DATABASE_URL, SESSION_COOKIE_AGE, …); FRAMEWORK chooses the framework (node, express,
- * fastify, koa, hono or fetch; node by default), HOST and PORT where it listens.
+ * fastify, koa, hono or fetch; node by default), HOST and PORT where it listens. Django's users are read
+ * from the auth_user table of DATABASE_URL's database, whatever the engine.
  */
 import type { AddressInfo } from 'node:net';
 import { optionsFromEnv } from '../../src/config/env.js';
 import { SessionConfigError } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
-import { adminTokenFromEnv, createDemoServer, parseFramework, type DemoData } from './app.js';
+import { adminTokenFromEnv, createDemoServer, demoUserDatabase, parseFramework, type DemoData, type DemoUserDatabase } from './app.js';
 
 async function main(): Promise<void> {
   const framework = parseFramework(process.env.FRAMEWORK);
@@ -18,7 +19,15 @@ async function main(): Promise<void> {
   const { options, engine, description } = optionsFromEnv(process.env);
   const adminToken = adminTokenFromEnv(process.env);
   const sessions = createSessions<DemoData>(options);
-  const server = await createDemoServer(sessions, framework, { engine, adminToken });
+  let users: DemoUserDatabase;
+  try {
+    users = demoUserDatabase(process.env, options.store);
+  } catch (error) {
+    // A DATABASE_URL the users cannot use: the store opened for the sessions must not keep the process up.
+    await sessions.close();
+    throw error;
+  }
+  const server = await createDemoServer(sessions, framework, { engine, adminToken, users });
   server.listen(port, host, () => {
     const { address, port: actual } = server.address() as AddressInfo;
     const shown = address.includes(':') ? `[${address}]` : address;
@@ -27,7 +36,7 @@ async function main(): Promise<void> {
   });
 
   const stop = (): void => {
-    server.close(() => void sessions.close());
+    server.close(() => void Promise.all([users.close(), sessions.close()]));
     server.closeIdleConnections();
   };
   process.once('SIGINT', stop);

@@ -1,9 +1,11 @@
 /**
- * What the demo is told besides the session settings: the engine's Django name, shown on its pages, and the
- * token that opens the session admin. `npm start` reads both from the environment.
+ * What the demo is told besides the session settings: the engine's Django name, shown on its pages, the
+ * token that opens the session admin, and where Django's users are. `npm start` reads them from the
+ * environment.
  */
 import { NEW_SECRET_KEY_COMMAND, type Env } from '../../src/config/env.js';
 import { SessionConfigError } from '../../src/errors.js';
+import type { DemoUserDatabase } from './accounts/user-database.js';
 
 /** The demo's own settings. */
 export interface DemoSettings {
@@ -19,6 +21,13 @@ export interface DemoSettings {
    * @default undefined (the admin is off)
    */
   readonly adminToken?: string;
+  /**
+   * Django's users, who log in at `/accounts/login/` (`demoUserDatabase`: the `auth_user` table of
+   * `DATABASE_URL`'s database). Their staff (`is_staff`) may use the session admin, with or without a token.
+   * The demo does not close it. Without it, nobody can log in with a password, and the admin needs the token.
+   * @default undefined (no users)
+   */
+  readonly users?: DemoUserDatabase;
 }
 
 /** The shortest admin token accepted: 16 characters, so it cannot be guessed by trying. */

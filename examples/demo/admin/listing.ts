@@ -3,6 +3,7 @@
  * `clearExpiredInBatches`): live sessions with their key hashed, their user, size, expiry and last
  * change; one session found by the hash of its key. A key never leaves this module whole.
  */
+import { storedUserId, USER_ID_SESSION_KEY } from '../../../src/auth/session-keys.js';
 import { EXPIRY_KEY } from '../../../src/core/expiry.js';
 import type { SessionStore } from '../../../src/stores/contract.js';
 import type { DemoContext } from '../context.js';
@@ -17,6 +18,12 @@ export interface AdminRow {
   readonly hash: string;
   /** The `username` it holds; `null` when it holds none, or its data does not decode. */
   readonly username: string | null;
+  /**
+   * The Django user it is logged in as (`_auth_user_id`), with the username when the user exists; `null`
+   * without a login. The login's hash is not checked here: a session whose password changed since still
+   * names its user, until its next request ends it.
+   */
+  readonly account: { readonly id: string; readonly username: string | null } | null;
   /** Whether the session is staff's (has given the admin token). */
   readonly staff: boolean;
   /** Bytes of stored data. */
@@ -58,6 +65,7 @@ export function lastChange(expireDate: Date | null, storedExpiry: unknown, cooki
 export async function listSessions(context: DemoContext, store: SessionStore & Required<Pick<SessionStore, 'list'>>): Promise<{ rows: AdminRow[]; total: number }> {
   const rows: AdminRow[] = [];
   let total = 0;
+  const account = accountNames(context);
   for await (const listed of store.list()) {
     total++;
     if (rows.length >= MAX_LISTED) continue;
@@ -69,6 +77,7 @@ export async function listSessions(context: DemoContext, store: SessionStore & R
     rows.push({
       hash: sessionKeyHash(listed.key),
       username: typeof data.username === 'string' ? data.username : null,
+      account: await account(storedUserId(data[USER_ID_SESSION_KEY])),
       staff: data._admin_staff === true,
       size: listed.size,
       expireDate: listed.expireDate,
@@ -78,6 +87,20 @@ export async function listSessions(context: DemoContext, store: SessionStore & R
   }
   rows.sort((a, b) => (b.lastChange?.getTime() ?? 0) - (a.lastChange?.getTime() ?? 0));
   return { rows, total };
+}
+
+/** Looks up the Django users sessions are logged in as, each once per listing. */
+function accountNames(context: DemoContext): (id: string | null) => Promise<AdminRow['account']> {
+  const names = new Map<string, Promise<string | null>>();
+  const lookUp = async (id: string): Promise<string | null> => {
+    const state = await context.accounts.database.ready();
+    return state.ok ? ((await state.users.getUser(id))?.username ?? null) : null;
+  };
+  return async (id) => {
+    if (id === null) return null;
+    if (!names.has(id)) names.set(id, lookUp(id));
+    return { id, username: await names.get(id)! };
+  };
 }
 
 /** The key of the live session whose hash is `hash`, with its listing; `null` when none has it. */

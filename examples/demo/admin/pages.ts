@@ -8,32 +8,60 @@ import type { AdminRow } from './listing.js';
 
 const CURRENT = '/admin/sessions/';
 
-/** The admin while `SESSION_ADMIN_TOKEN` is unset: how to turn it on. */
+/** The admin while nobody can get in (no `SESSION_ADMIN_TOKEN`, no user database): how to turn it on. */
 export function adminOffPage(): string {
   return page(
     'Session admin',
-    `<p role="alert">The session admin is off: the demo was started without <code>SESSION_ADMIN_TOKEN</code>.</p>
+    `<p role="alert">The session admin is off: the demo was started without <code>SESSION_ADMIN_TOKEN</code> and without Django's users.</p>
 <p>To turn it on, start the demo with a token of at least 16 characters, then come back here and enter it:</p>
 <pre><code>SESSION_ADMIN_TOKEN=$(${escapeHtml(NEW_SECRET_KEY_COMMAND)}) npm start</code></pre>
-<p>The admin lists, decodes and deletes everyone's sessions, so only a browser that gives the token gets in.
-(Once the demo has Django's users, staff users — <code>is_staff</code> — will get in instead.)</p>`,
+<p>The admin lists, decodes and deletes everyone's sessions, so only staff get in: a browser that gives the token, or
+a staff user of Django's (<code>is_staff</code>) logged in with a password. <code>npm start</code> reads its users from
+the <code>auth_user</code> table of <code>DATABASE_URL</code>'s database.</p>`,
     CURRENT,
   );
 }
 
-/** The refusal of a browser that is not staff, with the form that makes it staff. */
-export function adminLoginPage(messages: readonly FlashMessage[] = [], error?: string): string {
-  const alert = error ? `<p role="alert">${escapeHtml(error)}</p>\n` : '';
-  return page(
-    'Session admin: staff only',
-    `${flashList(messages)}${alert}<p>The session admin lists, decodes and deletes everyone's sessions, so it is for staff only.
-Enter the token the demo was started with (<code>SESSION_ADMIN_TOKEN</code>).</p>
+/** What the refusal of a visitor who is not staff shows. */
+export interface AdminRefusalFacts {
+  readonly messages?: readonly FlashMessage[];
+  readonly error?: string;
+  /** Whether to offer the token form (`SESSION_ADMIN_TOKEN` is set). */
+  readonly tokenForm: boolean;
+  /** Whether to offer a login as a staff user (the demo has Django's users). */
+  readonly usersLogin: boolean;
+  /** The user the visitor is logged in as, who is not staff; `null` when anonymous. */
+  readonly username: string | null;
+}
+
+function staffLogin(facts: AdminRefusalFacts): string {
+  if (!facts.usersLogin) return '';
+  const who =
+    facts.username === null
+      ? ''
+      : `You are logged in as <strong>${escapeHtml(facts.username)}</strong>, who is not staff. `;
+  return `<p>${who}Staff users of Django's (<code>is_staff</code>, such as those <code>npx sessionkit createsuperuser</code> makes) get in:
+<a href="/accounts/login/?next=/admin/sessions/">log in as a staff user</a>.</p>\n`;
+}
+
+function tokenForm(facts: AdminRefusalFacts): string {
+  if (!facts.tokenForm) return '';
+  return `<p>${facts.usersLogin ? 'Or enter' : 'Enter'} the token the demo was started with (<code>SESSION_ADMIN_TOKEN</code>).</p>
 <form method="post" action="/admin/login">
 <p><label for="token">Admin token</label>
 <input type="password" id="token" name="token" required autocomplete="current-password"></p>
 <p><button type="submit">Enter the admin</button></p>
 </form>
-<p class="muted">The right token marks your session as staff's and gives it a new key, as any login does.</p>`,
+<p class="muted">The right token marks your session as staff's and gives it a new key, as any login does.</p>`;
+}
+
+/** The refusal of a browser that is not staff, with the ways to become staff. */
+export function adminLoginPage(facts: AdminRefusalFacts): string {
+  const alert = facts.error ? `<p role="alert">${escapeHtml(facts.error)}</p>\n` : '';
+  return page(
+    'Session admin: staff only',
+    `${flashList(facts.messages ?? [])}${alert}<p>The session admin lists, decodes and deletes everyone's sessions, so it is for staff only.</p>
+${staffLogin(facts)}${tokenForm(facts)}`,
     CURRENT,
   );
 }
@@ -51,8 +79,15 @@ function when(date: Date | null, unknown: string): string {
   return date === null ? `<span class="muted">${unknown}</span>` : timeElement(date);
 }
 
+function account(row: AdminRow): string | null {
+  if (row.account === null) return null;
+  const { id, username } = row.account;
+  return username === null ? `<span class="muted">user ${escapeHtml(id)} (not found)</span>` : `${escapeHtml(username)} <span class="muted">(user ${escapeHtml(id)})</span>`;
+}
+
 function user(row: AdminRow): string {
-  const name = row.username === null ? '<span class="muted">—</span>' : escapeHtml(row.username);
+  const names = [account(row), row.username === null ? null : escapeHtml(row.username)].filter((name) => name !== null);
+  const name = names.length === 0 ? '<span class="muted">—</span>' : names.join(', ');
   return `${name}${row.staff ? ' <span class="muted">(staff)</span>' : ''}${row.decodes ? '' : ' <span class="muted">(does not decode)</span>'}`;
 }
 

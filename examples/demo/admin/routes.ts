@@ -1,14 +1,16 @@
 /**
  * The session admin at `/admin/sessions/`: staff list the live sessions, decode one, delete one and clear
- * the expired ones. Off (404, saying how to turn it on) without `SESSION_ADMIN_TOKEN`; staff only (403 with
- * the token form) for everyone else. Its forms change state, so besides the demo's refusal of cross-site
- * requests they carry the session's CSRF token; and its pages are never cached.
+ * the expired ones. Staff are Django's `is_staff` users logged in at `/accounts/login/`, and browsers that
+ * gave the token of `SESSION_ADMIN_TOKEN`. Off (404, saying how to turn it on) with neither a user database
+ * nor a token; staff only (403, with the way in) for everyone else. Its forms change state, so besides the
+ * demo's refusal of cross-site requests they carry the session's CSRF token; and its pages are never cached.
  */
 import { getMessages, info, success } from '../../../src/messages/index.js';
+import type { Session } from '../../../src/session.js';
 import type { DemoContext } from '../context.js';
-import { html, redirect, type DemoRequest, type DemoResponse } from '../exchange.js';
+import { html, redirect, type DemoData, type DemoRequest, type DemoResponse } from '../exchange.js';
 import { sessionKeyHash } from '../key-hash.js';
-import { csrfToken, grantStaff, isAdminToken, isCsrfToken, isStaff, revokeStaff } from './access.js';
+import { csrfToken, grantStaff, hasStaffToken, isAdminToken, isCsrfToken, revokeStaff } from './access.js';
 import { adminStore, clearExpired, countExpired, findByHash, lastChange, listSessions } from './listing.js';
 import { adminCsrfPage, adminListPage, adminLoginPage, adminMissingPage, adminOffPage, adminSessionPage } from './pages.js';
 
@@ -25,13 +27,29 @@ function page(status: number, body: string): DemoResponse {
 /** The admin's routes by path, then method. */
 export function adminRoutes(context: DemoContext): Record<string, Record<string, Route>> {
   const token = context.adminToken;
+  const { accounts } = context;
+  // Nobody could get in: neither a token to give nor users to log in as.
+  const off = token === undefined && !accounts.configured;
 
-  /** `route` for staff only: refused with the token form (403) for others, and 404 while the admin is off. */
+  /** Whether the session is staff's, and the user it is logged in as (`null`: anonymous). */
+  async function visitor(session: Session<DemoData>): Promise<{ staff: boolean; username: string | null }> {
+    const user = accounts.configured ? await accounts.user(session) : null;
+    return { staff: (await hasStaffToken(session)) || user?.isStaff === true, username: user?.username ?? null };
+  }
+
+  /** The refusal of a visitor who is not staff (403), with the ways in. */
+  async function refusal(session: Session<DemoData>, username: string | null, error?: string): Promise<DemoResponse> {
+    const messages = await getMessages(session);
+    return page(403, adminLoginPage({ messages, error, tokenForm: token !== undefined, usersLogin: accounts.configured, username }));
+  }
+
+  /** `route` for staff only: refused (403) for others, and 404 while the admin is off. */
   const staffOnly =
     (route: Route): Route =>
     async (req) => {
-      if (token === undefined) return page(404, adminOffPage());
-      if (!(await isStaff(req.session))) return page(403, adminLoginPage(await getMessages(req.session)));
+      if (off) return page(404, adminOffPage());
+      const { staff, username } = await visitor(req.session);
+      if (!staff) return refusal(req.session, username);
       return route(req);
     };
 
@@ -100,17 +118,26 @@ export function adminRoutes(context: DemoContext): Record<string, Record<string,
   }
 
   async function enter({ session, readBody }: DemoRequest): Promise<DemoResponse> {
-    if (token === undefined) return page(404, adminOffPage());
+    if (off) return page(404, adminOffPage());
+    const { username } = await visitor(session);
+    if (token === undefined) return refusal(session, username, 'The demo was started without SESSION_ADMIN_TOKEN: log in as a staff user instead.');
     const body = await readBody();
-    if (!isAdminToken(body.token, token)) return page(403, adminLoginPage([], 'That is not the admin token.'));
+    if (!isAdminToken(body.token, token)) return refusal(session, username, 'That is not the admin token.');
     await grantStaff(session);
     await success(session, 'You are staff in the session admin now. Your session got a new key as you came in, as at any login.');
     return redirect(LIST);
   }
 
   async function leave({ session }: DemoRequest): Promise<DemoResponse> {
+    const user = accounts.configured ? await accounts.user(session) : null;
     await revokeStaff(session);
-    await info(session, 'You left the session admin. Your session got a new key as you left.');
+    if (user?.isStaff !== true) {
+      await info(session, 'You left the session admin. Your session got a new key as you left.');
+    } else {
+      // A staff user stays staff while logged in: leaving is logging out, as in Django's admin.
+      await accounts.auth.logout(session);
+      await info(session, 'You left the session admin and logged out. Your session was flushed, as Django’s logout does.');
+    }
     return redirect(LIST);
   }
 
