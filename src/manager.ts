@@ -7,6 +7,7 @@ import { serializeCookie, serializeDeletion, type CookieAttributes } from './coo
 import type { SessionEngine } from './core/engine.js';
 import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, type StoredExpiry } from './core/expiry.js';
 import { SignedCookieEngine } from './core/signed-cookie-engine.js';
+import type { SessionSchema } from './core/data-schema.js';
 import type { SessionData } from './core/state.js';
 import { StoreEngine } from './core/store-engine.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
@@ -41,7 +42,7 @@ const UNCHANGED: CommitResult = Object.freeze({ setCookie: NO_COOKIES, vary: fal
 const VARY_ONLY: CommitResult = Object.freeze({ setCookie: NO_COOKIES, vary: true, cachePrivate: false });
 
 /** Loads sessions for requests and decides what their responses carry. One per configuration. */
-export class SessionManager<T extends SessionData = SessionData> {
+export class SessionManager<T extends object = SessionData> {
   /** The options with defaults applied. */
   readonly options: ResolvedOptions;
   readonly #engine: SessionEngine;
@@ -166,14 +167,18 @@ export class SessionManager<T extends SessionData = SessionData> {
 
 /**
  * Creates the session manager for one configuration. Pass it to an adapter (`sessionkit/node`,
- * `sessionkit/express`, …).
+ * `sessionkit/express`, …). `T` types the session's data: the `schema` option's output, or given; without
+ * either, the session is untyped (any key, `unknown` values).
  *
  * @example
  * const sessions = createSessions<{ visit: number }>({
  *   secret: process.env.SECRET_KEY!,
  *   store: sqliteStore({ path: 'db.sqlite3' }),
  * });
+ * const checked = createSessions({ secret, store, schema: z.object({ visit: z.number().optional() }) });
  */
-export function createSessions<T extends SessionData = SessionData>(options: SessionOptions): SessionManager<T> {
+export function createSessions<T extends object>(options: SessionOptions & { readonly schema: SessionSchema<T> }): SessionManager<T>;
+export function createSessions<T extends object = SessionData>(options: SessionOptions & { readonly schema?: SessionSchema<NoInfer<T>> | null }): SessionManager<T>;
+export function createSessions<T extends object>(options: SessionOptions): SessionManager<T> {
   return new SessionManager<T>(options);
 }

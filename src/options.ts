@@ -18,6 +18,7 @@
  * | SESSION_SERIALIZER               | serializer             | JSON           |
  */
 import { resolveBrowserAttributes, type CookiePriority, type ProxySslHeader } from './cookies/browser-attributes.js';
+import { isSessionSchema, type SessionSchema } from './core/data-schema.js';
 import { SessionConfigError } from './errors.js';
 import { jsonSerializer, type Serializer } from './signing/index.js';
 import type { SessionStore } from './stores/contract.js';
@@ -34,9 +35,10 @@ export interface SecurityEvent {
    * - `expired-cookie`: a signed cookie older than `cookieAge`;
    * - `bad-shape`: validly signed session data that a session cannot hold (a value nested too deeply, a
    *   number JSON cannot write, an unusable `_session_expiry`), written by another app sharing the store or
-   *   by someone holding the secret. Bad values give a fresh session; a bad expiry alone is ignored.
+   *   by someone holding the secret. Bad values give a fresh session; a bad expiry alone is ignored;
+   * - `invalid-data`: session data that the `schema` option refused (or a schema that threw): a fresh session.
    */
-  readonly type: 'bad-signature' | 'bad-payload' | 'expired-cookie' | 'bad-shape';
+  readonly type: 'bad-signature' | 'bad-payload' | 'expired-cookie' | 'bad-shape' | 'invalid-data';
   /** The engine that saw it. */
   readonly engine: string;
   readonly message: string;
@@ -179,6 +181,18 @@ export interface SessionOptions {
    */
   readonly maxDataBytes?: number;
   /**
+   * A Standard Schema validator (zod 3.24+, valibot 1, arktype 2, …) for the application's keys: loaded
+   * data it refuses gives a fresh session and an `invalid-data` security event, never an error; data it
+   * accepts is replaced by its output. The reserved keys (`_session_expiry`, `testcookie`, `_auth_user_*`,
+   * `_messages`) are kept out of it. Its output type types the session: `createSessions({ schema })`.
+   * Every key of a session may be missing, so make every field optional.
+   * @default null (data is not checked)
+   */
+  // Any output here: `createSessions` reads the schema's own type, and options without one can still be
+  // given a data type (`createSessions<{ visit: number }>(options)`).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly schema?: SessionSchema<any> | null;
+  /**
    * Called for each quietly handled security event. By default Django's behaviour: a warning
    * "Session data corrupted" through `logger` for bad signatures of stored data.
    */
@@ -224,6 +238,7 @@ export interface ResolvedOptions {
   readonly maxMergeAttempts: number;
   readonly locking: Required<LockingOptions> | null;
   readonly maxDataBytes: number;
+  readonly schema: SessionSchema | null;
   readonly onSecurityEvent: (event: SecurityEvent) => void;
   readonly logger: SessionLogger;
   readonly debug: boolean;
@@ -338,6 +353,13 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     throw new SessionConfigError(`\`maxDataBytes\` (SESSION_MAX_DATA_BYTES) must be a positive whole number of bytes, such as 1048576 (1 MiB), not ${String(maxDataBytes)}.`);
   }
 
+  const schema = options.schema ?? null;
+  if (schema !== null && !isSessionSchema(schema)) {
+    throw new SessionConfigError(
+      '`schema` must be a Standard Schema validator — a zod (3.24 or later), valibot (1 or later) or arktype (2 or later) schema, or an object with `~standard: { version: 1, vendor, validate }` — or null.',
+    );
+  }
+
   const logger = options.logger ?? console;
   const resolved: ResolvedOptions = {
     secret,
@@ -359,6 +381,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     maxMergeAttempts: options.maxMergeAttempts ?? DEFAULTS.maxMergeAttempts,
     locking,
     maxDataBytes,
+    schema,
     onSecurityEvent: options.onSecurityEvent ?? defaultSecurityEventHandler(logger),
     logger,
     debug: options.debug ?? false,
@@ -393,6 +416,6 @@ function defaultSecurityEventHandler(logger: SessionLogger): (event: SecurityEve
     // Django logs only corrupted stored data (django.security.SuspiciousSession); cookies stay quiet.
     if (event.engine === 'signed_cookies') return;
     if (event.type === 'bad-signature') logger.warn('Session data corrupted');
-    else if (event.type === 'bad-shape') logger.warn(`sessionkit: stored session data ignored (${event.engine}): ${event.message}`);
+    else if (event.type === 'bad-shape' || event.type === 'invalid-data') logger.warn(`sessionkit: stored session data ignored (${event.engine}): ${event.message}`);
   };
 }

@@ -24,10 +24,55 @@ export interface ExpiryQuery {
   readonly expiry?: StoredExpiry | Date;
 }
 
-type Key<T> = keyof T & string;
+/**
+ * The keys Django and sessionkit keep in a session next to the application's own. Every typed session
+ * types them, so a declared data type need not list them: the per-session expiry (`setExpiry`), the test
+ * cookie (`setTestCookie`), the login (`sessionkit/auth`, Django's `django.contrib.auth`) and flash
+ * messages (`sessionkit/messages`).
+ */
+export interface ReservedSessionData {
+  /** Set by `setExpiry`: seconds of inactivity (`0`: when the browser closes) or an ISO-8601 instant. */
+  _session_expiry: number | string;
+  /** Set by `setTestCookie`: `'worked'`. */
+  testcookie: string;
+  /** The login: the user's primary key, as a string. */
+  _auth_user_id: string;
+  /** The login: the dotted path of the authentication backend. */
+  _auth_user_backend: string;
+  /** The login: the session auth hash, which ends the session when the password changes. */
+  _auth_user_hash: string;
+  /** Flash messages, in the format of Django's `SessionStorage` (a JSON string). */
+  _messages: string;
+}
 
-/** One request's session, with Django's dict-like API. */
-export class Session<T extends SessionData = SessionData> {
+/**
+ * `D` when it declares at least one key, otherwise the untyped {@link SessionData}: how an adapter reads a
+ * data interface that applications fill by declaration merging (`ExpressSessionData`, …). With keys
+ * declared, only those keys (and the {@link ReservedSessionData} ones) compile.
+ */
+export type DeclaredSessionData<D extends object> = [keyof D] extends [never] ? SessionData : { [K in keyof D]: D[K] };
+
+/**
+ * The data of a session typed `T`: its own keys and the reserved ones. An untyped session (any string a
+ * key) stays untyped, reserved keys included: its values are all `unknown`.
+ */
+type Data<T> = string extends keyof T ? T : Required<T> & ReservedSessionData;
+type Key<T> = keyof Data<T> & string;
+
+/**
+ * One request's session, with Django's dict-like API. `T` is the data type: an object type (a type
+ * literal or an interface) whose keys are the session's keys; by default {@link SessionData}, where any
+ * string is a key and every value `unknown`.
+ */
+export class Session<T extends object = SessionData> {
+  /**
+   * The data type, for the type checker only (never set at run time). Being the first member, and a
+   * mapped type that removes `?`, it makes TypeScript compare two `Session` types member by member instead
+   * of by the variance it infers for `T` (invariant, from `keyof T` in the methods): a typed session is
+   * then accepted where an untyped `Session` is expected, without a cast, while a session whose types
+   * conflict is still refused. test/types/session-types.ts holds both sides.
+   */
+  declare readonly '~data'?: { readonly [K in keyof T]-?: T[K] };
   readonly #engine: SessionEngine;
   readonly #options: ResolvedOptions;
   readonly #cookieHeader: string | null | undefined;
@@ -142,8 +187,8 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   /** The value under `key`, or `fallback` (default `undefined`) when absent. */
-  get<K extends Key<T>>(key: K): Promise<T[K] | undefined>;
-  get<K extends Key<T>, D>(key: K, fallback: D): Promise<T[K] | D>;
+  get<K extends Key<T>>(key: K): Promise<Data<T>[K] | undefined>;
+  get<K extends Key<T>, D>(key: K, fallback: D): Promise<Data<T>[K] | D>;
   get(key: string, fallback?: unknown): Promise<unknown> {
     return this.#use((data) => (Object.hasOwn(data, key) ? data[key] : fallback));
   }
@@ -152,7 +197,7 @@ export class Session<T extends SessionData = SessionData> {
    * Stores `value` under `key` (`session[key] = value`). Rejects with `SessionValueError` (400), changing
    * nothing, when JSON cannot store the value as it is (see the README's value rules).
    */
-  set<K extends Key<T>>(key: K, value: T[K]): Promise<void> {
+  set<K extends Key<T>>(key: K, value: Data<T>[K]): Promise<void> {
     try {
       this.#assertStorable(key, value);
     } catch (error) {
@@ -180,8 +225,8 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   /** Removes `key` and resolves its value, or `fallback` when absent. */
-  pop<K extends Key<T>>(key: K): Promise<T[K] | undefined>;
-  pop<K extends Key<T>, D>(key: K, fallback: D): Promise<T[K] | D>;
+  pop<K extends Key<T>>(key: K): Promise<Data<T>[K] | undefined>;
+  pop<K extends Key<T>, D>(key: K, fallback: D): Promise<Data<T>[K] | D>;
   pop(key: string, fallback?: unknown): Promise<unknown> {
     return this.#use((data) => {
       if (!Object.hasOwn(data, key)) return fallback;
@@ -193,9 +238,9 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   /** The value under `key`; when absent, stores `value` first (checked as by `set`) and resolves it. */
-  setDefault<K extends Key<T>>(key: K, value: T[K]): Promise<T[K]> {
+  setDefault<K extends Key<T>>(key: K, value: Data<T>[K]): Promise<Data<T>[K]> {
     return this.#use((data) => {
-      if (Object.hasOwn(data, key)) return data[key] as T[K];
+      if (Object.hasOwn(data, key)) return data[key] as Data<T>[K];
       this.#assertStorable(key, value);
       setEntry(data, key, value);
       this.#change(key);
@@ -207,7 +252,7 @@ export class Session<T extends SessionData = SessionData> {
    * Stores every entry of `values`. Marks the session modified even when `values` is empty, as Django does.
    * Rejects with `SessionValueError`, storing none of them, when one cannot be stored (as `set`).
    */
-  update(values: Partial<T>): Promise<void> {
+  update(values: Partial<Data<T>>): Promise<void> {
     try {
       if (values === null || typeof values !== 'object' || Array.isArray(values)) throw new SessionValueError('update() takes an object of keys and values.');
       for (const [key, value] of Object.entries(values)) this.#assertStorable(key, value);
@@ -230,13 +275,13 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   /** The values, in insertion order. */
-  async values(): Promise<Array<T[Key<T>]>> {
-    return Object.values(await this.#data()) as Array<T[Key<T>]>;
+  async values(): Promise<Array<Data<T>[Key<T>]>> {
+    return Object.values(await this.#data()) as Array<Data<T>[Key<T>]>;
   }
 
   /** The `[key, value]` pairs, in insertion order. */
-  async items(): Promise<Array<[Key<T>, T[Key<T>]]>> {
-    return Object.entries(await this.#data()) as Array<[Key<T>, T[Key<T>]]>;
+  async items(): Promise<Array<[Key<T>, Data<T>[Key<T>]]>> {
+    return Object.entries(await this.#data()) as Array<[Key<T>, Data<T>[Key<T>]]>;
   }
 
   /** Empties the data without touching the store (the next save replaces everything). */
@@ -249,8 +294,8 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   /** A shallow copy of the data. */
-  async toJSON(): Promise<Partial<T>> {
-    return { ...(await this.#data()) } as Partial<T>;
+  async toJSON(): Promise<Partial<Data<T>>> {
+    return { ...(await this.#data()) } as Partial<Data<T>>;
   }
 
   /**
@@ -325,7 +370,7 @@ export class Session<T extends SessionData = SessionData> {
 
   /** Django's `set_test_cookie`: stores `testcookie = 'worked'`. */
   async setTestCookie(): Promise<void> {
-    await this.set(TEST_COOKIE_KEY as Key<T>, TEST_COOKIE_VALUE as T[Key<T>]);
+    await this.set(TEST_COOKIE_KEY as Key<T>, TEST_COOKIE_VALUE as Data<T>[Key<T>]);
   }
 
   /** Django's `test_cookie_worked`: whether the browser sent back the session set by `setTestCookie`. */
@@ -374,8 +419,8 @@ export class Session<T extends SessionData = SessionData> {
   }
 
   /** Django's `load()`: the stored data, read now (also marks the session accessed). */
-  load(): Promise<Partial<T>> {
-    return this.#data() as Promise<Partial<T>>;
+  load(): Promise<Partial<Data<T>>> {
+    return this.#data() as Promise<Partial<Data<T>>>;
   }
 
   /**

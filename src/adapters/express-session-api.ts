@@ -48,13 +48,13 @@ export interface ExpressSessionMethods {
 }
 
 /** `req.session` with express-session's API on top of sessionkit's: the data's keys are properties too. */
-export type ExpressSessionCompatible<T extends SessionData> = Session<T> & ExpressSessionMethods & Partial<T>;
+export type ExpressSessionCompatible<T extends object> = Session<T> & ExpressSessionMethods & Partial<T>;
 
 /**
  * `session` with express-session's API. `session` must be loaded (`await session.load()`): property reads
  * and writes are synchronous.
  */
-export function withExpressSessionApi<T extends SessionData>(session: Session<T>, options: ResolvedOptions): ExpressSessionCompatible<T> {
+export function withExpressSessionApi<T extends object>(session: Session<T>, options: ResolvedOptions): ExpressSessionCompatible<T> {
   const settle = (callback: SessionCallback | undefined, work: Promise<unknown>): void => {
     work.then(
       () => callback?.(),
@@ -128,7 +128,7 @@ export function withExpressSessionApi<T extends SessionData>(session: Session<T>
   return proxy;
 }
 
-function expressSessionCookie<T extends SessionData>(session: Session<T>, options: ResolvedOptions): ExpressSessionCookie {
+function expressSessionCookie<T extends object>(session: Session<T>, options: ResolvedOptions): ExpressSessionCookie {
   const expiry = (): StoredExpiry => session.loadedDataSync()?.[EXPIRY_KEY] as StoredExpiry;
   const maxAgeMs = (): number | null =>
     expiresAtBrowserClose(expiry(), options.expireAtBrowserClose) ? null : expiryAge(expiry(), options.now(), options.cookieAge) * 1000;

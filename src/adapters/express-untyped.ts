@@ -36,7 +36,7 @@ export interface ExpressSessionOptions {
  * app.use(session(sessions));
  * app.use(session(sessions, { expressSessionApi: true })); // for Passport
  */
-export function session<T extends SessionData>(manager: SessionManager<T>, options: ExpressSessionOptions = {}): RequestHandler {
+export function session<T extends object>(manager: SessionManager<T>, options: ExpressSessionOptions = {}): RequestHandler {
   const api = options.expressSessionApi ?? false;
   return (req, res, next) => {
     const attached = attachSession(manager, req, res);
@@ -50,6 +50,6 @@ export function session<T extends SessionData>(manager: SessionManager<T>, optio
 }
 
 /** The session of a request that went through {@link session}. */
-export function sessionOf<T extends SessionData = SessionData>(req: Request): Session<T> {
+export function sessionOf<T extends object = SessionData>(req: Request): Session<T> {
   return (req as unknown as { session: Session<T> }).session;
 }

@@ -4,14 +4,17 @@
  * answered with its `status` (400, 413 or 503) and `headers` (Retry-After), which Express's default handler
  * reads.
  */
-import type { Session, SessionData } from '../session.js';
+import type { DeclaredSessionData, Session } from '../session.js';
 
 export { session, sessionOf, type ExpressSessionOptions } from './express-untyped.js';
 export type { ExpressSessionCompatible, ExpressSessionCookie, ExpressSessionMethods, SessionCallback } from './express-session-api.js';
 
 /**
- * The data type of `req.session` in Express apps. Declaration merging can't follow each manager's type
- * parameter, so declare your keys here to type them:
+ * The data type of `req.session` in Express apps: declare your keys in it once, and a misspelt key or a
+ * value of the wrong type no longer compiles. Left empty, `req.session` is untyped (any key, `unknown`
+ * values). Declaration merging can't follow each manager's type parameter, hence one interface per app.
+ * In a `.d.ts` file, the file needs a top-level `import` or `export` (e.g. `export {};`), or the
+ * declaration replaces the module instead of adding to it.
  *
  * @example
  * declare module 'sessionkit/express' {
@@ -19,14 +22,14 @@ export type { ExpressSessionCompatible, ExpressSessionCookie, ExpressSessionMeth
  * }
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ExpressSessionData extends SessionData {}
+export interface ExpressSessionData {}
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       /** This request's session, loaded lazily (added by sessionkit's `session()` middleware). */
-      session: Session<ExpressSessionData>;
+      session: Session<DeclaredSessionData<ExpressSessionData>>;
     }
   }
 }

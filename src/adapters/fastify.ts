@@ -13,11 +13,14 @@ import { logRequestError } from '../core/error-response.js';
 import { SessionConfigError } from '../errors.js';
 import type { CommitResult, SessionManager } from '../manager.js';
 import { mergeVary } from '../policy.js';
-import type { Session, SessionData } from '../session.js';
+import type { DeclaredSessionData, Session } from '../session.js';
 
 /**
- * The data type of `request.session` in Fastify apps. Declaration merging can't follow each manager's
- * type parameter, so declare your keys here to type them:
+ * The data type of `request.session` in Fastify apps: declare your keys in it once, and a misspelt key or
+ * a value of the wrong type no longer compiles. Left empty, `request.session` is untyped (any key,
+ * `unknown` values). Declaration merging can't follow each manager's type parameter, hence one interface
+ * per app. In a `.d.ts` file, the file needs a top-level `import` or `export` (e.g. `export {};`), or the
+ * declaration replaces the module instead of adding to it.
  *
  * @example
  * declare module 'sessionkit/fastify' {
@@ -25,12 +28,15 @@ import type { Session, SessionData } from '../session.js';
  * }
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface FastifySessionData extends SessionData {}
+export interface FastifySessionData {}
+
+/** `request.session`: typed by {@link FastifySessionData} when it declares keys, untyped otherwise. */
+type FastifySession = Session<DeclaredSessionData<FastifySessionData>>;
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** This request's session, loaded lazily (added by sessionkit's `sessionPlugin`). */
-    session: Session<FastifySessionData>;
+    session: FastifySession;
   }
 }
 
@@ -45,8 +51,7 @@ export interface SessionPluginOptions {
    * The session manager, from `createSessions()`. Any data type is accepted: `request.session` is typed by
    * {@link FastifySessionData}, which declaration merging fixes for the whole app.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  sessions: SessionManager<any>;
+  sessions: SessionManager;
 }
 
 // Set once the request's session is committed, so the error handler's own reply does not commit it again.
@@ -70,7 +75,8 @@ function registerSessions(app: FastifyInstance, options: SessionPluginOptions, d
   app.decorateRequest(COMMITTED, false);
 
   app.addHook('onRequest', (request, _reply, next) => {
-    request.session = manager.load(request.headers.cookie);
+    // The manager's data type and the declared FastifySessionData are two names for the app's one session type.
+    request.session = manager.load(request.headers.cookie) as FastifySession;
     next();
   });
 

@@ -16,7 +16,7 @@ import { failureResponse, statusOf, webRequestFacts, withCommitHeaders } from '.
  * A Fetch API handler that also receives its request's session. `context` is whatever the framework
  * passes second: Next.js's `{ params }`, Bun's server, Deno's connection info.
  */
-export type SessionFetchHandler<T extends SessionData, R extends Request, C> = (
+export type SessionFetchHandler<T extends object, R extends Request, C> = (
   request: R,
   context: C,
   session: Session<T>,
@@ -35,7 +35,7 @@ const sessionsOf = new WeakMap<object, WeakMap<Request, unknown>>();
  * const session = getSession(sessions, request);
  * const visit = ((await session.get('visit')) ?? 0) + 1;
  */
-export function getSession<T extends SessionData>(manager: SessionManager<T>, request: Request): Session<T> {
+export function getSession<T extends object>(manager: SessionManager<T>, request: Request): Session<T> {
   let byRequest = sessionsOf.get(manager);
   if (byRequest === undefined) sessionsOf.set(manager, (byRequest = new WeakMap()));
   // The map holds only sessions this manager loaded, which are Session<T>.
@@ -62,7 +62,7 @@ export function getSession<T extends SessionData>(manager: SessionManager<T>, re
  *   return commitSession(sessions, session, resolve(event));
  * };
  */
-export async function commitSession<T extends SessionData>(
+export async function commitSession<T extends object>(
   manager: SessionManager<T>,
   session: Session<T>,
   response: Response | PromiseLike<Response>,
@@ -106,7 +106,7 @@ export async function commitSession<T extends SessionData>(
  * Bun.serve({ fetch: withSessions(sessions, handler) });
  * Deno.serve(withSessions(sessions, handler));
  */
-export function withSessions<T extends SessionData, R extends Request = Request, C = unknown>(
+export function withSessions<T extends object, R extends Request = Request, C = unknown>(
   manager: SessionManager<T>,
   handler: SessionFetchHandler<T, R, C>,
 ): (request: R, context: C) => Promise<Response> {

@@ -9,7 +9,7 @@ import type { Session, SessionData } from '../session.js';
 import { copyWithCommitHeaders, failureResponse, headerChangesSurviveCopy, statusOf, webRequestFacts, withCommitHeaders } from './web-response.js';
 
 /** The context variables the middleware sets: `c.get('session')`. */
-export type SessionVariables<T extends SessionData = SessionData> = { session: Session<T> };
+export type SessionVariables<T extends object = SessionData> = { session: Session<T> };
 
 /**
  * The Hono environment of an app using the middleware, to type `c.get('session')` when the app is
@@ -18,7 +18,7 @@ export type SessionVariables<T extends SessionData = SessionData> = { session: S
  * @example
  * const app = new Hono<SessionEnv<{ visit: number }>>();
  */
-export type SessionEnv<T extends SessionData = SessionData> = { Variables: SessionVariables<T> };
+export type SessionEnv<T extends object = SessionData> = { Variables: SessionVariables<T> };
 
 /**
  * The session middleware. Mount it before the routes that use `c.get('session')`.
@@ -39,7 +39,7 @@ export type SessionEnv<T extends SessionData = SessionData> = { Variables: Sessi
  *   return c.text(`Visit count:${visit}`);
  * });
  */
-export function session<T extends SessionData>(manager: SessionManager<T>): MiddlewareHandler<SessionEnv<T>> {
+export function session<T extends object>(manager: SessionManager<T>): MiddlewareHandler<SessionEnv<T>> {
   return async (c, next) => {
     const current = manager.load(c.req.header('cookie'));
     c.set('session', current);

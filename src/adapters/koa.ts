@@ -9,11 +9,14 @@ import { SessionError } from '../errors.js';
 import type { CommitResult, SessionManager } from '../manager.js';
 import type { ResolvedOptions } from '../options.js';
 import { mergeVary } from '../policy.js';
-import type { Session, SessionData } from '../session.js';
+import type { DeclaredSessionData, Session } from '../session.js';
 
 /**
- * The data type of `ctx.session` in Koa apps. Declaration merging can't follow each manager's type
- * parameter, so declare your keys here to type them:
+ * The data type of `ctx.session` in Koa apps: declare your keys in it once, and a misspelt key or a value
+ * of the wrong type no longer compiles. Left empty, `ctx.session` is untyped (any key, `unknown` values).
+ * Declaration merging can't follow each manager's type parameter, hence one interface per app. In a
+ * `.d.ts` file, the file needs a top-level `import` or `export` (e.g. `export {};`), or the declaration
+ * replaces the module instead of adding to it.
  *
  * @example
  * declare module 'sessionkit/koa' {
@@ -21,13 +24,16 @@ import type { Session, SessionData } from '../session.js';
  * }
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface KoaSessionData extends SessionData {}
+export interface KoaSessionData {}
+
+/** `ctx.session`: typed by {@link KoaSessionData} when it declares keys, untyped otherwise. */
+type KoaSession = Session<DeclaredSessionData<KoaSessionData>>;
 
 // On ExtendableContext, which every Koa context type includes (whatever its state and context parameters).
 declare module 'koa' {
   interface ExtendableContext {
     /** This request's session, loaded lazily (added by sessionkit's `session()` middleware). */
-    session: Session<KoaSessionData>;
+    session: KoaSession;
   }
 }
 
@@ -51,11 +57,11 @@ declare module 'koa' {
  *   ctx.body = `Visit count:${visit}`;
  * });
  */
-export function session<T extends SessionData>(manager: SessionManager<T>): Middleware {
+export function session<T extends object>(manager: SessionManager<T>): Middleware {
   return async (ctx: ExtendableContext, next: Next): Promise<void> => {
     const current = manager.load(ctx.get('cookie'));
     // The manager's data type and the declared `KoaSessionData` are two names for the app's one session type.
-    ctx.session = current as unknown as Session<KoaSessionData>;
+    ctx.session = current as KoaSession;
     try {
       await next();
     } catch (error) {

@@ -12,7 +12,7 @@ import { mergeVary } from '../policy.js';
 import type { Session, SessionData } from '../session.js';
 
 /** A node:http request carrying its session. */
-export type SessionRequest<T extends SessionData = SessionData> = IncomingMessage & { session: Session<T> };
+export type SessionRequest<T extends object = SessionData> = IncomingMessage & { session: Session<T> };
 
 type Hooked = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 type Method = (...args: unknown[]) => unknown;
@@ -22,7 +22,7 @@ const HOOKED: readonly Hooked[] = ['writeHead', 'write', 'end', 'flushHeaders'];
  * Gives `req` its session (`req.session`, loaded lazily from the `Cookie` header) and makes `res` commit
  * it before its headers go out. Used by {@link withSessions} and the Express adapter.
  */
-export function attachSession<T extends SessionData>(manager: SessionManager<T>, req: IncomingMessage, res: ServerResponse): Session<T> {
+export function attachSession<T extends object>(manager: SessionManager<T>, req: IncomingMessage, res: ServerResponse): Session<T> {
   return hookResponse(manager, req, res).session;
 }
 
@@ -38,7 +38,7 @@ export function attachSession<T extends SessionData>(manager: SessionManager<T>,
  *   res.end(`Visit count:${visit}`);
  * }));
  */
-export function withSessions<T extends SessionData>(
+export function withSessions<T extends object>(
   manager: SessionManager<T>,
   handler: (req: SessionRequest<T>, res: ServerResponse) => unknown,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
@@ -58,7 +58,7 @@ export function withSessions<T extends SessionData>(
   };
 }
 
-function hookResponse<T extends SessionData>(manager: SessionManager<T>, req: IncomingMessage, res: ServerResponse): ResponseHook<T> {
+function hookResponse<T extends object>(manager: SessionManager<T>, req: IncomingMessage, res: ServerResponse): ResponseHook<T> {
   const session = manager.load(req.headers.cookie);
   const shared = sharedHookPrototype(res);
   const hook = new ResponseHook(manager, res, session, shared ?? currentMethods(res));
@@ -148,7 +148,7 @@ interface HookCalls {
  * sends them. A class rather than closures: this runs for every request, and the untouched fast path
  * should allocate as little as possible.
  */
-class ResponseHook<T extends SessionData> implements HookCalls {
+class ResponseHook<T extends object> implements HookCalls {
   readonly session: Session<T>;
   readonly #manager: SessionManager<T>;
   readonly #res: ServerResponse;
@@ -278,7 +278,7 @@ function absorbHeaders(res: ServerResponse, args: unknown[]): unknown[] {
 }
 
 /** Whether the request came over HTTPS, asked only when the cookie's `Secure` depends on it. */
-export function nodeRequestFacts<T extends SessionData>(manager: SessionManager<T>, res: ServerResponse): CommitRequest | undefined {
+export function nodeRequestFacts<T extends object>(manager: SessionManager<T>, res: ServerResponse): CommitRequest | undefined {
   if (manager.options.cookieSecure !== 'auto') return undefined;
   const req = res.req;
   const encrypted = (req.socket as { encrypted?: boolean }).encrypted === true;

@@ -8,7 +8,7 @@ import { mergeVary } from '../policy.js';
 import type { SessionData } from '../session.js';
 
 /** What the commit must know of a web `Request`: whether it came over HTTPS, for `cookieSecure: 'auto'`. */
-export function webRequestFacts<T extends SessionData>(manager: SessionManager<T>, request: Request): CommitRequest | undefined {
+export function webRequestFacts<T extends object>(manager: SessionManager<T>, request: Request): CommitRequest | undefined {
   if (manager.options.cookieSecure !== 'auto') return undefined;
   return manager.requestFacts(request.url.startsWith('https:'), (name) => request.headers.get(name));
 }
@@ -78,7 +78,7 @@ function applyTo(headers: Headers, result: CommitResult): void {
 }
 
 /** Logs a session failure and answers it: its status, `Retry-After` on a 503, and no internals. */
-export function failureResponse<T extends SessionData>(manager: SessionManager<T>, error: unknown): Response {
+export function failureResponse<T extends object>(manager: SessionManager<T>, error: unknown): Response {
   logRequestError(manager.options, error);
   const answer = errorResponse(error);
   return new Response(answer.body, { status: answer.status, headers: answer.headers });

@@ -57,14 +57,7 @@ export function createCodec(options: ResolvedOptions, salt: string, codecOptions
   const limit = options.maxDataBytes;
   const signOptions = { serializer, compress: true, compressMinBytes: COMPRESS_MIN_BYTES, maxBytes: limit };
   const unsignOptions = { serializer, maxDecompressedBytes: limit, maxBytes: limit, ...(maxAge === undefined ? {} : { maxAge }) };
-  const report = (type: SecurityEvent['type'], message: string): null => {
-    try {
-      options.onSecurityEvent({ type, engine, message });
-    } catch (error) {
-      options.logger.error('sessionkit: onSecurityEvent threw', error);
-    }
-    return null;
-  };
+  const report = (type: SecurityEvent['type'], message: string): null => reportSecurityEvent(options, type, engine, message);
   const refuse = (bytes: number): SessionDataTooLarge => {
     options.logger.warn(
       `sessionkit: a session of ${bytes} bytes was not saved ("${engine}" engine): it is over maxDataBytes (${limit} bytes, SESSION_MAX_DATA_BYTES); nothing was written.`,
@@ -130,6 +123,16 @@ export function createCodec(options: ResolvedOptions, salt: string, codecOptions
     return text;
   };
   return { encode: toText, decode: fromText };
+}
+
+/** Hands a security event to `onSecurityEvent`, which must not break the request if it throws; `null`. */
+export function reportSecurityEvent(options: ResolvedOptions, type: SecurityEvent['type'], engine: string, message: string): null {
+  try {
+    options.onSecurityEvent({ type, engine, message });
+  } catch (error) {
+    options.logger.error('sessionkit: onSecurityEvent threw', error);
+  }
+  return null;
 }
 
 /** The UTF-8 size of `text` as a store writes it; not counted exactly when it is surely within `limit`. */

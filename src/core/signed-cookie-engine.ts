@@ -6,6 +6,7 @@
 import type { ResolvedOptions } from '../options.js';
 import type { SignedCookies } from '../stores/signed-cookies.js';
 import { createCodec, type SessionCodec } from './codec.js';
+import { createDataCheck, type DataCheck } from './data-schema.js';
 import type { SessionEngine } from './engine.js';
 import type { SessionData, SessionState } from './state.js';
 
@@ -16,9 +17,11 @@ const MIN_KEY_LENGTH = 8;
 export class SignedCookieEngine implements SessionEngine {
   readonly name = 'signed_cookies';
   readonly #codec: SessionCodec;
+  readonly #check: DataCheck | null;
 
   constructor(engine: SignedCookies, options: ResolvedOptions) {
     this.#codec = createCodec(options, engine.salt, { engine: this.name, maxAge: options.cookieAge });
+    this.#check = createDataCheck(options, this.name);
   }
 
   keyFromCookie(cookieValue: string): string | null {
@@ -27,10 +30,11 @@ export class SignedCookieEngine implements SessionEngine {
 
   async load(state: SessionState): Promise<SessionData> {
     if (state.key === null) return {};
-    const data = this.#codec.decode(state.key);
+    const decoded = this.#codec.decode(state.key);
+    const data = decoded === null || this.#check === null ? decoded : await this.#check(decoded);
     if (data !== null) return data;
     // Django keeps the bad value as the key and marks the session modified, so the client gets a fresh
-    // cookie for an empty session.
+    // cookie for an empty session (data the schema refuses is treated the same).
     state.modified = true;
     return {};
   }

@@ -4,8 +4,12 @@
  */
 import type { HeldLock } from '../stores/contract.js';
 
-/** Session data: a JSON object. */
-export type SessionData = Record<string, any>;
+/**
+ * Session data: a JSON object. The data type of a session nobody typed: every value is `unknown`, to be
+ * checked before use. Type a session with `createSessions<{ visit: number }>()`, a `schema`, or an adapter's
+ * data interface (see the README's "Typing your session").
+ */
+export type SessionData = Record<string, unknown>;
 
 /** The state behind a `Session`. */
 export interface SessionState {

@@ -10,8 +10,9 @@ import { CreateError, SessionError, SessionInterrupted, SessionStoreUnavailable,
 import type { ResolvedOptions } from '../options.js';
 import type { LockOptions, SessionStore, StoredSession } from '../stores/contract.js';
 import { createCodec, type SessionCodec } from './codec.js';
+import { createDataCheck, type DataCheck } from './data-schema.js';
 import type { SessionEngine } from './engine.js';
-import { EXPIRY_KEY, expiryDate } from './expiry.js';
+import { EXPIRY_KEY, expiryDate, type StoredExpiry } from './expiry.js';
 import { generateSessionKey, isValidSessionKey } from './session-key.js';
 import { markWritten, setEntry, type SessionData, type SessionState } from './state.js';
 import { StoreHealth } from './store-health.js';
@@ -25,6 +26,7 @@ export class StoreEngine implements SessionEngine {
   readonly #store: SessionStore;
   readonly #options: ResolvedOptions;
   readonly #codec: SessionCodec;
+  readonly #check: DataCheck | null;
   readonly #health: StoreHealth;
 
   constructor(store: SessionStore, options: ResolvedOptions) {
@@ -33,6 +35,7 @@ export class StoreEngine implements SessionEngine {
     this.#options = options;
     this.#health = new StoreHealth(store.name, options);
     this.#codec = createCodec(options, options.dataSalt, { engine: store.name, format: store.dataFormat ?? 'signed' });
+    this.#check = createDataCheck(options, store.name);
   }
 
   keyFromCookie(cookieValue: string): string | null {
@@ -52,7 +55,7 @@ export class StoreEngine implements SessionEngine {
     return this.#adopt(state, await this.#call(() => this.#store.load(key)));
   }
 
-  #adopt(state: SessionState, record: StoredSession | null): SessionData {
+  #adopt(state: SessionState, record: StoredSession | null): SessionData | Promise<SessionData> {
     if (record === null) {
       // Unknown or expired: never adopt the client's key; a new one is made on save.
       state.key = null;
@@ -61,7 +64,14 @@ export class StoreEngine implements SessionEngine {
     }
     state.version = record.version;
     // Corrupt data keeps its key so the next save overwrites the record, as Django does.
-    return this.#codec.decode(record.data) ?? {};
+    return this.#decode(record.data);
+  }
+
+  // The stored data as the session sees it: `{}` when it does not decode or the schema refuses it.
+  #decode(stored: string): SessionData | Promise<SessionData> {
+    const data = this.#codec.decode(stored);
+    if (data === null) return {};
+    return this.#check === null ? data : this.#check(data).then((checked) => checked ?? {});
   }
 
   exists(key: string): Promise<boolean> {
@@ -108,7 +118,7 @@ export class StoreEngine implements SessionEngine {
       if (attempt >= this.#options.maxMergeAttempts) throw new SessionUpdateConflict(attempt);
       const fresh = await this.#call(() => this.#store.load(key));
       if (fresh === null) throw new SessionInterrupted();
-      current = applyChanges(this.#codec.decode(fresh.data) ?? {}, data, state.touched);
+      current = applyChanges(await this.#decode(fresh.data), data, state.touched);
       expected = fresh.version;
       // Back off a little under heavy contention so the writers spread out instead of colliding again.
       if (attempt > 3) await sleep(Math.random() * Math.min(attempt, 20));
@@ -138,7 +148,7 @@ export class StoreEngine implements SessionEngine {
   }
 
   #expireDate(data: SessionData, now: number): Date {
-    return expiryDate(data[EXPIRY_KEY], now, this.#options.cookieAge);
+    return expiryDate(data[EXPIRY_KEY] as StoredExpiry, now, this.#options.cookieAge);
   }
 
   // Not an async function: this wraps every store call, and an extra async frame per call shows up. The

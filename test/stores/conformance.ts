@@ -240,14 +240,14 @@ export function describeStoreConformance(target: ConformanceTarget): void {
       it('serialises read-modify-write of one key: 200 concurrent visits count to 200', async (ctx) => {
         const s = await store();
         if (typeof s.lock !== 'function') return ctx.skip();
-        const sessions = createSessions({ secret: TEST_SECRET, store: s, locking: { waitMs: 20000 } });
+        const sessions = createSessions<{ visit: number }>({ secret: TEST_SECRET, store: s, locking: { waitMs: 20000 } });
         const first = sessions.load(undefined);
         await first.set('visit', 0);
         const cookie = (await sessions.commit(first)).setCookie[0]!.split(';')[0]!;
         await Promise.all(
           Array.from({ length: 200 }, async () => {
             const session = sessions.load(cookie);
-            const visit = (await session.get('visit')) + 1;
+            const visit = (await session.get('visit', 0)) + 1;
             await session.set('visit', visit);
             await sessions.commit(session);
           }),

@@ -71,7 +71,7 @@ describe.skipIf(skipReason !== null)('memcached store', () => {
     // The client answers a full pool with an error; it must neither fail the request nor mark the
     // server dead (the benchmark's 50 connections once turned into 1,716 answers of 503).
     const s = store({ url: `memcached://127.0.0.1:${one().port}`, keyPrefix: 'load', poolSize: 4 });
-    const sessions = createSessions({ secret: TEST_SECRET, store: s });
+    const sessions = createSessions<{ visit: number }>({ secret: TEST_SECRET, store: s });
     const cookies: Array<string | undefined> = [];
     for (let round = 0; round < 2; round++) {
       await Promise.all(
