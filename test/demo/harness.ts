@@ -7,7 +7,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect } from 'vitest';
-import { adminTokenFromEnv, createDemoServer, FRAMEWORKS, type DemoData, type Framework, type SessionView } from '../../examples/demo/app.js';
+import {
+  adminTokenFromEnv,
+  createDemoServer,
+  demoUserDatabase,
+  FRAMEWORKS,
+  type DemoData,
+  type DemoUserDatabase,
+  type DemoUserOptions,
+  type Framework,
+  type SessionView,
+} from '../../examples/demo/app.js';
 import { optionsFromEnv, type Env } from '../../src/config/env.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { createSessions } from '../../src/manager.js';
@@ -39,6 +49,18 @@ export interface Demo {
   browser(): Browser;
   /** `GET /session` by `browser`, expecting a 200. */
   view(browser: Browser): Promise<SessionView>;
+  /** Django's users, when the demo was started with them. */
+  readonly users: DemoUserDatabase | undefined;
+}
+
+/** Options of {@link DemoHarness.start}. */
+export interface StartOptions {
+  /**
+   * Give the demo Django's users, from the database its `DATABASE_URL` names, as `npm start` does (through
+   * the session store's connection on the `db` engine); with options such as the PBKDF2 count.
+   * @default undefined (no users)
+   */
+  readonly users?: DemoUserOptions;
 }
 
 /** What {@link demoHarness} gives a test file. */
@@ -53,15 +75,19 @@ export interface DemoHarness {
   on(engine: EngineCase, framework: Framework): EngineCase;
   /**
    * The demo on `engine` (and its framework), with `env` added to its variables; told the engine's name and
-   * the session admin's token (`SESSION_ADMIN_TOKEN`) as `npm start` tells it.
+   * the session admin's token (`SESSION_ADMIN_TOKEN`) as `npm start` tells it; Django's users with `users`.
    */
-  start(engine: EngineCase, env?: Env): Promise<Demo>;
+  start(engine: EngineCase, env?: Env, options?: StartOptions): Promise<Demo>;
 }
 
-/** `counted` with `inner`'s administration methods, uncounted, for the session admin to use. */
+/**
+ * `counted` with `inner`'s data format, as `npm start` has it (the cache engine stores plain data), and its
+ * administration methods, uncounted, for the session admin to use.
+ */
 function withAdministration(counted: SessionStore, inner: SessionStore): SessionStore {
   return {
     ...counted,
+    ...(inner.dataFormat && { dataFormat: inner.dataFormat }),
     ...(inner.list && { list: () => inner.list!() }),
     ...(inner.countExpired && { countExpired: () => inner.countExpired!() }),
     ...(inner.clearExpiredInBatches && { clearExpiredInBatches: (options) => inner.clearExpiredInBatches!(options) }),
@@ -94,22 +120,24 @@ export function demoHarness(): DemoHarness {
   const cases: readonly EngineCase[] = [...engines, ...others.flatMap((framework) => [on(memory, framework), on(sqlite, framework)])];
   const frameworkCases = FRAMEWORKS.map((framework) => on(memory, framework));
 
-  async function start(engine: EngineCase, env: Env = {}): Promise<Demo> {
+  async function start(engine: EngineCase, env: Env = {}, startOptions: StartOptions = {}): Promise<Demo> {
     const logger = recordingLogger();
     const variables = { SECRET_KEY: TEST_SECRET, ...engine.env(), ...env };
     const { options, engine: engineName } = optionsFromEnv(variables, { logger });
     const inner = 'kind' in options.store ? null : options.store;
     const counting = inner ? countingStore(inner) : null;
     const sessions = createSessions<DemoData>({ ...options, store: counting ? withAdministration(counting.store, inner!) : options.store });
-    const server = await listen(await createDemoServer(sessions, engine.framework, { engine: engineName, adminToken: adminTokenFromEnv(variables) }));
-    running.push(async () => (await server.close(), await sessions.close()));
+    // On the store itself, not the counting wrapper: the db engine's users share its connection.
+    const users = startOptions.users && demoUserDatabase(variables, options.store, startOptions.users);
+    const server = await listen(await createDemoServer(sessions, engine.framework, { engine: engineName, adminToken: adminTokenFromEnv(variables), users }));
+    running.push(async () => (await server.close(), await users?.close(), await sessions.close()));
     const browser = (): Browser => new Browser(server.url);
     const view = async (b: Browser): Promise<SessionView> => {
       const response = await b.fetch('/session');
       expect(response.status).toBe(200);
       return (await response.json()) as SessionView;
     };
-    return { url: server.url, counting, inner, logger, browser, view };
+    return { url: server.url, counting, inner, logger, browser, view, users };
   }
 
   return { engines, cases, frameworkCases, on, start };
