@@ -2,9 +2,10 @@
  * The demo answers the same on every framework as on node:http: one fixed script of requests — pages,
  * HEAD, the session's JSON, bad input, the session's errors (a value it cannot hold 400, a session over
  * SESSION_MAX_DATA_BYTES 413, a store down 503 with Retry-After, a concurrent logout 400), a body over the
- * limit, 404/405/403, the teaching pages' forms and redirects — gives, request by request, the same status
- * line, the same headers with the same values (`Date` left out; in `Set-Cookie` the session key and expiry
- * date), the same body, and the same server log lines.
+ * limit, 404/405/403, the teaching pages' forms and redirects — and a second script of Django's users
+ * (password login, profile, password change, logout, /whoami, the admin for is_staff) give, request by
+ * request, the same status line, the same headers with the same values (`Date` left out; in `Set-Cookie`
+ * the session key and expiry date), the same body, and the same server log lines.
  *
  * Header names are compared as far as each framework keeps them: Fastify holds a reply's headers by
  * lower-case name, and a Fetch API `Headers` object (Hono, Fetch) holds names in lower case and lists
@@ -15,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDemoServer, FRAMEWORKS, type DemoData, type Framework } from '../../examples/demo/app.js';
+import { createDemoServer, demoUserDatabase, FRAMEWORKS, type DemoData, type Framework } from '../../examples/demo/app.js';
 import { optionsFromEnv } from '../../src/config/env.js';
 import { createSessions } from '../../src/manager.js';
 import type { SessionStore } from '../../src/stores/contract.js';
@@ -23,6 +24,7 @@ import { memoryStore } from '../../src/stores/memory.js';
 import { listen } from '../adapters/http-helpers.js';
 import { failingStore, type StoreOperation } from '../adapters/store-wrappers.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { FAST_ITERATIONS, PASSWORDS, usersDatabase } from './accounts-users.js';
 
 type HeaderLine = readonly [name: string, value: string];
 
@@ -132,13 +134,48 @@ const SCRIPT: readonly Step[] = [
   { label: 'a request target that cannot be read', method: 'GET', path: '//a:b@[' },
 ];
 
+/** Django's users, on a demo given a fresh copy of the users' database (see accounts-users.ts). */
+const ACCOUNTS_SCRIPT: readonly Step[] = [
+  { label: 'who is logged in, nobody', method: 'GET', path: '/whoami' },
+  { label: 'the password login form', method: 'GET', path: '/accounts/login/' },
+  { label: 'the password login form with next', method: 'GET', path: '/accounts/login/?next=/counter' },
+  { label: 'the profile, anonymous', method: 'GET', path: '/accounts/profile/' },
+  { label: 'the session admin, anonymous', method: 'GET', path: '/admin/sessions/' },
+  { label: 'a cross-site password login', method: 'POST', path: '/accounts/login/', headers: { ...FORM, origin: 'https://evil.example' }, body: 'username=staff&password=staff-pw' },
+  { label: 'a wrong password', method: 'POST', path: '/accounts/login/', headers: FORM, body: 'username=alice&password=wrong&next=%2Fcounter' },
+  { label: 'an inactive user', method: 'POST', path: '/accounts/login/', headers: FORM, body: 'username=inactive&password=inactive-pw' },
+  { label: 'a login without a password', method: 'POST', path: '/accounts/login/', headers: FORM, body: 'username=alice' },
+  { label: 'the login’s keys through the JSON API', method: 'POST', path: '/session', headers: JSON_TYPE, body: '{"_auth_user_id":"1"}' },
+  {
+    label: 'a password login with an off-site next',
+    method: 'POST',
+    path: '/accounts/login/',
+    headers: FORM,
+    body: `username=staff&password=${encodeURIComponent(PASSWORDS.staff)}&next=%2F%2Fevil.example`,
+  },
+  { label: 'the profile', method: 'GET', path: '/accounts/profile/' },
+  { label: 'who is logged in, staff', method: 'GET', path: '/whoami' },
+  { label: 'the session admin, for an is_staff user', method: 'GET', path: '/admin/sessions/' },
+  { label: 'an empty new password', method: 'POST', path: '/accounts/password/', headers: FORM, body: 'new_password=' },
+  { label: 'a password change', method: 'POST', path: '/accounts/password/', headers: FORM, body: 'new_password=n%C3%A9w+pw' },
+  { label: 'the profile after the change', method: 'GET', path: '/accounts/profile/' },
+  { label: 'a logout by GET', method: 'GET', path: '/accounts/logout/' },
+  { label: 'a password logout', method: 'POST', path: '/accounts/logout/', headers: FORM },
+  { label: 'who is logged in after the logout', method: 'GET', path: '/whoami' },
+  { label: 'a login to a local next', method: 'POST', path: '/accounts/login/?next=/engine', headers: FORM, body: 'username=staff&password=n%C3%A9w+pw' },
+];
+
+const users = usersDatabase();
 const running: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((close) => close()));
 });
 
-/** The demo on `framework`, on the in-process cache behind a store that can fail. */
-async function startDemo(framework: Framework): Promise<Demo> {
+/**
+ * The demo on `framework`, on the in-process cache behind a store that can fail; with `withUsers`, Django's
+ * users in a fresh copy of the users' database.
+ */
+async function startDemo(framework: Framework, withUsers = false): Promise<Demo> {
   const logger = recordingLogger();
   const { options } = optionsFromEnv({ SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', SESSION_MAX_DATA_BYTES: String(MAX_DATA_BYTES) }, { logger });
   const inner = memoryStore();
@@ -162,8 +199,9 @@ async function startDemo(framework: Framework): Promise<Demo> {
     },
   };
   const sessions = createSessions<DemoData>({ ...options, store });
-  const server = await listen(await createDemoServer(sessions, framework));
-  running.push(async () => (await server.close(), await sessions.close()));
+  const userDatabase = withUsers ? demoUserDatabase({ DATABASE_URL: users.copy().url }, store, { iterations: FAST_ITERATIONS }) : undefined;
+  const server = await listen(await createDemoServer(sessions, framework, { users: userDatabase }));
+  running.push(async () => (await server.close(), await userDatabase?.close(), await sessions.close()));
   return Object.assign(demo, { port: Number(new URL(server.url).port) });
 }
 
@@ -213,18 +251,26 @@ function comparable(framework: Framework, answer: { statusLine: string; raw: str
     .replace(/(?<=[">])[0-9a-f]{12}(?=["<])/g, '<hash>')
     // The expiry pages show instants (as long on every run) and suggest a date a day ahead.
     .replace(/<time datetime="[^"]+">[^<]+<\/time>/g, '<time>')
+    // The session admin's forms carry the session's random CSRF token.
+    .replace(/name="csrf" value="[^"]+"/g, 'name="csrf" value="<csrf>"')
     .replace(/value="\d{4}-\d\d-\d\dT\d\d:\d\d"/g, 'value="<date>"');
   return { status: answer.statusLine, headers: lines, body };
 }
 
-/** Runs {@link SCRIPT} on a new demo on `framework`; resolves each step's answer, and the server's log. */
-async function runScript(framework: Framework): Promise<{ answers: Map<string, { statusLine: string; raw: string[]; body: string }>; log: string[] }> {
-  const demo = await startDemo(framework);
+/**
+ * Runs `script` ({@link SCRIPT} by default; {@link ACCOUNTS_SCRIPT} on a demo with users) on a new demo on
+ * `framework`; resolves each step's answer, and the server's log.
+ */
+async function runScript(
+  framework: Framework,
+  script: readonly Step[] = SCRIPT,
+): Promise<{ answers: Map<string, { statusLine: string; raw: string[]; body: string }>; log: string[] }> {
+  const demo = await startDemo(framework, script === ACCOUNTS_SCRIPT);
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const answers = new Map<string, { statusLine: string; raw: string[]; body: string }>();
   let cookie: string | undefined;
   try {
-    for (const step of SCRIPT) {
+    for (const step of script) {
       step.store?.(demo);
       const answer = await send(demo, agent, step, cookie);
       demo.broken = new Set();
@@ -273,11 +319,45 @@ describe('the demo answers byte for byte as on node:http', () => {
     expect(log.length).toBeGreaterThan(0); // the outage, down and back
   });
 
+  it('on node:http, the accounts script logs in, changes the password and logs out as it is written to', async () => {
+    const { answers, log } = await runScript('node', ACCOUNTS_SCRIPT);
+    const status = (label: string): string => answers.get(label)!.statusLine.replace(/^HTTP\/1\.1 /, '');
+    const location = (label: string): string | undefined => {
+      const raw = answers.get(label)!.raw;
+      return raw[raw.findIndex((name) => name.toLowerCase() === 'location') + 1];
+    };
+    expect(answers.get('who is logged in, nobody')!.body).toBe('{"authenticated":false,"id":null,"username":null}');
+    expect([status('the profile, anonymous'), location('the profile, anonymous')]).toEqual(['302 Found', '/accounts/login/?next=/accounts/profile/']);
+    expect(status('the session admin, anonymous')).toBe('403 Forbidden');
+    expect(status('a cross-site password login')).toBe('403 Forbidden');
+    for (const label of ['a wrong password', 'an inactive user', 'a login without a password', 'an empty new password']) expect(status(label), label).toBe('200 OK');
+    expect(status('the login’s keys through the JSON API')).toBe('400 Bad Request');
+    expect([status('a password login with an off-site next'), location('a password login with an off-site next')]).toEqual(['303 See Other', '/accounts/profile/']);
+    expect(answers.get('who is logged in, staff')!.body).toMatch(/^\{"authenticated":true,"id":\d+,"username":"staff"\}$/);
+    expect(status('the session admin, for an is_staff user')).toBe('200 OK');
+    expect([status('a password change'), location('a password change')]).toEqual(['303 See Other', '/accounts/profile/']);
+    expect(answers.get('the profile after the change')!.body).toContain('Your password was changed.');
+    expect(status('a logout by GET')).toBe('405 Method Not Allowed');
+    expect(answers.get('a password logout')!.raw).toContain('Set-Cookie');
+    expect(answers.get('who is logged in after the logout')!.body).toContain('"authenticated":false');
+    expect([status('a login to a local next'), location('a login to a local next')]).toEqual(['303 See Other', '/engine']);
+    expect(log).toEqual([]);
+  });
+
   describe.each(FRAMEWORKS.filter((framework) => framework !== 'node'))('%s', (framework) => {
     it(`answers each request of the script as node:http does, with the same log (${SCRIPT.length} requests)`, async () => {
       const node = await runScript('node');
       const other = await runScript(framework);
       for (const step of SCRIPT) {
+        expect(comparable(framework, other.answers.get(step.label)!), step.label).toEqual(comparable(framework, node.answers.get(step.label)!));
+      }
+      expect(other.log).toEqual(node.log);
+    });
+
+    it(`answers each request of the accounts script as node:http does (${ACCOUNTS_SCRIPT.length} requests)`, async () => {
+      const node = await runScript('node', ACCOUNTS_SCRIPT);
+      const other = await runScript(framework, ACCOUNTS_SCRIPT);
+      for (const step of ACCOUNTS_SCRIPT) {
         expect(comparable(framework, other.answers.get(step.label)!), step.label).toEqual(comparable(framework, node.answers.get(step.label)!));
       }
       expect(other.log).toEqual(node.log);
