@@ -2,8 +2,9 @@
  * sessionkit: Django's session framework for Node.js.
  * @packageDocumentation
  */
-export { createSessions, SessionManager, type CommitResult } from './manager.js';
-export { Session, TEST_COOKIE_KEY, type ExpiryQuery, type SessionData } from './session.js';
+export { createSessions, SessionManager, type CommitRequest, type CommitResult } from './manager.js';
+export type { SchemaIssue, SchemaResult, SessionSchema } from './core/data-schema.js';
+export { Session, TEST_COOKIE_KEY, type DeclaredSessionData, type ExpiryQuery, type ReservedSessionData, type SessionData } from './session.js';
 export {
   DEFAULTS,
   isWeakSecret,
