@@ -68,6 +68,8 @@ export interface SqlDialect {
   readonly statements: SqlStatements;
   /** Runs a query; resolves its rows. */
   rows<R>(sql: string, values: readonly unknown[]): Promise<readonly R[]> | readonly R[];
+  /** Runs a query; resolves its first row (the database may stop there), or `undefined` when there is none. */
+  row<R>(sql: string, values: readonly unknown[]): Promise<R | undefined> | R | undefined;
   /** Runs a data-changing statement; resolves how many rows it changed (or matched). */
   changes(sql: string, values: readonly unknown[]): Promise<number> | number;
   /** An instant as the statements take it for `expire_date` and `now`. */

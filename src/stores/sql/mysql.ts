@@ -67,6 +67,10 @@ export class MysqlDialect extends ServerDialect<mysql.Pool, mysql.PoolConnection
     return this.#withConnection(async (connection) => (await this.#query<mysql.RowDataPacket[]>(connection, sql, values)) as R[]);
   }
 
+  async row<R>(sql: string, values: readonly unknown[]): Promise<R | undefined> {
+    return (await this.rows<R>(sql, values))[0];
+  }
+
   /** Resolves the rows the statement matched (mysql2's default `FOUND_ROWS` flag), changed or not. */
   changes(sql: string, values: readonly unknown[]): Promise<number> {
     return this.#withConnection(async (connection) => (await this.#query<mysql.ResultSetHeader>(connection, sql, values)).affectedRows);

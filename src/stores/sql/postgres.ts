@@ -55,6 +55,10 @@ export class PostgresDialect extends ServerDialect<pg.Pool, pg.PoolClient> imple
     return (await this.pools.pool.query(sql, [...values])).rows as R[];
   }
 
+  async row<R>(sql: string, values: readonly unknown[]): Promise<R | undefined> {
+    return (await this.rows<R>(sql, values))[0];
+  }
+
   async changes(sql: string, values: readonly unknown[]): Promise<number> {
     return (await this.pools.pool.query(sql, [...values])).rowCount ?? 0;
   }

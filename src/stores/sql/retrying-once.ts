@@ -13,6 +13,11 @@ export class RetryingOnce {
     this.#task = task;
   }
 
+  /** Whether the set-up has succeeded. */
+  get done(): boolean {
+    return this.#done;
+  }
+
   /** Resolves once the set-up has succeeded; rejects with its error when this attempt fails. */
   run(): Promise<void> {
     if (this.#done) return Promise.resolve();

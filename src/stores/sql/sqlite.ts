@@ -65,6 +65,10 @@ export class SqliteDialect implements SqlDialect {
     return this.#statement(sql).all(...values) as R[];
   }
 
+  row<R>(sql: string, values: readonly unknown[]): R | undefined {
+    return this.#statement(sql).get(...values) as R | undefined;
+  }
+
   changes(sql: string, values: readonly unknown[]): number {
     return this.#statement(sql).run(...values).changes;
   }

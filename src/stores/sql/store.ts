@@ -88,7 +88,7 @@ export class SqlStore implements SessionStore {
 
   async load(key: string): Promise<StoredSession | null> {
     if (!isValidSessionKey(key)) return null;
-    const [row] = await this.#rows<LoadedRow>(this.#dialect.statements.load, [key, this.#nowValue()]);
+    const row = await this.#row<LoadedRow>(this.#dialect.statements.load, [key, this.#nowValue()]);
     if (row === undefined) return null;
     const data = row.session_data;
     // The data is its own version: a compare-and-set on it is exact, as a signed token changes with every write.
@@ -98,7 +98,7 @@ export class SqlStore implements SessionStore {
 
   async exists(key: string): Promise<boolean> {
     if (!isValidSessionKey(key)) return false;
-    return (await this.#rows(this.#dialect.statements.exists, [key])).length > 0;
+    return (await this.#row(this.#dialect.statements.exists, [key])) !== undefined;
   }
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
@@ -116,10 +116,10 @@ export class SqlStore implements SessionStore {
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
     if (!isValidSessionKey(key)) return 'missing';
     const { statements } = this.#dialect;
-    const values = [data, this.#dialect.writeDate(expireDate), key];
-    if (expected === undefined) return (await this.#changes(statements.update, values)) > 0 ? 'updated' : 'missing';
+    const expires = this.#dialect.writeDate(expireDate);
+    if (expected === undefined) return (await this.#changes(statements.update, [data, expires, key])) > 0 ? 'updated' : 'missing';
     // The common case is one statement; only a refused update asks whether the row is there at all.
-    if (typeof expected === 'string' && (await this.#changes(statements.updateIfUnchanged, [...values, expected])) > 0) return 'updated';
+    if (typeof expected === 'string' && (await this.#changes(statements.updateIfUnchanged, [data, expires, key, expected])) > 0) return 'updated';
     return (await this.exists(key)) ? 'conflict' : 'missing';
   }
 
@@ -161,7 +161,7 @@ export class SqlStore implements SessionStore {
     }
     let after = '';
     return async (limit) => {
-      const [last] = await this.#rows<{ session_key: string }>(plan.keyAt, [after, limit - 1]);
+      const last = await this.#row<{ session_key: string }>(plan.keyAt, [after, limit - 1]);
       const removed = await (last === undefined ? this.#changes(plan.deleteAfter, [now, after]) : this.#changes(plan.deleteBetween, [now, after, last.session_key]));
       if (last !== undefined) after = last.session_key;
       return { removed, more: last !== undefined };
@@ -170,7 +170,7 @@ export class SqlStore implements SessionStore {
 
   /** How many rows have expired (`expire_date < now`) and wait for {@link SqlStore.clearExpired}. */
   async countExpired(): Promise<number> {
-    const [row] = await this.#rows<{ expired: number | string | bigint }>(this.#dialect.statements.countExpired, [this.#nowValue()]);
+    const row = await this.#row<{ expired: number | string | bigint }>(this.#dialect.statements.countExpired, [this.#nowValue()]);
     return Number(row?.expired ?? 0);
   }
 
@@ -218,19 +218,27 @@ export class SqlStore implements SessionStore {
     return this.#dialect.writeDate(new Date(this.#now()));
   }
 
-  async #rows<R>(sql: string, values: readonly unknown[]): Promise<readonly R[]> {
-    if (this.#setup) await this.#setup.run();
-    try {
-      return await this.#dialect.rows<R>(sql, values);
-    } catch (error) {
-      throw this.#explain(error);
-    }
+  #rows<R>(sql: string, values: readonly unknown[]): Promise<readonly R[]> | readonly R[] {
+    return this.#run(() => this.#dialect.rows<R>(sql, values));
   }
 
-  async #changes(sql: string, values: readonly unknown[]): Promise<number> {
-    if (this.#setup) await this.#setup.run();
+  #row<R>(sql: string, values: readonly unknown[]): Promise<R | undefined> | R | undefined {
+    return this.#run(() => this.#dialect.row<R>(sql, values));
+  }
+
+  #changes(sql: string, values: readonly unknown[]): Promise<number> | number {
+    return this.#run(() => this.#dialect.changes(sql, values));
+  }
+
+  /**
+   * Runs a statement once the table is ready; a missing table's error says how to create it. Not async:
+   * SQLite runs its statements synchronously, and its request path is spared a promise per statement.
+   */
+  #run<T>(statement: () => T | Promise<T>): T | Promise<T> {
+    if (this.#setup?.done === false) return this.#setup.run().then(() => this.#run(statement));
     try {
-      return await this.#dialect.changes(sql, values);
+      const result = statement();
+      return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(this.#explain(error))) : result;
     } catch (error) {
       throw this.#explain(error);
     }
