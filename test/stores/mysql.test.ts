@@ -9,11 +9,11 @@ import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { mysqlSettingsFromUrl } from '../../src/stores/internal/mysql-url.js';
-import { mysqlStore, type MysqlStore, type MysqlStoreOptions } from '../../src/stores/mysql.js';
+import { mysqlStore, type MysqlStoreOptions } from '../../src/stores/mysql.js';
 import { describeWithDjango, django, djangoDatabaseSettings, djangoDriverFor } from '../django/bridge.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { describeSqlStore } from './sql-store.js';
-import { configErrorOf, definedOnly, describeWith, messageOf, rejection, type ServerStoreSettings, type SqlStoreTarget } from './sql-target.js';
+import { configErrorOf, definedOnly, describeWith, messageOf, rejection, type SqlStoreTarget } from './sql-target.js';
 
 const MYSQL_URL = process.env['SESSIONKIT_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
 const MYSQL_PORT = Number(new URL(MYSQL_URL).port || 3306);
@@ -44,16 +44,11 @@ async function query<R = mysql.RowDataPacket>(sql: string, values: unknown[] = [
   return rows as R[];
 }
 
-function storeAt(url: string, table: string, settings: ServerStoreSettings = {}): MysqlStore {
-  const { connectTimeoutMs, statementTimeoutMs, createTable, poolSize } = settings;
-  return mysqlStore({ url, table, ...definedOnly({ connectTimeoutMs, statementTimeoutMs, createTable, connectionLimit: poolSize }) });
-}
-
 const mysqlTarget: SqlStoreTarget = {
   name: 'mysql',
   unreachable,
   newTable,
-  store: (table) => storeAt(MYSQL_URL, table),
+  store: (table) => mysqlStore({ url: MYSQL_URL, table }),
   async insert(table, keys, data, seconds) {
     // Naive UTC with microseconds, as Django writes it.
     const expires = `${new Date(Date.now() + seconds * 1000).toISOString().slice(0, 23).replace('T', ' ')}000`;
@@ -67,7 +62,8 @@ const mysqlTarget: SqlStoreTarget = {
   },
   server: {
     url: MYSQL_URL,
-    storeAt,
+    storeAt: (url, table, { connectTimeoutMs, statementTimeoutMs, createTable, poolSize } = {}) =>
+      mysqlStore({ url, table, ...definedOnly({ connectTimeoutMs, statementTimeoutMs, createTable, connectionLimit: poolSize }) }),
     async indexes(table) {
       const rows = await query<{ name: string }>('SELECT DISTINCT INDEX_NAME AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ?', [table]);
       return rows.map((row) => row.name);

@@ -9,10 +9,10 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { postgresSettingsFromUrl } from '../../src/stores/internal/postgres-url.js';
-import { postgresStore, type PostgresStore, type PostgresStoreOptions } from '../../src/stores/postgres.js';
+import { postgresStore, type PostgresStoreOptions } from '../../src/stores/postgres.js';
 import { describeWithDjango, django, djangoDatabaseSettings, djangoDriverFor } from '../django/bridge.js';
 import { describeSqlStore } from './sql-store.js';
-import { configErrorOf, definedOnly, describeWith, type ServerStoreSettings, type SqlStoreTarget } from './sql-target.js';
+import { configErrorOf, definedOnly, describeWith, type SqlStoreTarget } from './sql-target.js';
 
 const PG_URL = process.env['SESSIONKIT_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUN_ID = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
@@ -39,16 +39,11 @@ function newTable(): string {
   return table;
 }
 
-function storeAt(url: string, table: string, settings: ServerStoreSettings = {}): PostgresStore {
-  const { connectTimeoutMs, statementTimeoutMs, createTable, poolSize } = settings;
-  return postgresStore({ url, table, ...definedOnly({ connectionTimeoutMs: connectTimeoutMs, statementTimeoutMs, createTable, max: poolSize }) });
-}
-
 const postgres: SqlStoreTarget = {
   name: 'postgres',
   unreachable,
   newTable,
-  store: (table) => storeAt(PG_URL, table),
+  store: (table) => postgresStore({ url: PG_URL, table }),
   async insert(table, keys, data, seconds) {
     await admin.query(`INSERT INTO "${table}" SELECT k, $2, now() + make_interval(secs => $3) FROM unnest($1::text[]) k`, [keys, data, seconds]);
   },
@@ -57,7 +52,8 @@ const postgres: SqlStoreTarget = {
   },
   server: {
     url: PG_URL,
-    storeAt,
+    storeAt: (url, table, { connectTimeoutMs, statementTimeoutMs, createTable, poolSize } = {}) =>
+      postgresStore({ url, table, ...definedOnly({ connectionTimeoutMs: connectTimeoutMs, statementTimeoutMs, createTable, max: poolSize }) }),
     async indexes(table) {
       return (await admin.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1', [table])).rows.map((row) => row.indexname);
     },
