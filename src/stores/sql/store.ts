@@ -24,10 +24,7 @@ export interface SqlTableSetup {
   readonly createOnFirstUse: boolean;
   /** The dialect created the table as it opened the database: the first `migrate()` says `'created'`. */
   readonly createdOnOpen?: boolean;
-  /**
-   * The clock that decides which sessions have expired, in milliseconds since the epoch.
-   * @default Date.now
-   */
+  /** The clock that decides which sessions have expired, in milliseconds since the epoch. @default Date.now */
   readonly now?: (() => number) | undefined;
 }
 
