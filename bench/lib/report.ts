@@ -133,6 +133,16 @@ export class Report {
     return r?.status === 'ok' ? r.runs[w]?.cpuUs : undefined;
   }
 
+  /**
+   * The same comparison by server CPU per request (b's over a's): what the ratio of req/s would be if each
+   * server had its core to itself, which a shared machine does not always give.
+   */
+  cpuRatio(a: string, b: string | undefined, w: Workload): number | undefined {
+    const x = this.cpu(a, w);
+    const y = b === undefined ? undefined : this.cpu(b, w);
+    return x && y !== undefined ? y / x : undefined;
+  }
+
   ratio(a: string, b: string | undefined, w: Workload): number | undefined {
     const x = this.rps(a, w);
     const y = b === undefined ? undefined : this.rps(b, w);
@@ -167,7 +177,9 @@ export class Report {
     const lines = inRun.map((t) => {
       const r = this.ratio(t.a, t.b, t.workload);
       const verdict = r === undefined ? 'not measured' : r >= t.min ? '**met**' : '**missed**';
-      const value = r === undefined ? `\`${t.a}\` or \`${t.b}\` has no result` : `${fmt(r, 2)}×`;
+      const byCpu = this.cpuRatio(t.a, t.b, t.workload);
+      const cpuNote = r === undefined || byCpu === undefined ? '' : ` (by server CPU per request: ${fmt(byCpu, 2)}×)`;
+      const value = r === undefined ? `\`${t.a}\` or \`${t.b}\` has no result` : `${fmt(r, 2)}×${cpuNote}`;
       return `- ${t.label} — ${t.workload}: ${value} → ${verdict}`;
     });
     if (this.clear?.ok === false) lines.push(`- clearsessions in < ${CLEAR_TARGET_SECONDS} s: **FAILED**: ${this.clear.error} → not measured`);
@@ -187,7 +199,7 @@ export class Report {
    */
   frameworkTable(): string | undefined {
     const rows = [
-      '| Framework | Store | Compared with | req/s: bare / sessionkit / compared | × compared, returning | × compared, new | sessionkit × bare, returning | untouched route × bare | CPU µs/req: bare / sessionkit / compared | session layer µs/req: sessionkit / compared |',
+      '| Framework | Store | Compared with | req/s: bare / sessionkit / compared | × compared, returning (by CPU) | × compared, new | sessionkit × bare, returning (by CPU) | untouched route × bare | CPU µs/req: bare / sessionkit / compared | session layer µs/req: sessionkit / compared |',
       '|---|---|---|--:|--:|--:|--:|--:|--:|--:|',
     ];
     const n = (v: number | undefined, digits = 0) => (v === undefined ? '—' : fmt(v, digits));
@@ -205,9 +217,9 @@ export class Report {
           row.store,
           other === undefined ? '—' : `${row.otherLabel} (\`${other}\`)`,
           `${n(returning(bare))} / ${n(returning(sk))} / ${n(returning(other))}`,
-          n(this.ratio(sk, other, 'returning'), 2),
+          `${n(this.ratio(sk, other, 'returning'), 2)} (${n(this.cpuRatio(sk, other, 'returning'), 2)})`,
           n(this.ratio(sk, other, 'new'), 2),
-          n(this.ratio(sk, bare, 'returning'), 2),
+          `${n(this.ratio(sk, bare, 'returning'), 2)} (${n(this.cpuRatio(sk, bare, 'returning'), 2)})`,
           n(this.ratio(sk, bare, 'untouched'), 2),
           `${n(cpu(bare), 1)} / ${n(cpu(sk), 1)} / ${n(cpu(other), 1)}`,
           `${n(layer, 1)} / ${n(otherLayer, 1)}`,
