@@ -2,7 +2,8 @@
  * Django next to the demo, in one browser: Django's own development server (Debian's Django 3.2, the
  * minimal site in test/django/site/) and the Node demo share one SQLite database and one SECRET_KEY. Both
  * listen on 127.0.0.1, and cookies are not kept apart by port, so the browser sends the same `sessionid`
- * to both: the visit count grows across the two.
+ * to both: the visit count grows across the two, and the user logged in with a password on the demo is
+ * Django's `request.user` too, until the demo logs out.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, expect, it } from 'vitest';
+import { djangoUsers } from '../../src/auth/index.js';
 import { keyHash } from '../demo/browser.js';
 import { demoHarness } from '../demo/harness.js';
 import { describeWithDjango, djangoPython } from '../django/bridge.js';
@@ -105,6 +107,52 @@ describeWithChromium('Django and the demo in one browser', () => {
       await page.goto(`${demo.url}/engine`);
       expect(await page.locator('main').textContent()).toContain(keyHash(key!));
       expect(JSON.parse((await page.locator('pre').first().textContent())!)).toEqual({ visit: 5 });
+    });
+
+    it('shows the same logged-in user on Django’s page and the demo’s, until the demo logs out', async () => {
+      const database = join(scratch, 'users.sqlite3');
+      migrate(database);
+      // Django 3.2's PBKDF2 count on both sides, so that neither rehashes the other's passwords.
+      const iterations = 260_000;
+      const users = djangoUsers({ url: `sqlite:///${database}`, iterations });
+      try {
+        await users.createUser({ username: 'alice', password: 'alice-pw 😀', email: 'alice@example.com' });
+      } finally {
+        await users.close();
+      }
+      const djangoUrl = await runDjango(database);
+      const demo = await start(sqlite, { DATABASE_URL: `sqlite:///${database}` }, { users: { iterations } });
+      const context = await chromium.context({ viewport: { width: 560, height: 440 } });
+      const page = await context.newPage();
+      const djangoUser = page.locator('p.user');
+
+      await page.goto(`${djangoUrl}/whoami/`);
+      expect(await djangoUser.getAttribute('data-authenticated')).toBe('false');
+      await page.goto(`${demo.url}/accounts/profile/`);
+      expect(page.url()).toBe(`${demo.url}/accounts/login/?next=/accounts/profile/`);
+      await page.getByLabel('Username').fill('alice');
+      await page.getByLabel('Password').fill('alice-pw 😀');
+      await page.getByLabel('Password').press('Enter');
+      await page.getByRole('heading', { name: 'Your account' }).waitFor();
+      expect(await page.locator('[data-username]').textContent()).toBe('alice');
+      const demoShot = await page.screenshot();
+
+      await page.goto(`${djangoUrl}/whoami/`);
+      expect(await djangoUser.getAttribute('data-authenticated')).toBe('true');
+      expect(await djangoUser.getAttribute('data-username')).toBe('alice');
+      expect(await djangoUser.textContent()).toMatch(/^Logged in as alice \(user \d+\)$/);
+      await sideBySide(page, [
+        [await page.screenshot(), `Django 3.2 at 127.0.0.1:${new URL(djangoUrl).port}/whoami/: request.user`],
+        [demoShot, `The Node demo at 127.0.0.1:${new URL(demo.url).port}/accounts/profile/`],
+      ]);
+      await screenshot(page, 'django-and-demo-login', false);
+
+      await page.goto(`${demo.url}/accounts/profile/`);
+      await page.getByRole('button', { name: 'Log out' }).click();
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Logged out');
+      expect(await cookieOf(context, demo.url)).toBeUndefined();
+      await page.goto(`${djangoUrl}/whoami/`);
+      expect(await djangoUser.getAttribute('data-authenticated')).toBe('false');
     });
   });
 });
