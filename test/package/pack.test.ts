@@ -91,6 +91,44 @@ describe('the packed package', () => {
     expect(stdout.trim()).toBe('1');
   });
 
+  it('a webpack bundle (the bundler of Next.js, for the server) starts and loads an optional driver from node_modules', async () => {
+    const project = join(scratch, 'cjs');
+    const entry = join(project, 'webpack-entry.mjs');
+    await writeFile(
+      entry,
+      `import { createSessions } from 'sessionkit';
+       import { sqliteStore } from 'sessionkit/stores/sqlite';
+       const sessions = createSessions({ secret: 'x'.repeat(10) + 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ', store: sqliteStore({ path: ':memory:' }), logger: { warn() {}, error() {} } });
+       async function main() {
+         const s = sessions.load(undefined);
+         await s.set('visit', 41);
+         const { setCookie } = await sessions.commit(s);
+         console.log((await sessions.load(setCookie[0].split(';')[0]).get('visit')) + 1);
+         await sessions.close();
+       }
+       main();`,
+    );
+    const { default: webpack } = (await import('webpack')) as { default: typeof import('webpack') };
+    const stats = await new Promise<import('webpack').Stats>((resolve, reject) =>
+      webpack(
+        {
+          mode: 'production',
+          target: 'node',
+          context: project,
+          entry,
+          output: { path: project, filename: 'webpack-bundle.cjs', library: { type: 'commonjs2' } },
+          // As Next.js leaves native modules to node_modules.
+          externals: { 'better-sqlite3': 'commonjs better-sqlite3' },
+          optimization: { minimize: false },
+        },
+        (error, result) => (error || !result ? reject(error ?? new Error('no stats')) : resolve(result)),
+      ),
+    );
+    expect(stats.hasErrors(), stats.toString('errors-only')).toBe(false);
+    const { stdout } = await run(process.execPath, [join(project, 'webpack-bundle.cjs')], { cwd: project, env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') } });
+    expect(stdout.trim()).toBe('42');
+  });
+
   it.each(['cjs', 'esm'] as const)('an esbuild %s bundle starts and loads an optional driver from node_modules', async (format) => {
     const project = join(scratch, format);
     const entry = join(project, 'entry.mjs');

@@ -3,18 +3,20 @@
  * never when its module is imported. The drivers are optional peer dependencies: an app on SQLite installs
  * better-sqlite3 only, yet imports the settings module, which imports every store.
  */
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { SessionConfigError } from '../../errors.js';
 
 let requireFromHere: NodeRequire | undefined;
 
-// Resolved on first use, not at import: a CommonJS bundle (esbuild, webpack) has no `import.meta.url`, and
-// there the bundle's own `require` loads the drivers from node_modules. An ESM bundle keeps the URL (and its
-// `require` is a stub that throws), so the URL wins whenever there is one.
+// Resolved on first use, not at import. Node's own createRequire is reached through getBuiltinModule, which
+// bundlers leave alone: webpack (Next.js) rewrites a visible `createRequire(...)` or `require` into its own
+// module system, which cannot load a package named at run time. Bundles keep `import.meta.url` (ESM output,
+// webpack) or drop it (esbuild's CommonJS output); without it, drivers resolve from the working directory.
 function driverRequire(): NodeRequire {
   if (requireFromHere === undefined) {
+    const { createRequire } = process.getBuiltinModule('node:module');
     const moduleUrl: unknown = import.meta.url;
-    requireFromHere = typeof moduleUrl === 'string' ? createRequire(moduleUrl) : require;
+    requireFromHere = createRequire(typeof moduleUrl === 'string' && moduleUrl.startsWith('file:') ? moduleUrl : join(process.cwd(), 'noop.js'));
   }
   return requireFromHere;
 }
