@@ -222,10 +222,13 @@ function countingLogger() {
     warn: (message: string) => void warnings.push(message),
     error: (message: string) => void errors.push(message),
     expectOneOutage(failedRequests: number): void {
-      expect(failedRequests).toBeGreaterThan(2);
-      expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatch(/^sessionkit: session store "\w+" is unavailable: /);
-      expect(warnings.filter((line) => / is back after \d+ s; \d+ requests? failed on it meanwhile\.$/.test(line))).toHaveLength(1);
+      // One line down and one back; a connection that dies just after the restart may make it flap once.
+      expect(failedRequests).toBeGreaterThan(2 * errors.length);
+      expect(errors.length).toBeGreaterThanOrEqual(1);
+      expect(errors.length).toBeLessThanOrEqual(2);
+      for (const line of errors) expect(line).toMatch(/^sessionkit: session store "\w+" is unavailable: /);
+      const back = warnings.filter((line) => / is back after \d+ s; \d+ requests? failed on it meanwhile\.$/.test(line));
+      expect(back).toHaveLength(errors.length);
     },
   };
 }
