@@ -29,6 +29,19 @@ async function publicSubpaths(): Promise<string[]> {
   return subpaths;
 }
 
+/** An app for the bundlers: stores a visit in SQLite (a native driver left in node_modules) and prints 42. */
+const BUNDLE_ENTRY = `import { createSessions } from 'sessionkit';
+  import { sqliteStore } from 'sessionkit/stores/sqlite';
+  const sessions = createSessions({ secret: 'x'.repeat(10) + 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ', store: sqliteStore({ path: ':memory:' }), logger: { warn() {}, error() {} } });
+  async function main() {
+    const s = sessions.load(undefined);
+    await s.set('visit', 41);
+    const { setCookie } = await sessions.commit(s);
+    console.log((await sessions.load(setCookie[0].split(';')[0]).get('visit')) + 1);
+    await sessions.close();
+  }
+  main();`;
+
 describe('the packed package', () => {
   let scratch: string;
   let tarball: string;
@@ -94,20 +107,7 @@ describe('the packed package', () => {
   it('a webpack bundle (the bundler of Next.js, for the server) starts and loads an optional driver from node_modules', async () => {
     const project = join(scratch, 'cjs');
     const entry = join(project, 'webpack-entry.mjs');
-    await writeFile(
-      entry,
-      `import { createSessions } from 'sessionkit';
-       import { sqliteStore } from 'sessionkit/stores/sqlite';
-       const sessions = createSessions({ secret: 'x'.repeat(10) + 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ', store: sqliteStore({ path: ':memory:' }), logger: { warn() {}, error() {} } });
-       async function main() {
-         const s = sessions.load(undefined);
-         await s.set('visit', 41);
-         const { setCookie } = await sessions.commit(s);
-         console.log((await sessions.load(setCookie[0].split(';')[0]).get('visit')) + 1);
-         await sessions.close();
-       }
-       main();`,
-    );
+    await writeFile(entry, BUNDLE_ENTRY);
     const { default: webpack } = (await import('webpack')) as { default: typeof import('webpack') };
     const stats = await new Promise<import('webpack').Stats>((resolve, reject) =>
       webpack(
@@ -132,20 +132,7 @@ describe('the packed package', () => {
   it.each(['cjs', 'esm'] as const)('an esbuild %s bundle starts and loads an optional driver from node_modules', async (format) => {
     const project = join(scratch, format);
     const entry = join(project, 'entry.mjs');
-    await writeFile(
-      entry,
-      `import { createSessions } from 'sessionkit';
-       import { sqliteStore } from 'sessionkit/stores/sqlite';
-       const sessions = createSessions({ secret: 'x'.repeat(10) + 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ', store: sqliteStore({ path: ':memory:' }), logger: { warn() {}, error() {} } });
-       async function main() {
-         const s = sessions.load(undefined);
-         await s.set('visit', 41);
-         const { setCookie } = await sessions.commit(s);
-         console.log((await sessions.load(setCookie[0].split(';')[0]).get('visit')) + 1);
-         await sessions.close();
-       }
-       main();`,
-    );
+    await writeFile(entry, BUNDLE_ENTRY);
     const out = join(project, `bundle.${format === 'cjs' ? 'cjs' : 'mjs'}`);
     const esbuild = join(ROOT, 'node_modules/.bin/esbuild');
     // better-sqlite3 is native: it stays outside the bundle, as every bundler leaves such drivers.
