@@ -45,6 +45,18 @@ function setup(options: Partial<SessionOptions> = {}) {
   return { sessions, counting, logger };
 }
 
+/** A Hono app with locking sessions and the visit counter at /visit; tests add the route under test. */
+function lockedCounterApp() {
+  const { sessions, counting } = setup({ locking: true });
+  const app = new Hono().use(session(sessions));
+  app.get('/visit', async (c) => {
+    const visit = ((await c.get('session').get('visit')) ?? 0) + 1;
+    await c.get('session').set('visit', visit);
+    return c.text(`Visit count:${visit}`);
+  });
+  return { app, counting };
+}
+
 describe('Hono adapter specifics', () => {
   it("types c.get('session') through Variables, declared or inferred from use()", async () => {
     const { sessions } = setup();
@@ -127,13 +139,7 @@ describe('Hono adapter specifics', () => {
   });
 
   it('a thrown HTTPException keeps its answer, saves nothing and releases the lock at once', async () => {
-    const { sessions, counting } = setup({ locking: true });
-    const app = new Hono().use(session(sessions));
-    app.get('/visit', async (c) => {
-      const visit = ((await c.get('session').get('visit')) ?? 0) + 1;
-      await c.get('session').set('visit', visit);
-      return c.text(`Visit count:${visit}`);
-    });
+    const { app, counting } = lockedCounterApp();
     app.get('/forbidden', async (c) => {
       await c.get('session').set('visit', 99);
       throw new HTTPException(403, { message: 'no' });
@@ -150,13 +156,7 @@ describe('Hono adapter specifics', () => {
   });
 
   it('a thrown value that is not an Error (which Hono rethrows) still releases the lock', async () => {
-    const { sessions, counting } = setup({ locking: true });
-    const app = new Hono().use(session(sessions));
-    app.get('/visit', async (c) => {
-      const visit = ((await c.get('session').get('visit')) ?? 0) + 1;
-      await c.get('session').set('visit', visit);
-      return c.text(`Visit count:${visit}`);
-    });
+    const { app, counting } = lockedCounterApp();
     app.get('/odd', async (c) => {
       await c.get('session').set('visit', 99);
       throw 'not an Error';
