@@ -6,7 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionConfigError } from '../../errors.js';
 import { loadOptionalDriver } from '../../stores/internal/optional-driver.js';
-import { formatDjangoDatetime, parseDjangoDatetime } from '../../stores/sqlite/datetime.js';
+import { SqliteStatementRunner } from '../../stores/sqlite/statement-runner.js';
 import type { UserDatabase } from './user-database.js';
 
 type DatabaseConstructor = new (path: string, options?: BetterSqlite3.Options) => BetterSqlite3.Database;
@@ -15,53 +15,33 @@ type DatabaseConstructor = new (path: string, options?: BetterSqlite3.Options) =
 const BUSY_TIMEOUT_MS = 5000;
 
 /** One better-sqlite3 connection, its statements prepared once. */
-export class SqliteUserDatabase implements UserDatabase {
+export class SqliteUserDatabase extends SqliteStatementRunner implements UserDatabase {
   readonly name = 'sqlite';
   readonly description: string;
   readonly #db: BetterSqlite3.Database;
-  readonly #prepared = new Map<string, BetterSqlite3.Statement>();
 
   /**
    * @param file - The database file (created when missing) or `:memory:`.
    * @throws SessionConfigError when better-sqlite3 is missing or the file cannot be opened.
    */
   constructor(file: string, description: string) {
-    const Database = loadOptionalDriver<DatabaseConstructor>('better-sqlite3', 'djangoUsers on SQLite');
-    try {
-      this.#db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-    } catch (error) {
-      throw new SessionConfigError(`cannot open the SQLite database ${file}: ${error instanceof Error ? error.message : String(error)}. Check the path and its permissions.`);
-    }
+    const db = openDatabase(file);
+    super(db);
+    this.#db = db;
     this.description = description;
-  }
-
-  rows<R>(sql: string, values: readonly unknown[]): readonly R[] {
-    return this.#statement(sql).all(...values) as R[];
-  }
-
-  changes(sql: string, values: readonly unknown[]): number {
-    return this.#statement(sql).run(...values).changes;
-  }
-
-  writeDate(date: Date): string {
-    return formatDjangoDatetime(date);
-  }
-
-  readDate(value: unknown): Date | null {
-    return typeof value === 'string' ? parseDjangoDatetime(value) : null;
-  }
-
-  errorCode(error: unknown): unknown {
-    return (error as { code?: unknown } | null)?.code;
   }
 
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
 
-  #statement(sql: string): BetterSqlite3.Statement {
-    let statement = this.#prepared.get(sql);
-    if (statement === undefined) this.#prepared.set(sql, (statement = this.#db.prepare(sql)));
-    return statement;
+}
+
+function openDatabase(file: string): BetterSqlite3.Database {
+  const Database = loadOptionalDriver<DatabaseConstructor>('better-sqlite3', 'djangoUsers on SQLite');
+  try {
+    return new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new SessionConfigError(`cannot open the SQLite database ${file}: ${error instanceof Error ? error.message : String(error)}. Check the path and its permissions.`);
   }
 }

@@ -6,12 +6,11 @@
  * better-sqlite3 is synchronous: each statement runs to completion inside SQLite. The table must exist
  * when the dialect is made (preparing the statements checks it); creating it is the caller's choice.
  */
-import type BetterSqlite3 from 'better-sqlite3';
 import type { HeldLock, LockOptions, MigrateOutcome } from '../contract.js';
-import { formatDjangoDatetime, parseDjangoDatetime } from '../sqlite/datetime.js';
 import { SqliteLocks } from '../sqlite/locks.js';
 import type { SqliteDatabase } from '../sqlite/open.js';
 import { createSessionTableIfMissing, quoteIdentifier } from '../sqlite/schema.js';
+import { SqliteStatementRunner } from '../sqlite/statement-runner.js';
 import type { SqlDialect, SqlStatements } from './dialect.js';
 
 function sqliteStatements(table: string): SqlStatements {
@@ -33,7 +32,7 @@ function sqliteStatements(table: string): SqlStatements {
 }
 
 /** SQLite, on one open connection. */
-export class SqliteDialect implements SqlDialect {
+export class SqliteDialect extends SqliteStatementRunner implements SqlDialect {
   readonly name = 'sqlite';
   readonly factory = 'sqliteStore';
   readonly quotedTable: string;
@@ -43,7 +42,6 @@ export class SqliteDialect implements SqlDialect {
   readonly #db: SqliteDatabase;
   readonly #ownsDatabase: boolean;
   readonly #table: string;
-  readonly #prepared = new Map<string, BetterSqlite3.Statement>();
   readonly #locks: SqliteLocks;
 
   /**
@@ -51,38 +49,15 @@ export class SqliteDialect implements SqlDialect {
    * @throws when the session table `table` is missing or unusable.
    */
   constructor(db: SqliteDatabase, owned: boolean, table: string) {
+    super(db);
     this.#db = db;
     this.#ownsDatabase = owned;
     this.#table = table;
     this.quotedTable = quoteIdentifier(table);
     this.statements = sqliteStatements(table);
     const { clearExpired, ...plain } = this.statements;
-    for (const sql of [...Object.values(plain), ...Object.values(clearExpired)]) this.#prepared.set(sql, db.prepare(sql));
+    for (const sql of [...Object.values(plain), ...Object.values(clearExpired)]) this.prepare(sql);
     this.#locks = new SqliteLocks(db, table);
-  }
-
-  rows<R>(sql: string, values: readonly unknown[]): readonly R[] {
-    return this.#statement(sql).all(...values) as R[];
-  }
-
-  row<R>(sql: string, values: readonly unknown[]): R | undefined {
-    return this.#statement(sql).get(...values) as R | undefined;
-  }
-
-  changes(sql: string, values: readonly unknown[]): number {
-    return this.#statement(sql).run(...values).changes;
-  }
-
-  writeDate(date: Date): string {
-    return formatDjangoDatetime(date);
-  }
-
-  readDate(value: unknown): Date | null {
-    return typeof value === 'string' ? parseDjangoDatetime(value) : null;
-  }
-
-  errorCode(error: unknown): unknown {
-    return (error as { code?: unknown } | null)?.code;
   }
 
   /** Runs Django's DDL under the database's write lock; an existing table gets its index when that alone is missing. */
@@ -102,10 +77,4 @@ export class SqliteDialect implements SqlDialect {
     if (this.#ownsDatabase) this.#db.close();
   }
 
-  #statement(sql: string): BetterSqlite3.Statement {
-    let statement = this.#prepared.get(sql);
-    // Statements on other tables (the store's `database`) are prepared on first use.
-    if (statement === undefined) this.#prepared.set(sql, (statement = this.#db.prepare(sql)));
-    return statement;
-  }
 }
