@@ -29,7 +29,23 @@ export {
   type SessionErrorCode,
   type SessionErrorStatus,
 } from './errors.js';
-export type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './stores/contract.js';
+export type {
+  ClearExpiredOptions,
+  DataFormat,
+  HeldLock,
+  ListedSession,
+  LockingStore,
+  LockOptions,
+  MigrateOutcome,
+  RequestPathStore,
+  SessionStore,
+  StoreAdministration,
+  StoreContext,
+  StoreLifecycle,
+  StoreLogger,
+  StoredSession,
+  UpdateOutcome,
+} from './core/store-contract.js';
 export { decideResponse, mergeVary, type ResponseDecision, type ResponseFacts } from './policy.js';
 export { generateSessionKey, isValidSessionKey, SESSION_KEY_LENGTH } from './core/session-key.js';
 export { EXPIRY_KEY } from './core/expiry.js';

@@ -21,7 +21,7 @@ import { resolveBrowserAttributes, type CookiePriority, type ProxySslHeader } fr
 import { isSessionSchema, type SessionSchema } from './core/data-schema.js';
 import { SessionConfigError } from './errors.js';
 import { jsonSerializer, type Serializer } from './signing/index.js';
-import type { SessionStore } from './stores/contract.js';
+import type { SessionStore } from './core/store-contract.js';
 import type { SignedCookies } from './stores/signed-cookies.js';
 
 /** `SESSION_COOKIE_SAMESITE`: `false` omits the attribute. */

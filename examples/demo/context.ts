@@ -6,7 +6,7 @@
 import { createDecoder, type DecodeResult } from '../../src/cli/decoding.js';
 import type { SessionManager } from '../../src/manager.js';
 import type { ResolvedOptions } from '../../src/options.js';
-import type { SessionStore } from '../../src/stores/contract.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import { demoAccounts, type DemoAccounts } from './accounts/accounts.js';
 import type { DemoData } from './exchange.js';
 import type { DemoSettings } from './settings.js';

@@ -7,7 +7,7 @@ import { engineName, ENGINES, type OpenedEngine } from '../config/engines.js';
 import { optionsFromEnv, type EnvSettings } from '../config/env.js';
 import { readString, type Env } from '../config/values.js';
 import type { SessionLogger, SessionOptions } from '../options.js';
-import type { SessionStore } from '../stores/contract.js';
+import type { SessionStore } from '../core/store-contract.js';
 import type { StoreOrigin } from './failures.js';
 import { openDatabaseToRead } from './read-only-database.js';
 

@@ -4,7 +4,7 @@
  */
 import { createCodec, type SessionCodec } from '../core/codec.js';
 import type { SessionData } from '../core/state.js';
-import type { DataFormat } from '../stores/contract.js';
+import type { DataFormat } from '../core/store-contract.js';
 import { resolveOptions, type SecurityEvent, type SessionOptions } from '../options.js';
 
 /** What decoding a value gave. */

@@ -3,7 +3,7 @@
  * `CACHE_VERSION`) for the cache, `DATABASE_URL` for `cached_db`'s database.
  */
 import { cachedDbStore } from '../stores/cached-db.js';
-import type { SessionStore } from '../stores/contract.js';
+import type { SessionStore } from '../core/store-contract.js';
 import { CACHE_ENGINE_PREFIX, CACHED_DB_ENGINE_PREFIX } from '../stores/internal/cache-keys.js';
 import { cacheKeysFromEnv, openCacheUrl } from './cache-url.js';
 import type { EngineContext, OpenedEngine } from './engines.js';

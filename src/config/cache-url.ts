@@ -11,7 +11,7 @@
  * To add a cache, write its opener and register its scheme in {@link CACHE_BACKENDS}.
  */
 import { SessionConfigError } from '../errors.js';
-import type { SessionStore } from '../stores/contract.js';
+import type { SessionStore } from '../core/store-contract.js';
 import type { CacheKeyOptions } from '../stores/internal/cache-keys.js';
 import { memcachedStore } from '../stores/memcached.js';
 import { memoryStore } from '../stores/memory.js';

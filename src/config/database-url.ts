@@ -6,7 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { SessionConfigError } from '../errors.js';
 import { redactUrl } from './variable-errors.js';
-import type { SessionStore } from '../stores/contract.js';
+import type { SessionStore } from '../core/store-contract.js';
 import { sqliteStore } from '../stores/sqlite.js';
 import { openMysql, openPostgres } from './sql-databases.js';
 

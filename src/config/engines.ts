@@ -5,7 +5,7 @@
  */
 import { SessionConfigError } from '../errors.js';
 import type { SessionLogger } from '../options.js';
-import type { SessionStore } from '../stores/contract.js';
+import type { SessionStore } from '../core/store-contract.js';
 import { signedCookies, type SignedCookies } from '../stores/signed-cookies.js';
 import { openCacheEngine, openCachedDbEngine } from './cache-engines.js';
 import { openDatabaseUrl, type OpenedDatabaseStore } from './database-url.js';

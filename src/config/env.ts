@@ -32,7 +32,7 @@
  */
 import { SessionConfigError } from '../errors.js';
 import type { SessionLogger, SessionOptions } from '../options.js';
-import type { SessionStore } from '../stores/contract.js';
+import type { SessionStore } from '../core/store-contract.js';
 import type { SignedCookies } from '../stores/signed-cookies.js';
 import { readCookiePriority, readCookieSecure, readProxySslHeader } from './browser-values.js';
 import { engineName, openEngine } from './engines.js';

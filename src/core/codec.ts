@@ -13,7 +13,7 @@
  */
 import { SessionDataTooLarge } from '../errors.js';
 import type { ResolvedOptions, SecurityEvent } from '../options.js';
-import type { DataFormat } from '../stores/contract.js';
+import type { DataFormat } from './store-contract.js';
 import { BadSignature, PayloadTooLarge, SignatureExpired, TimestampSigner } from '../signing/index.js';
 import { jsonSerializer, strictJsonStringify } from '../signing/serializer.js';
 import { EXPIRY_KEY, storedExpiryProblem } from './expiry.js';

@@ -2,7 +2,7 @@
  * The mutable state of one request's session, shared by `Session` (the dict API) and the engine that
  * loads and saves it.
  */
-import type { HeldLock } from '../stores/contract.js';
+import type { HeldLock } from './store-contract.js';
 
 /**
  * Session data: a JSON object. The data type of a session nobody typed: every value is `unknown`, to be

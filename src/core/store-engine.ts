@@ -8,7 +8,7 @@
  */
 import { CreateError, SessionError, SessionInterrupted, SessionStoreUnavailable, SessionUpdateConflict } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
-import type { LockOptions, SessionStore, StoredSession } from '../stores/contract.js';
+import type { LockOptions, SessionStore, StoredSession } from './store-contract.js';
 import { createCodec, type SessionCodec } from './codec.js';
 import { createDataCheck, type DataCheck } from './data-schema.js';
 import type { SessionEngine } from './engine.js';

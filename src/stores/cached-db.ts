@@ -23,7 +23,7 @@
 import { isValidSessionKey } from '../core/session-key.js';
 import { SessionConfigError } from '../errors.js';
 import type { SessionLogger } from '../options.js';
-import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
+import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { KeyedMutex } from './internal/keyed-mutex.js';
 
 /** Options of {@link cachedDbStore}. */

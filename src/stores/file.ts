@@ -27,7 +27,7 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { isValidSessionKey } from '../core/session-key.js';
 import { SessionConfigError, SessionLockTimeout } from '../errors.js';
-import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
+import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { createPlaceholder, readSessionFile, removeFile, replaceFileAtomically, statSessionFile } from './file/atomic-write.js';
 import { checkSessionDirectory, openDefaultDirectory } from './file/directory.js';
 import { MtimeExpiry } from './file/mtime-expiry.js';

@@ -12,7 +12,7 @@
  */
 import type Memcached from 'memcached';
 import { SessionConfigError } from '../errors.js';
-import type { HeldLock, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
+import type { HeldLock, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './internal/cache-keys.js';
 import { CommandSlots } from './internal/command-slots.js';
 import { StoreTimeoutError } from './internal/deadline.js';

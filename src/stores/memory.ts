@@ -2,7 +2,7 @@
  * An in-process store: Django's `cache` engine on a local-memory cache. For development, tests and
  * single-process apps; sessions vanish on restart and are not shared between processes.
  */
-import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
+import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { LocalLocks } from './internal/local-locks.js';
 
 /** Options of {@link memoryStore}. */

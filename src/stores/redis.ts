@@ -10,7 +10,7 @@
  * A server that is down gives a prompt error (the core turns it into `SessionStoreUnavailable`, a 503),
  * never a request that hangs, and the store reconnects by itself when the server returns.
  */
-import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from './contract.js';
+import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './internal/cache-keys.js';
 import { withDeadline } from './internal/deadline.js';
 import { LocalLocks } from './internal/local-locks.js';

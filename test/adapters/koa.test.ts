@@ -6,7 +6,7 @@ import { session } from '../../src/adapters/koa.js';
 import { SessionInterrupted } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
 import type { Session } from '../../src/session.js';
-import type { SessionStore } from '../../src/stores/contract.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeAdapterConformance, pause } from './conformance.js';

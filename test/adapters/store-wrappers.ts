@@ -2,7 +2,7 @@
  * Store wrappers for tests: one counts every call (to prove that a request did no store I/O or no write),
  * the other fails on demand like a store whose server went away.
  */
-import type { SessionStore } from '../../src/stores/contract.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 
 /** The store operations a wrapper sees. */
 export type StoreOperation = 'load' | 'exists' | 'create' | 'update' | 'delete' | 'clearExpired' | 'lock';

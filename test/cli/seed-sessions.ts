@@ -6,7 +6,7 @@ import { optionsFromEnv } from '../../src/config/env.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { createSessions } from '../../src/manager.js';
 import { dumps } from '../../src/signing/index.js';
-import type { SessionStore } from '../../src/stores/contract.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import { recordingLogger } from '../helpers/secrets.js';
 
 /** The keys written by {@link seedSessions}. */

@@ -15,7 +15,7 @@ import { SessionConfigError, SessionStoreUnavailable } from '../../src/errors.js
 import { createSessions } from '../../src/manager.js';
 import { loads } from '../../src/signing/index.js';
 import { CachedDbStore } from '../../src/stores/cached-db.js';
-import type { SessionStore } from '../../src/stores/contract.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import { FileStore } from '../../src/stores/file.js';
 import { MemcachedStore } from '../../src/stores/memcached.js';
 import { MemoryStore } from '../../src/stores/memory.js';

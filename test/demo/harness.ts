@@ -21,7 +21,7 @@ import {
 import { optionsFromEnv, type Env } from '../../src/config/env.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { createSessions } from '../../src/manager.js';
-import type { SessionStore } from '../../src/stores/contract.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import { listen } from '../adapters/http-helpers.js';
 import { countingStore, type CountingStore } from '../adapters/store-wrappers.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';

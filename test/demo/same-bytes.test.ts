@@ -19,7 +19,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDemoServer, demoUserDatabase, FRAMEWORKS, type DemoData, type Framework } from '../../examples/demo/app.js';
 import { optionsFromEnv } from '../../src/config/env.js';
 import { createSessions } from '../../src/manager.js';
-import type { SessionStore } from '../../src/stores/contract.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { listen } from '../adapters/http-helpers.js';
 import { failingStore, type StoreOperation } from '../adapters/store-wrappers.js';

@@ -7,7 +7,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSessions, type SessionLogger, type SessionManager } from '../../src/index.js';
-import type { SessionStore } from '../../src/stores/contract.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { unavailableServer } from '../helpers/servers.js';

@@ -9,7 +9,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { djangoUsers, type DjangoUsers } from '../../../src/auth/index.js';
 import { DEFAULT_DATABASE_URL, sqlitePathFromUrl } from '../../../src/config/database-url.js';
 import { readString, type Env } from '../../../src/config/values.js';
-import type { SessionStore } from '../../../src/stores/contract.js';
+import type { SessionStore } from '../../../src/core/store-contract.js';
 import type { SignedCookies } from '../../../src/stores/signed-cookies.js';
 import { SqlStore } from '../../../src/stores/sql/store.js';
 

@@ -5,7 +5,7 @@
  */
 import { storedUserId, USER_ID_SESSION_KEY } from '../../../src/auth/session-keys.js';
 import { EXPIRY_KEY } from '../../../src/core/expiry.js';
-import type { SessionStore } from '../../../src/stores/contract.js';
+import type { SessionStore } from '../../../src/core/store-contract.js';
 import type { DemoContext } from '../context.js';
 import { sessionKeyHash } from '../key-hash.js';
 

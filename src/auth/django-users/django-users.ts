@@ -4,7 +4,7 @@
  * `set_password`, `create_user` and the `last_login` update of its `user_logged_in` signal.
  * @module
  */
-import type { MigrateOutcome } from '../../stores/contract.js';
+import type { MigrateOutcome } from '../../core/store-contract.js';
 import { SessionConfigError } from '../../errors.js';
 import { makePassword } from '../passwords/make-password.js';
 import { mustUpdatePassword } from '../passwords/must-update.js';

@@ -8,7 +8,7 @@ import type * as ioredis from 'ioredis';
 import { redisDatabaseIndex } from '../../config/cache-url.js';
 import { redactUrl } from '../../config/variable-errors.js';
 import { generateSessionKey } from '../../core/session-key.js';
-import type { SessionStore } from '../../stores/contract.js';
+import type { SessionStore } from '../../core/store-contract.js';
 import { loadOptionalDriver } from '../../stores/internal/optional-driver.js';
 import { reasonOf } from '../failures.js';
 import { CHECK_IDS, type Problem } from './problem.js';

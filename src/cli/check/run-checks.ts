@@ -10,7 +10,7 @@ import { readCookieAge, readString, type Env } from '../../config/values.js';
 import { configErrorReason } from '../../config/variable-errors.js';
 import { SessionConfigError } from '../../errors.js';
 import { DEFAULTS } from '../../options.js';
-import type { SessionStore } from '../../stores/contract.js';
+import type { SessionStore } from '../../core/store-contract.js';
 import { FileStore } from '../../stores/file.js';
 import { CACHE_ENGINE_PREFIX } from '../../stores/internal/cache-keys.js';
 import { MYSQL_URL_RULES } from '../../stores/internal/mysql-url.js';

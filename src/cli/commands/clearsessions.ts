@@ -1,5 +1,5 @@
 /** `sessionkit clearsessions`: Django's `clearsessions`, deleting expired sessions. */
-import type { SessionStore } from '../../stores/contract.js';
+import type { SessionStore } from '../../core/store-contract.js';
 import { positiveIntegerOption } from '../arguments.js';
 import type { Command } from '../command.js';
 import { note, plural, printLine, type CliIO } from '../output.js';

@@ -4,7 +4,7 @@
  */
 import { storedUserId, USER_ID_SESSION_KEY } from '../../auth/session-keys.js';
 import { DEFAULTS } from '../../options.js';
-import type { ListedSession, SessionStore } from '../../stores/contract.js';
+import type { ListedSession, SessionStore } from '../../core/store-contract.js';
 import type { ConfiguredEngine } from '../configured-engine.js';
 import { createDecoder } from '../decoding.js';
 

@@ -1,6 +1,6 @@
 /** Checks the commands that work on stored sessions share. */
 import { isValidSessionKey } from '../../core/session-key.js';
-import type { SessionStore } from '../../stores/contract.js';
+import type { SessionStore } from '../../core/store-contract.js';
 import type { ConfiguredEngine } from '../configured-engine.js';
 import { CommandFailure, UsageError } from '../failures.js';
 

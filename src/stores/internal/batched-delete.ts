@@ -3,7 +3,7 @@
  * bloats its transaction) for as long as it runs, stalling logins meanwhile; many short statements,
  * each committed on its own, let concurrent requests in between.
  */
-import type { ClearExpiredOptions } from '../contract.js';
+import type { ClearExpiredOptions } from '../../core/store-contract.js';
 import { positiveInteger } from './store-options.js';
 
 /** The batch size used when none is given. */

@@ -3,7 +3,7 @@
  * block of stores whose server has no lock of its own.
  */
 import { SessionLockTimeout } from '../../errors.js';
-import type { HeldLock, LockOptions } from '../contract.js';
+import type { HeldLock, LockOptions } from '../../core/store-contract.js';
 
 interface Waiter {
   grant(): void;

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { SessionLockTimeout } from '../../errors.js';
-import type { HeldLock, LockOptions } from '../contract.js';
+import type { HeldLock, LockOptions } from '../../core/store-contract.js';
 import type { LocalLocks } from './local-locks.js';
 
 // A lock is usually held for one request, so polling starts fast and backs off to spare the server.

@@ -3,7 +3,7 @@
  * the key, with no hash tag in Django's keys.
  */
 import { createHash } from 'node:crypto';
-import type { UpdateOutcome } from '../contract.js';
+import type { UpdateOutcome } from '../../core/store-contract.js';
 import type { RedisConnection } from './connection.js';
 
 // Compare-and-set. Returns 0 when the key is missing, 1 when it holds something else, 2 when it was written (or, with a

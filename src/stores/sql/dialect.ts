@@ -7,7 +7,7 @@
  * Every statement names the table the dialect was made for and takes its values in the order given
  * below, as `?` or `$n` placeholders.
  */
-import type { HeldLock, LockOptions, MigrateOutcome } from '../contract.js';
+import type { HeldLock, LockOptions, MigrateOutcome } from '../../core/store-contract.js';
 
 /** The session statements of one table, as SQL text. */
 export interface SqlStatements {

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import type * as mysql from 'mysql2/promise';
-import type { MigrateOutcome } from '../contract.js';
+import type { MigrateOutcome } from '../../core/store-contract.js';
 import { settleWithin } from '../internal/deadline.js';
 import type { SessionTable } from '../internal/sql-table-name.js';
 import type { SqlDialect, SqlStatements } from './dialect.js';

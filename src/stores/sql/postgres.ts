@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type * as pg from 'pg';
-import type { MigrateOutcome } from '../contract.js';
+import type { MigrateOutcome } from '../../core/store-contract.js';
 import type { SessionTable } from '../internal/sql-table-name.js';
 import type { SqlDialect, SqlStatements } from './dialect.js';
 import { djangoIndexName } from './django-index-name.js';

@@ -8,7 +8,7 @@
  * non-blocking "try" ({@link pollForLock}).
  */
 import { SessionLockTimeout } from '../../errors.js';
-import type { HeldLock, LockOptions } from '../contract.js';
+import type { HeldLock, LockOptions } from '../../core/store-contract.js';
 import { settleWithin } from '../internal/deadline.js';
 import { LocalLocks } from '../internal/local-locks.js';
 import { pollForLock } from '../internal/polling-lock.js';

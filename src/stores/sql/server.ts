@@ -3,7 +3,7 @@
  * both stores take, and the pools themselves, with the per-session locks held on connections of a lock
  * pool (opened on the first lock, so a store that never locks never opens it).
  */
-import type { HeldLock, LockOptions } from '../contract.js';
+import type { HeldLock, LockOptions } from '../../core/store-contract.js';
 import { sessionTable, type SessionTable, type SqlTableOptions } from '../internal/sql-table-name.js';
 import { exactlyOneSource } from '../internal/store-options.js';
 import type { SqlStatements } from './dialect.js';

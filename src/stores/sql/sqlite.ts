@@ -6,7 +6,7 @@
  * better-sqlite3 is synchronous: each statement runs to completion inside SQLite. The table must exist
  * when the dialect is made (preparing the statements checks it); creating it is the caller's choice.
  */
-import type { HeldLock, LockOptions, MigrateOutcome } from '../contract.js';
+import type { HeldLock, LockOptions, MigrateOutcome } from '../../core/store-contract.js';
 import { SqliteLocks } from '../sqlite/locks.js';
 import type { SqliteDatabase } from '../sqlite/open.js';
 import { createSessionTableIfMissing, quoteIdentifier } from '../sqlite/schema.js';

@@ -11,7 +11,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isValidSessionKey } from '../../core/session-key.js';
-import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoredSession, UpdateOutcome } from '../contract.js';
+import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoredSession, UpdateOutcome } from '../../core/store-contract.js';
 import { deleteInBatches, type BatchOutcome } from '../internal/batched-delete.js';
 import { requireSessionKey } from '../internal/session-key-guard.js';
 import { missingTableError } from '../internal/sql-table-name.js';

@@ -7,7 +7,7 @@
  * of the queue polls the database however many requests of one session arrive at once.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import type { HeldLock, LockOptions } from '../contract.js';
+import type { HeldLock, LockOptions } from '../../core/store-contract.js';
 import { LocalLocks } from '../internal/local-locks.js';
 import { acquirePollingLock, lockToken } from '../internal/polling-lock.js';
 import type { SqliteDatabase } from './open.js';

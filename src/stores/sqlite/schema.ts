@@ -2,7 +2,7 @@
  * The session table exactly as Django's `migrate` creates it on SQLite (`sqlmigrate sessions 0001`), and
  * sessionkit's own lock table next to it.
  */
-import type { MigrateOutcome } from '../contract.js';
+import type { MigrateOutcome } from '../../core/store-contract.js';
 import { djangoIndexName } from '../sql/django-index-name.js';
 import type { SqliteDatabase } from './open.js';
 

@@ -81,11 +81,33 @@ export type MigrateOutcome =
   /** The table was already there; nothing was changed. */
   | 'exists';
 
+/** How a store reports what goes wrong outside any request (a connection dropped, a file left over). */
+export interface StoreLogger {
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
 /**
- * A session storage engine. Keys handed to a store by the core are always 8–40 characters of `[a-z0-9]`;
- * a store must still never let a key escape its namespace (the file store checks the characters again).
+ * What the engine hands a store when the store is attached to a `createSessions` configuration, so the
+ * store follows the configuration instead of its own copy of it.
  */
-export interface SessionStore {
+export interface StoreContext {
+  /** The configuration's clock, in milliseconds since the epoch (`now` of `createSessions`). */
+  readonly now: () => number;
+  /** The session cookie's name (Django's `SESSION_COOKIE_NAME`). */
+  readonly cookieName: string;
+  /** The session cookie's age in seconds (Django's `SESSION_COOKIE_AGE`). */
+  readonly cookieAge: number;
+  /** Where the configuration logs. */
+  readonly logger: StoreLogger;
+}
+
+/**
+ * Tier 1, the request path: what every store provides and every request may call. Keys come from the
+ * engine, which has already checked them (8–40 characters of `[a-z0-9]`); a store does not check them
+ * again, except the file store, which keeps its guard against a path leaving its directory.
+ */
+export interface RequestPathStore {
   /** Short name used in error messages and logs, e.g. `"sqlite"`. */
   readonly name: string;
   /**
@@ -110,33 +132,39 @@ export interface SessionStore {
   update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome>;
   /** Deletes the record; a missing record is not an error. */
   delete(key: string): Promise<void>;
+}
+
+/** Tier 2, locking: stores that can hold a per-session lock (opt-in `locking` of `createSessions`). */
+export interface LockingStore {
+  /**
+   * Takes the per-session lock for `key`, waiting at most `options.waitMs`; rejects with
+   * `SessionLockTimeout` when the wait runs out.
+   */
+  lock(key: string, options: LockOptions): Promise<HeldLock>;
+}
+
+/** Tier 3, administration: used by `clearExpired()` and the `sessionkit` command line, never by a request. */
+export interface StoreAdministration {
   /**
    * Deletes the expired records (on a database, those with `expire_date < now`, as Django's
    * `clear_expired`) and resolves how many were removed (0 for stores whose server expires them).
    */
   clearExpired(): Promise<number>;
   /**
-   * {@link SessionStore.clearExpired} a step at a time, each step short (on a database, one statement
-   * committed on its own) so that concurrent requests get in between, reporting progress after each step;
-   * for the command line. Stores that implement it run `clearExpired()` as `clearExpiredInBatches({})`.
+   * {@link StoreAdministration.clearExpired} a step at a time, each step short (on a database, one
+   * statement committed on its own) so that concurrent requests get in between, reporting progress after
+   * each step. Stores that implement it run `clearExpired()` as `clearExpiredInBatches({})`.
    * @throws SessionConfigError (as a rejection) when `batchSize` is not a positive whole number.
    */
   clearExpiredInBatches?(options?: ClearExpiredOptions): Promise<number>;
   /**
-   * How many stored records have expired and wait for {@link SessionStore.clearExpired}, judged as it
-   * judges them; so the command line can show a progress bar. A snapshot, not a promise: records keep
-   * expiring and being written meanwhile.
+   * How many stored records have expired and wait for `clearExpired`, judged as it judges them; so the
+   * command line can show a progress bar. A snapshot: records keep expiring and being written meanwhile.
    */
   countExpired?(): Promise<number>;
   /**
-   * Takes the per-session lock for `key`, waiting at most `options.waitMs`; rejects with
-   * `SessionLockTimeout` when the wait runs out. Only stores that can lock implement it.
-   */
-  lock?(key: string, options: LockOptions): Promise<HeldLock>;
-  /**
-   * Lists the live sessions (for the command line): never one that {@link SessionStore.load} would
-   * report expired, though a session may expire while the listing runs. Stores that cannot enumerate
-   * their keys (memcached) leave it out.
+   * Lists the live sessions: never one that `load` would report expired, though a session may expire
+   * while the listing runs. Stores that cannot enumerate their keys (memcached) leave it out.
    */
   list?(): AsyncIterable<ListedSession>;
   /**
@@ -146,6 +174,22 @@ export interface SessionStore {
    * to its database); used by `sessionkit migrate`.
    */
   migrate?(): Promise<MigrateOutcome>;
+}
+
+/** A store's life: attached to a configuration, then closed. */
+export interface StoreLifecycle {
+  /**
+   * Called once when the store is attached to a `createSessions` configuration (or to the command line's),
+   * before any other call: the store adopts the configuration's clock, cookie name, cookie age and logger.
+   * A store used unattached falls back to `Date.now` and its own options.
+   */
+  attach?(context: StoreContext): void;
   /** Releases connections, timers and files. */
   close?(): Promise<void>;
 }
+
+/**
+ * A session storage engine: the request path, optional locking, administration and a life cycle. A new
+ * store implements {@link RequestPathStore} and `clearExpired`; the rest is optional.
+ */
+export interface SessionStore extends RequestPathStore, Partial<LockingStore>, StoreAdministration, StoreLifecycle {}
