@@ -33,6 +33,8 @@ export class StoreEngine implements SessionEngine {
     this.name = store.name;
     this.#store = store;
     this.#options = options;
+    // Once, before any other call: the store follows this configuration's clock, cookie and logger.
+    store.attach?.({ now: options.now, cookieName: options.cookieName, cookieAge: options.cookieAge, logger: options.logger });
     this.#health = new StoreHealth(store.name, options);
     this.#codec = createCodec(options, options.dataSalt, { engine: store.name, format: store.dataFormat ?? 'signed' });
     this.#check = createDataCheck(options, store.name);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSessions, SessionStoreUnavailable, type SessionOptions } from '../../src/index.js';
+import type { SessionStore, StoreContext } from '../../src/core/store-contract.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { httpDate } from '../../src/cookies/serialize.js';
 import { countingStore } from '../helpers/counting-store.js';
@@ -206,5 +207,31 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     expect(await r.load()).toEqual({});
     expect(r.sessionKey).toBe(cookie.split('=')[1]);
     expect(logger.warnings).toEqual(['Session data corrupted']);
+  });
+});
+
+describe('createSessions: attaching the store', () => {
+  it("hands the store the configuration's clock, cookie name, cookie age and logger, once, before any call", async () => {
+    const inner = memoryStore();
+    const contexts: StoreContext[] = [];
+    const callsBeforeAttach: string[] = [];
+    const store: SessionStore = {
+      name: 'recording',
+      load: (key) => (contexts.length === 0 && callsBeforeAttach.push('load'), inner.load(key)),
+      exists: (key) => inner.exists(key),
+      create: (key, data, expires) => (contexts.length === 0 && callsBeforeAttach.push('create'), inner.create(key, data, expires)),
+      update: (key, data, expires, expected) => inner.update(key, data, expires, expected),
+      delete: (key) => inner.delete(key),
+      clearExpired: () => inner.clearExpired(),
+      attach: (context) => void contexts.push(context),
+    };
+    const logger = recordingLogger();
+    const now = (): number => T0;
+    const sessions = createSessions({ secret: TEST_SECRET, store, now, cookieName: 'sid', cookieAge: 600, logger });
+    const s = sessions.load(undefined);
+    await s.set('a', 1);
+    await sessions.commit(s);
+    expect(contexts).toEqual([{ now, cookieName: 'sid', cookieAge: 600, logger }]);
+    expect(callsBeforeAttach).toEqual([]);
   });
 });
