@@ -22,8 +22,7 @@
  */
 import { isValidSessionKey } from '../core/session-key.js';
 import { SessionConfigError } from '../errors.js';
-import type { SessionLogger } from '../options.js';
-import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
+import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoreContext, StoreLogger, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { KeyedMutex } from './internal/keyed-mutex.js';
 
 /** Options of {@link cachedDbStore}. */
@@ -45,9 +44,9 @@ export interface CachedDbStoreOptions {
   readonly djangoCache?: SessionStore;
   /**
    * Where tolerated cache errors are reported (Django logs them on `django.contrib.sessions`).
-   * @default console
+   * @default console (the `logger` of `createSessions` when attached)
    */
-  readonly logger?: SessionLogger;
+  readonly logger?: StoreLogger;
 }
 
 /** The version handed out by {@link CachedDbStore.load}: where the data came from, and the database's version when known. */
@@ -81,7 +80,9 @@ export class CachedDbStore implements SessionStore {
   readonly #cache: SessionStore;
   readonly #db: SessionStore;
   readonly #djangoCache: SessionStore | undefined;
-  readonly #logger: SessionLogger;
+  readonly #ownLogger: boolean;
+  #logger: StoreLogger;
+  #now: () => number = Date.now;
   readonly #mutex = new KeyedMutex();
   // Keys whose cache entry could not be written or deleted: read from the database until repaired.
   readonly #distrusted = new Set<string>();
@@ -104,6 +105,7 @@ export class CachedDbStore implements SessionStore {
     this.#cache = cache;
     this.#db = db;
     this.#djangoCache = djangoCache;
+    this.#ownLogger = options.logger !== undefined;
     this.#logger = options.logger ?? console;
     const locker = typeof db.lock === 'function' ? db : typeof cache.lock === 'function' ? cache : undefined;
     if (locker) this.lock = (key, lockOptions) => locker.lock!(key, lockOptions);
@@ -113,6 +115,17 @@ export class CachedDbStore implements SessionStore {
     }
     if (typeof db.countExpired === 'function') this.countExpired = () => db.countExpired!();
     if (typeof db.migrate === 'function') this.migrate = () => db.migrate!();
+  }
+
+  /**
+   * Takes the configuration's clock and logger (unless given its own `logger`), and attaches the cache and
+   * the database to it too.
+   */
+  attach(context: StoreContext): void {
+    this.#now = context.now;
+    if (!this.#ownLogger) this.#logger = context.logger;
+    this.#cache.attach?.(context);
+    this.#db.attach?.(context);
   }
 
   async load(key: string): Promise<StoredSession | null> {
@@ -211,7 +224,7 @@ export class CachedDbStore implements SessionStore {
     }
     // Without the row's expiry nothing is cached here, since a guessed lifetime could outlive the row.
     const expireDate = record.expireDate;
-    if (!(expireDate instanceof Date) || !(expireDate.getTime() > Date.now())) return;
+    if (!(expireDate instanceof Date) || !(expireDate.getTime() > this.#now())) return;
     // Add, never overwrite: another process may have cached a newer write since the row was read.
     await this.#tryCache('filling', () => this.#cache.create(key, record.data, expireDate));
   }

@@ -27,11 +27,11 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { isValidSessionKey } from '../core/session-key.js';
 import { SessionConfigError, SessionLockTimeout } from '../errors.js';
-import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
+import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { createPlaceholder, readSessionFile, removeFile, replaceFileAtomically, statSessionFile } from './file/atomic-write.js';
 import { checkSessionDirectory, openDefaultDirectory } from './file/directory.js';
-import { MtimeExpiry } from './file/mtime-expiry.js';
 import { classifyEntry, SESSION_LOCK_SUFFIX, WRITE_LOCK_SUFFIX, type EntryKind } from './file/names.js';
+import { FileSettings } from './file/settings.js';
 import { deleteInBatches } from './internal/batched-delete.js';
 import { withDeadline } from './internal/deadline.js';
 import { lockFile, removeAbandonedLock } from './internal/file-lock.js';
@@ -52,18 +52,17 @@ export interface FileStoreOptions {
    */
   readonly directory?: string;
   /**
-   * The file-name prefix. Django names session files `<SESSION_COOKIE_NAME><key>`, so for Django
-   * compatibility this must equal the cookie name (`cookieName` of `createSessions`, and Django's
-   * `SESSION_COOKIE_NAME`).
-   * @default 'sessionid'
+   * The file-name prefix. Django names session files `<SESSION_COOKIE_NAME><key>`, so it is the cookie
+   * name: attached to `createSessions`, the store takes its `cookieName`, and refuses a different `prefix`
+   * here. Give it only for a store used on its own (the command line), as Django's `SESSION_COOKIE_NAME`.
+   * @default 'sessionid' (`cookieName` of `createSessions` when attached)
    */
   readonly prefix?: string;
   /**
-   * `SESSION_COOKIE_AGE` in seconds, as the Django app sharing the directory has it: Django takes a file
-   * without a per-session expiry to live until `mtime + SESSION_COOKIE_AGE`. Normally equal to
-   * `cookieAge` of `createSessions`; if they differ, sessionkit still expires its sessions when its own
-   * `cookieAge` says, and Django agrees.
-   * @default 1209600
+   * `SESSION_COOKIE_AGE` in seconds: Django takes a file without a per-session expiry to live until
+   * `mtime + SESSION_COOKIE_AGE`. Attached to `createSessions`, the store takes its `cookieAge`, and
+   * refuses a different value here. Give it only for a store used on its own (the command line).
+   * @default 1209600 (`cookieAge` of `createSessions` when attached)
    */
   readonly cookieAge?: number;
   /**
@@ -82,9 +81,10 @@ export interface FileStoreOptions {
    */
   readonly operationTimeoutMs?: number;
   /**
-   * The clock that decides which sessions have expired, in milliseconds since the epoch; for tests.
-   * Lock files and leftovers of crashed writers are judged by the real clock, as other processes are.
-   * @default Date.now
+   * The clock that decides which sessions have expired, in milliseconds since the epoch; for tests. It
+   * wins over the clock of the configuration the store is attached to. Lock files and leftovers of
+   * crashed writers are judged by the real clock, as other processes are.
+   * @default Date.now (`now` of `createSessions` when attached)
    */
   readonly now?: () => number;
 }
@@ -114,18 +114,16 @@ export class FileStore implements SessionStore {
   readonly name = 'file';
   /** The absolute directory holding the session files. */
   readonly directory: string;
-  /** The file-name prefix (the cookie name). */
-  readonly prefix: string;
-  readonly #expiry: MtimeExpiry;
+  readonly #settings: FileSettings;
   readonly #timeoutMs: number;
-  readonly #now: () => number;
+  readonly #ownClock: boolean;
+  #now: () => number;
   readonly #writeLocks = new LocalLocks();
   readonly #sessionLocks = new LocalLocks();
 
   constructor(options: FileStoreOptions = {}) {
     this.directory = options.directory === undefined ? openDefaultDirectory() : checkSessionDirectory(options.directory);
-    this.prefix = checkPrefix(options.prefix ?? 'sessionid');
-    this.#expiry = new MtimeExpiry(options.cookieAge ?? 1209600, options.readExpiry);
+    this.#settings = new FileSettings(options);
     const timeoutMs = options.operationTimeoutMs ?? 5000;
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
       throw new SessionConfigError(`fileStore: \`operationTimeoutMs\` must be a positive whole number of milliseconds, not ${String(timeoutMs)}.`);
@@ -134,7 +132,22 @@ export class FileStore implements SessionStore {
     if (options.now !== undefined && typeof options.now !== 'function') {
       throw new SessionConfigError('fileStore: `now` must be a function returning milliseconds since the epoch, or left out.');
     }
+    this.#ownClock = options.now !== undefined;
     this.#now = options.now ?? Date.now;
+  }
+
+  /** The file-name prefix: the cookie name. */
+  get prefix(): string {
+    return this.#settings.prefix;
+  }
+
+  /**
+   * Takes the configuration's cookie name (the file prefix), cookie age and clock (unless given its own `now`).
+   * @throws SessionConfigError when `prefix` or `cookieAge` was given and disagrees with the configuration.
+   */
+  attach(context: StoreContext): void {
+    this.#settings.attach(context);
+    if (!this.#ownClock) this.#now = context.now;
   }
 
   /** The live session; an expired session file is deleted on the way, as Django's `load` does. */
@@ -143,7 +156,7 @@ export class FileStore implements SessionStore {
     if (path === null) return null;
     const file = await this.#io(readSessionFile(path), 'read');
     if (file === null) return null;
-    if (this.#expiry.expiresAt(file) <= this.#now()) {
+    if (this.#settings.expiry.expiresAt(file) <= this.#now()) {
       await this.#removeIfExpired(key, path, NO_WAIT).catch(() => false);
       return null;
     }
@@ -158,7 +171,7 @@ export class FileStore implements SessionStore {
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
     const path = this.#requirePath(key);
-    const mtime = this.#expiry.mtimeFor(expireDate);
+    const mtime = this.#settings.expiry.mtimeFor(expireDate);
     return this.#io(
       (async () => {
         if (!(await createPlaceholder(path))) return false;
@@ -177,7 +190,7 @@ export class FileStore implements SessionStore {
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
     const path = this.#pathOf(key);
     if (path === null) return 'missing';
-    const mtime = this.#expiry.mtimeFor(expireDate);
+    const mtime = this.#settings.expiry.mtimeFor(expireDate);
     return this.#withWriteLock(key, path, async () => {
       if (expected === undefined) {
         if ((await statSessionFile(path)) === null) return 'missing';
@@ -236,7 +249,7 @@ export class FileStore implements SessionStore {
     const sessions = (await this.#ownEntries()).filter(({ entry }) => entry.kind === 'session');
     await visitConcurrently(sessions, async ({ name }) => {
       const file = await this.#inspect(join(this.directory, name));
-      if (file !== null && this.#expiry.expiresAt(file) <= this.#now()) expired++;
+      if (file !== null && this.#settings.expiry.expiresAt(file) <= this.#now()) expired++;
     });
     return expired;
   }
@@ -257,7 +270,7 @@ export class FileStore implements SessionStore {
       if (entry.kind !== 'session') return;
       const file = await this.#inspect(join(this.directory, name));
       if (file === null || file.size === 0) return;
-      const expireDate = this.#expiry.expiresAt(file);
+      const expireDate = this.#settings.expiry.expiresAt(file);
       if (expireDate > this.#now()) found.push({ key: entry.key, expireDate: new Date(expireDate), size: file.size });
     });
     yield* found;
@@ -279,18 +292,18 @@ export class FileStore implements SessionStore {
 
   /** The file's time and size, and its content only when `readExpiry` needs it. */
   #inspect(path: string): Promise<{ content?: string; modifiedMs: number; size: number } | null> {
-    return this.#io(this.#expiry.readsData ? readSessionFile(path) : statSessionFile(path), 'read');
+    return this.#io(this.#settings.expiry.readsData ? readSessionFile(path) : statSessionFile(path), 'read');
   }
 
   /** Deletes the session file if it has expired; `lockWait` bounds the wait for the write lock. */
   async #removeIfExpired(key: string, path: string, lockWait?: LockOptions): Promise<boolean> {
     const before = await this.#inspect(path);
-    if (before === null || this.#expiry.expiresAt(before) > this.#now()) return false;
+    if (before === null || this.#settings.expiry.expiresAt(before) > this.#now()) return false;
     // Judge again under the write lock: a request may have renewed the session since.
     try {
       return await this.#withWriteLock(key, path, async () => {
         const now = await this.#inspect(path);
-        if (now === null || this.#expiry.expiresAt(now) > this.#now()) return false;
+        if (now === null || this.#settings.expiry.expiresAt(now) > this.#now()) return false;
         return removeFile(path);
       }, lockWait);
     } catch (error) {
@@ -332,15 +345,6 @@ export class FileStore implements SessionStore {
 /** Django's file engine on `options.directory` (`SESSION_FILE_PATH`). */
 export function fileStore(options: FileStoreOptions = {}): FileStore {
   return new FileStore(options);
-}
-
-function checkPrefix(prefix: string): string {
-  if (typeof prefix !== 'string' || prefix === '' || /[/\\\0]/.test(prefix) || prefix === '.' || prefix === '..') {
-    throw new SessionConfigError(
-      `fileStore: \`prefix\` ${JSON.stringify(prefix)} cannot start a file name; use the session cookie name (SESSION_COOKIE_NAME), e.g. "sessionid".`,
-    );
-  }
-  return prefix;
 }
 
 /** Runs `visit` on every entry, a few at a time. */

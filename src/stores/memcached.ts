@@ -12,7 +12,7 @@
  */
 import type Memcached from 'memcached';
 import { SessionConfigError } from '../errors.js';
-import type { HeldLock, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
+import type { HeldLock, LockOptions, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './internal/cache-keys.js';
 import { CommandSlots } from './internal/command-slots.js';
 import { StoreTimeoutError } from './internal/deadline.js';
@@ -150,6 +150,7 @@ export class MemcachedStore implements SessionStore {
   readonly #closeReasons = new WeakMap<ClientSocket, string>();
   // The command being handed to the client right now (the client picks its connection synchronously).
   #issuing: PendingCommand | null = null;
+  #now: () => number = Date.now;
 
   constructor(options: MemcachedStoreOptions) {
     this.#keys = resolveCacheKeys(this.name, options, true);
@@ -172,6 +173,11 @@ export class MemcachedStore implements SessionStore {
     this.#client = new MemcachedClient(servers, { retries: 0, timeout: connectTimeoutMs, remove: false, keyCompression: false, poolSize: this.#poolSize });
     this.#owned = true;
     this.#takeOverFailureHandling(this.#client as unknown as ClientInternals);
+  }
+
+  /** Computes lifetimes by the configuration's clock. */
+  attach(context: StoreContext): void {
+    this.#now = context.now;
   }
 
   #takeOverFailureHandling(internals: ClientInternals): void {
@@ -242,15 +248,15 @@ export class MemcachedStore implements SessionStore {
   }
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
-    return this.#write('add', this.#requireKey(key), data, memcachedLifetime(expireDate));
+    return this.#write('add', this.#requireKey(key), data, memcachedLifetime(expireDate, this.#now()));
   }
 
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
     const cacheKey = this.#requireKey(key);
-    if (expected === undefined) return (await this.#write('replace', cacheKey, data, memcachedLifetime(expireDate))) ? 'updated' : 'missing';
+    if (expected === undefined) return (await this.#write('replace', cacheKey, data, memcachedLifetime(expireDate, this.#now()))) ? 'updated' : 'missing';
     // CAS ids are the digit strings load() handed out; anything else cannot match.
     if (typeof expected !== 'string' || !/^\d+$/.test(expected)) return 'conflict';
-    if (await this.#cas(cacheKey, data, expected, memcachedLifetime(expireDate))) return 'updated';
+    if (await this.#cas(cacheKey, data, expected, memcachedLifetime(expireDate, this.#now()))) return 'updated';
     // memcached answers EXISTS (changed) and NOT_FOUND (gone) alike through this client: ask which.
     return (await this.#get(cacheKey)) === null ? 'missing' : 'conflict';
   }
@@ -403,7 +409,7 @@ export function memcachedStore(options: MemcachedStoreOptions): MemcachedStore {
  * time past 2038-01-19 (32 bits) makes memcached drop the item at once while answering STORED, so later
  * dates are capped there: such a session lives until 2038 instead of not at all.
  */
-export function memcachedLifetime(expireDate: Date, now = Date.now()): number {
+export function memcachedLifetime(expireDate: Date, now: number): number {
   const ms = expireDate.getTime() - now;
   if (Number.isNaN(ms)) throw new TypeError('sessionkit: memcached store got an invalid expiry date');
   if (ms <= 0) return EXPIRED;

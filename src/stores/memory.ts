@@ -2,7 +2,7 @@
  * An in-process store: Django's `cache` engine on a local-memory cache. For development, tests and
  * single-process apps; sessions vanish on restart and are not shared between processes.
  */
-import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
+import type { HeldLock, ListedSession, LockOptions, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { LocalLocks } from './internal/local-locks.js';
 
 /** Options of {@link memoryStore}. */
@@ -30,15 +30,21 @@ export class MemoryStore implements SessionStore {
   readonly #sweepEvery: number;
   #createsSinceSweep = 0;
   #nextVersion = 1;
+  #now: () => number = Date.now;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#sweepEvery = options.sweepEvery ?? 1000;
   }
 
+  /** Judges expiry by the configuration's clock. */
+  attach(context: StoreContext): void {
+    this.#now = context.now;
+  }
+
   #live(key: string): Entry | undefined {
     const entry = this.#entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt <= Date.now()) {
+    if (entry.expiresAt <= this.#now()) {
       this.#entries.delete(key);
       return undefined;
     }
@@ -57,7 +63,7 @@ export class MemoryStore implements SessionStore {
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
     if (this.#live(key)) return false;
     if (++this.#createsSinceSweep >= this.#sweepEvery) void this.clearExpired();
-    if (expireDate.getTime() > Date.now()) {
+    if (expireDate.getTime() > this.#now()) {
       this.#entries.set(key, { data, expiresAt: expireDate.getTime(), version: this.#nextVersion++ });
     }
     return true;
@@ -67,7 +73,7 @@ export class MemoryStore implements SessionStore {
     const entry = this.#live(key);
     if (!entry) return 'missing';
     if (expected !== undefined && entry.version !== expected) return 'conflict';
-    if (expireDate.getTime() <= Date.now()) this.#entries.delete(key);
+    if (expireDate.getTime() <= this.#now()) this.#entries.delete(key);
     else this.#entries.set(key, { data, expiresAt: expireDate.getTime(), version: this.#nextVersion++ });
     return 'updated';
   }
@@ -78,7 +84,7 @@ export class MemoryStore implements SessionStore {
 
   async clearExpired(): Promise<number> {
     this.#createsSinceSweep = 0;
-    const now = Date.now();
+    const now = this.#now();
     let removed = 0;
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAt <= now) {
@@ -94,7 +100,7 @@ export class MemoryStore implements SessionStore {
   }
 
   async *list(): AsyncIterable<ListedSession> {
-    const now = Date.now();
+    const now = this.#now();
     for (const [key, entry] of this.#entries) {
       if (entry.expiresAt > now) yield { key, expireDate: new Date(entry.expiresAt), size: Buffer.byteLength(entry.data) };
     }

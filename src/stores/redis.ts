@@ -10,7 +10,7 @@
  * A server that is down gives a prompt error (the core turns it into `SessionStoreUnavailable`, a 503),
  * never a request that hangs, and the store reconnects by itself when the server returns.
  */
-import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
+import type { HeldLock, ListedSession, LockOptions, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './internal/cache-keys.js';
 import { withDeadline } from './internal/deadline.js';
 import { LocalLocks } from './internal/local-locks.js';
@@ -93,6 +93,7 @@ export class RedisStore implements SessionStore {
   readonly #keys: CacheKeys;
   readonly #commandTimeoutMs: number;
   readonly #locks = new LocalLocks();
+  #now: () => number = Date.now;
 
   constructor(options: RedisStoreOptions) {
     this.#keys = resolveCacheKeys(this.name, options, false);
@@ -101,6 +102,11 @@ export class RedisStore implements SessionStore {
     exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'redis://127.0.0.1:6379/0')" }, { name: 'clusterNodes' }, { name: 'client' }], this.name);
     this.#connection = openRedisConnection(options, { connectTimeoutMs }, this.name);
     this.#gate = new ReadyGate(this.#connection, connectTimeoutMs);
+  }
+
+  /** Computes TTLs (and listed expiry dates) by the configuration's clock. */
+  attach(context: StoreContext): void {
+    this.#now = context.now;
   }
 
   async load(key: string): Promise<StoredSession | null> {
@@ -119,7 +125,7 @@ export class RedisStore implements SessionStore {
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
     const dataKey = this.#requireDataKey(key);
-    const ttl = ttlMs(expireDate);
+    const ttl = ttlMs(expireDate, this.#now());
     // Already expired: nothing to write, but a taken key must still be refused.
     if (ttl <= 0) return !(await this.#run('EXISTS', (client) => client.exists(dataKey)));
     return this.#run('SET NX', (client) => client.setExpiring(dataKey, data, ttl, 'NX'));
@@ -127,7 +133,7 @@ export class RedisStore implements SessionStore {
 
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
     const dataKey = this.#requireDataKey(key);
-    const ttl = ttlMs(expireDate);
+    const ttl = ttlMs(expireDate, this.#now());
     if (expected !== undefined) {
       // Versions are the data strings this store handed out; anything else cannot match.
       if (typeof expected !== 'string') return 'conflict';
@@ -193,7 +199,7 @@ export class RedisStore implements SessionStore {
         });
         if (sessions.length === 0) continue;
         const replies = await withDeadline(keyspace.ttlsAndSizes(sessions.map((session) => session.cacheKey)), this.#commandTimeoutMs, 'redis PTTL/STRLEN');
-        const now = Date.now();
+        const now = this.#now();
         for (const [i, { ttlMs, bytes }] of replies.entries()) {
           // -2: the key expired or was deleted since the SCAN; -1: no TTL (written by someone else).
           if (ttlMs === -2) continue;
@@ -228,8 +234,8 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   return new RedisStore(options);
 }
 
-function ttlMs(expireDate: Date): number {
-  const ms = expireDate.getTime() - Date.now();
+function ttlMs(expireDate: Date, now: number): number {
+  const ms = expireDate.getTime() - now;
   if (Number.isNaN(ms)) throw new TypeError('sessionkit: redis store got an invalid expiry date');
   return ms;
 }

@@ -4,6 +4,8 @@
  * Nothing is stored on the server, so nothing can be revoked there; the cookie stays valid for
  * `cookieAge` seconds after its last signing.
  */
+import type { StandaloneEngine } from '../core/engine.js';
+import { SignedCookieEngine } from '../core/signed-cookie-engine.js';
 
 /** Django's salt for cookie sessions. */
 export const SIGNED_COOKIES_SALT = 'django.contrib.sessions.backends.signed_cookies';
@@ -17,14 +19,20 @@ export interface SignedCookiesOptions {
   readonly salt?: string;
 }
 
-/** Selects the signed-cookie engine; pass it as the `store` option. */
-export interface SignedCookies {
+/** The signed-cookie engine; pass it as the `store` option. */
+export interface SignedCookies extends StandaloneEngine {
+  /**
+   * Kept for code that told engines apart by it; sessionkit itself asks
+   * {@link StandaloneEngine.createEngine} instead.
+   */
   readonly kind: 'signed_cookies';
   readonly name: 'signed_cookies';
+  /** The salt of the signature. */
   readonly salt: string;
 }
 
 /** Django's `django.contrib.sessions.backends.signed_cookies` engine. */
 export function signedCookies(options: SignedCookiesOptions = {}): SignedCookies {
-  return { kind: 'signed_cookies', name: 'signed_cookies', salt: options.salt || SIGNED_COOKIES_SALT };
+  const salt = options.salt || SIGNED_COOKIES_SALT;
+  return { kind: 'signed_cookies', name: 'signed_cookies', salt, createEngine: (resolved) => new SignedCookieEngine(salt, resolved) };
 }

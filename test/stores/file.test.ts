@@ -79,6 +79,30 @@ describe('file store: configuration', () => {
     }
   });
 
+  it("takes the configuration's cookie name as its prefix and its cookie age, refusing options that disagree", async () => {
+    const directory = freshDir();
+    const store = fileStore({ directory });
+    const sessions = createSessions({ secret: TEST_SECRET, store, cookieName: 'sid', cookieAge: 60, now: () => Date.UTC(2030, 0, 1) });
+    expect(store.prefix).toBe('sid');
+    const session = sessions.load(undefined);
+    await session.set('x', 1);
+    await sessions.commit(session);
+    const file = statSync(join(directory, `sid${session.sessionKey!}`));
+    // The mtime records expireDate − cookieAge: here the write time of the configuration's clock.
+    expect(file.mtimeMs).toBe(Date.UTC(2030, 0, 1));
+
+    expect(() => createSessions({ secret: TEST_SECRET, store: fileStore({ directory, prefix: 'sessionid' }), cookieName: 'sid' })).toThrow(
+      /^sessionkit: fileStore: `prefix` is "sessionid" but the session cookie is named "sid".*leave `prefix` out/,
+    );
+    expect(() => createSessions({ secret: TEST_SECRET, store: fileStore({ directory, cookieAge: 600 }), cookieAge: 60 })).toThrow(
+      /^sessionkit: fileStore: `cookieAge` is 600 but the configuration's `cookieAge` is 60; leave the store's `cookieAge` out/,
+    );
+    expect(() => createSessions({ secret: TEST_SECRET, store, cookieName: 'sid', cookieAge: 3600 })).toThrow(
+      /^sessionkit: fileStore: the store already serves a configuration with cookieName "sid" and cookieAge 60.*a fileStore of its own/,
+    );
+    expect(() => createSessions({ secret: TEST_SECRET, store: fileStore({ directory, prefix: 'sid', cookieAge: 60 }), cookieName: 'sid', cookieAge: 60 })).not.toThrow();
+  });
+
   it("defaults to a private sessionkit-<uid> directory (mode 0700) in the temporary directory, and Django's prefix", () => {
     const temp = freshDir();
     vi.stubEnv('TMPDIR', temp);
@@ -273,10 +297,10 @@ describe('file store: hostile keys', () => {
 });
 
 describe('file store: expired sessions are deleted when loaded, as Django does', () => {
-  it('deletes the expired file on load (injected clock), and a session manager gives a fresh session under a new key', async () => {
+  it("deletes the expired file on load (the configuration's clock), and a session manager gives a fresh session under a new key", async () => {
     const dir = freshDir();
     let clock = Date.now();
-    const store = fileStore({ directory: dir, cookieAge: 600, now: () => clock });
+    const store = fileStore({ directory: dir });
     const sessions = createSessions({ secret: TEST_SECRET, store, cookieAge: 600, now: () => clock });
     const first = sessions.load(undefined);
     await first.set('cart', ['book']);
@@ -660,23 +684,24 @@ describeWithDjango('file store: interoperability with Django (SESSION_ENGINE fil
     expect(await sessions.load(cookie).load()).toEqual({ from: 'sessionkit', text: 'héllo — 日本', by: 'django' });
   });
 
-  it("expires sessionkit's sessions when sessionkit's cookieAge says, in Django's eyes too", async () => {
+  it("expires sessions when the configuration's cookieAge says, and Django with that SESSION_COOKIE_AGE agrees", async () => {
     const local = freshDir();
-    const store = fileStore({ directory: local }); // Django's SESSION_COOKIE_AGE, the default
-    const twoMinutesAgo = (): number => Date.now() - 120_000;
-    const shortLived = createSessions({ secret: TEST_SECRET, store, cookieAge: 60, now: twoMinutesAgo });
-    const longLived = createSessions({ secret: TEST_SECRET, store, cookieAge: 3600, now: twoMinutesAgo });
+    const store = fileStore({ directory: local });
+    let clock = Date.now() - 120_000;
+    const sessions = createSessions({ secret: TEST_SECRET, store, cookieAge: 60, now: () => clock });
     const keys: string[] = [];
-    for (const sessions of [shortLived, longLived]) {
+    for (const writtenAt of [clock, clock + 110_000]) {
+      clock = writtenAt;
       const session = sessions.load(undefined);
       await session.set('x', 1);
       await sessions.commit(session);
       keys.push(session.sessionKey!);
     }
     const [expired, live] = keys as [string, string];
+    clock = Date.now();
     // sessionkit's judgement, without the deletion a load would make.
     expect((await collect(store.list())).map(({ key }) => key)).toEqual([live]);
-    const results = (await django({ SECRET_KEY: TEST_SECRET, SESSION_FILE_PATH: local }, [
+    const results = (await django({ SECRET_KEY: TEST_SECRET, SESSION_FILE_PATH: local, SESSION_COOKIE_AGE: 60 }, [
       { op: 'session_load', engine: 'file', key: expired },
       { op: 'session_load', engine: 'file', key: live },
     ])) as Array<{ data: unknown; key_after: string }>;
@@ -721,12 +746,14 @@ describeWithDjango('file store: interoperability with Django (SESSION_ENGINE fil
   it("known difference: an integer set_expiry — Django never expires the file (its quirk), sessionkit does after N idle seconds", async () => {
     const local = freshDir();
     const store = fileStore({ directory: local });
-    const sessions = createSessions({ secret: TEST_SECRET, store, now: () => Date.now() - 120_000 });
+    let clock = Date.now() - 120_000;
+    const sessions = createSessions({ secret: TEST_SECRET, store, now: () => clock });
     const session = sessions.load(undefined);
     await session.setExpiry(60);
     await session.set('x', 1);
     await sessions.commit(session);
     const key = session.sessionKey!;
+    clock = Date.now();
     expect(await store.countExpired()).toBe(1); // a load would delete it
     const [loaded] = (await django({ SECRET_KEY: TEST_SECRET, SESSION_FILE_PATH: local }, [
       { op: 'session_load', engine: 'file', key },

@@ -11,7 +11,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { isValidSessionKey } from '../../core/session-key.js';
-import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoredSession, UpdateOutcome } from '../../core/store-contract.js';
+import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../../core/store-contract.js';
 import { deleteInBatches, type BatchOutcome } from '../internal/batched-delete.js';
 import { requireSessionKey } from '../internal/session-key-guard.js';
 import { missingTableError } from '../internal/sql-table-name.js';
@@ -24,7 +24,7 @@ export interface SqlTableSetup {
   readonly createOnFirstUse: boolean;
   /** The dialect created the table as it opened the database: the first `migrate()` says `'created'`. */
   readonly createdOnOpen?: boolean;
-  /** The clock that decides which sessions have expired, in milliseconds since the epoch. @default Date.now */
+  /** The clock that decides which sessions have expired, in ms since the epoch; wins over the attached one. */
   readonly now?: (() => number) | undefined;
 }
 
@@ -54,7 +54,8 @@ export class SqlStore implements SessionStore {
   readonly name: string;
   readonly #dialect: SqlDialect;
   readonly #setup: RetryingOnce | undefined;
-  readonly #now: () => number;
+  readonly #ownClock: boolean;
+  #now: () => number;
   #createdOnOpen: boolean;
   #closed = false;
 
@@ -63,7 +64,13 @@ export class SqlStore implements SessionStore {
     this.#dialect = dialect;
     this.#setup = setup.createOnFirstUse ? new RetryingOnce(async () => void (await dialect.createTableIfMissing())) : undefined;
     this.#createdOnOpen = setup.createdOnOpen ?? false;
+    this.#ownClock = setup.now !== undefined;
     this.#now = setup.now ?? Date.now;
+  }
+
+  /** Judges expiry by the configuration's clock, unless the store was given a clock of its own. */
+  attach(context: StoreContext): void {
+    if (!this.#ownClock) this.#now = context.now;
   }
 
   /**
