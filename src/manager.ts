@@ -4,12 +4,10 @@
  */
 import { isSecureRequest } from './cookies/browser-attributes.js';
 import { serializeCookie, serializeDeletion, type CookieAttributes } from './cookies/serialize.js';
-import type { SessionEngine } from './core/engine.js';
+import { engineFor, type SessionEngine } from './core/engine.js';
 import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, type StoredExpiry } from './core/expiry.js';
-import { SignedCookieEngine } from './core/signed-cookie-engine.js';
 import type { SessionSchema } from './core/data-schema.js';
 import type { SessionData } from './core/state.js';
-import { StoreEngine } from './core/store-engine.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
 import { describeError, logOneLine } from './core/error-response.js';
 import { decideResponse } from './policy.js';
@@ -51,8 +49,7 @@ export class SessionManager<T extends object = SessionData> {
 
   constructor(options: SessionOptions) {
     this.options = resolveOptions(options);
-    const store = this.options.store;
-    this.#engine = 'kind' in store ? new SignedCookieEngine(store, this.options) : new StoreEngine(store, this.options);
+    this.#engine = engineFor(this.options.store, this.options);
     const { cookieName, cookieDomain, cookiePath, cookieSameSite, cookiePartitioned } = this.options;
     const deletion = serializeDeletion(cookieName, cookieDomain, cookiePath, cookieSameSite, cookiePartitioned);
     this.#deletion = Object.freeze({ setCookie: Object.freeze([deletion]), vary: true, cachePrivate: true });

@@ -21,6 +21,7 @@ import { resolveBrowserAttributes, type CookiePriority, type ProxySslHeader } fr
 import { isSessionSchema, type SessionSchema } from './core/data-schema.js';
 import { SessionConfigError } from './errors.js';
 import { jsonSerializer, type Serializer } from './signing/index.js';
+import { serverStore } from './core/engine.js';
 import type { SessionStore } from './core/store-contract.js';
 import type { SignedCookies } from './stores/signed-cookies.js';
 
@@ -300,7 +301,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     throw new SessionConfigError('`secretFallbacks` (SECRET_KEY_FALLBACKS) must be an array of non-empty strings.');
   }
   const store = options.store;
-  if (!store || typeof store !== 'object' || (!('kind' in store) && typeof (store as SessionStore).load !== 'function')) {
+  if (!store || typeof store !== 'object' || (serverStore(store) !== null && typeof (store as SessionStore).load !== 'function')) {
     throw new SessionConfigError(
       'the `store` option (SESSION_ENGINE) is missing. Pick one: `sqliteStore({ path })` from "sessionkit/stores/sqlite", `memoryStore()` from "sessionkit/stores/memory", or `signedCookies()` from "sessionkit/stores/signed-cookies".',
     );
@@ -340,11 +341,12 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     if (!(locking.waitMs >= 0) || !(locking.ttlMs > 0)) {
       throw new SessionConfigError('`locking.waitMs` must be ≥ 0 and `locking.ttlMs` > 0 (milliseconds).');
     }
-    if ('kind' in store) {
+    const server = serverStore(store);
+    if (server === null) {
       throw new SessionConfigError('`locking` needs a server-side store; signed-cookie sessions have nothing to lock. Remove `locking` or pick another store.');
     }
-    if (typeof store.lock !== 'function') {
-      throw new SessionConfigError(`\`locking\` is on but the "${store.name}" store cannot lock. Remove \`locking\` or pick a store that supports it.`);
+    if (typeof server.lock !== 'function') {
+      throw new SessionConfigError(`\`locking\` is on but the "${server.name}" store cannot lock. Remove \`locking\` or pick a store that supports it.`);
     }
   }
 

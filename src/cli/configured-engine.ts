@@ -4,6 +4,7 @@
  * For the commands that only read, the database is opened without creating its file or table.
  */
 import { engineName, ENGINES, type OpenedEngine } from '../config/engines.js';
+import { serverStore } from '../core/engine.js';
 import { optionsFromEnv, type EnvSettings } from '../config/env.js';
 import { readString, type Env } from '../config/values.js';
 import type { SessionLogger, SessionOptions } from '../options.js';
@@ -49,7 +50,7 @@ const UNUSED_SECRET = 'sessionkit-command-without-signing-placeholder-secret-012
 export function openConfiguredEngine(env: Env, { logger, usesSecret, readOnly = false }: OpenEngineOptions): ConfiguredEngine {
   const effective = usesSecret || readString(env, 'SECRET_KEY') !== undefined ? env : { ...env, SECRET_KEY: UNUSED_SECRET };
   const settings = readOnly ? openToRead(effective, logger) : optionsFromEnv(effective, { logger });
-  const store = 'kind' in settings.options.store ? null : settings.options.store;
+  const store = serverStore(settings.options.store);
   return {
     engine: settings.engine,
     options: settings.options,

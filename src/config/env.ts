@@ -32,8 +32,7 @@
  */
 import { SessionConfigError } from '../errors.js';
 import type { SessionLogger, SessionOptions } from '../options.js';
-import type { SessionStore } from '../core/store-contract.js';
-import type { SignedCookies } from '../stores/signed-cookies.js';
+import { serverStore, type StoreOption } from '../core/engine.js';
 import { readCookiePriority, readCookieSecure, readProxySslHeader } from './browser-values.js';
 import { engineName, openEngine } from './engines.js';
 import { readBoolean, readCookieAge, readList, readOptionalString, readPositiveInteger, readSameSite, readString, type Env } from './values.js';
@@ -111,7 +110,7 @@ export function optionsFromEnv(env: Env = process.env, { logger = console }: Opt
   // The store is opened last: nothing touches the disk or network while a value is still malformed.
   const engine = engineName(env);
   const opened = openEngine(engine, env, logger);
-  if (settings.locking && ('kind' in opened.store || typeof opened.store.lock !== 'function')) {
+  if (settings.locking && typeof serverStore(opened.store)?.lock !== 'function') {
     void closeQuietly(opened.store);
     throw lockingUnsupported(engine);
   }
@@ -122,9 +121,8 @@ export function optionsFromEnv(env: Env = process.env, { logger = console }: Opt
   };
 }
 
-async function closeQuietly(store: SessionStore | SignedCookies): Promise<void> {
-  if ('kind' in store) return;
-  await store.close?.().catch(() => undefined);
+async function closeQuietly(store: StoreOption): Promise<void> {
+  await serverStore(store)?.close?.().catch(() => undefined);
 }
 
 /**

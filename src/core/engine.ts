@@ -2,7 +2,10 @@
  * The engine behind a `Session`: Django's `SessionBase` subclass hooks. Two exist: the store engine
  * (data on the server, a random key in the cookie) and the signed-cookie engine (data in the cookie).
  */
+import type { ResolvedOptions } from '../options.js';
 import type { SessionData, SessionState } from './state.js';
+import type { SessionStore } from './store-contract.js';
+import { StoreEngine } from './store-engine.js';
 
 /** Loads, saves and deletes a session's state. */
 export interface SessionEngine {
@@ -30,4 +33,32 @@ export interface SessionEngine {
   clearExpired(): Promise<number>;
   /** Releases whatever the engine holds (connections). */
   close(): Promise<void>;
+}
+
+/**
+ * A `store` option that is an engine by itself, with nothing stored on the server: `signedCookies()`.
+ * It makes its engine for each configuration it is given to.
+ */
+export interface StandaloneEngine {
+  /** The engine's name for messages, e.g. `"signed_cookies"`. */
+  readonly name: string;
+  /** The engine for one configuration (`createSessions`). */
+  createEngine(options: ResolvedOptions): SessionEngine;
+}
+
+/** What the `store` option of `createSessions` takes: a server-side store or a standalone engine. */
+export type StoreOption = SessionStore | StandaloneEngine;
+
+/** The server-side store `store` is, or `null` for a standalone engine (which has none). */
+export function serverStore(store: StoreOption): SessionStore | null {
+  return isStandalone(store) ? null : store;
+}
+
+/** The engine a `store` option makes: a standalone engine's own, or the store engine around a store. */
+export function engineFor(store: StoreOption, options: ResolvedOptions): SessionEngine {
+  return isStandalone(store) ? store.createEngine(options) : new StoreEngine(store, options);
+}
+
+function isStandalone(store: StoreOption): store is StandaloneEngine {
+  return typeof (store as Partial<StandaloneEngine>).createEngine === 'function';
 }

@@ -4,7 +4,6 @@
  * not the per-session expiry).
  */
 import type { ResolvedOptions } from '../options.js';
-import type { SignedCookies } from '../stores/signed-cookies.js';
 import { createCodec, type SessionCodec } from './codec.js';
 import { createDataCheck, type DataCheck } from './data-schema.js';
 import type { SessionEngine } from './engine.js';
@@ -19,8 +18,8 @@ export class SignedCookieEngine implements SessionEngine {
   readonly #codec: SessionCodec;
   readonly #check: DataCheck | null;
 
-  constructor(engine: SignedCookies, options: ResolvedOptions) {
-    this.#codec = createCodec(options, engine.salt, { engine: this.name, maxAge: options.cookieAge });
+  constructor(salt: string, options: ResolvedOptions) {
+    this.#codec = createCodec(options, salt, { engine: this.name, maxAge: options.cookieAge });
     this.#check = createDataCheck(options, this.name);
   }
 

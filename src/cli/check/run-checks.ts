@@ -10,7 +10,7 @@ import { readCookieAge, readString, type Env } from '../../config/values.js';
 import { configErrorReason } from '../../config/variable-errors.js';
 import { SessionConfigError } from '../../errors.js';
 import { DEFAULTS } from '../../options.js';
-import type { SessionStore } from '../../core/store-contract.js';
+import { serverStore, type StoreOption } from '../../core/engine.js';
 import { FileStore } from '../../stores/file.js';
 import { CACHE_ENGINE_PREFIX } from '../../stores/internal/cache-keys.js';
 import { MYSQL_URL_RULES } from '../../stores/internal/mysql-url.js';
@@ -142,11 +142,10 @@ async function checkFileDirectory(env: Env): Promise<StoreCheck> {
   try {
     return { where, problems: opened.store instanceof FileStore ? directoryProblems(opened.store) : [] };
   } finally {
-    if (!('kind' in opened.store)) await closeQuietly(opened.store);
+    await closeQuietly(opened.store);
   }
 }
 
-async function closeQuietly(store: SessionStore | { kind: string }): Promise<void> {
-  if ('kind' in store) return;
-  await store.close?.().catch(() => undefined);
+async function closeQuietly(store: StoreOption): Promise<void> {
+  await serverStore(store)?.close?.().catch(() => undefined);
 }
