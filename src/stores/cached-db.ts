@@ -20,7 +20,6 @@
  * may serve its cached copy until that entry expires (updates still merge correctly, because the
  * compare-and-set goes to the database).
  */
-import { isValidSessionKey } from '../core/session-key.js';
 import { SessionConfigError } from '../errors.js';
 import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoreContext, StoreLogger, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { KeyedMutex } from './internal/keyed-mutex.js';
@@ -129,7 +128,6 @@ export class CachedDbStore implements SessionStore {
   }
 
   async load(key: string): Promise<StoredSession | null> {
-    if (!isValidSessionKey(key)) return null;
     if (!this.#distrusted.has(key)) {
       const cached = await this.#tryCache('reading from', () => this.#cache.load(key));
       if (cached) return { data: cached.data, version: new LoadedVersion(cached.data, false, undefined) };
@@ -143,7 +141,6 @@ export class CachedDbStore implements SessionStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    if (!isValidSessionKey(key)) return false;
     if (!this.#distrusted.has(key) && (await this.#tryCache('reading from', () => this.#cache.exists(key)))) return true;
     return this.#db.exists(key);
   }
@@ -157,7 +154,6 @@ export class CachedDbStore implements SessionStore {
   }
 
   update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
-    if (!isValidSessionKey(key)) return Promise.resolve('missing');
     return this.#mutex.run(key, async () => {
       let dbExpected = expected;
       if (expected instanceof LoadedVersion) {
@@ -186,7 +182,6 @@ export class CachedDbStore implements SessionStore {
   }
 
   async delete(key: string): Promise<void> {
-    if (!isValidSessionKey(key)) return;
     await this.#mutex.run(key, async () => {
       await this.#db.delete(key);
       await this.#dropFromCache(key);

@@ -25,19 +25,17 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { isValidSessionKey } from '../core/session-key.js';
 import { SessionConfigError, SessionLockTimeout } from '../errors.js';
 import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { createPlaceholder, readSessionFile, removeFile, replaceFileAtomically, statSessionFile } from './file/atomic-write.js';
 import { checkSessionDirectory, openDefaultDirectory } from './file/directory.js';
-import { classifyEntry, SESSION_LOCK_SUFFIX, WRITE_LOCK_SUFFIX, type EntryKind } from './file/names.js';
+import { classifyEntry, notASessionKey, SESSION_LOCK_SUFFIX, sessionFileName, WRITE_LOCK_SUFFIX, type EntryKind } from './file/names.js';
 import { FileSettings } from './file/settings.js';
 import { deleteInBatches } from './internal/batched-delete.js';
 import { withDeadline } from './internal/deadline.js';
 import { lockFile, removeAbandonedLock } from './internal/file-lock.js';
 import { LocalLocks } from './internal/local-locks.js';
 import { acquirePollingLock } from './internal/polling-lock.js';
-import { refuseSessionKey } from './internal/session-key-guard.js';
 
 /** Options of {@link fileStore}. */
 export interface FileStoreOptions {
@@ -282,12 +280,14 @@ export class FileStore implements SessionStore {
 
   /** The file of `key`, or `null` when `key` could name something outside the directory. */
   #pathOf(key: string): string | null {
-    return isValidSessionKey(key) ? join(this.directory, this.prefix + key) : null;
+    const name = sessionFileName(this.prefix, key);
+    return name === null ? null : join(this.directory, name);
   }
 
   #requirePath(key: string): string {
     const path = this.#pathOf(key);
-    return path ?? refuseSessionKey(key, 'fileStore');
+    if (path === null) throw notASessionKey(key);
+    return path;
   }
 
   /** The file's time and size, and its content only when `readExpiry` needs it. */

@@ -19,7 +19,6 @@ import { StoreTimeoutError } from './internal/deadline.js';
 import { LocalLocks } from './internal/local-locks.js';
 import { loadOptionalDriver } from './internal/optional-driver.js';
 import { acquirePollingLock, lockToken } from './internal/polling-lock.js';
-import { refuseSessionKey } from './internal/session-key-guard.js';
 import { exactlyOneSource, positiveInteger } from './internal/store-options.js';
 
 /** Options of {@link memcachedStore}. Give exactly one of `url`, `servers` or `client`. */
@@ -235,7 +234,6 @@ export class MemcachedStore implements SessionStore {
 
   async load(key: string): Promise<StoredSession | null> {
     const cacheKey = this.#keys.dataKey(key);
-    if (cacheKey === null) return null;
     const item = await this.#gets(cacheKey);
     // The CAS id names this revision of the item: update() hands it back for compare-and-set.
     return item === null ? null : { data: item.value, version: item.cas };
@@ -243,16 +241,15 @@ export class MemcachedStore implements SessionStore {
 
   async exists(key: string): Promise<boolean> {
     const cacheKey = this.#keys.dataKey(key);
-    if (cacheKey === null) return false;
     return (await this.#get(cacheKey)) !== null;
   }
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
-    return this.#write('add', this.#requireKey(key), data, memcachedLifetime(expireDate, this.#now()));
+    return this.#write('add', this.#keys.dataKey(key), data, memcachedLifetime(expireDate, this.#now()));
   }
 
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
-    const cacheKey = this.#requireKey(key);
+    const cacheKey = this.#keys.dataKey(key);
     if (expected === undefined) return (await this.#write('replace', cacheKey, data, memcachedLifetime(expireDate, this.#now()))) ? 'updated' : 'missing';
     // CAS ids are the digit strings load() handed out; anything else cannot match.
     if (typeof expected !== 'string' || !/^\d+$/.test(expected)) return 'conflict';
@@ -263,7 +260,6 @@ export class MemcachedStore implements SessionStore {
 
   async delete(key: string): Promise<void> {
     const cacheKey = this.#keys.dataKey(key);
-    if (cacheKey === null) return;
     await this.#call<unknown>('delete', (done) => this.#client.del(cacheKey, done));
   }
 
@@ -280,7 +276,7 @@ export class MemcachedStore implements SessionStore {
    * someone else has taken since.
    */
   async lock(key: string, options: LockOptions): Promise<HeldLock> {
-    const lockKey = this.#keys.lockKey(key) ?? refuseSessionKey(key, this.name);
+    const lockKey = this.#keys.lockKey(key);
     const token = lockToken();
     const ttlSeconds = Math.max(1, Math.ceil(options.ttlMs / 1000));
     return acquirePollingLock(this.#locks, key, options, {
@@ -297,10 +293,6 @@ export class MemcachedStore implements SessionStore {
     for (const { timer } of this.#downServers.values()) clearTimeout(timer);
     this.#downServers.clear();
     if (this.#owned) this.#client.end();
-  }
-
-  #requireKey(key: string): string {
-    return this.#keys.dataKey(key) ?? refuseSessionKey(key, this.name);
   }
 
   async #get(cacheKey: string): Promise<string | null> {

@@ -15,7 +15,6 @@ import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './intern
 import { withDeadline } from './internal/deadline.js';
 import { LocalLocks } from './internal/local-locks.js';
 import { acquirePollingLock, lockToken } from './internal/polling-lock.js';
-import { refuseSessionKey } from './internal/session-key-guard.js';
 import { exactlyOneSource, positiveInteger } from './internal/store-options.js';
 import { openRedisConnection, type RedisClient, type RedisDriver } from './redis/clients.js';
 import type { RedisConnection } from './redis/connection.js';
@@ -111,7 +110,6 @@ export class RedisStore implements SessionStore {
 
   async load(key: string): Promise<StoredSession | null> {
     const dataKey = this.#keys.dataKey(key);
-    if (dataKey === null) return null;
     const data = await this.#run('GET', (client) => client.get(dataKey));
     // The data is its own version: compare-and-set compares the stored string.
     return data === null ? null : { data, version: data };
@@ -119,12 +117,11 @@ export class RedisStore implements SessionStore {
 
   async exists(key: string): Promise<boolean> {
     const dataKey = this.#keys.dataKey(key);
-    if (dataKey === null) return false;
     return this.#run('EXISTS', (client) => client.exists(dataKey));
   }
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
-    const dataKey = this.#requireDataKey(key);
+    const dataKey = this.#keys.dataKey(key);
     const ttl = ttlMs(expireDate, this.#now());
     // Already expired: nothing to write, but a taken key must still be refused.
     if (ttl <= 0) return !(await this.#run('EXISTS', (client) => client.exists(dataKey)));
@@ -132,7 +129,7 @@ export class RedisStore implements SessionStore {
   }
 
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
-    const dataKey = this.#requireDataKey(key);
+    const dataKey = this.#keys.dataKey(key);
     const ttl = ttlMs(expireDate, this.#now());
     if (expected !== undefined) {
       // Versions are the data strings this store handed out; anything else cannot match.
@@ -145,7 +142,6 @@ export class RedisStore implements SessionStore {
 
   async delete(key: string): Promise<void> {
     const dataKey = this.#keys.dataKey(key);
-    if (dataKey === null) return;
     await this.#run('DEL', (client) => client.del(dataKey));
   }
 
@@ -161,7 +157,7 @@ export class RedisStore implements SessionStore {
    * lock someone else has taken since.
    */
   async lock(key: string, options: LockOptions): Promise<HeldLock> {
-    const lockKey = this.#keys.lockKey(key) ?? refuseSessionKey(key, this.name);
+    const lockKey = this.#keys.lockKey(key);
     const token = lockToken();
     const release = (): Promise<unknown> => this.#run('release lock', (client) => releaseLock(client, lockKey, token));
     return acquirePollingLock(this.#locks, key, options, {
@@ -217,10 +213,6 @@ export class RedisStore implements SessionStore {
   async close(): Promise<void> {
     this.#gate.close();
     await this.#connection.close(this.#commandTimeoutMs);
-  }
-
-  #requireDataKey(key: string): string {
-    return this.#keys.dataKey(key) ?? refuseSessionKey(key, this.name);
   }
 
   async #run<T>(what: string, command: (client: RedisConnection) => Promise<T>): Promise<T> {

@@ -211,13 +211,6 @@ describe.skipIf(skipReason !== null)('memcached store', () => {
     expect(s.list).toBeUndefined();
   });
 
-  it('refuses writes under a key that is not a session key', async () => {
-    const s = store({ servers: [`127.0.0.1:${one().port}`] });
-    await expect(s.create('abc def ghi', 'x', future())).rejects.toThrow(/not a session key/);
-    await expect(s.update('a'.repeat(300), 'x', future())).rejects.toThrow(/not a session key/);
-    await expect(s.lock('\n', { waitMs: 10, ttlMs: 10 })).rejects.toThrow(/not a session key/);
-  });
-
   it('throws SessionConfigError with the fix for unusable options', () => {
     expect(() => memcachedStore({})).toThrow(/exactly one of `url`/);
     expect(() => memcachedStore({ url: 'redis://127.0.0.1:11211' })).toThrow(/not a memcached URL/);

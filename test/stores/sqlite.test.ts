@@ -270,16 +270,11 @@ describe('sqlite store: semantics', () => {
     expect((await store.load(atNow))?.data).toBe('renewed');
   });
 
-  it('answers malformed keys without touching the database, and lets SQLite errors through', async () => {
+  it('lets SQLite errors through: a closed database fails its statements, and a request on it gets a 503', async () => {
     const closed = sqliteStore({ path: newFile() });
     await closed.close();
     await closed.close();
-    expect(await closed.load('NOT-A-KEY')).toBeNull();
-    expect(await closed.exists('../../etc/passwd')).toBe(false);
-    expect(await closed.update('short', 'x', future())).toBe('missing');
-    await expect(closed.delete('a'.repeat(41))).resolves.toBeUndefined();
     await expect(closed.load(generateSessionKey())).rejects.toThrow(/not open/);
-    await expect(closed.create('bad key!', 'x', future())).rejects.toBeInstanceOf(TypeError);
 
     const sessions = createSessions({ secret: TEST_SECRET, store: closed });
     const session = sessions.load(`sessionid=${generateSessionKey()}`);

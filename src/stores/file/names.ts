@@ -53,3 +53,17 @@ export function tempFileName(fileName: string): string {
   for (const byte of bytes) suffix += TEMP_ALPHABET[byte % TEMP_ALPHABET.length];
   return `${fileName}${TEMP_INFIX}${suffix}`;
 }
+
+/**
+ * The name of `key`'s session file, or `null` when `key` is not a session key. The engine has checked the
+ * key already; the file store checks it again because here a key becomes a path, which must never leave
+ * the directory.
+ */
+export function sessionFileName(prefix: string, key: string): string | null {
+  return isValidSessionKey(key) ? prefix + key : null;
+}
+
+/** The error refusing a write or lock under `key`, which {@link sessionFileName} found no session key. */
+export function notASessionKey(key: string): TypeError {
+  return new TypeError(`fileStore: refusing ${JSON.stringify(key)}: not a session key (8 to 40 characters of a-z and 0-9)`);
+}

@@ -49,18 +49,14 @@ export class CacheKeys {
     this.namespace = namespace;
   }
 
-  /**
-   * The cache key of a session's data, or `null` when `sessionKey` is not a session key at all (the core
-   * only hands out `[a-z0-9]{8,40}`; anything else must not reach the server).
-   */
-  dataKey(sessionKey: string): string | null {
-    return isValidSessionKey(sessionKey) ? this.namespace + sessionKey : null;
+  /** The cache key of a session's data (the engine has checked `sessionKey`). */
+  dataKey(sessionKey: string): string {
+    return this.namespace + sessionKey;
   }
 
-  /** The cache key of a session's lock, or `null` for an invalid session key. */
-  lockKey(sessionKey: string): string | null {
-    const data = this.dataKey(sessionKey);
-    return data === null ? null : data + LOCK_SUFFIX;
+  /** The cache key of a session's lock. */
+  lockKey(sessionKey: string): string {
+    return this.dataKey(sessionKey) + LOCK_SUFFIX;
   }
 
   /** The session key inside a data key of this namespace; `null` for lock keys and foreign keys. */

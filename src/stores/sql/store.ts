@@ -10,10 +10,8 @@
  * - The table is created with Django's DDL when it is missing: on first use, or by `migrate`.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { isValidSessionKey } from '../../core/session-key.js';
 import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../../core/store-contract.js';
 import { deleteInBatches, type BatchOutcome } from '../internal/batched-delete.js';
-import { requireSessionKey } from '../internal/session-key-guard.js';
 import { missingTableError } from '../internal/sql-table-name.js';
 import type { SqlDialect } from './dialect.js';
 import { RetryingOnce } from './retrying-once.js';
@@ -91,7 +89,6 @@ export class SqlStore implements SessionStore {
   }
 
   async load(key: string): Promise<StoredSession | null> {
-    if (!isValidSessionKey(key)) return null;
     const row = await this.#row<LoadedRow>(this.#dialect.statements.load, [key, this.#nowValue()]);
     if (row === undefined) return null;
     const data = row.session_data;
@@ -101,12 +98,10 @@ export class SqlStore implements SessionStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    if (!isValidSessionKey(key)) return false;
     return (await this.#row(this.#dialect.statements.exists, [key])) !== undefined;
   }
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
-    requireSessionKey(key, this.#dialect.factory);
     const values = [key, data, this.#dialect.writeDate(expireDate)];
     try {
       return (await this.#changes(this.#dialect.statements.insert, values)) === 1;
@@ -118,7 +113,6 @@ export class SqlStore implements SessionStore {
   }
 
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
-    if (!isValidSessionKey(key)) return 'missing';
     const { statements } = this.#dialect;
     const expires = this.#dialect.writeDate(expireDate);
     if (expected === undefined) return (await this.#changes(statements.update, [data, expires, key])) > 0 ? 'updated' : 'missing';
@@ -128,7 +122,6 @@ export class SqlStore implements SessionStore {
   }
 
   async delete(key: string): Promise<void> {
-    if (!isValidSessionKey(key)) return;
     await this.#changes(this.#dialect.statements.delete, [key]);
   }
 
@@ -183,7 +176,6 @@ export class SqlStore implements SessionStore {
    * process queue in memory first, so only one of them waits on the database.
    */
   async lock(key: string, options: LockOptions): Promise<HeldLock> {
-    requireSessionKey(key, this.#dialect.factory);
     return this.#dialect.lock(key, options);
   }
 
