@@ -7,13 +7,14 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { weakSecretReasons } from '../../src/cli/check/settings.js';
 import { DEVELOPMENT_SECRET_KEY } from '../../src/config/env.js';
 import { isWeakSecret } from '../../src/options.js';
-import { createScratchMysql, createScratchPostgres, deleteRedisKeys, describeNeeding, openScratchServers, REDIS_URL, uniqueName, type ScratchDatabase } from '../helpers/scratch-databases.js';
+import { createScratchMysql, createScratchPostgres, deleteRedisKeys, openScratchServers, REDIS_URL, uniqueName, type ScratchDatabase } from '../helpers/scratch-databases.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
-import { freePort, startMemcached, unavailableServer, type ManagedServer } from '../helpers/servers.js';
+import { freePort, MEMCACHED_BIN, missingExecutables, startMemcached, useServer } from '../helpers/servers.js';
+import { describeIfAvailable } from '../helpers/gate.js';
 import { removeCompiledCli, runCli, type CliRun } from './run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-check-'));
@@ -270,7 +271,7 @@ describe('file engine', () => {
   });
 });
 
-describeNeeding('on PostgreSQL', postgresUnavailable, () => {
+describeIfAvailable('PostgreSQL', postgresUnavailable, 'on PostgreSQL', () => {
   const url = (): string => postgres!.url;
   const tableExists = async (): Promise<boolean> => (await postgres!.query<{ found: string | null }>("SELECT to_regclass('django_session')::text AS found"))[0]!.found !== null;
   /** A login role of its own (trust authentication, as the test server has), dropped after the test. */
@@ -349,7 +350,7 @@ describeNeeding('on PostgreSQL', postgresUnavailable, () => {
   });
 });
 
-describeNeeding('on MariaDB', mysqlUnavailable, () => {
+describeIfAvailable('MySQL/MariaDB', mysqlUnavailable, 'on MariaDB', () => {
   const url = (): string => mariadb!.url.replace(/^mysql:/, 'mariadb:');
 
   it('reports the missing table, then passes once migrated, leaving no row behind', async () => {
@@ -395,7 +396,7 @@ describeNeeding('on MariaDB', mysqlUnavailable, () => {
   });
 });
 
-describeNeeding('on Redis', redisUnavailable, () => {
+describeIfAvailable('Redis', redisUnavailable, 'on Redis', () => {
   const env = (path = '/0'): Record<string, string> => ({ SESSION_ENGINE: 'cache', CACHE_URL: `${REDIS_URL.replace(/\/\d*$/, '')}${path}`, CACHE_KEY_PREFIX: redisPrefix });
 
   it('passes, even with the longest SESSION_COOKIE_AGE, and leaves no key behind', async () => {
@@ -435,21 +436,11 @@ describeNeeding('on Redis', redisUnavailable, () => {
   });
 });
 
-describe('on memcached', () => {
-  let server: ManagedServer | undefined;
-  let skipReason: string | undefined;
-  beforeAll(async () => {
-    try {
-      server = await startMemcached();
-    } catch (error) {
-      skipReason = unavailableServer('memcached', error);
-    }
-  });
-  afterAll(async () => server?.stop());
+describeIfAvailable('memcached', missingExecutables(MEMCACHED_BIN), 'on memcached', () => {
+  const memcached = useServer(() => startMemcached());
 
-  it('passes a server that answers, and names each one that does not', async (context) => {
-    if (skipReason) context.skip();
-    const url = `memcached://127.0.0.1:${server!.port}`;
+  it('passes a server that answers, and names each one that does not', async () => {
+    const url = `memcached://127.0.0.1:${memcached().port}`;
     expectClean(await check({ SESSION_ENGINE: 'cache', CACHE_URL: url }), new RegExp(`\\(memcached ${url}\\)`));
     const port = await freePort();
     const run = await check({ SESSION_ENGINE: 'cache', CACHE_URL: `${url},127.0.0.1:${port}` });
@@ -457,9 +448,8 @@ describe('on memcached', () => {
     expect(run.stdout).toContain(`cannot reach the memcached server 127.0.0.1:${port}: `);
   });
 
-  it('a SESSION_COOKIE_AGE past 2038 on memcached: the store keeps sessions (capped at 2038), so no problem', async (context) => {
-    if (skipReason) context.skip();
-    const run = await check({ SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${server!.port}`, SESSION_COOKIE_AGE: '500000000' });
+  it('a SESSION_COOKIE_AGE past 2038 on memcached: the store keeps sessions (capped at 2038), so no problem', async () => {
+    const run = await check({ SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${memcached().port}`, SESSION_COOKIE_AGE: '500000000' });
     expectClean(run, /memcached/);
   });
 });

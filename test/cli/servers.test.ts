@@ -5,11 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { TEST_SECRET } from '../helpers/secrets.js';
-import { haveExecutable, startMemcached, unavailableServer, type ManagedServer } from '../helpers/servers.js';
+import { MEMCACHED_BIN, missingExecutables, startMemcached, useServer } from '../helpers/servers.js';
+import { describeIfAvailable } from '../helpers/gate.js';
 import { cliShellCommand, removeCompiledCli, runCli } from './run-cli.js';
-import { createScratchPostgres, describeNeeding, openScratchServers, REDIS_URL, type ScratchDatabase } from '../helpers/scratch-databases.js';
+import { createScratchPostgres, openScratchServers, REDIS_URL, type ScratchDatabase } from '../helpers/scratch-databases.js';
 import { listedKeys, seedSessions } from './seed-sessions.js';
 
 const SCRIPT_BIN = '/usr/bin/script';
@@ -53,7 +54,7 @@ async function expectNoTableCreated(env: Record<string, string>, tableExists: ()
   expect(await tableExists()).toBe(false);
 }
 
-describeNeeding('on PostgreSQL', postgresUnavailable, () => {
+describeIfAvailable('PostgreSQL', postgresUnavailable, 'on PostgreSQL', () => {
   const env = (): Record<string, string> => ({ SECRET_KEY: TEST_SECRET, DATABASE_URL: postgres!.url });
   const keysInTable = async (): Promise<string[]> => (await postgres!.query<{ session_key: string }>('SELECT session_key FROM django_session ORDER BY 1')).map((row) => row.session_key);
 
@@ -110,22 +111,20 @@ describeNeeding('on PostgreSQL', postgresUnavailable, () => {
     expect(await keysInTable()).toEqual(sorted(live));
   });
 
-  it('shows its progress on a terminal', async (context) => {
-    if (!haveExecutable(SCRIPT_BIN)) {
-      console.warn(`SKIPPING the terminal progress test: ${SCRIPT_BIN} (util-linux) is not installed`);
-      context.skip();
-    }
-    await seedSessions(env(), [], 20);
-    const { status, output } = await runOnTerminal(['clearsessions', '--batch-size', '3'], env());
-    expect(status).toBe(0);
-    expect(output).toMatch(/\r\x1b\[2KDeleting expired sessions \[#{3}-{17}\] 15% 3\/20/);
-    expect(output).toMatch(/\r\x1b\[2KDeleting expired sessions \[#*-*\] \d+% \d+\/20/);
-    // The progress line is erased before the count is printed.
-    expect(output).toMatch(/\r\x1b\[2KDeleted 20 expired sessions\.\r?\n$/);
+  describeIfAvailable('script (util-linux)', missingExecutables(SCRIPT_BIN), 'on a terminal', () => {
+    it('shows its progress on a terminal', async () => {
+      await seedSessions(env(), [], 20);
+      const { status, output } = await runOnTerminal(['clearsessions', '--batch-size', '3'], env());
+      expect(status).toBe(0);
+      expect(output).toMatch(/\r\x1b\[2KDeleting expired sessions \[#{3}-{17}\] 15% 3\/20/);
+      expect(output).toMatch(/\r\x1b\[2KDeleting expired sessions \[#*-*\] \d+% \d+\/20/);
+      // The progress line is erased before the count is printed.
+      expect(output).toMatch(/\r\x1b\[2KDeleted 20 expired sessions\.\r?\n$/);
+    });
   });
 });
 
-describeNeeding('on MySQL/MariaDB', mysqlUnavailable, () => {
+describeIfAvailable('MySQL/MariaDB', mysqlUnavailable, 'on MySQL/MariaDB', () => {
   // mariadb:// as dj-database-url users write it for MariaDB.
   const env = (): Record<string, string> => ({ SECRET_KEY: TEST_SECRET, DATABASE_URL: mysqlDb!.url.replace(/^mysql:/, 'mariadb:') });
   const keysInTable = async (): Promise<string[]> => (await mysqlDb!.query<{ session_key: string }>('SELECT session_key FROM django_session ORDER BY 1')).map((row) => row.session_key);
@@ -155,7 +154,7 @@ describeNeeding('on MySQL/MariaDB', mysqlUnavailable, () => {
   });
 });
 
-describeNeeding('on Redis (cache engine)', redisUnavailable, () => {
+describeIfAvailable('Redis', redisUnavailable, 'on Redis (cache engine)', () => {
   const env = { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix, CACHE_VERSION: '3' };
   const cacheKey = (key: string): string => `${redisPrefix}:3:django.contrib.sessions.cache${key}`;
 
@@ -175,7 +174,7 @@ describeNeeding('on Redis (cache engine)', redisUnavailable, () => {
   });
 });
 
-describeNeeding('on cached_db (Redis in front of PostgreSQL)', postgresUnavailable ?? redisUnavailable, () => {
+describeIfAvailable('PostgreSQL and Redis', postgresUnavailable ?? redisUnavailable, 'on cached_db (Redis in front of PostgreSQL)', () => {
   const env = (): Record<string, string> => ({ SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cached_db', DATABASE_URL: cachedDbPostgres!.url, CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix });
   const cacheKey = (key: string): string => `${redisPrefix}:1:sessionkit.cached_db${key}`;
 
@@ -195,21 +194,11 @@ describeNeeding('on cached_db (Redis in front of PostgreSQL)', postgresUnavailab
   });
 });
 
-describe('on memcached (cache engine)', () => {
-  let server: ManagedServer | undefined;
-  let skipReason: string | undefined;
-  beforeAll(async () => {
-    try {
-      server = await startMemcached();
-    } catch (error) {
-      skipReason = unavailableServer('memcached', error);
-    }
-  });
-  afterAll(async () => server?.stop());
+describeIfAvailable('memcached', missingExecutables(MEMCACHED_BIN), 'on memcached (cache engine)', () => {
+  const memcached = useServer(() => startMemcached());
 
   it('shows and deletes, cannot list, has nothing to clear', async (context) => {
-    if (skipReason) context.skip();
-    const env = { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${server!.port}` };
+    const env = { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${memcached().port}` };
     const seeded = await seedSessions(env, [{ user: 'mallory' }]);
     const [show, list, clear] = await Promise.all([runCli(['show', seeded.live[0]!], env), runCli(['list'], env), runCli(['clearsessions'], env)]);
     expect(JSON.parse(show.stdout)).toEqual({ user: 'mallory' });

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, realpathSync, rmSync, statSync, unlinkSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { optionsFromEnv, type Env, type EnvSettings } from '../../src/config/env.js';
 import { SessionConfigError, SessionStoreUnavailable } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
@@ -24,15 +24,15 @@ import { PostgresStore } from '../../src/stores/postgres.js';
 import { RedisStore } from '../../src/stores/redis.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { askTcp, freePort, haveExecutable, MEMCACHED_BIN, startMemcached, type ManagedServer } from '../helpers/servers.js';
-import { describeNeeding, openScratchServers, REDIS_URL } from '../helpers/scratch-databases.js';
+import { askTcp, freePort, MEMCACHED_BIN, missingExecutables, startMemcached, useServer } from '../helpers/servers.js';
+import { describeIfAvailable } from '../helpers/gate.js';
+import { openScratchServers, REDIS_URL } from '../helpers/scratch-databases.js';
 
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
 const PASSWORD = 'Sup3r-secret-pw';
 
 const servers = await openScratchServers('cfg');
 const { postgres, mysql: mysqlDb, redis, redisPrefix, postgresUnavailable, mysqlUnavailable, redisUnavailable } = servers;
-const memcachedUnavailable = haveExecutable(MEMCACHED_BIN) ? undefined : `memcached is not available (${MEMCACHED_BIN} is not installed)`;
 const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-engines-test-'));
 
 afterAll(async () => {
@@ -134,7 +134,7 @@ describe('each engine starts with one variable set', () => {
   });
 });
 
-describeNeeding('db engine on PostgreSQL', postgresUnavailable, () => {
+describeIfAvailable('PostgreSQL', postgresUnavailable, 'db engine on PostgreSQL', () => {
   it.each(['postgres', 'postgresql', 'pgsql'])('DATABASE_URL=%s://…', async (scheme) => {
     const url = postgres!.url.replace(/^postgres:/, `${scheme}:`);
     // DATABASE_URL alone selects the db engine.
@@ -146,7 +146,7 @@ describeNeeding('db engine on PostgreSQL', postgresUnavailable, () => {
   });
 });
 
-describeNeeding('db engine on MySQL/MariaDB', mysqlUnavailable, () => {
+describeIfAvailable('MySQL/MariaDB', mysqlUnavailable, 'db engine on MySQL/MariaDB', () => {
   it.each([
     ['mysql', 'MySQL'],
     ['mysql2', 'MySQL'],
@@ -161,7 +161,7 @@ describeNeeding('db engine on MySQL/MariaDB', mysqlUnavailable, () => {
   });
 });
 
-describeNeeding('cache engine on Redis', redisUnavailable, () => {
+describeIfAvailable('Redis', redisUnavailable, 'cache engine on Redis', () => {
   it('keys the sessions with CACHE_KEY_PREFIX and CACHE_VERSION, as Django does', async () => {
     const { settings, key } = await roundTrips({ SESSION_ENGINE: 'cache', CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix, CACHE_VERSION: '7', SESSION_COOKIE_AGE: '600' });
     expect(storeOf(settings)).toBeInstanceOf(RedisStore);
@@ -185,14 +185,11 @@ describeNeeding('cache engine on Redis', redisUnavailable, () => {
   });
 });
 
-describeNeeding('cache engine on memcached', memcachedUnavailable, () => {
-  let server: ManagedServer;
-  beforeAll(async () => {
-    server = await startMemcached();
-  });
-  afterAll(async () => server?.stop());
+describeIfAvailable('memcached', missingExecutables(MEMCACHED_BIN), 'cache engine on memcached', () => {
+  const memcached = useServer(() => startMemcached());
 
   it('keys the sessions as Django does, on the server CACHE_URL names', async () => {
+    const server = memcached();
     const { settings, key } = await roundTrips({ SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${server.port}`, CACHE_KEY_PREFIX: 'cfg', CACHE_VERSION: '2' });
     expect(storeOf(settings)).toBeInstanceOf(MemcachedStore);
     expect(settings.description).toBe(`cache — memcached memcached://127.0.0.1:${server.port}`);
@@ -208,7 +205,7 @@ describeNeeding('cache engine on memcached', memcachedUnavailable, () => {
   });
 });
 
-describeNeeding('cached_db engine: Redis in front of PostgreSQL', postgresUnavailable ?? redisUnavailable, () => {
+describeIfAvailable('PostgreSQL and Redis', postgresUnavailable ?? redisUnavailable, 'cached_db engine: Redis in front of PostgreSQL', () => {
   it("writes the row and its own cache entry, and deletes Django's pickled cache entry on write", async () => {
     const { settings, key } = await roundTrips({ SESSION_ENGINE: 'cached_db', DATABASE_URL: postgres!.url, CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix });
     expect(storeOf(settings)).toBeInstanceOf(CachedDbStore);

@@ -15,6 +15,8 @@ import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { onCi, unavailableBecause } from './gate.js';
 
 /** Path of the `redis-server` binary. */
 export const REDIS_SERVER_BIN = '/usr/bin/redis-server';
@@ -346,12 +348,39 @@ export async function startRedisCluster(size = 3): Promise<RedisClusterHandle> {
 }
 
 /**
- * What a test does when its server cannot be used: fail under CI (the environment must provide it), skip
- * loudly otherwise. Returns the reason to skip, or throws.
+ * Why the servers' binaries at `paths` cannot be run here (`"/usr/bin/memcached is not installed"`), or
+ * `null` when they all can: the `unavailable` argument of `describeIfAvailable` (helpers/gate.ts).
+ */
+export function missingExecutables(...paths: readonly string[]): string | null {
+  const missing = paths.filter((path) => !haveExecutable(path));
+  return missing.length === 0 ? null : `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed`;
+}
+
+/**
+ * Starts a server with `start` before the tests of the enclosing `describe` and stops it after them.
+ * Returns the server, for use inside those tests.
+ */
+export function useServer(start: () => Promise<ManagedServer>): () => ManagedServer {
+  let server: ManagedServer | undefined;
+  beforeAll(async () => {
+    server = await start();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('useServer(): the server is not started yet (use it inside a test)');
+    return server;
+  };
+}
+
+/**
+ * The old gate, left until its last callers use `describeIfAvailable` (helpers/gate.ts): fails under CI,
+ * warns otherwise and returns the reason to skip.
  */
 export function unavailableServer(what: string, error: unknown): string {
-  const reason = `${what} is not available: ${error instanceof Error ? error.message : String(error)}`;
-  if (process.env.CI) throw new Error(`${reason} (CI is set, so this fails instead of skipping)`);
+  const reason = unavailableBecause(what, error);
+  if (onCi) throw new Error(`${reason} (CI is set, so this fails instead of skipping)`);
   console.warn(`SKIPPING: ${reason}`);
   return reason;
 }
