@@ -2,9 +2,10 @@
  * How a SQL dialect is plugged into the shared SQL store scenarios (`sql-store.ts`, `sql-server.ts`),
  * and the helpers they share with the dialects' own test files.
  */
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { SessionConfigError } from '../../src/index.js';
 import type { SqlStore } from '../../src/stores/sql/store.js';
+import { describeIfAvailable } from '../helpers/gate.js';
 
 /** How one dialect is plugged into the suite. */
 export interface SqlStoreTarget {
@@ -53,14 +54,7 @@ export interface SqlServerTarget {
 
 /** `describe` for tests that need the target's database: skipped loudly when it is down, failed instead under CI. */
 export function describeWith(target: Pick<SqlStoreTarget, 'name' | 'unreachable'>, name: string, body: () => void): void {
-  if (target.unreachable === undefined) {
-    describe(name, body);
-  } else if (process.env['CI']) {
-    describe(name, () => it(`needs ${target.name}`, () => expect.fail(`${target.unreachable} and CI is set`)));
-  } else {
-    console.warn(`\n*** SKIPPING "${name}": ${target.unreachable} ***\n`);
-    describe.skip(name, body);
-  }
+  describeIfAvailable(target.name, target.unreachable, name, body);
 }
 
 /** Runs `operation` and resolves how long it took to reject, and with what. */
