@@ -5,6 +5,10 @@
  * plus the declaration.
  */
 import type { Request, RequestHandler } from 'express';
+import type { Auth } from '../auth/create-auth.js';
+import type { RequestUser } from '../auth/request-user.js';
+import type { SessionUser } from '../auth/user.js';
+import { SessionConfigError } from '../errors.js';
 import type { SessionManager } from '../manager.js';
 import type { Session, SessionData } from '../session.js';
 import { withExpressSessionApi } from './express-session-api.js';
@@ -26,6 +30,13 @@ export interface ExpressSessionOptions {
    * @default false
    */
   readonly expressSessionApi?: boolean;
+  /**
+   * The `createAuth()` result: each request also gets its lazy user, read with {@link userOf}: no query
+   * until it is called, then one per request. It is `req.user`, untyped, because Passport declares
+   * `req.user` for itself; an app using Passport's logins leaves this out.
+   * @default undefined (no user)
+   */
+  readonly auth?: Auth<SessionUser>;
 }
 
 /**
@@ -38,8 +49,10 @@ export interface ExpressSessionOptions {
  */
 export function session<T extends object>(manager: SessionManager<T>, options: ExpressSessionOptions = {}): RequestHandler {
   const api = options.expressSessionApi ?? false;
+  const auth = options.auth;
   return (req, res, next) => {
     const attached = attachSession(manager, req, res);
+    if (auth) (req as { user?: unknown }).user = auth.requestUser(attached);
     // Express 4 keeps its router in `app._router`; Express 5 has none there.
     if (!(api || (options.preload ?? '_router' in req.app))) return next();
     attached.prefetch().then(() => {
@@ -52,4 +65,21 @@ export function session<T extends object>(manager: SessionManager<T>, options: E
 /** The session of a request that went through {@link session}. */
 export function sessionOf<T extends object = SessionData>(req: Request): Session<T> {
   return (req as unknown as { session: Session<T> }).session;
+}
+
+/**
+ * The lazy user of a request that went through {@link session} with `{ auth }`: its logged-in user, or
+ * `null`, loaded on the first call and once per request.
+ *
+ * @typeParam U - The user type of the `createAuth()` given to the middleware.
+ * @throws SessionConfigError when the middleware was mounted without `auth`.
+ * @example
+ * app.get('/whoami', async (req, res) => res.json(await userOf<MyUser>(req)()));
+ */
+export function userOf<U extends SessionUser = SessionUser>(req: Request): RequestUser<U> {
+  const user = (req as { user?: unknown }).user;
+  if (typeof user !== 'function') {
+    throw new SessionConfigError("userOf(req) needs the session middleware mounted with `{ auth }`: app.use(session(sessions, { auth: createAuth({ ... }) })).");
+  }
+  return user as RequestUser<U>;
 }

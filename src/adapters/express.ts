@@ -6,7 +6,7 @@
  */
 import type { DeclaredSessionData, Session } from '../session.js';
 
-export { session, sessionOf, type ExpressSessionOptions } from './express-untyped.js';
+export { session, sessionOf, userOf, type ExpressSessionOptions } from './express-untyped.js';
 export type { ExpressSessionCompatible, ExpressSessionCookie, ExpressSessionMethods, SessionCallback } from './express-session-api.js';
 
 /**

@@ -9,6 +9,9 @@
  * A reply taken over with `reply.hijack()` skips Fastify's hooks, so its session is never committed.
  */
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import type { Auth } from '../auth/create-auth.js';
+import type { RequestUser } from '../auth/request-user.js';
+import type { SessionUser } from '../auth/user.js';
 import { logRequestError } from '../core/error-response.js';
 import { SessionConfigError } from '../errors.js';
 import type { CommitResult, SessionManager } from '../manager.js';
@@ -52,6 +55,30 @@ export interface SessionPluginOptions {
    * {@link FastifySessionData}, which declaration merging fixes for the whole app.
    */
   sessions: SessionManager;
+  /**
+   * The `createAuth()` result: each request also gets its lazy user, `request.user`, read typed with
+   * {@link userOf}: no query until it is called, then one per request. (`request.user` is not declared on
+   * Fastify's request, where `@fastify/passport` declares a `user` of its own.)
+   * @default undefined (no user)
+   */
+  auth?: Auth<SessionUser>;
+}
+
+/**
+ * The lazy user of a request under {@link sessionPlugin} registered with `{ auth }`: its logged-in user, or
+ * `null`, loaded on the first call and once per request.
+ *
+ * @typeParam U - The user type of the `createAuth()` given to the plugin.
+ * @throws SessionConfigError when the plugin was registered without `auth`.
+ * @example
+ * app.get('/whoami', async (request) => (await userOf<MyUser>(request)())?.username ?? 'anonymous');
+ */
+export function userOf<U extends SessionUser = SessionUser>(request: FastifyRequest): RequestUser<U> {
+  const user = (request as { user?: unknown }).user;
+  if (typeof user !== 'function') {
+    throw new SessionConfigError('userOf(request) needs sessionPlugin registered with `{ auth }`: app.register(sessionPlugin, { sessions, auth: createAuth({ ... }) }).');
+  }
+  return user as RequestUser<U>;
 }
 
 // Set once the request's session is committed, so the error handler's own reply does not commit it again.
@@ -70,13 +97,19 @@ function registerSessions(app: FastifyInstance, options: SessionPluginOptions, d
       ),
     );
   }
+  const auth = options.auth;
+  if (auth && app.hasRequestDecorator('user')) {
+    return done(new SessionConfigError('request.user is already decorated in this context (by @fastify/passport?): register sessionPlugin without `auth`, or without the other plugin.'));
+  }
   // Declared up front so every request object has the same shape.
   app.decorateRequest('session');
   app.decorateRequest(COMMITTED, false);
+  if (auth) app.decorateRequest('user');
 
   app.addHook('onRequest', (request, _reply, next) => {
     // The manager's data type and the declared FastifySessionData are two names for the app's one session type.
     request.session = manager.load(request.headers.cookie) as FastifySession;
+    if (auth) (request as { user?: unknown }).user = auth.requestUser(request.session);
     next();
   });
 

@@ -7,6 +7,9 @@
  *
  * All decisions are the manager's; this file only moves strings between it and `Request`/`Response`.
  */
+import type { Auth } from '../auth/create-auth.js';
+import type { RequestUser } from '../auth/request-user.js';
+import type { SessionUser } from '../auth/user.js';
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager.js';
 import type { Session, SessionData } from '../session.js';
@@ -21,6 +24,25 @@ export type SessionFetchHandler<T extends object, R extends Request, C> = (
   context: C,
   session: Session<T>,
 ) => Response | Promise<Response>;
+
+/** A {@link SessionFetchHandler} that also receives its request's lazy user (`withSessions(..., { auth })`). */
+export type UserFetchHandler<T extends object, U extends SessionUser, R extends Request, C> = (
+  request: R,
+  context: C,
+  session: Session<T>,
+  user: RequestUser<U>,
+) => Response | Promise<Response>;
+
+/** Options of {@link withSessions}. */
+export interface FetchSessionOptions<U extends SessionUser> {
+  /**
+   * The `createAuth()` result: the handler also receives the request's lazy user, fourth: no query until
+   * it is called, then one per request. Without the wrapper, `auth.requestUser(getSession(sessions,
+   * request))` gives the same.
+   * @default undefined (no user)
+   */
+  readonly auth?: Auth<U>;
+}
 
 // Per manager, the session of each request, so every getSession() of one request shares one session.
 const sessionsOf = new WeakMap<object, WeakMap<Request, unknown>>();
@@ -92,7 +114,7 @@ export async function commitSession<T extends object>(
  * Wraps a Fetch API handler: it receives the request's session as its third argument (the same one
  * {@link getSession} gives), and its response leaves committed, as {@link commitSession} describes. An
  * error the handler throws other than a `SessionError` is rethrown to the framework once the session's
- * lock is released.
+ * lock is released. With `{ auth }`, the handler's fourth argument is the request's lazy user.
  *
  * @example
  * // Next.js App Router: app/visit/route.ts
@@ -106,18 +128,34 @@ export async function commitSession<T extends object>(
  * Bun.serve({ fetch: withSessions(sessions, handler) });
  * Deno.serve(withSessions(sessions, handler));
  */
+export function withSessions<T extends object, U extends SessionUser, R extends Request = Request, C = unknown>(
+  manager: SessionManager<T>,
+  handler: UserFetchHandler<T, U, R, C>,
+  options: FetchSessionOptions<U> & { readonly auth: Auth<U> },
+): (request: R, context: C) => Promise<Response>;
+/** {@link withSessions} without `auth`: the handler receives the session only. */
 export function withSessions<T extends object, R extends Request = Request, C = unknown>(
   manager: SessionManager<T>,
   handler: SessionFetchHandler<T, R, C>,
+  options?: FetchSessionOptions<SessionUser>,
+): (request: R, context: C) => Promise<Response>;
+export function withSessions<T extends object, R extends Request = Request, C = unknown>(
+  manager: SessionManager<T>,
+  handler: UserFetchHandler<T, SessionUser, R, C>,
+  options: FetchSessionOptions<SessionUser> = {},
 ): (request: R, context: C) => Promise<Response> {
+  const auth = options.auth;
   return (request, context) => {
     const session = getSession(manager, request);
     let response: Response | Promise<Response>;
     try {
-      response = handler(request, context, session);
+      response = handler(request, context, session, auth ? auth.requestUser(session) : noUser);
     } catch (error) {
       response = Promise.reject(error);
     }
     return commitSession(manager, session, response, request);
   };
 }
+
+// Handed to a handler of the overload without `auth`, which does not declare a fourth parameter.
+const noUser: RequestUser<SessionUser> = () => Promise.resolve(null);

@@ -3,6 +3,9 @@
  * and commits it with the response once the handlers are done. All decisions are the manager's.
  */
 import type { MiddlewareHandler } from 'hono';
+import type { Auth } from '../auth/create-auth.js';
+import type { RequestUser } from '../auth/request-user.js';
+import type { SessionUser } from '../auth/user.js';
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager.js';
 import type { Session, SessionData } from '../session.js';
@@ -20,6 +23,22 @@ export type SessionVariables<T extends object = SessionData> = { session: Sessio
  */
 export type SessionEnv<T extends object = SessionData> = { Variables: SessionVariables<T> };
 
+/** The context variables of the middleware given `{ auth }`: `c.get('session')` and `c.get('user')`. */
+export type UserVariables<T extends object = SessionData, U extends SessionUser = SessionUser> = SessionVariables<T> & { user: RequestUser<U> };
+
+/** The Hono environment of an app using the middleware with `{ auth }`. */
+export type UserEnv<T extends object = SessionData, U extends SessionUser = SessionUser> = { Variables: UserVariables<T, U> };
+
+/** Options of the Hono {@link session} middleware. */
+export interface HonoSessionOptions<U extends SessionUser> {
+  /**
+   * The `createAuth()` result: each request also gets `c.get('user')`, its lazy user: no query until it
+   * is called, then one per request.
+   * @default undefined (no user)
+   */
+  readonly auth?: Auth<U>;
+}
+
 /**
  * The session middleware. Mount it before the routes that use `c.get('session')`.
  *
@@ -31,6 +50,8 @@ export type SessionEnv<T extends object = SessionData> = { Variables: SessionVar
  *
  * Streamed bodies: the cookie goes out with the headers, so change the session before the stream starts.
  *
+ * With `{ auth }` (the `createAuth()` result), `c.get('user')` is the request's lazy user.
+ *
  * @example
  * const app = new Hono().use(session(sessions));
  * app.get('/visit', async (c) => {
@@ -39,10 +60,21 @@ export type SessionEnv<T extends object = SessionData> = { Variables: SessionVar
  *   return c.text(`Visit count:${visit}`);
  * });
  */
-export function session<T extends object>(manager: SessionManager<T>): MiddlewareHandler<SessionEnv<T>> {
-  return async (c, next) => {
+export function session<T extends object, U extends SessionUser>(
+  manager: SessionManager<T>,
+  options: HonoSessionOptions<U> & { readonly auth: Auth<U> },
+): MiddlewareHandler<UserEnv<T, U>>;
+/** The session middleware without `auth`: `c.get('session')` only. */
+export function session<T extends object>(manager: SessionManager<T>, options?: HonoSessionOptions<SessionUser>): MiddlewareHandler<SessionEnv<T>>;
+export function session<T extends object, U extends SessionUser>(
+  manager: SessionManager<T>,
+  options: HonoSessionOptions<U> = {},
+): MiddlewareHandler<UserEnv<T, U>> | MiddlewareHandler<SessionEnv<T>> {
+  const auth = options.auth;
+  const middleware: MiddlewareHandler<UserEnv<T, U>> = async (c, next) => {
     const current = manager.load(c.req.header('cookie'));
     c.set('session', current);
+    if (auth) c.set('user', auth.requestUser(current));
     try {
       await next();
     } catch (error) {
@@ -66,4 +98,5 @@ export function session<T extends object>(manager: SessionManager<T>): Middlewar
     c.res = undefined;
     c.res = answer;
   };
+  return middleware;
 }

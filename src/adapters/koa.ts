@@ -4,8 +4,11 @@
  * headers join the response whatever its body (a string, JSON, a stream, a redirect).
  */
 import type { ExtendableContext, Middleware, Next } from 'koa';
+import type { Auth } from '../auth/create-auth.js';
+import type { RequestUser } from '../auth/request-user.js';
+import type { SessionUser } from '../auth/user.js';
 import { errorResponse, logRequestError } from '../core/error-response.js';
-import { SessionError } from '../errors.js';
+import { SessionConfigError, SessionError } from '../errors.js';
 import type { CommitResult, SessionManager } from '../manager.js';
 import type { ResolvedOptions } from '../options.js';
 import { mergeVary } from '../policy.js';
@@ -37,8 +40,37 @@ declare module 'koa' {
   }
 }
 
+/** Options of the Koa {@link session} middleware. */
+export interface KoaSessionOptions {
+  /**
+   * The `createAuth()` result: each request also gets its lazy user, `ctx.user`, read typed with
+   * {@link userOf}: no query until it is called, then one per request. (`ctx.user` is not declared on
+   * Koa's context, where other packages may declare a `user` of their own.)
+   * @default undefined (no user)
+   */
+  readonly auth?: Auth<SessionUser>;
+}
+
 /**
- * The session middleware. Mount it before the middleware that uses `ctx.session`.
+ * The lazy user of a request that went through {@link session} with `{ auth }`: its logged-in user, or
+ * `null`, loaded on the first call and once per request.
+ *
+ * @typeParam U - The user type of the `createAuth()` given to the middleware.
+ * @throws SessionConfigError when the middleware was mounted without `auth`.
+ * @example
+ * app.use(async (ctx) => { ctx.body = await userOf<MyUser>(ctx)(); });
+ */
+export function userOf<U extends SessionUser = SessionUser>(ctx: ExtendableContext): RequestUser<U> {
+  const user = (ctx as { user?: unknown }).user;
+  if (typeof user !== 'function') {
+    throw new SessionConfigError('userOf(ctx) needs the session middleware mounted with `{ auth }`: app.use(session(sessions, { auth: createAuth({ ... }) })).');
+  }
+  return user as RequestUser<U>;
+}
+
+/**
+ * The session middleware. Mount it before the middleware that uses `ctx.session`. With `{ auth }`,
+ * {@link userOf} gives each request's lazy user.
  *
  * Errors: a middleware below that throws saves nothing. Its error goes on up to Koa untouched, except a
  * `SessionError` (a store outage, a lock time-out, a concurrent logout), which this middleware answers
@@ -57,11 +89,13 @@ declare module 'koa' {
  *   ctx.body = `Visit count:${visit}`;
  * });
  */
-export function session<T extends object>(manager: SessionManager<T>): Middleware {
+export function session<T extends object>(manager: SessionManager<T>, options: KoaSessionOptions = {}): Middleware {
+  const auth = options.auth;
   return async (ctx: ExtendableContext, next: Next): Promise<void> => {
     const current = manager.load(ctx.get('cookie'));
     // The manager's data type and the declared `KoaSessionData` are two names for the app's one session type.
     ctx.session = current as KoaSession;
+    if (auth) (ctx as { user?: unknown }).user = auth.requestUser(current);
     try {
       await next();
     } catch (error) {

@@ -7,12 +7,28 @@
  */
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import { describeError, errorResponse, logRequestError, type ErrorResponse } from '../core/error-response.js';
+import type { Auth } from '../auth/create-auth.js';
+import type { RequestUser } from '../auth/request-user.js';
+import type { SessionUser } from '../auth/user.js';
 import type { CommitRequest, CommitResult, SessionManager } from '../manager.js';
 import { mergeVary } from '../policy.js';
 import type { Session, SessionData } from '../session.js';
 
 /** A node:http request carrying its session. */
 export type SessionRequest<T extends object = SessionData> = IncomingMessage & { session: Session<T> };
+
+/** A node:http request carrying its session and its lazy user (`withSessions(..., { auth })`). */
+export type UserRequest<T extends object = SessionData, U extends SessionUser = SessionUser> = SessionRequest<T> & { user: RequestUser<U> };
+
+/** Options of {@link withSessions}. */
+export interface WithSessionsOptions<U extends SessionUser> {
+  /**
+   * The `createAuth()` result: each request also gets `req.user()`, its logged-in user or `null`, loaded
+   * on the first call (no query before) and once per request.
+   * @default undefined (no `req.user`)
+   */
+  readonly auth?: Auth<U>;
+}
 
 type Hooked = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 type Method = (...args: unknown[]) => unknown;
@@ -29,7 +45,7 @@ export function attachSession<T extends object>(manager: SessionManager<T>, req:
 /**
  * Wraps a node:http handler so that `req.session` exists and is committed with the response. A
  * `SessionError` thrown before the response started is answered with its status (400, 503); any other
- * error with a 500.
+ * error with a 500. With `{ auth }`, `req.user()` is the request's logged-in user (see {@link WithSessionsOptions}).
  *
  * @example
  * http.createServer(withSessions(sessions, async (req, res) => {
@@ -37,15 +53,33 @@ export function attachSession<T extends object>(manager: SessionManager<T>, req:
  *   await req.session.set('visit', visit);
  *   res.end(`Visit count:${visit}`);
  * }));
+ * http.createServer(withSessions(sessions, async (req, res) => {
+ *   const user = await req.user(); // null when anonymous
+ *   res.end(user ? `Hello ${user.username}` : 'Hello stranger');
+ * }, { auth }));
  */
+export function withSessions<T extends object, U extends SessionUser>(
+  manager: SessionManager<T>,
+  handler: (req: UserRequest<T, U>, res: ServerResponse) => unknown,
+  options: WithSessionsOptions<U> & { readonly auth: Auth<U> },
+): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+/** {@link withSessions} without `auth`: `req.session` only. */
 export function withSessions<T extends object>(
   manager: SessionManager<T>,
   handler: (req: SessionRequest<T>, res: ServerResponse) => unknown,
+  options?: WithSessionsOptions<SessionUser>,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+export function withSessions<T extends object>(
+  manager: SessionManager<T>,
+  handler: (req: UserRequest<T>, res: ServerResponse) => unknown,
+  options: WithSessionsOptions<SessionUser> = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const auth = options.auth;
   return async (req, res) => {
     const hook = hookResponse(manager, req, res);
+    if (auth) (req as UserRequest<T>).user = auth.requestUser(hook.session);
     try {
-      await handler(req as SessionRequest<T>, res);
+      await handler(req as UserRequest<T>, res);
     } catch (error) {
       logRequestError(manager.options, error);
       // Answered through the hooked methods, so the session is still committed (a 5xx saves nothing).

@@ -6,6 +6,7 @@ import type { Session, SessionData } from '../session.js';
 import { resolveAuthOptions, type AuthOptions } from './auth-options.js';
 import { loggedInUser } from './get-user.js';
 import { logIn, logOut } from './login.js';
+import { RequestUsers, type RequestUser } from './request-user.js';
 import type { SessionUser } from './user.js';
 import { updateHash } from './update-session-auth-hash.js';
 
@@ -40,6 +41,12 @@ export interface Auth<U extends SessionUser> {
    * @returns Whether the session is logged in as `user` (only then is its hash updated).
    */
   updateSessionAuthHash<T extends SessionData>(session: Session<T>, user: U): Promise<boolean>;
+  /**
+   * The lazy user of a request's session, as the framework adapters give it next to the session (`{ auth }`):
+   * no query until it is called, then {@link Auth.getUser} once for the request. A `login`, `logout` or
+   * `updateSessionAuthHash` made through this object on the same session changes what it answers.
+   */
+  requestUser<T extends SessionData>(session: Session<T>): RequestUser<U>;
 }
 
 /**
@@ -54,10 +61,22 @@ export interface Auth<U extends SessionUser> {
  */
 export function createAuth<U extends SessionUser>(options: AuthOptions<U>): Auth<U> {
   const resolved = resolveAuthOptions(options);
+  const requestUsers = new RequestUsers<U>((session) => loggedInUser(resolved, session));
   return {
-    login: (session, user, loginOptions = {}) => logIn(resolved, session, user, loginOptions.backend),
+    login: async (session, user, loginOptions = {}) => {
+      await logIn(resolved, session, user, loginOptions.backend);
+      requestUsers.remember(session, user);
+    },
     getUser: (session) => loggedInUser(resolved, session),
-    logout: (session) => logOut(session),
-    updateSessionAuthHash: (session, user) => updateHash(resolved, session, user),
+    logout: async (session) => {
+      await logOut(session);
+      requestUsers.remember(session, null);
+    },
+    updateSessionAuthHash: async (session, user) => {
+      const updated = await updateHash(resolved, session, user);
+      if (updated) requestUsers.remember(session, user);
+      return updated;
+    },
+    requestUser: (session) => requestUsers.of(session),
   };
 }

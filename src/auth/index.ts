@@ -6,6 +6,7 @@
 export { createAuth, type Auth, type LoginOptions } from './create-auth.js';
 export type { AuthOptions } from './auth-options.js';
 export type { SessionUser, UserId, UserSource } from './user.js';
+export type { RequestUser } from './request-user.js';
 export { sessionAuthHash } from './session-auth-hash.js';
 export { BACKEND_SESSION_KEY, HASH_SESSION_KEY, MODEL_BACKEND, USER_ID_SESSION_KEY, type AuthSessionData } from './session-keys.js';
 export { makePassword, type MakePasswordOptions } from './passwords/make-password.js';

@@ -6,17 +6,21 @@
  * Adding an adapter takes its glue in its own test file and one `describeAdapterConformance(...)` call.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAuth, type Auth, type RequestUser, type SessionUser } from '../../src/auth/index.js';
 import { createSessions, type SessionManager } from '../../src/manager.js';
 import type { SessionOptions } from '../../src/options.js';
 import type { Session } from '../../src/session.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { MemoryUsers, type TestUser } from '../auth/user-sources.js';
 import { cookiePair, cookieValue, deferred, setCookies, type Listening } from './http-helpers.js';
 import { countingStore, failingStore } from './store-wrappers.js';
 
 /** What a route sees of a request. */
 export interface ConformanceRequest {
   readonly session: Session;
+  /** The adapter's lazy user, when the suite started it with `auth`. */
+  readonly user?: RequestUser<SessionUser>;
   readonly method: string;
   readonly url: URL;
 }
@@ -38,9 +42,10 @@ export interface AdapterUnderConformance {
   readonly name: string;
   /**
    * A server listening on 127.0.0.1 that runs `route` for every method and path, behind the adapter with
-   * `manager`'s sessions. A thrown error goes to the framework's own error handling.
+   * `manager`'s sessions. A thrown error goes to the framework's own error handling. With `auth`, the
+   * adapter is configured with it and the route gets the adapter's lazy user.
    */
-  start(manager: SessionManager, route: ConformanceRoute): Promise<Listening>;
+  start(manager: SessionManager, route: ConformanceRoute, auth?: Auth<SessionUser>): Promise<Listening>;
 }
 
 /** Waits `ms` milliseconds: used by the streamed reply of the glue, between chunks. */
@@ -54,8 +59,31 @@ interface Gates {
   release: ReturnType<typeof deferred<void>>;
 }
 
-function scenarioRoute(gates: Gates): ConformanceRoute {
-  return async ({ session, url }) => {
+const ADA: TestUser = { id: 7, username: 'ada', passwordHash: 'pbkdf2_sha256$1000000$salt$hash', isActive: true };
+
+/** The routes of the lazy user's case: a login, reads of the user, and a logout between two reads. */
+async function userRoute(auth: Auth<TestUser>, { session, user, url }: ConformanceRequest): Promise<string | undefined> {
+  const read = async (): Promise<string> => ((await user!()) as TestUser | null)?.username ?? 'anonymous';
+  switch (url.pathname) {
+    case '/user/login':
+      await auth.login(session, ADA);
+      return `logged in, then ${await read()}`;
+    case '/user/twice':
+      return `${await read()} ${await read()}`;
+    case '/user/logout': {
+      const before = await read();
+      await auth.logout(session);
+      return `${before}, then ${await read()}`;
+    }
+  }
+  return undefined;
+}
+
+function scenarioRoute(gates: Gates, auth?: Auth<TestUser>): ConformanceRoute {
+  return async (request) => {
+    const { session, url } = request;
+    const userAnswer = auth ? await userRoute(auth, request) : undefined;
+    if (userAnswer !== undefined) return { kind: 'text', body: userAnswer };
     const text = (body: string, extra: Partial<Extract<ConformanceReply, { kind: 'text' }>> = {}): ConformanceReply => ({ kind: 'text', body, ...extra });
     switch (url.pathname) {
       case '/untouched':
@@ -115,12 +143,12 @@ export function describeAdapterConformance(adapter: AdapterUnderConformance): vo
       await Promise.all(running.splice(0).map((server) => server.close()));
     });
 
-    async function start(options: Partial<SessionOptions> = {}) {
+    async function start(options: Partial<SessionOptions> = {}, auth?: Auth<TestUser>) {
       const counting = countingStore(options.store && !('kind' in options.store) ? options.store : memoryStore());
       const logger = recordingLogger();
       const manager = createSessions({ secret: TEST_SECRET, logger, ...options, store: counting.store });
       const gates: Gates = { loaded: deferred(), release: deferred() };
-      const server = await adapter.start(manager, scenarioRoute(gates));
+      const server = await adapter.start(manager, scenarioRoute(gates, auth), auth as Auth<SessionUser> | undefined);
       running.push(server);
       const request = (path: string, cookie?: string, init: RequestInit = {}): Promise<Response> =>
         fetch(server.url + path, { redirect: 'manual', ...init, headers: { ...(cookie ? { cookie } : {}), ...(init.headers as Record<string, string>) } });
@@ -145,6 +173,26 @@ export function describeAdapterConformance(adapter: AdapterUnderConformance): vo
       expect(setCookies(withCookie)).toEqual([]);
       expect(withCookie.headers.get('vary')).toBeNull();
       expect(counting.total()).toBe(0);
+    });
+
+    it('the lazy user: no lookup until asked, one per request, and login and logout change it', async () => {
+      const users = new MemoryUsers([ADA]);
+      const { request } = await start({}, createAuth({ secret: TEST_SECRET, users }));
+      const login = await request('/user/login');
+      expect(await login.text()).toBe('logged in, then ada'); // the login's user, without a lookup
+      expect(users.lookups).toBe(0);
+      const cookie = cookiePair(login);
+      expect(await (await request('/untouched', cookie)).text()).toBe('untouched');
+      expect(users.lookups).toBe(0);
+      expect(await (await request('/user/twice', cookie)).text()).toBe('ada ada');
+      expect(users.lookups).toBe(1);
+      expect(await (await request('/user/twice')).text()).toBe('anonymous anonymous'); // no login, no lookup
+      expect(users.lookups).toBe(1);
+      const logout = await request('/user/logout', cookie);
+      expect(await logout.text()).toBe('ada, then anonymous');
+      expect(users.lookups).toBe(2);
+      expect(setCookies(logout)).toEqual([DELETION]);
+      expect(await (await request('/user/twice', cookie)).text()).toBe('anonymous anonymous');
     });
 
     it('Vary: Cookie merged with a Vary the handler already set', async () => {

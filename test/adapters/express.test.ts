@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { session, sessionOf } from '../../src/adapters/express.js';
+import { session, sessionOf, userOf } from '../../src/adapters/express.js';
 import type { SessionRequest } from '../../src/adapters/node.js';
 import { SessionInterrupted } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
@@ -25,10 +25,10 @@ describeAdapterBehaviour({
 
 describeAdapterConformance({
   name: 'Express 5',
-  start: (manager, route) => {
+  start: (manager, route, auth) => {
     const app = express();
-    app.use(session(manager));
-    app.use((req, res) => answerWithNode(route, req.session, req, res));
+    app.use(session(manager, { auth }));
+    app.use((req, res) => answerWithNode(route, req.session, req, res, auth ? userOf(req) : undefined));
     return listen(createServer(app));
   },
 });

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { sessionPlugin } from '../../src/adapters/fastify.js';
+import { sessionPlugin, userOf } from '../../src/adapters/fastify.js';
 import { SessionConfigError, SessionError, SessionInterrupted, SessionStoreUnavailable } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
 import type { Session } from '../../src/session.js';
@@ -27,10 +27,11 @@ async function listenFastify(app: FastifyInstance): Promise<Listening> {
 }
 
 /** Answers a conformance route the Fastify way: a returned body, `reply.redirect`, `reply.send(Readable)`. */
-async function answerWithFastify(route: ConformanceRoute, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+async function answerWithFastify(route: ConformanceRoute, request: FastifyRequest, reply: FastifyReply, withUser: boolean): Promise<unknown> {
   // The suite's routes use keys of their own; this program declares FastifySessionData with typed keys.
   const session = request.session as unknown as Session;
-  const answer = await route({ session, method: request.method, url: new URL(request.url, 'http://test.invalid') });
+  const user = withUser ? userOf(request) : undefined;
+  const answer = await route({ session, user, method: request.method, url: new URL(request.url, 'http://test.invalid') });
   if (answer.kind === 'redirect') return reply.redirect(answer.location);
   if (answer.kind === 'stream') return reply.type('text/plain').send(Readable.from(spaced(answer.chunks)));
   reply.code(answer.status ?? 200).type('text/plain; charset=utf-8');
@@ -40,11 +41,11 @@ async function answerWithFastify(route: ConformanceRoute, request: FastifyReques
 
 describeAdapterConformance({
   name: 'Fastify 5',
-  start: async (manager, route) => {
+  start: async (manager, route, auth) => {
     const app = Fastify({ forceCloseConnections: true });
-    await app.register(sessionPlugin, { sessions: manager });
+    await app.register(sessionPlugin, { sessions: manager, auth });
     // No HEAD here: Fastify answers HEAD with its automatic route for GET, which the suite checks.
-    app.route({ method: ['GET', 'POST'], url: '/*', handler: (request, reply) => answerWithFastify(route, request, reply) });
+    app.route({ method: ['GET', 'POST'], url: '/*', handler: (request, reply) => answerWithFastify(route, request, reply, auth !== undefined) });
     return listenFastify(app);
   },
 });

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { commitSession, getSession, withSessions } from '../../src/adapters/fetch.js';
+import type { Auth, SessionUser } from '../../src/auth/index.js';
 import { SessionInterrupted } from '../../src/errors.js';
 import { createSessions, type SessionManager } from '../../src/manager.js';
 import type { SessionOptions } from '../../src/options.js';
@@ -31,15 +32,15 @@ function toResponse(reply: ConformanceReply, requestUrl: string): Response {
   return new Response(reply.body, { status: reply.status ?? 200, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...reply.headers } });
 }
 
-function serveFetch(manager: SessionManager, route: ConformanceRoute, overrideGlobalObjects: boolean): Promise<Listening> {
-  const handler = withSessions(manager, async (request, _context, session) =>
-    toResponse(await route({ session, method: request.method, url: new URL(request.url) }), request.url),
-  );
+function serveFetch(manager: SessionManager, route: ConformanceRoute, overrideGlobalObjects: boolean, auth?: Auth<SessionUser>): Promise<Listening> {
+  const handler = auth
+    ? withSessions(manager, async (request, _context, session, user) => toResponse(await route({ session, user, method: request.method, url: new URL(request.url) }), request.url), { auth })
+    : withSessions(manager, async (request, _context, session) => toResponse(await route({ session, method: request.method, url: new URL(request.url) }), request.url));
   return listen(createServer(getRequestListener(handler, { overrideGlobalObjects })));
 }
 
 // Node's own Request and Response, not @hono/node-server's lightweight stand-ins (see the end of the file).
-describeAdapterConformance({ name: 'Fetch API', start: (manager, route) => serveFetch(manager, route, false) });
+describeAdapterConformance({ name: 'Fetch API', start: (manager, route, auth) => serveFetch(manager, route, false, auth) });
 
 type Data = { visit: number; username: string; last: string };
 
@@ -253,4 +254,4 @@ describe('Fetch API adapter specifics', () => {
 
 // Last in the file: @hono/node-server then replaces the global Request and Response with its lightweight
 // ones (as its serve() does), for the rest of this process.
-describeAdapterConformance({ name: "Fetch API on @hono/node-server's lightweight Response", start: (manager, route) => serveFetch(manager, route, true) });
+describeAdapterConformance({ name: "Fetch API on @hono/node-server's lightweight Response", start: (manager, route, auth) => serveFetch(manager, route, true, auth) });

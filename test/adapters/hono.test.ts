@@ -6,7 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import { stream } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { session, type SessionEnv } from '../../src/adapters/hono.js';
+import { session, type SessionEnv, type UserEnv } from '../../src/adapters/hono.js';
 import { SessionInterrupted } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
 import type { SessionOptions } from '../../src/options.js';
@@ -20,10 +20,10 @@ import { countingStore, failingStore } from './store-wrappers.js';
 
 describeAdapterConformance({
   name: 'Hono',
-  start: (manager, route) => {
-    const app = new Hono().use(session(manager));
+  start: (manager, route, auth) => {
+    const app = auth ? new Hono().use(session(manager, { auth })) : new Hono<UserEnv>().use(session(manager));
     app.all('*', async (c) => {
-      const reply = await route({ session: c.get('session'), method: c.req.method, url: new URL(c.req.url) });
+      const reply = await route({ session: c.get('session'), user: auth ? c.get('user') : undefined, method: c.req.method, url: new URL(c.req.url) });
       if (reply.kind === 'redirect') return c.redirect(reply.location);
       if (reply.kind === 'stream') {
         return stream(c, async (body) => {

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { Readable } from 'node:stream';
 import Koa, { type ParameterizedContext } from 'koa';
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
-import { session } from '../../src/adapters/koa.js';
+import { session, userOf } from '../../src/adapters/koa.js';
 import { SessionInterrupted } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
 import type { Session } from '../../src/session.js';
@@ -22,13 +22,14 @@ declare module '../../src/adapters/koa.js' {
 
 describeAdapterConformance({
   name: 'Koa',
-  start: (manager, route) => {
+  start: (manager, route, auth) => {
     const app = new Koa();
     app.silent = true; // the thrown-handler scenarios would print Koa's stack for each
-    app.use(session(manager));
+    app.use(session(manager, { auth }));
     app.use(async (ctx) => {
       // The data type declared for the typing test below is not the suite's plain one.
-      const reply = await route({ session: ctx.session as unknown as Session, method: ctx.method, url: new URL(ctx.url, 'http://test.invalid') });
+      const user = auth ? userOf(ctx) : undefined;
+      const reply = await route({ session: ctx.session as unknown as Session, user, method: ctx.method, url: new URL(ctx.url, 'http://test.invalid') });
       if (reply.kind === 'redirect') {
         ctx.redirect(reply.location);
       } else if (reply.kind === 'stream') {

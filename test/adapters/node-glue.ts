@@ -1,12 +1,13 @@
 /** Mounts a conformance route on a node:http `ServerResponse` (shared by the node:http and Express glue). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import type { RequestUser, SessionUser } from '../../src/auth/index.js';
 import type { Session } from '../../src/session.js';
 import { pause, type ConformanceRoute } from './conformance.js';
 
-/** Runs `route` for `req` and writes its reply to `res` the node:http way. */
-export async function answerWithNode(route: ConformanceRoute, session: Session, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const reply = await route({ session, method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://test.invalid') });
+/** Runs `route` for `req` (with the adapter's lazy `user`, if any) and writes its reply to `res` the node:http way. */
+export async function answerWithNode(route: ConformanceRoute, session: Session, req: IncomingMessage, res: ServerResponse, user?: RequestUser<SessionUser>): Promise<void> {
+  const reply = await route({ session, user, method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://test.invalid') });
   if (reply.kind === 'redirect') {
     res.writeHead(302, { Location: reply.location }).end();
   } else if (reply.kind === 'stream') {

@@ -18,7 +18,8 @@ describeAdapterBehaviour({
 
 describeAdapterConformance({
   name: 'node:http',
-  start: (manager, route) => listen(createServer(withSessions(manager, (req, res) => answerWithNode(route, req.session, req, res)))),
+  start: (manager, route, auth) =>
+    listen(createServer(auth ? withSessions(manager, (req, res) => answerWithNode(route, req.session, req, res, req.user), { auth }) : withSessions(manager, (req, res) => answerWithNode(route, req.session, req, res)))),
 });
 
 describe('node:http adapter specifics', () => {
