@@ -26,7 +26,10 @@ const OTHER_WORK_LIMIT = 0.2;
 
 function prepareDjango(db: string): void {
   const template = process.env.BENCH_DJANGO_TEMPLATE;
-  if (template && existsSync(template)) return copyFileSync(template, db);
+  if (template && existsSync(template)) {
+    copyFileSync(template, db);
+    return;
+  }
   const r = spawnSync(config.python, ['manage.py', 'migrate', '--noinput'], {
     cwd: join(benchDir, 'django_app'),
     env: { ...process.env, BENCH_DJANGO_DB: db },

@@ -106,7 +106,9 @@ export async function runClearStep(): Promise<ClearResult> {
     let shown = 0;
     const removed = await clearing.clearExpiredInBatches({
       onProgress: (n) => {
-        if (n - shown >= 200_000) log(`${(shown = n).toLocaleString('en-US')} removed`);
+        if (n - shown < 200_000) return;
+        shown = n;
+        log(`${n.toLocaleString('en-US')} removed`);
       },
     });
     const clearSeconds = (performance.now() - clearStart) / 1000;

@@ -57,7 +57,7 @@ function frameworkTableLines(report: Report): string[] {
   const table = report.frameworkTable();
   if (!table) return [];
   return [
-    `Returning clients (\`/visit\` with one of ${config.sessions} session cookies) unless a column says otherwise; "compared" is the session library the framework\'s users already use, on the same app, or for the Fetch API adapter sessionkit\'s own node:http adapter. The session layer is the server CPU per request over the same framework bare (node:http for the node:http adapter). "By CPU" is the ratio of server CPU per request the other way round: the ratio of req/s each server would reach with its core to itself, steadier than req/s when other work shares the machine.`,
+    `Returning clients (\`/visit\` with one of ${config.sessions} session cookies) unless a column says otherwise; "compared" is the session library the framework's users already use, on the same app, or for the Fetch API adapter sessionkit's own node:http adapter. The session layer is the server CPU per request over the same framework bare (node:http for the node:http adapter). "By CPU" is the ratio of server CPU per request the other way round: the ratio of req/s each server would reach with its core to itself, steadier than req/s when other work shares the machine.`,
     '',
     table,
     '',

@@ -27,12 +27,17 @@ export type Decoder = (salt: string, value: string, format?: DataFormat) => Deco
 export function createDecoder(options: SessionOptions): Decoder {
   // The codec reports why a value did not decode as a security event rather than by throwing.
   const seen: { event?: SecurityEvent } = {};
-  const resolved = resolveOptions({ ...options, onSecurityEvent: (event) => (seen.event = event) });
+  const resolved = resolveOptions({ ...options, onSecurityEvent: (event) => {
+      seen.event = event;
+    } });
   const codecs = new Map<string, SessionCodec>();
   return (salt, value, format = 'signed') => {
     const id = `${format}:${salt}`;
     let codec = codecs.get(id);
-    if (codec === undefined) codecs.set(id, (codec = createCodec(resolved, salt, { engine: 'sessionkit command', format })));
+    if (codec === undefined) {
+      codec = createCodec(resolved, salt, { engine: 'sessionkit command', format });
+      codecs.set(id, codec);
+    }
     seen.event = undefined;
     const data = codec.decode(value);
     if (data !== null) return { ok: true, data };

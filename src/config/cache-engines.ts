@@ -6,6 +6,7 @@ import { cachedDbStore } from '../stores/cached-db.js';
 import type { SessionStore } from '../core/store-contract.js';
 import { CACHE_ENGINE_PREFIX, CACHED_DB_ENGINE_PREFIX } from '../stores/internal/cache-keys.js';
 import { cacheKeysFromEnv, openCacheUrl } from './cache-url.js';
+import type { OpenedDatabaseStore } from './database-url.js';
 import type { EngineContext, OpenedEngine } from './engines.js';
 import { readString } from './values.js';
 
@@ -32,7 +33,7 @@ export function openCachedDbEngine(context: EngineContext): OpenedEngine {
   const cacheUrl = readString(context.env, 'CACHE_URL');
   const cache = openCacheUrl(cacheUrl, cacheKeysFromEnv(context.env, SESSIONKIT_CACHED_DB_PREFIX));
   const djangoCache = cacheUrl === undefined ? undefined : openCacheUrl(cacheUrl, cacheKeysFromEnv(context.env, CACHED_DB_ENGINE_PREFIX));
-  let db;
+  let db: OpenedDatabaseStore;
   try {
     db = context.openDatabase();
   } catch (error) {

@@ -3,7 +3,7 @@
  * key the application's data type need not declare, so they are reached through this narrow view.
  */
 import type { Session, SessionData } from '../session.js';
-import { MESSAGES_SESSION_KEY } from './stored-message.js';
+import type { MESSAGES_SESSION_KEY } from './stored-message.js';
 
 /** What the messages use of a session: Django's dict API on the `_messages` key. */
 export interface MessagesSessionAccess {

@@ -30,7 +30,7 @@ export function b62Encode(n: number): string {
     out = ALPHABET[rest % 62] + out;
     rest = Math.floor(rest / 62);
   }
-  return n < 0 ? '-' + out : out;
+  return n < 0 ? `-${out}` : out;
 }
 
 /**

@@ -42,7 +42,7 @@ export function encodePayload(
   if (data.length > maxBytes) throw new PayloadTooLarge(data.length, maxBytes);
   if (compress && data.length >= Math.max(compressMinBytes, MIN_COMPRESSIBLE_BYTES)) {
     const compressed = deflateSync(data);
-    if (compressed.length < data.length - 1) return '.' + b64Encode(compressed);
+    if (compressed.length < data.length - 1) return `.${b64Encode(compressed)}`;
   }
   return b64Encode(data);
 }

@@ -66,7 +66,10 @@ export function deriveHmacKey(keySalt: string, secret: string | Uint8Array, algo
   if (bucket === undefined) {
     bucket = { byString: new Map(), byBytes: new Map() };
     let salts = derivedKeys.get(algorithm);
-    if (salts === undefined) derivedKeys.set(algorithm, (salts = new Map()));
+    if (salts === undefined) {
+      salts = new Map();
+      derivedKeys.set(algorithm, salts);
+    }
     salts.set(keySalt, bucket);
   }
   (isString ? bucket.byString : bucket.byBytes).set(id, key);

@@ -22,7 +22,7 @@ export interface Serializer {
 const NON_ASCII = /[\u007f-\uffff]/g;
 
 function escapeCodeUnit(char: string): string {
-  return '\\u' + char.charCodeAt(0).toString(16).padStart(4, '0');
+  return `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 function rejectUnrepresentable(_key: string, value: unknown): unknown {

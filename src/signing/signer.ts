@@ -117,7 +117,7 @@ export class Signer {
   constructor(options: SignerOptions) {
     const { key, fallbackKeys = [], sep = ':', algorithm = 'sha256' } = options;
     assertKey(key, 'key');
-    fallbackKeys.forEach((fallback, i) => assertKey(fallback, `fallbackKeys[${i}]`));
+    for (const [i, fallback] of fallbackKeys.entries()) assertKey(fallback, `fallbackKeys[${i}]`);
     assertHashAlgorithm(algorithm);
     if (typeof sep !== 'string' || isUnsafeSeparator(sep)) {
       throw new RangeError(
@@ -127,7 +127,7 @@ export class Signer {
     this.sep = sep;
     this.salt = options.salt || this.defaultSalt;
     this.algorithm = algorithm;
-    this.#keySalt = this.salt + 'signer';
+    this.#keySalt = `${this.salt}signer`;
     this.#derivedKeys = [key, ...fallbackKeys].map((k) => deriveHmacKey(this.#keySalt, k, algorithm));
     // Unpadded base64 length of the digest; the same for every key.
     this.#signatureLength = Math.ceil((this.#derivedKeys[0]!.length * 4) / 3);

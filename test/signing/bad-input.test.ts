@@ -39,9 +39,9 @@ const forged = {
   badBase64Length: signedPayload('abcde'),
   badBase64Chars: signedPayload('ab!d'),
   notJson: signedPayload(b64Encode(Buffer.from('not json {'))),
-  notZlib: signedPayload('.' + b64Encode(Buffer.from('definitely not zlib'))),
-  truncatedZlib: signedPayload('.' + b64Encode(deflateSync(Buffer.from('"' + 'x'.repeat(500) + '"')).subarray(0, 10))),
-  badTimestamp: new Signer({ key: KEY, salt: 'django.core.signing' }).sign(b64Encode(Buffer.from('1')) + ':!!'),
+  notZlib: signedPayload(`.${b64Encode(Buffer.from('definitely not zlib'))}`),
+  truncatedZlib: signedPayload(`.${b64Encode(deflateSync(Buffer.from(`"${'x'.repeat(500)}"`)).subarray(0, 10))}`),
+  badTimestamp: new Signer({ key: KEY, salt: 'django.core.signing' }).sign(`${b64Encode(Buffer.from('1'))}:!!`),
 };
 
 describeWithDjango('bad tokens are rejected like Django rejects them', () => {
@@ -51,7 +51,7 @@ describeWithDjango('bad tokens are rejected like Django rejects them', () => {
   const good = dumps({ user: 42 }, { key: KEY, now: () => T0 });
   const badSignatures = {
     tamperedSignature: batch.add({ op: 'loads', token: flipLast(good) }),
-    tamperedPayload: batch.add({ op: 'loads', token: 'X' + good.slice(1) }),
+    tamperedPayload: batch.add({ op: 'loads', token: `X${good.slice(1)}` }),
     wrongKey: batch.add({ op: 'loads', token: good, key: 'some-other-key' }),
     wrongSalt: batch.add({ op: 'loads', token: good, salt: 'other.salt' }),
     noSeparator: batch.add({ op: 'loads', token: 'eyJ1c2VyIjo0Mn0' }),
@@ -77,14 +77,14 @@ describeWithDjango('bad tokens are rejected like Django rejects them', () => {
     const token = djangoToken() as string;
     const cases: Array<[string, () => unknown]> = [
       ['tampered signature', () => loads(flipLast(token), { key: KEY })],
-      ['tampered payload', () => loads('X' + token.slice(1), { key: KEY })],
+      ['tampered payload', () => loads(`X${token.slice(1)}`, { key: KEY })],
       ['tampered timestamp', () => loads(token.replace(':1r31eq:', ':1r31er:'), { key: KEY })],
       ['wrong key', () => loads(token, { key: 'some-other-key' })],
       ['wrong salt', () => loads(token, { key: KEY, salt: 'other.salt' })],
       ['no separator', () => loads('eyJ1c2VyIjo0Mn0', { key: KEY })],
       ['empty string', () => loads('', { key: KEY })],
       ['compression flag removed', () => loads((djangoCompressed() as string).slice(1), { key: KEY })],
-      ['compression flag added', () => loads('.' + token, { key: KEY })],
+      ['compression flag added', () => loads(`.${token}`, { key: KEY })],
     ];
     for (const [name, fn] of cases) expect(thrown(fn), name).toBeInstanceOf(BadSignature);
     expect(() => loads('', { key: KEY })).toThrow('No ":" found in value');
@@ -115,7 +115,7 @@ describeWithDjango('bad tokens are rejected like Django rejects them', () => {
 });
 
 it('stops a zlib bomb inside a valid signature quickly, as BadPayload', () => {
-  const bomb = signedPayload('.' + b64Encode(deflateSync(Buffer.alloc(50 * 1024 * 1024))));
+  const bomb = signedPayload(`.${b64Encode(deflateSync(Buffer.alloc(50 * 1024 * 1024)))}`);
   expect(bomb.length).toBeLessThan(200_000);
   const started = performance.now();
   const error = thrown(() => loads(bomb, { key: KEY }));
@@ -147,7 +147,7 @@ it('maxBytes: dumps refuses what loads given the same maxBytes would refuse, to 
   const token = dumps(value, { key: KEY, compress: true, maxBytes: 1000 });
   expect(token.startsWith('.')).toBe(true);
   expect(loads(token, { key: KEY, maxBytes: 1000 })).toBe(value);
-  const error = thrown(() => dumps(value + 'z', { key: KEY, compress: true, maxBytes: 1000 }));
+  const error = thrown(() => dumps(`${value}z`, { key: KEY, compress: true, maxBytes: 1000 }));
   expect(error).toBeInstanceOf(PayloadTooLarge);
   expect(error).toBeInstanceOf(RangeError);
   expect(error).toMatchObject({ bytes: 1001, limit: 1000, message: 'Serialized value is 1001 bytes, more than maxBytes (1000)' });

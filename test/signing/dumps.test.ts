@@ -100,7 +100,7 @@ describeWithDjango('dumps / loads, JSON and session encoding interoperate with D
   });
 
   it('dumps exactly what Django dumps when uncompressed', () => {
-    values.forEach((_, i) => expect(ourDumps[i]!.plain).toBe(djangoDumps[i]!.plain()));
+    for (const [i, _] of values.entries()) expect(ourDumps[i]!.plain).toBe(djangoDumps[i]!.plain());
   });
 
   it('compresses exactly when Django does, to the same data', () => {
@@ -172,7 +172,7 @@ describeWithDjango('dumps / loads, JSON and session encoding interoperate with D
   });
 
   it('encodes sessions that Django decodes', () => {
-    sessions.forEach((data, i) => expect(djangoDecodedOurs[i]!()).toEqual(data));
+    for (const [i, data] of sessions.entries()) expect(djangoDecodedOurs[i]!()).toEqual(data);
   });
 });
 

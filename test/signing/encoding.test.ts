@@ -42,12 +42,12 @@ describeWithDjango('base64 / base62 / salted HMAC match Django', () => {
   beforeAll(() => batch.run());
 
   it('b62Encode produces Django output for every integer', () => {
-    integers.forEach((n, i) => expect(b62Encode(n), `n=${n}`).toBe(b62Encoded[i]!()));
+    for (const [i, n] of integers.entries()) expect(b62Encode(n), `n=${n}`).toBe(b62Encoded[i]!());
   });
 
   it('b62Decode reads Django output and round-trips', () => {
-    integers.forEach((n, i) => expect(b62Decode(b62Encoded[i]!() as string)).toBe(n));
-    base62Texts.forEach((s, i) => expect(b62Decode(s), `s=${s}`).toBe(b62Decoded[i]!()));
+    for (const [i, n] of integers.entries()) expect(b62Decode(b62Encoded[i]!() as string)).toBe(n);
+    for (const [i, s] of base62Texts.entries()) expect(b62Decode(s), `s=${s}`).toBe(b62Decoded[i]!());
   });
 
   it('b62Decode rejects what Django rejects', () => {
