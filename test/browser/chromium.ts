@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
+import { describeIfAvailable } from '../helpers/gate.js';
 import { haveExecutable } from '../helpers/servers.js';
 
 /** The browser: Debian's `chromium` package; `SESSIONKIT_CHROMIUM` names another build of it. */
@@ -23,24 +24,13 @@ const CONTEXT: BrowserContextOptions = { javaScriptEnabled: false, viewport: { w
 /** How long an action or a wait may take before it fails, naming what it waited for (Playwright's own is 30 s, the test's whole budget). */
 const ACTION_TIMEOUT_MS = 10_000;
 
-const onCi = ((value) => value !== undefined && value !== '' && value !== '0' && value !== 'false')(process.env['CI']);
-
 /**
  * `describe` for suites that need Chromium: without it the suite is skipped with a loud warning, except on
  * CI (`CI` set), where it fails, so that a machine without the browser cannot pass unnoticed.
  */
 export function describeWithChromium(name: string, fn: () => void): void {
-  if (haveExecutable(CHROMIUM)) {
-    describe(name, fn);
-    return;
-  }
-  const reason = `${CHROMIUM} is not installed; the browser tests drive it (apt-get install chromium)`;
-  if (onCi) {
-    describe(name, () => it('requires Chromium', () => { throw new Error(`${reason} (CI is set, so this is a failure, not a skip)`); }));
-    return;
-  }
-  console.warn(`\n*** SKIPPING "${name}": ${reason}. ***\n`);
-  describe.skip(name, fn);
+  const missing = haveExecutable(CHROMIUM) ? null : `${CHROMIUM} is not installed; the browser tests drive it (apt-get install chromium)`;
+  describeIfAvailable('Chromium', missing, name, fn);
 }
 
 /** The browser of a test file, with helpers for its contexts. */

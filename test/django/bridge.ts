@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'vitest';
+import { describeIfAvailable } from '../helpers/gate.js';
 
 /**
  * The interpreter that has Django installed. Not the `python3` on PATH, which
@@ -72,9 +72,6 @@ export function djangoDatabaseSettings(
 export function djangoDriverFor(url: string): string {
   return DRIVERS[djangoDatabaseSettings(url)['DATABASE_ENGINE'] as keyof typeof DRIVERS];
 }
-
-/** Whether the run is on CI, where a missing Django must fail the suite. */
-const onCi = ((value) => value !== undefined && value !== '' && value !== '0' && value !== 'false')(process.env['CI']);
 
 /**
  * Runs `ops` in one Django process configured with `settings`.
@@ -184,24 +181,12 @@ export function djangoError(result: unknown): string | undefined {
  */
 export function describeWithDjango(name: string, fn: () => void, requires: readonly string[] = []): void {
   const missing = djangoAvailable ? requires.filter((module) => !djangoCanImport(module)) : [];
-  if (djangoAvailable && missing.length === 0) {
-    describe(name, fn);
-    return;
-  }
-  const reason = djangoAvailable
-    ? `${djangoPython} cannot import ${missing.join(', ')}, which Django needs here; these tests compare against real Django`
-    : `Django is not importable by ${djangoPython}; these tests compare against real Django`;
-  const fix = djangoAvailable ? `Install the Python module(s) ${missing.join(', ')} to run them` : 'Install python3-django to run them';
-  if (onCi) {
-    describe(name, () => {
-      it('requires Django', () => {
-        throw new Error(`${reason} (CI is set, so this is a failure, not a skip)`);
-      });
-    });
-    return;
-  }
-  console.warn(`\n*** SKIPPING "${name}": ${reason}. ${fix}. ***\n`);
-  describe.skip(name, fn);
+  const reason = !djangoAvailable
+    ? `Django is not importable by ${djangoPython}; these tests compare against real Django. Install python3-django to run them`
+    : missing.length > 0
+      ? `${djangoPython} cannot import ${missing.join(', ')}, which Django needs here; these tests compare against real Django. Install the Python module(s) ${missing.join(', ')} to run them`
+      : null;
+  describeIfAvailable('Django', reason, name, fn);
 }
 
 /** One call of Django's messages API inside the view of the bridge's `messages_request` op. */
