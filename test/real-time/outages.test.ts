@@ -6,19 +6,20 @@
  * is gone, requests fail fast and their errors say why (a timeout while it hangs, a refused connection
  * while it is dead); once it answers again, every client's requests succeed again by themselves.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createSessions, SessionStoreUnavailable, type SessionManager, type SessionStore } from '../../src/index.js';
 import { memcachedStore } from '../../src/stores/memcached.js';
 import { redisStore } from '../../src/stores/redis.js';
 import { cookieOf } from '../helpers/cookies.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
+import { describeIfAvailable } from '../helpers/gate.js';
 import {
-  haveExecutable,
   MEMCACHED_BIN,
+  missingExecutables,
   REDIS_SERVER_BIN,
   startMemcached,
   startRedisServer,
-  unavailableServer,
+  useServer,
   waitUntil,
   type ManagedServer,
 } from '../helpers/servers.js';
@@ -233,73 +234,61 @@ function countingLogger() {
   };
 }
 
+/** One outage test: its title after the server's kind, and what it does to the server under load. */
+interface OutageTest {
+  readonly title: string;
+  readonly run: (outage: Outage) => Promise<void>;
+}
+
+const pausedUnder = (clients: number): OutageTest => ({
+  title: `paused with SIGSTOP under ${clients} concurrent clients: recovers after SIGCONT`,
+  run: (outage) => pauseUnderLoad(outage, clients),
+});
+
+const killedUnder = (clients: number): OutageTest => ({
+  title: `killed under ${clients} concurrent clients: errors say refused, and it recovers after a restart on the same port`,
+  run: (outage) => killUnderLoad(outage, clients),
+});
+
+const frozenThenKilledUnder = (clients: number): OutageTest => ({
+  title: `paused with SIGSTOP, then killed, under ${clients} concurrent clients: errors say refused, and it recovers after a restart`,
+  run: (outage) => killUnderLoad(outage, clients, 2 * TIMEOUT_MS),
+});
+
 /**
- * The outage tests of one kind of server, against one server process started for them (and restarted
- * by the kill tests on the same port). `define` declares the tests for the {@link Outage} it is given.
+ * The outage `tests` of one kind of server, against one server process started for them (and restarted
+ * by the kill tests on the same port).
  */
 function describeOutages(
   kind: string,
-  skip: string | null,
+  binary: string,
   start: () => Promise<ManagedServer>,
   makeStore: (port: number) => SessionStore,
   hangs: RegExp,
-  define: (outage: Outage) => void,
+  tests: readonly OutageTest[],
 ): void {
-  describe.skipIf(skip !== null)(`${kind} store outages under load`, () => {
-    let server: ManagedServer;
-    beforeAll(async () => {
-      server = await start();
-    });
-    afterAll(async () => {
-      await server?.stop();
-    });
-    define({ server: () => server, makeStore: () => makeStore(server.port), hangs });
+  describeIfAvailable(kind, missingExecutables(binary), `${kind} store outages under load`, () => {
+    const server = useServer(start);
+    const outage: Outage = { server, makeStore: () => makeStore(server().port), hangs };
+    for (const test of tests) it(`${kind} ${test.title}`, () => test.run(outage));
   });
 }
 
 describeOutages(
   'memcached',
-  haveExecutable(MEMCACHED_BIN) ? null : unavailableServer('memcached', new Error(`${MEMCACHED_BIN} missing`)),
+  MEMCACHED_BIN,
   () => startMemcached(),
   (port) => memcachedStore({ url: `memcached://127.0.0.1:${port}`, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retryMs: RETRY_MS }),
   // A command past its time, or one that shared a connection with it (closed for that reason).
   new RegExp(`timed out after ${TIMEOUT_MS} ms|no reply within ${TIMEOUT_MS} ms`),
-  (outage) => {
-    it('memcached paused with SIGSTOP under 16 concurrent clients: recovers after SIGCONT', async () => {
-      await pauseUnderLoad(outage, 16);
-    });
-
-    it('memcached paused with SIGSTOP under 32 concurrent clients: recovers after SIGCONT', async () => {
-      await pauseUnderLoad(outage, 32);
-    });
-
-    it('memcached killed under 16 concurrent clients: errors say refused, and it recovers after a restart on the same port', async () => {
-      await killUnderLoad(outage, 16);
-    });
-
-    it('memcached paused with SIGSTOP, then killed, under 32 concurrent clients: errors say refused, and it recovers after a restart', async () => {
-      await killUnderLoad(outage, 32, 2 * TIMEOUT_MS);
-    });
-  },
+  [pausedUnder(16), pausedUnder(32), killedUnder(16), frozenThenKilledUnder(32)],
 );
 
 describeOutages(
   'redis',
-  haveExecutable(REDIS_SERVER_BIN) ? null : unavailableServer('redis-server', new Error(`${REDIS_SERVER_BIN} missing`)),
+  REDIS_SERVER_BIN,
   () => startRedisServer(),
   (port) => redisStore({ url: `redis://127.0.0.1:${port}`, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS }),
   new RegExp(`timed out after ${TIMEOUT_MS} ms`),
-  (outage) => {
-    it('redis paused with SIGSTOP under 16 concurrent clients: recovers after SIGCONT', async () => {
-      await pauseUnderLoad(outage, 16);
-    });
-
-    it('redis paused with SIGSTOP under 32 concurrent clients: recovers after SIGCONT', async () => {
-      await pauseUnderLoad(outage, 32);
-    });
-
-    it('redis killed under 16 concurrent clients: errors say refused, and it recovers after a restart on the same port', async () => {
-      await killUnderLoad(outage, 16);
-    });
-  },
+  [pausedUnder(16), pausedUnder(32), killedUnder(16)],
 );
