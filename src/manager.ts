@@ -66,15 +66,15 @@ export class SessionManager<T extends object = SessionData> {
    * Cookie. Always releases the session's lock.
    *
    * Answers synchronously when no I/O is needed — the request never touched its session, only read it,
-   * or emptied it — so an adapter can send its response at once; otherwise resolves once the session is
-   * saved. A failed save rejects with a `SessionError` (`SessionInterrupted` 400, `SessionDataTooLarge`
+   * or emptied one that had no stored record — so an adapter can send its response at once; otherwise
+   * resolves once the session is saved and what `flush()`, `cycleKey()` or `destroy()` retired is deleted. A failed save rejects with a `SessionError` (`SessionInterrupted` 400, `SessionDataTooLarge`
    * 413, `SessionStoreUnavailable` or `SessionLockTimeout` 503): answer it with `errorResponse(error)`.
    *
    * @example
    * const result = await sessions.commit(session, response.status);
    */
   commit(session: Session<T>, status = 200, request?: CommitRequest): CommitResult | Promise<CommitResult> {
-    if (!session.cookieSent && !session.accessed && !session.modified && !session.holdsLock) return UNCHANGED;
+    if (!session.cookieSent && !session.accessed && !session.modified && !session.holdsLock && !session.hasRetired) return UNCHANGED;
     const decision = decideResponse({
       cookieSent: session.cookieSent,
       accessed: session.accessed,
@@ -83,14 +83,16 @@ export class SessionManager<T extends object = SessionData> {
       saveEveryRequest: this.options.saveEveryRequest,
       status,
     });
-    if (decision.save) return this.#saveAndRelease(session, request?.secure === true);
+    if (decision.save) return this.#writeAndRelease(session, () => this.#save(session, request?.secure === true));
     const result = decision.deleteCookie ? this.#deletion : decision.vary ? VARY_ONLY : UNCHANGED;
+    // What flush(), cycleKey() or destroy() retired is deleted even when nothing is saved (a logout, a 5xx).
+    if (session.hasRetired) return this.#writeAndRelease(session, () => session.deleteRetired().then(() => result));
     return session.holdsLock ? this.#release(session).then(() => result) : result;
   }
 
-  async #saveAndRelease(session: Session<T>, secureRequest: boolean): Promise<CommitResult> {
+  async #writeAndRelease(session: Session<T>, write: () => Promise<CommitResult>): Promise<CommitResult> {
     try {
-      return await this.#save(session, secureRequest);
+      return await write();
     } finally {
       if (session.holdsLock) await this.#release(session);
     }

@@ -352,20 +352,38 @@ export class Session<T extends object = SessionData> {
     return this.#options.cookieAge;
   }
 
-  /** Django's `flush`: empties the data, deletes the stored session and drops the key (logout). */
-  async flush(): Promise<void> {
-    await this.clear();
-    await this.#engine.delete(this.#s);
-    this.#s.key = null;
+  /**
+   * Django's `flush`: empties the data and drops the key (logout). The stored session is deleted when the
+   * response is committed (or by an explicit `save()`), so this does no I/O: a store failure surfaces at
+   * the commit, which adapters answer with a 503.
+   */
+  flush(): Promise<void> {
+    const state = this.#s;
+    state.cache = {};
+    state.accessed = true;
+    state.modified = true;
+    state.replaceAll = true;
+    this.#engine.delete(state);
+    state.key = null;
+    state.keyIsNew = false;
+    return Promise.resolve();
   }
 
   /**
    * Django's `cycle_key`: keeps the data under a new key and deletes the old record. Call it at login, so
-   * a key planted before login is worthless after it (session fixation).
+   * a key planted before login is worthless after it (session fixation). `sessionKey` is the new key at
+   * once; the record is written and the old one deleted when the response is committed (or by an explicit
+   * `save()`). Loads the data first if it is not loaded yet; otherwise does no I/O.
    */
-  async cycleKey(): Promise<void> {
-    await this.#data();
-    await this.#engine.cycleKey(this.#s);
+  cycleKey(): Promise<void> {
+    const cycle = (): void => this.#engine.cycleKey(this.#s);
+    if (this.#loadedData() === null) return this.#data().then(cycle);
+    try {
+      cycle();
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Django's `set_test_cookie`: stores `testcookie = 'worked'`. */
@@ -398,8 +416,10 @@ export class Session<T extends object = SessionData> {
   }
 
   /**
-   * Django's `save(must_create=False)`: writes the data now. With `mustCreate`, fails if the key exists.
-   * Rejects with `SessionInterrupted` when the stored session was deleted meanwhile.
+   * Django's `save(must_create=False)`: writes the data now, unlike every other method, which leaves the
+   * writing to the commit of the response. Deletes first what `flush()`, `cycleKey()` or `destroy()`
+   * retired. With `mustCreate`, fails if the key exists. Rejects with `SessionInterrupted` when the stored
+   * session was deleted meanwhile.
    */
   save(options: { mustCreate?: boolean } = {}): Promise<void> {
     if (options.mustCreate) {
@@ -411,11 +431,13 @@ export class Session<T extends object = SessionData> {
   }
 
   /**
-   * Django's `delete(session_key=None)`: deletes the stored session `sessionKey`, or this one. The data
-   * in memory is kept; use {@link Session.flush} to log out.
+   * Django's `delete(session_key=None)`: deletes the stored session `sessionKey`, or this one, when the
+   * response is committed (or at an explicit `save()`); no I/O now. The data in memory is kept; use
+   * {@link Session.flush} to log out.
    */
   destroy(sessionKey?: string): Promise<void> {
-    return this.#engine.delete(this.#s, sessionKey);
+    this.#engine.delete(this.#s, sessionKey);
+    return Promise.resolve();
   }
 
   /** Django's `load()`: the stored data, read now (also marks the session accessed). */
@@ -479,6 +501,16 @@ export class Session<T extends object = SessionData> {
     state.replaceAll = false;
     this.#loading = null;
     return this.#data();
+  }
+
+  /** @internal Whether stored sessions wait to be deleted at commit (`flush`, `cycleKey`, `destroy`). */
+  get hasRetired(): boolean {
+    return this.#state?.retired != null;
+  }
+
+  /** @internal Deletes now the stored sessions that wait for the commit. */
+  deleteRetired(): Promise<void> {
+    return this.#state === null ? Promise.resolve() : this.#engine.deleteRetired(this.#state);
   }
 
   /** Whether this request holds its session's lock (locking on, session loaded). */

@@ -17,18 +17,27 @@ export interface SessionEngine {
   load(state: SessionState): Promise<SessionData>;
   /** Django's `exists`. */
   exists(key: string): Promise<boolean>;
-  /** Django's `create`: a new key saved at once with the current data, expiring from `now` (ms). */
+  /**
+   * Django's `create`: a new key saved at once with the current data, expiring from `now` (ms). Leaves the
+   * retired sessions for the next save.
+   */
   create(state: SessionState, now?: number): Promise<void>;
   /**
-   * Django's `save(must_create)`, expiring from `now` (ms; the clock when left out). Throws
+   * Django's `save(must_create)`, expiring from `now` (ms; the clock when left out): first deletes the
+   * retired sessions, then writes (creating the record of a key `cycleKey` made). Throws
    * `SessionInterrupted` when the record was deleted meanwhile and `CreateError` when `mustCreate` finds the
    * key taken. After a merge with a concurrent update, `state.cache` holds the data as stored.
    */
   save(state: SessionState, mustCreate: boolean, now?: number): Promise<void>;
-  /** Django's `delete(session_key=None)`. */
-  delete(state: SessionState, key?: string): Promise<void>;
-  /** Django's `cycle_key`: same data, new key, old record gone. */
-  cycleKey(state: SessionState): Promise<void>;
+  /**
+   * Django's `delete(session_key=None)`, recorded: the stored session `key` (this one by default) is
+   * deleted at the next save or commit ({@link SessionEngine.deleteRetired}). No I/O.
+   */
+  delete(state: SessionState, key?: string): void;
+  /** Django's `cycle_key`, recorded: the data goes under a new key at commit, the old record is deleted. No I/O. */
+  cycleKey(state: SessionState): void;
+  /** Deletes the retired sessions now (the commit of a session that is not saved). */
+  deleteRetired(state: SessionState): Promise<void>;
   /** Django's `clear_expired`: how many expired sessions were removed. */
   clearExpired(): Promise<number>;
   /** Releases whatever the engine holds (connections). */

@@ -51,15 +51,19 @@ export class SignedCookieEngine implements SessionEngine {
     state.modified = true;
   }
 
-  async delete(state: SessionState): Promise<void> {
+  delete(state: SessionState): void {
     state.key = null;
     state.cache = {};
     state.modified = true;
   }
 
-  async cycleKey(state: SessionState): Promise<void> {
-    await this.save(state);
+  cycleKey(state: SessionState): void {
+    state.key = this.#codec.encode(state.cache ?? {});
+    state.modified = true;
   }
+
+  // Nothing is stored on the server, so nothing is ever retired.
+  async deleteRetired(): Promise<void> {}
 
   async clearExpired(): Promise<number> {
     return 0;

@@ -32,11 +32,21 @@ export interface SessionState {
   modified: boolean;
   /** The per-session lock, when locking is on and the session was loaded. */
   lock: HeldLock | null;
+  /**
+   * `key` was made by `cycleKey()` and has no record yet: the next save creates it. `false` for a key
+   * read from the cookie or already written.
+   */
+  keyIsNew: boolean;
+  /**
+   * Stored sessions to delete at the next save or commit, in order: the old key after `cycleKey()` or
+   * `flush()`, the key given to `destroy()`. `null` when there are none.
+   */
+  retired: string[] | null;
 }
 
 /** A fresh state for a request that carried `key` (already validated). */
 export function newState(key: string | null): SessionState {
-  return { key, cache: null, version: undefined, touched: null, replaceAll: false, accessed: false, modified: false, lock: null };
+  return { key, cache: null, version: undefined, touched: null, replaceAll: false, accessed: false, modified: false, lock: null, keyIsNew: false, retired: null };
 }
 
 /** Forgets what was tracked since the last load or write, keeping the data. */
@@ -44,6 +54,11 @@ export function markWritten(state: SessionState): void {
   state.version = undefined;
   state.touched = null;
   state.replaceAll = false;
+}
+
+/** Records that the stored session `key` is to be deleted at the next save or commit. */
+export function retire(state: SessionState, key: string): void {
+  (state.retired ??= []).push(key);
 }
 
 /** Records that this request set or deleted `key`, which marks the session modified. */

@@ -14,7 +14,7 @@ import { createDataCheck, type DataCheck } from './data-schema.js';
 import type { SessionEngine } from './engine.js';
 import { EXPIRY_KEY, expiryDate, type StoredExpiry } from './expiry.js';
 import { generateSessionKey, isValidSessionKey } from './session-key.js';
-import { markWritten, setEntry, type SessionData, type SessionState } from './state.js';
+import { markWritten, retire, setEntry, type SessionData, type SessionState } from './state.js';
 import { StoreHealth } from './store-health.js';
 
 // Key collisions are astronomically unlikely; a store that keeps refusing new keys is broken.
@@ -88,6 +88,7 @@ export class StoreEngine implements SessionEngine {
       const key = generateSessionKey();
       if (await this.#call(() => this.#store.create(key, encoded, expires))) {
         state.key = key;
+        state.keyIsNew = false;
         state.modified = true;
         markWritten(state);
         return;
@@ -97,14 +98,18 @@ export class StoreEngine implements SessionEngine {
   }
 
   async save(state: SessionState, mustCreate: boolean, now = this.#options.now()): Promise<void> {
+    if (state.retired !== null) await this.deleteRetired(state);
     const key = state.key;
     if (key === null) return this.create(state, now);
     const data = state.cache ?? {};
-    if (mustCreate) {
+    if (mustCreate || state.keyIsNew) {
       const encoded = this.#codec.encode(data);
       const created = await this.#call(() => this.#store.create(key, encoded, this.#expireDate(data, now)));
+      // A key cycleKey() made and someone took meanwhile (astronomically unlikely): another new key.
+      if (!created && !mustCreate) return this.create(state, now);
       // Django's CreateError: the caller asked for a new record and this key is taken.
       if (!created) throw new CreateError(`save({ mustCreate: true }): a session with this key already exists in the "${this.name}" store.`);
+      state.keyIsNew = false;
       markWritten(state);
       return;
     }
@@ -129,16 +134,32 @@ export class StoreEngine implements SessionEngine {
     markWritten(state);
   }
 
-  async delete(state: SessionState, key?: string): Promise<void> {
+  delete(state: SessionState, key?: string): void {
     const target = key ?? state.key;
     if (target === null || !isValidSessionKey(target)) return;
-    await this.#call(() => this.#store.delete(target));
+    // A key cycleKey() made has no record to delete; a save must now find it missing, as after a deletion.
+    if (target === state.key && state.keyIsNew) state.keyIsNew = false;
+    else retire(state, target);
   }
 
-  async cycleKey(state: SessionState): Promise<void> {
-    const oldKey = state.key;
-    await this.create(state);
-    if (oldKey !== null) await this.#call(() => this.#store.delete(oldKey));
+  cycleKey(state: SessionState): void {
+    if (state.key !== null && !state.keyIsNew) retire(state, state.key);
+    state.key = generateSessionKey();
+    state.keyIsNew = true;
+    state.modified = true;
+    markWritten(state);
+  }
+
+  async deleteRetired(state: SessionState): Promise<void> {
+    const retired = state.retired;
+    if (retired === null) return;
+    // One at a time, each forgotten once deleted: after a failure, a retry deletes only what is left.
+    while (retired.length > 0) {
+      const key = retired[0]!;
+      await this.#call(() => this.#store.delete(key));
+      retired.shift();
+    }
+    state.retired = null;
   }
 
   clearExpired(): Promise<number> {

@@ -75,6 +75,52 @@ describe('Express 4 specifics', () => {
     }
   });
 
+  it('login (cycleKey) and logout (flush) during a store outage answer 503, never an unhandled rejection', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown): void => void rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const failing = failingStore(memoryStore());
+      const sessions = createSessions({ secret: TEST_SECRET, store: failing.store, logger: recordingLogger() });
+      const app = createApp();
+      app.use(session(sessions));
+      // Written as for Express 5: nothing here catches a rejection.
+      app.get('/login', (async (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => {
+        await req.session.cycleKey();
+        await req.session.set('username', 'ada');
+        res.send('logged in');
+      }) as never);
+      app.get('/logout', (async (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => {
+        await req.session.flush();
+        res.send('logged out');
+      }) as never);
+      const server = await listen(createServer(app));
+      running.push(server);
+      const visitor = cookiePair(await fetch(`${server.url}/login`));
+      // The store still reads (the preload succeeds) but refuses every write: the routes' own calls are
+      // where an outage used to reject.
+      failing.broken = new Set(['create', 'update', 'delete']);
+      for (const path of ['/login', '/logout']) {
+        const down = await fetch(`${server.url}${path}`, { headers: { cookie: visitor } });
+        expect(down.status).toBe(503);
+        expect(setCookies(down)).toEqual([]);
+      }
+      failing.broken.clear();
+      const login = await fetch(`${server.url}/login`, { headers: { cookie: visitor } });
+      expect(await login.text()).toBe('logged in');
+      const cycled = cookiePair(login);
+      expect(cycled).not.toBe(visitor);
+      const logout = await fetch(`${server.url}/logout`, { headers: { cookie: cycled } });
+      expect(await logout.text()).toBe('logged out');
+      expect(setCookies(logout)[0]).toMatch(/^sessionid="";/);
+      expect(await failing.store.load(cycled.split('=')[1]!)).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+
   it('preloads on Express 4 by default (Express 5 keeps lazy loading)', async () => {
     const failing = failingStore(memoryStore());
     const sessions = createSessions({ secret: TEST_SECRET, store: failing.store, logger: recordingLogger() });

@@ -45,8 +45,8 @@ const cookiePart = (setCookie: string, name: string): string | undefined =>
   setCookie.split('; ').find((part) => part.startsWith(`${name}=`))?.slice(name.length + 1);
 
 describe('commit: one decision, synchronous when no I/O is needed', () => {
-  it('answers an untouched, a read-only and an emptied session synchronously, and a save with a promise', async () => {
-    const { sessions } = setup();
+  it('answers an untouched, a read-only and a stale session synchronously, and a save or a flush with a promise', async () => {
+    const { sessions, counting } = setup();
     const first = sessions.load(undefined);
     await first.set('a', 1);
     const saving = sessions.commit(first);
@@ -61,12 +61,23 @@ describe('commit: one decision, synchronous when no I/O is needed', () => {
     await reader.get('a');
     expect(sessions.commit(reader)).toMatchObject({ setCookie: [], vary: true, cachePrivate: false });
 
+    const stale = sessions.load('sessionid=nosuchsession00000000000000000000');
+    await stale.get('a');
+    const staleDeletion = sessions.commit(stale);
+    expect(staleDeletion).not.toBeInstanceOf(Promise);
+    expect((staleDeletion as { setCookie: readonly string[] }).setCookie[0]).toMatch(/^sessionid="";/);
+
+    // flush() only records the logout; the commit deletes the stored session, then answers.
     const emptied = sessions.load(cookie);
     await emptied.flush();
-    const deletion = sessions.commit(emptied);
-    expect(deletion).not.toBeInstanceOf(Promise);
+    const deletes = counting.calls.delete;
+    const deleting = sessions.commit(emptied);
+    expect(deleting).toBeInstanceOf(Promise);
+    const deletion = await deleting;
+    expect(counting.calls.delete).toBe(deletes + 1);
     expect(deletion).toMatchObject({ vary: true, cachePrivate: true });
-    expect((deletion as { setCookie: readonly string[] }).setCookie[0]).toMatch(/^sessionid="";/);
+    expect(deletion.setCookie[0]).toMatch(/^sessionid="";/);
+    expect(await counting.store.load(cookie.split('=')[1]!)).toBeNull();
   });
 
   it('asks for Cache-Control: private exactly when a cookie is set or deleted', async () => {

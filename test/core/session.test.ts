@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSessions, EXPIRY_KEY, SessionValueError, type SessionOptions } from '../../src/index.js';
+import { createSessions, EXPIRY_KEY, SessionInterrupted, SessionValueError, type SessionOptions } from '../../src/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
@@ -233,11 +233,14 @@ describe('Session: lifecycle (Django §3.5)', () => {
     const { sessions, cookie, counting } = await savedSession({ user: 'alice' });
     const key = cookie.split('=')[1]!;
     const s = sessions.load(cookie);
+    const calls = counting.total();
     await s.flush();
     expect(s.sessionKey).toBeNull();
     expect(await s.keys()).toEqual([]);
-    expect(await counting.store.load(key)).toBeNull();
+    // Recorded, not done: the commit deletes the record.
+    expect(counting.total()).toBe(calls);
     const result = await sessions.commit(s);
+    expect(await counting.store.load(key)).toBeNull();
     expect(result.setCookie[0]).toMatch(/^sessionid=""; expires=Thu, 01 Jan 1970/);
   });
 
@@ -245,14 +248,18 @@ describe('Session: lifecycle (Django §3.5)', () => {
     const { sessions, cookie, counting, cookieOf } = await savedSession({ cart: ['x'] });
     const oldKey = cookie.split('=')[1]!;
     const s = sessions.load(cookie);
+    await s.load();
+    const writes = counting.writes();
     await s.cycleKey();
     const newKey = s.sessionKey!;
     expect(newKey).not.toBe(oldKey);
     expect(newKey).toMatch(/^[a-z0-9]{32}$/);
-    expect(await counting.store.load(oldKey)).toBeNull();
+    // Recorded, not done: the commit writes the new record and deletes the old one.
+    expect(counting.writes()).toBe(writes);
     await s.set('user', 'bob');
     const newCookie = cookieOf((await sessions.commit(s)).setCookie);
     expect(newCookie).toBe(`sessionid=${newKey}`);
+    expect(await counting.store.load(oldKey)).toBeNull();
     expect(await sessions.load(newCookie).load()).toEqual({ cart: ['x'], user: 'bob' });
   });
 
@@ -261,8 +268,42 @@ describe('Session: lifecycle (Django §3.5)', () => {
     const s = sessions.load(undefined);
     await s.cycleKey();
     expect(s.sessionKey).toMatch(/^[a-z0-9]{32}$/);
+    expect(counting.total()).toBe(0);
+    expect((await sessions.commit(s)).setCookie[0]).toMatch(new RegExp(`^sessionid=${s.sessionKey};`));
     expect(counting.calls.create).toBe(1);
     expect(counting.calls.delete).toBe(0);
+    expect(await counting.store.load(s.sessionKey!)).not.toBeNull();
+  });
+
+  it('flush, cycleKey and destroy done before a 5xx still delete what they retired at the commit', async () => {
+    const { sessions, cookie, counting, cookieOf } = await savedSession({ user: 'alice' });
+    const bob = sessions.load(undefined);
+    await bob.set('user', 'bob');
+    const bobKey = cookieOf((await sessions.commit(bob)).setCookie).split('=')[1]!;
+    const s = sessions.load(cookie);
+    await s.cycleKey();
+    await s.destroy(bobKey);
+    expect(await counting.store.load(bobKey)).not.toBeNull();
+    expect((await sessions.commit(s, 500)).setCookie).toEqual([]);
+    expect(await counting.store.load(cookie.split('=')[1]!)).toBeNull();
+    expect(await counting.store.load(bobKey)).toBeNull();
+    // No save on a 5xx: the new key was never written.
+    expect(await counting.store.load(s.sessionKey!)).toBeNull();
+  });
+
+  it('an explicit save() does at once what flush, cycleKey and destroy recorded', async () => {
+    const { sessions, cookie, counting } = await savedSession({ user: 'alice' });
+    const oldKey = cookie.split('=')[1]!;
+    const s = sessions.load(cookie);
+    await s.cycleKey();
+    await s.save();
+    expect(await counting.store.load(oldKey)).toBeNull();
+    expect(await sessions.load(`sessionid=${s.sessionKey}`).load()).toEqual({ user: 'alice' });
+    const writes = counting.writes();
+    await sessions.commit(s);
+    // Nothing left to delete; the commit's save updates the record it now has.
+    expect(counting.calls.delete).toBe(1);
+    expect(counting.writes()).toBe(writes + 1);
   });
 
   it('an empty new session is never saved, even after update({}) (Django)', async () => {
@@ -297,6 +338,9 @@ describe('Session: lifecycle (Django §3.5)', () => {
     expect(await sessions.load(`sessionid=${key}`).load()).toEqual({ a: 2 });
     await expect(s.save({ mustCreate: true })).rejects.toThrow(/already exists/);
     await s.destroy();
+    expect(await s.exists(key)).toBe(true);
+    // Django's delete() keeps the data in memory; saving it then finds the record gone.
+    await expect(sessions.commit(s)).rejects.toBeInstanceOf(SessionInterrupted);
     expect(await s.exists(key)).toBe(false);
     expect(await counting.store.load(key)).toBeNull();
     expect(await sessions.clearExpired()).toBe(0);
