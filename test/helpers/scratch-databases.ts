@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { describe, expect, it } from 'vitest';
+import { describeIfAvailable, unavailableBecause } from './gate.js';
 
 /** A PostgreSQL URL allowed to create databases. */
 export const PG_ADMIN_URL = process.env['SESSIONKIT_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -121,23 +121,16 @@ export async function unavailability(what: string, attempt: () => Promise<unknow
     await attempt();
     return undefined;
   } catch (error) {
-    return `${what} is not available (${error instanceof Error ? error.message || String((error as { code?: unknown }).code) : String(error)})`;
+    return unavailableBecause(what, error);
   }
 }
 
 /**
  * `describe` for tests needing a server: run when `unavailable` is undefined; otherwise a failing test
- * under CI (the environment must provide the server), and a loud skip elsewhere.
+ * under CI (the environment must provide the server), and a loud skip elsewhere (helpers/gate.ts).
  */
 export function describeNeeding(name: string, unavailable: string | undefined, body: () => void): void {
-  if (unavailable === undefined) {
-    describe(name, body);
-  } else if (process.env['CI']) {
-    describe(name, () => it('needs its server', () => expect.fail(`${unavailable}, and CI is set`)));
-  } else {
-    console.warn(`\n*** SKIPPING "${name}": ${unavailable} ***\n`);
-    describe.skip(name, body);
-  }
+  describeIfAvailable('its server', unavailable, name, body);
 }
 
 /** The shared servers one test file works on: its own PostgreSQL and MySQL databases and Redis prefix. */
