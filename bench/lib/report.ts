@@ -12,7 +12,7 @@ export const workloads: { id: Workload; title: string; what: string }[] = [
 export interface Measurement extends WrkResult {
   check: string;
   /** the server's CPU time per request in the measured run, in µs (its process and their children) */
-  cpuUs?: number;
+  cpuUs?: number | undefined;
 }
 
 export interface VariantResult {

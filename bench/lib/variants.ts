@@ -20,20 +20,20 @@ export interface Variant {
   session: boolean;
   sessionkit: boolean;
   /** the session data travels in the cookie (signed cookies), so replayed cookies never advance. */
-  cookieHeld?: boolean;
+  cookieHeld?: boolean | undefined;
   /** src files the variant needs; it is "not available" until they exist. */
   needs: string[];
   /** servers it needs: each run gets a fresh table or key prefix there (or its own memcached). */
   backends: Backend[];
   group: VariantGroup;
   /** another group that measures it too (the Express and node:http memory variants with the frameworks). */
-  alsoIn?: VariantGroup;
+  alsoIn?: VariantGroup | undefined;
   /** false to skip the untouched route (the frameworks group's peers: no target reads it, and it saves a minute). */
-  untouched?: boolean;
+  untouched?: boolean | undefined;
   /** peer compared against on the /visit workloads. */
-  peer?: string;
+  peer?: string | undefined;
   /** the same framework without sessions, compared against on the untouched route. */
-  base?: string;
+  base?: string | undefined;
   command(port: number): string[];
 }
 

@@ -14,20 +14,20 @@ export interface DemoSettings {
    * `optionsFromEnv` reports it; the pages use it to say where a session is kept.
    * @default the store's name
    */
-  readonly engine?: string;
+  readonly engine?: string | undefined;
   /**
    * The token that makes a browser staff in the session admin (`SESSION_ADMIN_TOKEN`). Without one,
    * `/admin/sessions/` answers 404 with how to turn it on.
    * @default undefined (the admin is off)
    */
-  readonly adminToken?: string;
+  readonly adminToken?: string | undefined;
   /**
    * Django's users, who log in at `/accounts/login/` (`demoUserDatabase`: the `auth_user` table of
    * `DATABASE_URL`'s database). Their staff (`is_staff`) may use the session admin, with or without a token.
    * The demo does not close it. Without it, nobody can log in with a password, and the admin needs the token.
    * @default undefined (no users)
    */
-  readonly users?: DemoUserDatabase;
+  readonly users?: DemoUserDatabase | undefined;
 }
 
 /** The shortest admin token accepted: 16 characters, so it cannot be guessed by trying. */

@@ -20,12 +20,12 @@ export interface ProgressOptions {
    * (sessions keep expiring while the command runs); the bar then counts them in and stays at most full.
    * @default undefined (a running count)
    */
-  readonly total?: number;
+  readonly total?: number | undefined;
   /**
    * The clock, for tests.
    * @default Date.now
    */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
 }
 
 // Redrawing more often than this only costs terminal output.

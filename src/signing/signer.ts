@@ -14,61 +14,61 @@ export interface SignerOptions {
   /** The secret used to sign, and tried first when verifying. Must not be empty. */
   key: string | Uint8Array;
   /** Older secrets still accepted when verifying, tried in order after `key`. */
-  fallbackKeys?: ReadonlyArray<string | Uint8Array>;
+  fallbackKeys?: ReadonlyArray<string | Uint8Array> | undefined;
   /**
    * Namespace for the signature. Defaults (also when `''`, as in Django) to
    * `django.core.signing.Signer` or `django.core.signing.TimestampSigner`.
    */
-  salt?: string;
+  salt?: string | undefined;
   /**
    * Separator between value and signature; default `':'`. Rejected as Django
    * does when empty or made only of base64-ish characters (`[A-z0-9-_=]`).
    */
-  sep?: string;
+  sep?: string | undefined;
   /** HMAC hash; default `'sha256'` (Django ≥ 3.1). */
-  algorithm?: HashAlgorithm;
+  algorithm?: HashAlgorithm | undefined;
 }
 
 /** Options of {@link Signer.signObject}. */
 export interface SignObjectOptions {
   /** Converts the value to bytes; default {@link jsonSerializer}. */
-  serializer?: Serializer;
+  serializer?: Serializer | undefined;
   /** Try zlib compression (used only when it saves at least two bytes). */
-  compress?: boolean;
+  compress?: boolean | undefined;
   /**
    * Try compression only on serialized data at least this long. Any choice yields a token Django reads;
    * a higher bound spares the zlib call (tens of µs) on payloads that would rarely shrink.
    * @default 10 (the shortest input zlib could shrink by two bytes: Django's decision exactly)
    */
-  compressMinBytes?: number;
+  compressMinBytes?: number | undefined;
   /**
    * Refuse to sign a value whose serialized form is longer than this many bytes ({@link PayloadTooLarge}):
    * {@link Signer.unsignObject} given the same `maxBytes` would refuse the token.
    * @default no limit
    */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
 }
 
 /** Options of {@link Signer.unsignObject}. */
 export interface UnsignObjectOptions {
   /** Converts bytes back to a value; default {@link jsonSerializer}. */
-  serializer?: Serializer;
+  serializer?: Serializer | undefined;
   /** Maximum age in seconds; only a {@link TimestampSigner} accepts it. */
-  maxAge?: number;
+  maxAge?: number | undefined;
   /** Cap on the inflated size of a compressed payload; default 1 MiB. */
-  maxDecompressedBytes?: number;
+  maxDecompressedBytes?: number | undefined;
   /**
    * Refuse ({@link BadPayload}) a payload whose serialized form is longer than this many bytes, compressed
    * or not; the inflate cap is then the smaller of this and `maxDecompressedBytes`.
    * @default no limit beyond `maxDecompressedBytes`
    */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
 }
 
 /** Options of {@link TimestampSigner}. */
 export interface TimestampSignerOptions extends SignerOptions {
   /** Current time in (fractional) seconds; default `Date.now() / 1000`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 // Python's re.match('^[A-z0-9-_=]*$', sep): `A-z` is the ASCII range A..z, and

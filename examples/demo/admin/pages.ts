@@ -24,8 +24,8 @@ the <code>auth_user</code> table of <code>DATABASE_URL</code>'s database.</p>`,
 
 /** What the refusal of a visitor who is not staff shows. */
 export interface AdminRefusalFacts {
-  readonly messages?: readonly FlashMessage[];
-  readonly error?: string;
+  readonly messages?: readonly FlashMessage[] | undefined;
+  readonly error?: string | undefined;
   /** Whether to offer the token form (`SESSION_ADMIN_TOKEN` is set). */
   readonly tokenForm: boolean;
   /** Whether to offer a login as a staff user (the demo has Django's users). */
