@@ -17,7 +17,8 @@ import { memoryStore } from '../../src/stores/memory.js';
 import { redisStore } from '../../src/stores/redis.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
 import { describeWithDjango, django } from '../django/bridge.js';
-import { askTcp, unavailableServer } from '../helpers/servers.js';
+import { describeIfAvailable } from '../helpers/gate.js';
+import { askTcp } from '../helpers/servers.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeStoreConformance } from './conformance.js';
 import { cookieOf } from '../helpers/cookies.js';
@@ -118,9 +119,9 @@ const redisUp = await askTcp(6379, 'PING\r\n', (reply) => reply.includes('\r\n')
   (reply) => reply.startsWith('+PONG'),
   () => false,
 );
-const redisSkip = redisUp ? null : unavailableServer('Redis on 127.0.0.1:6379', new Error('no PONG'));
+const redisSkip = redisUp ? null : 'Redis on 127.0.0.1:6379 does not answer PING';
 
-describe.skipIf(redisSkip !== null)('cached_db on a real cache', () => {
+describeIfAvailable('Redis', redisSkip, 'cached_db on a real cache', () => {
   describeStoreConformance({
     name: 'cached_db (redis cache + sqlite db)',
     makeStore: () =>

@@ -8,14 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessions, SessionConfigError, SessionStoreUnavailable, type SessionStore } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { memcachedLifetime, memcachedStore, type MemcachedStore } from '../../src/stores/memcached.js';
-import { askTcp, haveExecutable, MEMCACHED_BIN, startMemcached, unavailableServer, waitUntil, type ManagedServer } from '../helpers/servers.js';
+import { describeIfAvailable } from '../helpers/gate.js';
+import { askTcp, MEMCACHED_BIN, missingExecutables, startMemcached, waitUntil, type ManagedServer } from '../helpers/servers.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { describeStoreConformance } from './conformance.js';
 import { cookieOf } from '../helpers/cookies.js';
 
 const CACHE = 'django.contrib.sessions.cache';
 const DAY_S = 24 * 60 * 60;
-const skipReason = haveExecutable(MEMCACHED_BIN) ? null : unavailableServer('memcached', new Error(`${MEMCACHED_BIN} missing`));
+const noMemcached = missingExecutables(MEMCACHED_BIN);
 
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
 
@@ -33,7 +34,7 @@ async function rawTtl(port: number, key: string): Promise<number | null> {
   return match ? Number(match[1]) : null;
 }
 
-describe.skipIf(skipReason !== null)('memcached store', () => {
+describeIfAvailable('memcached', noMemcached, 'memcached store', () => {
   const servers: ManagedServer[] = [];
   const stores: MemcachedStore[] = [];
   const store = (options: Parameters<typeof memcachedStore>[0]): MemcachedStore => {
@@ -227,7 +228,7 @@ describe.skipIf(skipReason !== null)('memcached store', () => {
   });
 });
 
-describe.skipIf(skipReason !== null)('memcached store: server failures', () => {
+describeIfAvailable('memcached', noMemcached, 'memcached store: server failures', () => {
   const TIMEOUT_MS = 400;
   // "Fast": well under what a queue or the clients' default retries would take, with room for a busy machine.
   const FAST_MS = TIMEOUT_MS + 600;

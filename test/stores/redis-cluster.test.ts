@@ -6,14 +6,13 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { redisStore } from '../../src/stores/redis.js';
-import { haveExecutable, REDIS_CLI_BIN, REDIS_SERVER_BIN, startRedisCluster, unavailableServer, type RedisClusterHandle } from '../helpers/servers.js';
+import { describeIfAvailable } from '../helpers/gate.js';
+import { missingExecutables, REDIS_CLI_BIN, REDIS_SERVER_BIN, startRedisCluster, type RedisClusterHandle } from '../helpers/servers.js';
 import { describeStoreConformance } from './conformance.js';
 
 const CACHE = 'django.contrib.sessions.cache';
-const binaries = haveExecutable(REDIS_SERVER_BIN) && haveExecutable(REDIS_CLI_BIN);
-const skipReason = binaries ? null : unavailableServer('Redis Cluster', new Error(`${REDIS_SERVER_BIN} or ${REDIS_CLI_BIN} missing`));
 
-describe.skipIf(skipReason !== null)('redis store on a Redis Cluster', () => {
+describeIfAvailable('Redis Cluster', missingExecutables(REDIS_SERVER_BIN, REDIS_CLI_BIN), 'redis store on a Redis Cluster', () => {
   let cluster: RedisClusterHandle;
   const nodeUrls = (): string[] => cluster.ports.map((port) => `redis://127.0.0.1:${port}`);
 

@@ -14,15 +14,15 @@ import { generateSessionKey } from '../../src/core/session-key.js';
 import { redisStore, type RedisStore } from '../../src/stores/redis.js';
 import { cookieOf } from '../helpers/cookies.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
-import { askTcp, freePort, haveExecutable, REDIS_SERVER_BIN, startRedisServer, unavailableServer, waitUntil, type ManagedServer } from '../helpers/servers.js';
+import { describeIfAvailable } from '../helpers/gate.js';
+import { askTcp, freePort, missingExecutables, REDIS_SERVER_BIN, startRedisServer, waitUntil, type ManagedServer } from '../helpers/servers.js';
 import { DRIVERS } from './redis-drivers.js';
 
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
 
-const canStartRedis = haveExecutable(REDIS_SERVER_BIN);
-const noServerReason = canStartRedis ? null : unavailableServer('redis-server binary', new Error(`${REDIS_SERVER_BIN} missing`));
+const noServerReason = missingExecutables(REDIS_SERVER_BIN);
 
-describe.skipIf(noServerReason !== null).each(DRIVERS)('redis store on $name: server failures', ({ driver }) => {
+describeIfAvailable('redis-server', noServerReason, 'redis store: server failures', () => describe.each(DRIVERS)('redis store on $name: server failures', ({ driver }) => {
   const TIMEOUT_MS = 400;
   // "Fast": well under what a queue or the clients' default retries would take, with room for a busy machine.
   const FAST_MS = TIMEOUT_MS + 600;
@@ -113,7 +113,7 @@ describe.skipIf(noServerReason !== null).each(DRIVERS)('redis store on $name: se
       await late.close();
     }
   });
-});
+}));
 
 describe.each(DRIVERS)('redis store on $name: closing leaves nothing running', ({ driver, packageName, ioredis }) => {
   const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -185,9 +185,9 @@ const redisUp = await askTcp(6379, 'PING\r\n', (reply) => reply.includes('\r\n')
   (reply) => reply.startsWith('+PONG'),
   () => false,
 );
-const noRedisReason = redisUp ? null : unavailableServer('Redis on 127.0.0.1:6379', new Error('no PONG'));
+const noRedisReason = redisUp ? null : 'Redis on 127.0.0.1:6379 does not answer PING';
 
-describe.skipIf(noRedisReason !== null).each(DRIVERS)('redis store on $name: the database index', ({ driver, slug }) => {
+describeIfAvailable('Redis', noRedisReason, 'redis store: the database index', () => describe.each(DRIVERS)('redis store on $name: the database index', ({ driver, slug }) => {
   const PREFIX = `sessionkit-test-db-${process.pid}-${Date.now().toString(36)}-${slug}`;
   const keysIn = async (database: number): Promise<string[]> => {
     const raw = new Redis(`redis://127.0.0.1:6379/${database}`);
@@ -270,4 +270,4 @@ describe.skipIf(noRedisReason !== null).each(DRIVERS)('redis store on $name: the
       await server.stop();
     }
   });
-});
+}));

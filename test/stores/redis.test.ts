@@ -12,7 +12,8 @@ import { SessionConfigError, type SessionStore } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import type { CacheKeyOptions } from '../../src/stores/internal/cache-keys.js';
 import { redisStore, type RedisClient, type RedisStore } from '../../src/stores/redis.js';
-import { askTcp, unavailableServer } from '../helpers/servers.js';
+import { describeIfAvailable } from '../helpers/gate.js';
+import { askTcp } from '../helpers/servers.js';
 import { describeStoreConformance } from './conformance.js';
 import { DRIVERS, nodeRedis5 } from './redis-drivers.js';
 
@@ -24,7 +25,7 @@ const redisUp = await askTcp(6379, 'PING\r\n', (reply) => reply.includes('\r\n')
   (reply) => reply.startsWith('+PONG'),
   () => false,
 );
-const skipReason = redisUp ? null : unavailableServer('Redis on 127.0.0.1:6379', new Error('no PONG'));
+const skipReason = redisUp ? null : 'Redis on 127.0.0.1:6379 does not answer PING';
 
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
 
@@ -73,7 +74,7 @@ const PASSED_CLIENTS: readonly PassedClient[] = [
   { name: 'a node-redis 5 client', make: () => connectedNodeRedis(nodeRedis5.createClient as unknown as typeof createClient) },
 ];
 
-describe.skipIf(skipReason !== null)('redis store', () => {
+describeIfAvailable('Redis', skipReason, 'redis store', () => {
   for (const { name, slug, driver } of DRIVERS) {
     describeStoreConformance({
       name: `redis on ${name}`,
