@@ -22,6 +22,7 @@
  */
 import { SessionConfigError } from '../errors.js';
 import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoreContext, StoreLogger, StoredSession, UpdateOutcome } from '../core/store-contract.js';
+import { CacheCopy } from './cached-db/cache-copy.js';
 import { KeyedMutex } from './internal/keyed-mutex.js';
 
 /** Options of {@link cachedDbStore}. */
@@ -57,9 +58,6 @@ class LoadedVersion {
   ) {}
 }
 
-// Keys whose cache entry may be stale are remembered up to this many; beyond it the oldest are forgotten.
-const MAX_DISTRUSTED_KEYS = 10_000;
-
 /** Django's `cached_db` engine. */
 export class CachedDbStore implements SessionStore {
   readonly name = 'cached_db';
@@ -76,15 +74,11 @@ export class CachedDbStore implements SessionStore {
   readonly countExpired?: () => Promise<number>;
   /** Creates the database's session table when it is missing (when the database can). */
   readonly migrate?: () => Promise<MigrateOutcome>;
-  readonly #cache: SessionStore;
   readonly #db: SessionStore;
-  readonly #djangoCache: SessionStore | undefined;
-  readonly #ownLogger: boolean;
-  #logger: StoreLogger;
-  #now: () => number = Date.now;
+  readonly #cache: SessionStore;
+  readonly #copy: CacheCopy;
+  readonly #stores: readonly SessionStore[];
   readonly #mutex = new KeyedMutex();
-  // Keys whose cache entry could not be written or deleted: read from the database until repaired.
-  readonly #distrusted = new Set<string>();
 
   constructor(options: CachedDbStoreOptions) {
     if (options === null || typeof options !== 'object') {
@@ -101,16 +95,19 @@ export class CachedDbStore implements SessionStore {
     if (djangoCache !== undefined && !isStore(djangoCache)) {
       throw new SessionConfigError("cachedDbStore: `djangoCache` must be a store addressing Django's cached_db cache entries, or left out.");
     }
-    this.#cache = cache;
     this.#db = db;
-    this.#djangoCache = djangoCache;
-    this.#ownLogger = options.logger !== undefined;
-    this.#logger = options.logger ?? console;
+    this.#cache = cache;
+    this.#copy = new CacheCopy(cache, djangoCache, options.logger);
+    this.#stores = djangoCache === undefined ? [cache, db] : [cache, db, djangoCache];
     const locker = typeof db.lock === 'function' ? db : typeof cache.lock === 'function' ? cache : undefined;
     if (locker) this.lock = (key, lockOptions) => locker.lock!(key, lockOptions);
     if (typeof db.list === 'function') this.list = () => db.list!();
     if (typeof db.clearExpiredInBatches === 'function') {
-      this.clearExpiredInBatches = async (clearOptions) => this.#sweepCacheAfter(await db.clearExpiredInBatches!(clearOptions));
+      this.clearExpiredInBatches = async (clearOptions) => {
+        const removed = await db.clearExpiredInBatches!(clearOptions);
+        await this.#copy.sweep();
+        return removed;
+      };
     }
     if (typeof db.countExpired === 'function') this.countExpired = () => db.countExpired!();
     if (typeof db.migrate === 'function') this.migrate = () => db.migrate!();
@@ -121,34 +118,30 @@ export class CachedDbStore implements SessionStore {
    * the database to it too.
    */
   attach(context: StoreContext): void {
-    this.#now = context.now;
-    if (!this.#ownLogger) this.#logger = context.logger;
+    this.#copy.attach(context);
     this.#cache.attach?.(context);
     this.#db.attach?.(context);
   }
 
   async load(key: string): Promise<StoredSession | null> {
-    if (!this.#distrusted.has(key)) {
-      const cached = await this.#tryCache('reading from', () => this.#cache.load(key));
-      if (cached) return { data: cached.data, version: new LoadedVersion(cached.data, false, undefined) };
-    }
+    const cached = await this.#copy.load(key);
+    if (cached) return { data: cached.data, version: new LoadedVersion(cached.data, false, undefined) };
     return this.#mutex.run(key, async () => {
       const record = await this.#db.load(key);
       if (record === null) return null;
-      await this.#fill(key, record);
+      await this.#copy.fill(key, record);
       return { data: record.data, version: new LoadedVersion(record.data, true, record.version) };
     });
   }
 
   async exists(key: string): Promise<boolean> {
-    if (!this.#distrusted.has(key) && (await this.#tryCache('reading from', () => this.#cache.exists(key)))) return true;
-    return this.#db.exists(key);
+    return (await this.#copy.exists(key)) || this.#db.exists(key);
   }
 
   create(key: string, data: string, expireDate: Date): Promise<boolean> {
     return this.#mutex.run(key, async () => {
       if (!(await this.#db.create(key, data, expireDate))) return false;
-      await this.#putInCache(key, data, expireDate);
+      await this.#copy.put(key, data, expireDate);
       return true;
     });
   }
@@ -163,7 +156,7 @@ export class CachedDbStore implements SessionStore {
           // Loaded from the cache: the database's version is found by checking it still holds that data.
           const current = await this.#db.load(key);
           if (current === null || current.data !== expected.data) {
-            await this.#dropFromCache(key);
+            await this.#copy.drop(key);
             return current === null ? 'missing' : 'conflict';
           }
           dbExpected = current.version;
@@ -171,11 +164,11 @@ export class CachedDbStore implements SessionStore {
       }
       const outcome = await this.#db.update(key, data, expireDate, dbExpected);
       if (outcome === 'updated') {
-        await this.#putInCache(key, data, expireDate);
-        await this.#dropFromDjangoCache(key);
+        await this.#copy.put(key, data, expireDate);
+        await this.#copy.dropFromDjangoCache(key);
       } else {
         // The cached copy is what made this write stale, or it outlived its row.
-        await this.#dropFromCache(key);
+        await this.#copy.drop(key);
       }
       return outcome;
     });
@@ -184,96 +177,22 @@ export class CachedDbStore implements SessionStore {
   async delete(key: string): Promise<void> {
     await this.#mutex.run(key, async () => {
       await this.#db.delete(key);
-      await this.#dropFromCache(key);
-      await this.#dropFromDjangoCache(key);
+      await this.#copy.drop(key);
+      await this.#copy.dropFromDjangoCache(key);
     });
   }
 
   /** Deletes the database's expired rows, then sweeps the cache; resolves the database's count. */
   async clearExpired(): Promise<number> {
-    return this.#sweepCacheAfter(await this.#db.clearExpired());
+    const removed = await this.#db.clearExpired();
+    await this.#copy.sweep();
+    return removed;
   }
 
   async close(): Promise<void> {
-    const results = await Promise.allSettled([this.#cache, this.#db, this.#djangoCache].map((store) => store?.close?.()));
+    const results = await Promise.allSettled(this.#stores.map((store) => store.close?.()));
     const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failure) throw failure.reason;
-  }
-
-  /** Sweeps the cache after the database was cleared, and passes on the database's count. */
-  async #sweepCacheAfter(removedFromDb: number): Promise<number> {
-    // A cache that does not expire entries by itself (the memory store) is swept too; its count is not Django's.
-    await this.#tryCache('sweeping', () => this.#cache.clearExpired());
-    return removedFromDb;
-  }
-
-  /** After a database load: repairs a distrusted entry, then fills the cache for the record's remaining life. */
-  async #fill(key: string, record: StoredSession): Promise<void> {
-    if (this.#distrusted.has(key)) {
-      const repaired = await this.#tryCache('deleting from', async () => {
-        await this.#cache.delete(key);
-        return true;
-      });
-      if (!repaired) return;
-      this.#distrusted.delete(key);
-    }
-    // Without the row's expiry nothing is cached here, since a guessed lifetime could outlive the row.
-    const expireDate = record.expireDate;
-    if (!(expireDate instanceof Date) || !(expireDate.getTime() > this.#now())) return;
-    // Add, never overwrite: another process may have cached a newer write since the row was read.
-    await this.#tryCache('filling', () => this.#cache.create(key, record.data, expireDate));
-  }
-
-  async #putInCache(key: string, data: string, expireDate: Date): Promise<void> {
-    const written = await this.#tryCache('saving to', async () => {
-      const outcome = await this.#cache.update(key, data, expireDate);
-      if (outcome !== 'missing') return true;
-      // Something appeared between update and create (another process): drop it rather than guess.
-      if (!(await this.#cache.create(key, data, expireDate))) await this.#cache.delete(key);
-      return true;
-    });
-    this.#trust(key, written !== undefined);
-  }
-
-  async #dropFromCache(key: string): Promise<void> {
-    const dropped = await this.#tryCache('deleting from', async () => {
-      await this.#cache.delete(key);
-      return true;
-    });
-    this.#trust(key, dropped !== undefined);
-  }
-
-  async #dropFromDjangoCache(key: string): Promise<void> {
-    const djangoCache = this.#djangoCache;
-    if (!djangoCache) return;
-    try {
-      await djangoCache.delete(key);
-    } catch (error) {
-      this.#logger.error(`sessionkit cached_db: error deleting a session from Django's cache (${djangoCache.name}); Django may serve its stale copy until it expires`, error);
-    }
-  }
-
-  #trust(key: string, trusted: boolean): void {
-    if (trusted) {
-      this.#distrusted.delete(key);
-      return;
-    }
-    this.#distrusted.delete(key); // re-insert as the newest
-    this.#distrusted.add(key);
-    if (this.#distrusted.size > MAX_DISTRUSTED_KEYS) {
-      const oldest = this.#distrusted.values().next().value;
-      if (oldest !== undefined) this.#distrusted.delete(oldest);
-    }
-  }
-
-  /** Runs a cache operation; an error is logged (Django: "Error saving to cache") and gives `undefined`. */
-  async #tryCache<R>(action: string, operation: () => Promise<R>): Promise<R | undefined> {
-    try {
-      return await operation();
-    } catch (error) {
-      this.#logger.error(`sessionkit cached_db: error ${action} cache (${this.#cache.name}); the database answers instead`, error);
-      return undefined;
-    }
   }
 }
 

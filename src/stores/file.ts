@@ -23,89 +23,21 @@
  * a name that holds a FIFO, a symbolic link or a device is no session and never blocks a request (see
  * `file/regular-file.ts`); and every file operation is bounded by `operationTimeoutMs`.
  */
-import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { SessionConfigError, SessionLockTimeout } from '../errors.js';
 import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../core/store-contract.js';
+import { SessionConfigError } from '../errors.js';
 import { createPlaceholder, readSessionFile, removeFile, replaceFileAtomically, statSessionFile } from './file/atomic-write.js';
 import { checkSessionDirectory, openDefaultDirectory } from './file/directory.js';
-import { classifyEntry, notASessionKey, SESSION_LOCK_SUFFIX, sessionFileName, WRITE_LOCK_SUFFIX, type EntryKind } from './file/names.js';
+import { SESSION_LOCK_SUFFIX } from './file/names.js';
+import type { FileStoreOptions } from './file/options.js';
+import { ABANDONED_LOCK_GRACE_MS, NO_WAIT, removeLeftover, SessionFiles, visitConcurrently } from './file/session-files.js';
 import { FileSettings } from './file/settings.js';
 import { deleteInBatches } from './internal/batched-delete.js';
-import { withDeadline } from './internal/deadline.js';
 import { lockFile, removeAbandonedLock } from './internal/file-lock.js';
 import { LocalLocks } from './internal/local-locks.js';
 import { acquirePollingLock } from './internal/polling-lock.js';
 
-/** Options of {@link fileStore}. */
-export interface FileStoreOptions {
-  /**
-   * `SESSION_FILE_PATH`: the directory holding the session files. It must exist, be writable by this
-   * process, and not be writable by other users (group- or world-writable directories, /tmp included,
-   * are refused: the file names are the session keys); it is checked when the store is made. Left out,
-   * the store makes (mode 0700) and uses a private directory inside the temporary directory, and refuses
-   * it if someone else made that name first. Django defaults to the temporary directory itself, so a
-   * Django app sharing the sessions must be given the same `SESSION_FILE_PATH`.
-   * @default `${os.tmpdir()}/sessionkit-${uid}`
-   */
-  readonly directory?: string;
-  /**
-   * The file-name prefix. Django names session files `<SESSION_COOKIE_NAME><key>`, so it is the cookie
-   * name: attached to `createSessions`, the store takes its `cookieName`, and refuses a different `prefix`
-   * here. Give it only for a store used on its own (the command line), as Django's `SESSION_COOKIE_NAME`.
-   * @default 'sessionid' (`cookieName` of `createSessions` when attached)
-   */
-  readonly prefix?: string;
-  /**
-   * `SESSION_COOKIE_AGE` in seconds: Django takes a file without a per-session expiry to live until
-   * `mtime + SESSION_COOKIE_AGE`. Attached to `createSessions`, the store takes its `cookieAge`, and
-   * refuses a different value here. Give it only for a store used on its own (the command line).
-   * @default 1209600 (`cookieAge` of `createSessions` when attached)
-   */
-  readonly cookieAge?: number;
-  /**
-   * Reads `_session_expiry` from stored session data (decoding it with the secret), so that files a
-   * Django 4.1+ app wrote with `set_expiry(<datetime>)` expire at that instant here too. Only an
-   * ISO-8601 result is used; anything else, or a throw, falls back to the mtime. Without it those files
-   * are judged live until `mtime + cookieAge`. Every other file is judged exactly without it.
-   * @default undefined
-   */
-  readonly readExpiry?: (data: string) => unknown;
-  /**
-   * How long one file operation (a read, a write with its rename, a lock-file attempt) may take before it
-   * fails, in milliseconds; the core answers such a failure with a 503. It covers a file system that
-   * hangs (a stalled network mount); waits for a session's lock are bounded by their own `waitMs`.
-   * @default 5000
-   */
-  readonly operationTimeoutMs?: number;
-  /**
-   * The clock that decides which sessions have expired, in milliseconds since the epoch; for tests. It
-   * wins over the clock of the configuration the store is attached to. Lock files and leftovers of
-   * crashed writers are judged by the real clock, as other processes are.
-   * @default Date.now (`now` of `createSessions` when attached)
-   */
-  readonly now?: () => number;
-}
-
-// A write holds its lock for milliseconds; a lock older than this belongs to a writer that died.
-const WRITE_LOCK_TTL_MS = 5_000;
-// Long enough to outlive an abandoned write lock and take it over.
-const WRITE_LOCK_WAIT_MS = 10_000;
-// Temporary files and broken-lock leftovers older than this were left by a crash.
-const LEFTOVER_AGE_MS = 60 * 60 * 1000;
-// clearExpired removes lock files abandoned at least this long ago.
-const ABANDONED_LOCK_GRACE_MS = 60 * 1000;
-// Scans of the directory look at this many files at a time.
-const SCAN_CONCURRENCY = 32;
-// A load that finds its session expired deletes the file, as Django does, unless someone is writing it:
-// then the file is left to clearExpired rather than making the request wait.
-const NO_WAIT = { waitMs: 0, ttlMs: WRITE_LOCK_TTL_MS };
-
-/** A directory entry of this store, with what its name says it is. */
-interface OwnEntry {
-  readonly name: string;
-  readonly entry: EntryKind;
-}
+export type { FileStoreOptions } from './file/options.js';
 
 /** Django's file engine. */
 export class FileStore implements SessionStore {
@@ -113,10 +45,10 @@ export class FileStore implements SessionStore {
   /** The absolute directory holding the session files. */
   readonly directory: string;
   readonly #settings: FileSettings;
+  readonly #files: SessionFiles;
   readonly #timeoutMs: number;
   readonly #ownClock: boolean;
   #now: () => number;
-  readonly #writeLocks = new LocalLocks();
   readonly #sessionLocks = new LocalLocks();
 
   constructor(options: FileStoreOptions = {}) {
@@ -132,6 +64,7 @@ export class FileStore implements SessionStore {
     }
     this.#ownClock = options.now !== undefined;
     this.#now = options.now ?? Date.now;
+    this.#files = new SessionFiles(this.directory, this.#settings, timeoutMs, () => this.#now());
   }
 
   /** The file-name prefix: the cookie name. */
@@ -150,12 +83,12 @@ export class FileStore implements SessionStore {
 
   /** The live session; an expired session file is deleted on the way, as Django's `load` does. */
   async load(key: string): Promise<StoredSession | null> {
-    const path = this.#pathOf(key);
+    const path = this.#files.pathOf(key);
     if (path === null) return null;
-    const file = await this.#io(readSessionFile(path), 'read');
+    const file = await this.#files.io(readSessionFile(path), 'read');
     if (file === null) return null;
     if (this.#settings.expiry.expiresAt(file) <= this.#now()) {
-      await this.#removeIfExpired(key, path, NO_WAIT).catch(() => false);
+      await this.#files.removeIfExpired(key, path, NO_WAIT).catch(() => false);
       return null;
     }
     // An empty file is a placeholder whose write has not landed (or never will): nothing to load.
@@ -163,14 +96,14 @@ export class FileStore implements SessionStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    const path = this.#pathOf(key);
-    return path !== null && (await this.#io(statSessionFile(path), 'stat')) !== null;
+    const path = this.#files.pathOf(key);
+    return path !== null && (await this.#files.io(statSessionFile(path), 'stat')) !== null;
   }
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
-    const path = this.#requirePath(key);
+    const path = this.#files.requirePath(key);
     const mtime = this.#settings.expiry.mtimeFor(expireDate);
-    return this.#io(
+    return this.#files.io(
       (async () => {
         if (!(await createPlaceholder(path))) return false;
         try {
@@ -186,10 +119,10 @@ export class FileStore implements SessionStore {
   }
 
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
-    const path = this.#pathOf(key);
+    const path = this.#files.pathOf(key);
     if (path === null) return 'missing';
     const mtime = this.#settings.expiry.mtimeFor(expireDate);
-    return this.#withWriteLock(key, path, async () => {
+    return this.#files.withWriteLock(key, path, async () => {
       if (expected === undefined) {
         if ((await statSessionFile(path)) === null) return 'missing';
       } else {
@@ -203,9 +136,9 @@ export class FileStore implements SessionStore {
   }
 
   async delete(key: string): Promise<void> {
-    const path = this.#pathOf(key);
+    const path = this.#files.pathOf(key);
     if (path === null) return;
-    await this.#withWriteLock(key, path, () => removeFile(path));
+    await this.#files.withWriteLock(key, path, () => removeFile(path));
   }
 
   /**
@@ -221,7 +154,7 @@ export class FileStore implements SessionStore {
    * a step, reporting progress after each step that removed sessions.
    */
   async clearExpiredInBatches(options: ClearExpiredOptions = {}): Promise<number> {
-    const entries = await this.#ownEntries();
+    const entries = await this.#files.ownEntries();
     let done = 0;
     return deleteInBatches(async (limit) => {
       const step = entries.slice(done, done + limit);
@@ -230,11 +163,11 @@ export class FileStore implements SessionStore {
       await visitConcurrently(step, async ({ name, entry }) => {
         const path = join(this.directory, name);
         if (entry.kind === 'session') {
-          if (await this.#removeIfExpired(entry.key, path)) removed++;
+          if (await this.#files.removeIfExpired(entry.key, path)) removed++;
         } else if (entry.kind === 'lock') {
-          await this.#io(removeAbandonedLock(path, ABANDONED_LOCK_GRACE_MS), 'clearing a lock file');
+          await this.#files.io(removeAbandonedLock(path, ABANDONED_LOCK_GRACE_MS), 'clearing a lock file');
         } else if (entry.kind === 'leftover') {
-          await this.#io(removeLeftover(path), 'clearing a leftover');
+          await this.#files.io(removeLeftover(path), 'clearing a leftover');
         }
       });
       return { removed, more: done < entries.length };
@@ -244,9 +177,9 @@ export class FileStore implements SessionStore {
   /** How many session files have expired and wait for {@link FileStore.clearExpired}. */
   async countExpired(): Promise<number> {
     let expired = 0;
-    const sessions = (await this.#ownEntries()).filter(({ entry }) => entry.kind === 'session');
+    const sessions = (await this.#files.ownEntries()).filter(({ entry }) => entry.kind === 'session');
     await visitConcurrently(sessions, async ({ name }) => {
-      const file = await this.#inspect(join(this.directory, name));
+      const file = await this.#files.inspect(join(this.directory, name));
       if (file !== null && this.#settings.expiry.expiresAt(file) <= this.#now()) expired++;
     });
     return expired;
@@ -257,16 +190,16 @@ export class FileStore implements SessionStore {
    * for the same session have had their turn (only the head of that queue polls the file).
    */
   async lock(key: string, options: LockOptions): Promise<HeldLock> {
-    const path = this.#requirePath(key);
+    const path = this.#files.requirePath(key);
     return acquirePollingLock(this.#sessionLocks, key, options, lockFile(path + SESSION_LOCK_SUFFIX, options.ttlMs, this.#timeoutMs));
   }
 
   /** The live sessions: the session files not yet expired, empty placeholders left out. */
   async *list(): AsyncIterable<ListedSession> {
     const found: ListedSession[] = [];
-    await visitConcurrently(await this.#ownEntries(), async ({ name, entry }) => {
+    await visitConcurrently(await this.#files.ownEntries(), async ({ name, entry }) => {
       if (entry.kind !== 'session') return;
-      const file = await this.#inspect(join(this.directory, name));
+      const file = await this.#files.inspect(join(this.directory, name));
       if (file === null || file.size === 0) return;
       const expireDate = this.#settings.expiry.expiresAt(file);
       if (expireDate > this.#now()) found.push({ key: entry.key, expireDate: new Date(expireDate), size: file.size });
@@ -277,89 +210,9 @@ export class FileStore implements SessionStore {
   async close(): Promise<void> {
     // Nothing is held open between calls.
   }
-
-  /** The file of `key`, or `null` when `key` could name something outside the directory. */
-  #pathOf(key: string): string | null {
-    const name = sessionFileName(this.prefix, key);
-    return name === null ? null : join(this.directory, name);
-  }
-
-  #requirePath(key: string): string {
-    const path = this.#pathOf(key);
-    if (path === null) throw notASessionKey(key);
-    return path;
-  }
-
-  /** The file's time and size, and its content only when `readExpiry` needs it. */
-  #inspect(path: string): Promise<{ content?: string; modifiedMs: number; size: number } | null> {
-    return this.#io(this.#settings.expiry.readsData ? readSessionFile(path) : statSessionFile(path), 'read');
-  }
-
-  /** Deletes the session file if it has expired; `lockWait` bounds the wait for the write lock. */
-  async #removeIfExpired(key: string, path: string, lockWait?: LockOptions): Promise<boolean> {
-    const before = await this.#inspect(path);
-    if (before === null || this.#settings.expiry.expiresAt(before) > this.#now()) return false;
-    // Judge again under the write lock: a request may have renewed the session since.
-    try {
-      return await this.#withWriteLock(key, path, async () => {
-        const now = await this.#inspect(path);
-        if (now === null || this.#settings.expiry.expiresAt(now) > this.#now()) return false;
-        return removeFile(path);
-      }, lockWait);
-    } catch (error) {
-      if (lockWait !== undefined && error instanceof SessionLockTimeout) return false;
-      throw error;
-    }
-  }
-
-  /**
-   * Runs `write` under the session's write lock, bounded by `operationTimeoutMs`. A write that times out
-   * may still land later, as a command sent to a server may.
-   */
-  async #withWriteLock<R>(key: string, path: string, write: () => Promise<R>, wait?: LockOptions): Promise<R> {
-    const options = wait ?? { waitMs: WRITE_LOCK_WAIT_MS, ttlMs: WRITE_LOCK_TTL_MS };
-    const shared = lockFile(path + WRITE_LOCK_SUFFIX, WRITE_LOCK_TTL_MS, this.#timeoutMs);
-    const lock = await acquirePollingLock(this.#writeLocks, key, options, shared);
-    try {
-      return await this.#io(write(), 'write');
-    } finally {
-      await lock.release();
-    }
-  }
-
-  /** `operation`, failing with `StoreTimeoutError` after `operationTimeoutMs`. */
-  #io<T>(operation: Promise<T>, what: string): Promise<T> {
-    return withDeadline(operation, this.#timeoutMs, `fileStore ${what}`);
-  }
-
-  /** The directory's entries that belong to this store (sessions, their locks, leftovers). */
-  async #ownEntries(): Promise<OwnEntry[]> {
-    const names = await this.#io(fsp.readdir(this.directory), 'listing the directory');
-    return names.flatMap((name) => {
-      const entry = classifyEntry(name, this.prefix);
-      return entry.kind === 'foreign' ? [] : [{ name, entry }];
-    });
-  }
 }
 
 /** Django's file engine on `options.directory` (`SESSION_FILE_PATH`). */
 export function fileStore(options: FileStoreOptions = {}): FileStore {
   return new FileStore(options);
-}
-
-/** Runs `visit` on every entry, a few at a time. */
-async function visitConcurrently(entries: readonly OwnEntry[], visit: (entry: OwnEntry) => Promise<void>): Promise<void> {
-  for (let i = 0; i < entries.length; i += SCAN_CONCURRENCY) {
-    await Promise.all(entries.slice(i, i + SCAN_CONCURRENCY).map(visit));
-  }
-}
-
-async function removeLeftover(path: string): Promise<void> {
-  try {
-    // ctime, not mtime: a temporary file's mtime was set to an encoded expiry, its ctime is when it was written.
-    const stats = await fsp.lstat(path);
-    if (Date.now() - stats.ctimeMs > LEFTOVER_AGE_MS) await fsp.unlink(path);
-  } catch {
-    // Gone already, or not ours to remove.
-  }
 }
