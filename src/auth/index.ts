@@ -13,6 +13,7 @@ export { makePassword, type MakePasswordOptions } from './passwords/make-passwor
 export { verifyPassword, type VerifyPasswordOptions } from './passwords/verify-password.js';
 export { isPasswordUsable, UNUSABLE_PASSWORD_PREFIX } from './passwords/encoded-password.js';
 export { DEFAULT_PBKDF2_ITERATIONS } from './passwords/pbkdf2.js';
+export { pbkdf2IterationsFromEnv, PBKDF2_ITERATIONS_VARIABLE } from './passwords/iterations-setting.js';
 export type { Argon2DriverName, BcryptDriverName } from './passwords/drivers.js';
 export { mustUpdatePassword } from './passwords/must-update.js';
 export { djangoUsers, DjangoUsers } from './django-users/django-users.js';

@@ -5,6 +5,7 @@
  */
 import type { DjangoUsers } from '../auth/django-users/django-users.js';
 import { UsernameTakenError, UserTableError } from '../auth/django-users/errors.js';
+import { pbkdf2IterationsFromEnv } from '../auth/passwords/iterations-setting.js';
 import { readString } from '../config/values.js';
 import { SessionConfigError } from '../errors.js';
 import { CommandFailure, reasonOf, UsageError } from './failures.js';
@@ -31,7 +32,9 @@ export async function withDjangoUsers<R>(io: CliIO, work: (users: DjangoUsers) =
     import('../auth/django-users/options.js'),
     import('../auth/django-users/user-database.js'),
   ]);
-  const users = djangoUsersOn(openUserDatabase(readString(io.env, 'DATABASE_URL'), { create }), resolveDjangoUsersOptions({}));
+  // PBKDF2_ITERATIONS is read before the database is opened, so a bad value leaves nothing to close.
+  const iterations = pbkdf2IterationsFromEnv(io.env);
+  const users = djangoUsersOn(openUserDatabase(readString(io.env, 'DATABASE_URL'), { create }), resolveDjangoUsersOptions({ iterations }));
   try {
     return await work(users);
   } catch (error) {

@@ -8,9 +8,9 @@
  * in the demo through SECRET_KEY_FALLBACKS (Django 3.2 has none), which rewrites it for Django; a user made
  * by `sessionkit createsuperuser --noinput` logs in to Django and to the demo.
  *
- * The demo is given Django 3.2's PBKDF2 count, as a project sharing its users with Django 3.2 would give it:
- * with another count each side would rehash the other's passwords at login, and every such rehash ends the
- * user's sessions on both sides (see the README).
+ * The demo and the command are given Django 3.2's PBKDF2 count through PBKDF2_ITERATIONS, as a project
+ * sharing its users with Django 3.2 would set it: with another count each side would rehash the other's
+ * passwords at login, and every such rehash ends the user's sessions on both sides (see the README).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,8 @@ import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
 import type { Browser } from './browser.js';
 import { demoHarness, type Demo, type EngineCase } from './harness.js';
 
-const DJANGO_32_ITERATIONS = 260_000;
+/** Django 3.2's PBKDF2 count, as the README says to set it beside Django 3.2. */
+const DJANGO_32_COUNT: Env = { PBKDF2_ITERATIONS: '260000' };
 const PASSWORDS = {
   alice: 'alice-pw 😀',
   bob: 'bob-pw',
@@ -131,8 +132,8 @@ for (const target of targets) {
           expect(made[1]!.password).toMatch(/^pbkdf2_sha256\$260000\$/);
         });
 
-        /** The demo on the shared database, with Django 3.2's PBKDF2 count. */
-        const startDemo = (env: Env = {}): Promise<Demo> => start(target.engine, { DATABASE_URL: url, ...env }, { users: { iterations: DJANGO_32_ITERATIONS } });
+        /** The demo on the shared database, with Django 3.2's PBKDF2 count (from PBKDF2_ITERATIONS). */
+        const startDemo = (env: Env = {}): Promise<Demo> => start(target.engine, { DATABASE_URL: url, ...DJANGO_32_COUNT, ...env }, { users: {} });
 
         async function whoami(browser: Browser): Promise<WhoAmI> {
           return (await (await browser.fetch('/whoami')).json()) as WhoAmI;
@@ -277,14 +278,24 @@ for (const target of targets) {
           expect(await djangoSees(browser.sessionId!)).toMatchObject({ authenticated: true, username: 'frank' });
         });
 
-        it('lets a user made by `npx sessionkit createsuperuser --noinput` log in to Django and to the demo', async () => {
+        it('lets a user made by `npx sessionkit createsuperuser --noinput` with PBKDF2_ITERATIONS=260000 log in to Django, unrehashed, and to the demo', async () => {
           const made = await runCli(['createsuperuser', '--noinput', '--username', 'root', '--email', 'root@example.com'], {
             DATABASE_URL: url,
             SECRET_KEY: TEST_SECRET,
             DJANGO_SUPERUSER_PASSWORD: PASSWORDS.root,
+            ...DJANGO_32_COUNT,
           });
           expect(made).toMatchObject({ status: 0, stdout: 'Superuser created successfully.\n', stderr: '' });
-          const djangoKey = await djangoLogin('root');
+          const [before, login, after] = (await django(settings(), [
+            { op: 'auth_user', username: 'root' },
+            { op: 'auth_login', username: 'root', password: PASSWORDS.root },
+            { op: 'auth_user', username: 'root' },
+          ])) as [{ password: string }, { logged_in: boolean; key: string }, { password: string }];
+          expect(before.password).toMatch(/^pbkdf2_sha256\$260000\$[A-Za-z0-9]{22}\$/);
+          expect(login.logged_in).toBe(true);
+          // Django's login found nothing to upgrade: the session auth hash, and the demo's sessions, stay.
+          expect(after.password).toBe(before.password);
+          const djangoKey = login.key;
           const demo = await startDemo();
           expect(await whoami(holding(demo, djangoKey))).toMatchObject({ authenticated: true, username: 'root' });
           const browser = demo.browser();

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { djangoUsers, type DjangoUsers } from '../../../src/auth/index.js';
+import { djangoUsers, pbkdf2IterationsFromEnv, type DjangoUsers } from '../../../src/auth/index.js';
 import { DEFAULT_DATABASE_URL, sqlitePathFromUrl } from '../../../src/config/database-url.js';
 import { readString, type Env } from '../../../src/config/values.js';
 import type { SessionStore } from '../../../src/core/store-contract.js';
@@ -29,15 +29,12 @@ export interface DemoUserDatabase {
   close(): Promise<void>;
 }
 
-/**
- * Options of {@link demoUserDatabase}, for programs that start the demo themselves (tests); `npm start`
- * uses Django 5.2's defaults.
- */
+/** Options of {@link demoUserDatabase}, for programs that start the demo themselves (tests). */
 export interface DemoUserOptions {
   /**
    * The PBKDF2 iteration count of new hashes; a password hashed with another count is rehashed at login,
    * as Django does (see `djangoUsers`).
-   * @default 1_000_000 (Django 5.2's)
+   * @default `PBKDF2_ITERATIONS` of `env`, else 1_000_000 (Django 5.2's)
    */
   readonly iterations?: number;
 }
@@ -73,7 +70,7 @@ function checkedUsers(open: () => DjangoUsers | string, where?: string): DemoUse
  *
  * @throws SessionConfigError for a `DATABASE_URL` that cannot be used.
  */
-export function demoUserDatabase(env: Env, store: SessionStore | SignedCookies, { iterations }: DemoUserOptions = {}): DemoUserDatabase {
+export function demoUserDatabase(env: Env, store: SessionStore | SignedCookies, { iterations = pbkdf2IterationsFromEnv(env) }: DemoUserOptions = {}): DemoUserDatabase {
   const url = readString(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;
   const file = /^sqlite:/i.test(url) ? sqliteFile(url) : undefined;
   const where = file === undefined ? undefined : `SQLite ${file}`;

@@ -38,8 +38,8 @@ export const changepasswordCommand: Command = {
   summary: "change a Django user's password (Django's changepassword)",
   args: ['USERNAME'],
   description: `Sets the password of the user USERNAME in Django's auth_user table of the database DATABASE_URL
-names, as Django's "manage.py changepassword" does (pbkdf2_sha256 at Django 5.2's 1,000,000
-iterations). Every session of the user ends, in Django and in sessionkit apps: the session auth
+names, as Django's "manage.py changepassword" does (pbkdf2_sha256 at PBKDF2_ITERATIONS iterations,
+by default Django 5.2's 1,000,000; 260000 beside Django 3.2). Every session of the user ends, in Django and in sessionkit apps: the session auth
 hash changes with the password.
 
 On a terminal it asks for the new password twice, not shown; an empty answer aborts, and three

@@ -110,8 +110,9 @@ export const createsuperuserCommand: Command = {
   description: `Creates a superuser (is_staff and is_superuser set) in Django's auth_user table of the database
 DATABASE_URL names, whatever SESSION_ENGINE is, as Django's "manage.py createsuperuser" does: the
 same checks and messages, the username normalised and the password hashed as Django does
-(pbkdf2_sha256, at Django 5.2's 1,000,000 iterations; Django rehashes it to its own count at the
-first login there). The user can log in to Django and to sessionkit apps.
+(pbkdf2_sha256 at PBKDF2_ITERATIONS iterations, by default Django 5.2's 1,000,000; set it to the
+Django project's count, 260000 for Django 3.2, or Django rehashes the password at each login
+there). The user can log in to Django and to sessionkit apps.
 
 On a terminal it asks for what the options do not give: the username, the email address and the
 password (twice, not shown). With --noinput it asks nothing and reads, as Django does:
