@@ -5,12 +5,12 @@
  * a {@link SqlInteropBackend} for its server. Every scenario gets fresh databases (PostgreSQL schemas,
  * MySQL databases) of its own, so files and scenarios never share a `django_session` table.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { createSessions, type SessionLogger, type SessionManager } from '../../src/index.js';
 import type { SessionStore } from '../../src/core/store-contract.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { unavailableServer } from '../helpers/servers.js';
+import { describeIfAvailable, unavailableBecause } from '../helpers/gate.js';
 import { describeWithDjango, django } from './bridge.js';
 import { cookieValue } from '../helpers/cookies.js';
 
@@ -84,13 +84,7 @@ export function withoutPassword(url: string): string {
 export function describeSqlInterop(backend: SqlInteropBackend): void {
   const name = `Django db engine ⇄ sessionkit store on ${backend.label}`;
   if (backend.unreachable !== undefined) {
-    const reason = backend.unreachable;
-    describe(name, () => {
-      it('needs the server', (context) => {
-        unavailableServer(backend.label, reason);
-        context.skip();
-      });
-    });
+    describeIfAvailable(backend.label, unavailableBecause(backend.label, backend.unreachable), name, () => {});
     return;
   }
 
