@@ -1,14 +1,15 @@
 /**
  * Debian's Chromium for the browser tests, driven by playwright-core, which downloads no browser of its
- * own. One browser per test file (`useChromium()`); contexts run with JavaScript off, since every page of
- * the demo must work without it. Screenshots go to `.tmp/screenshots/` (ignored by git).
+ * own. One browser for all of them (`useChromium()`), since they run in one test file; contexts run with
+ * JavaScript off, since every page of the demo must work without it. Screenshots go to
+ * `.tmp/screenshots/` (ignored by git).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { describeIfAvailable } from '../helpers/gate.js';
 import { haveExecutable } from '../helpers/servers.js';
 
@@ -35,7 +36,7 @@ export function describeWithChromium(name: string, fn: () => void): void {
 
 /** The browser of a test file, with helpers for its contexts. */
 export interface Chromium {
-  /** A new context (an empty cookie jar), with JavaScript off; closed after the file's tests. */
+  /** A new context (an empty cookie jar), with JavaScript off; closed after the test. */
   context(options?: BrowserContextOptions): Promise<BrowserContext>;
   /** A new page in a new context. */
   page(options?: BrowserContextOptions): Promise<Page>;
@@ -53,16 +54,30 @@ export interface Profile {
   open(): Promise<BrowserContext>;
 }
 
-/** Launches Chromium before the file's tests and closes it, its contexts and profiles after them. */
+let shared: Chromium | undefined;
+
+/**
+ * The browser of the test file: launched before its tests and closed after them; the contexts a test
+ * opens are closed after it. Every suite of the file that calls this gets the same one, so Chromium
+ * starts once.
+ */
 export function useChromium(): Chromium {
+  shared ??= launchForTheFile();
+  return shared;
+}
+
+function launchForTheFile(): Chromium {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   const directories: string[] = [];
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: CHROMIUM });
   });
+  // A test's contexts end with it: the file has many tests, and each context keeps its pages' processes.
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close().catch(() => undefined)));
+  });
   afterAll(async () => {
-    await Promise.all(contexts.map((context) => context.close().catch(() => undefined)));
     await browser?.close();
     for (const directory of directories) rmSync(directory, { recursive: true, force: true });
   });
