@@ -16,7 +16,6 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { onCi, unavailableBecause } from './gate.js';
 
 /** Path of the `redis-server` binary. */
 export const REDIS_SERVER_BIN = '/usr/bin/redis-server';
@@ -372,15 +371,4 @@ export function useServer(start: () => Promise<ManagedServer>): () => ManagedSer
     if (!server) throw new Error('useServer(): the server is not started yet (use it inside a test)');
     return server;
   };
-}
-
-/**
- * The old gate, left until its last callers use `describeIfAvailable` (helpers/gate.ts): fails under CI,
- * warns otherwise and returns the reason to skip.
- */
-export function unavailableServer(what: string, error: unknown): string {
-  const reason = unavailableBecause(what, error);
-  if (onCi) throw new Error(`${reason} (CI is set, so this fails instead of skipping)`);
-  console.warn(`SKIPPING: ${reason}`);
-  return reason;
 }
