@@ -565,20 +565,48 @@ def to_json(value):
     raise TypeError('cannot encode %r' % type(value).__name__)
 
 
-def main():
-    request = json.load(sys.stdin)
+def run_ops(ops):
     results = []
+    for op in ops or []:
+        try:
+            with frozen_time(op.get('time')):
+                results.append(run(op))
+        except Exception as error:  # noqa: BLE001 - reported to the caller
+            results.append({'error': type(error).__name__, 'message': str(error)})
+    return results
+
+
+def run_batch(batch):
+    """Runs batch['ops'] under batch['settings'] (overrides of the process's settings, for these ops only).
+
+    They are applied with override_settings (SECRET_KEY, SESSION_ENGINE, ...), so the database and the
+    caches stay those of the process.
+    """
+    from django.test import override_settings
+
+    with override_settings(**(batch.get('settings') or {})):
+        return run_ops(batch.get('ops'))
+
+
+def main():
     # Anything Django prints must not corrupt the JSON we write to stdout.
+    out = sys.stdout
+    if sys.argv[1:] == ['--serve']:
+        # One process for many batches: the first line holds the settings, each later line a batch
+        # ({"ops": [...], "settings": {...}}), each answered by one line of results.
+        with contextlib.redirect_stdout(sys.stderr):
+            configure(json.loads(sys.stdin.readline()).get('settings') or {})
+            for line in sys.stdin:
+                results = run_batch(json.loads(line))
+                out.write(json.dumps(results, default=to_json) + '\n')
+                out.flush()
+        return
+    request = json.load(sys.stdin)
     with contextlib.redirect_stdout(sys.stderr):
         configure(request.get('settings') or {})
-        for op in request.get('ops') or []:
-            try:
-                with frozen_time(op.get('time')):
-                    results.append(run(op))
-            except Exception as error:  # noqa: BLE001 - reported to the caller
-                results.append({'error': type(error).__name__, 'message': str(error)})
-    json.dump(results, sys.stdout, default=to_json)
-    sys.stdout.write('\n')
+        results = run_ops(request.get('ops'))
+    json.dump(results, out, default=to_json)
+    out.write('\n')
 
 
 if __name__ == '__main__':

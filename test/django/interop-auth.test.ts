@@ -7,44 +7,17 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKEND_SESSION_KEY,
-  createAuth,
-  HASH_SESSION_KEY,
-  makePassword,
-  MODEL_BACKEND,
-  sessionAuthHash,
-  USER_ID_SESSION_KEY,
-  verifyPassword,
-  type Auth,
-} from '../../src/auth/index.js';
+import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, makePassword, MODEL_BACKEND, sessionAuthHash, USER_ID_SESSION_KEY, verifyPassword } from '../../src/auth/index.js';
 import { ARGON2_DRIVERS, BCRYPT_DRIVERS } from '../../src/auth/passwords/drivers.js';
-import { createSessions, type Session, type SessionManager } from '../../src/index.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
-import { SqliteAuthUsers, type TestUser } from '../auth/user-sources.js';
-import { cookieValue } from '../helpers/cookies.js';
-import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
+import { deleted, nodeSide as nodeSideOn, type DjangoLogin, type DjangoSeen, type NodeSide } from './auth-sides.js';
 import { describeWithDjango, django } from './bridge.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-django-auth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const PASSWORDS = { alice: 'alice-pw 😀', bob: 'bob-pw', inactive: 'inactive-pw' } as const;
-
-/** What the bridge's auth ops answer for one request. */
-interface DjangoSeen {
-  authenticated: boolean;
-  id: number | null;
-  username: string | null;
-  data: Record<string, unknown>;
-  /** The session cookie after the request: the new key, `''` when deleted. */
-  key: string | null;
-}
-interface DjangoLogin {
-  logged_in: boolean;
-  data?: Record<string, unknown>;
-  key: string | null;
-}
 
 const settings = (file: string, secret = TEST_SECRET): Record<string, unknown> => ({ SECRET_KEY: secret, DATABASE_NAME: file });
 
@@ -68,48 +41,17 @@ async function databaseFile(secret = TEST_SECRET): Promise<string> {
   return file;
 }
 
-/** The sessionkit side: sessions in the same file, users from its auth_user table. */
-interface NodeSide {
-  readonly users: SqliteAuthUsers;
-  readonly auth: Auth<TestUser>;
-  /** Runs `fn` in a request sending the session cookie `key`; the cookie afterwards (`null` when deleted). */
-  request<R>(key: string | null, fn: (session: Session) => Promise<R>): Promise<{ result: R; key: string | null }>;
-  /** Checks the password as a login form would, then logs in. The key, or `null` for a refused password. */
-  login(username: string, password: string, key?: string | null): Promise<string | null>;
-  getUser(key: string): Promise<{ result: TestUser | null; key: string | null }>;
-}
-
-const closers: Array<() => Promise<void> | void> = [];
+const closers: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const close of closers) await close();
 });
 
+/** Node's side on the same file: sessions in its django_session table, users from its auth_user table. */
 function nodeSide(file: string, secret = TEST_SECRET, secretFallbacks: string[] = []): NodeSide {
-  const sessions: SessionManager = createSessions({ secret, secretFallbacks, store: sqliteStore({ path: file }), logger: recordingLogger() });
-  const users = new SqliteAuthUsers(file);
-  closers.push(() => sessions.close(), () => users.close());
-  const auth = createAuth({ secret, secretFallbacks, users });
-  const side: NodeSide = {
-    users,
-    auth,
-    async request(key, fn) {
-      const session = sessions.load(key ? `sessionid=${key}` : undefined);
-      const result = await fn(session);
-      const { setCookie } = await sessions.commit(session);
-      const value = setCookie.length > 0 ? cookieValue(setCookie[0]!) : key;
-      return { result, key: value === '' || value === '""' ? null : value };
-    },
-    async login(username, password, key = null) {
-      const user = users.byUsername(username);
-      if (!(await verifyPassword(password, user.passwordHash, { iterations: 1 }))) return null;
-      return (await side.request(key, (session) => auth.login(session, user))).key;
-    },
-    getUser: (key) => side.request(key, (session) => auth.getUser(session)),
-  };
+  const side = nodeSideOn(sqliteStore({ path: file }), file, secret, secretFallbacks);
+  closers.push(() => side.close());
   return side;
 }
-
-const deleted = (key: string | null): boolean => key === '' || key === '""';
 
 describeWithDjango('logged-in users shared with Django 3.2 (db engine, auth_user on SQLite)', () => {
   it('Django logs in, and Node getUser sees the user', async () => {

@@ -1,0 +1,62 @@
+/**
+ * The Django versions the interop tests run against: Debian's Django 3.2 and a Django 5.2 in a virtual
+ * environment (`.ci/run` makes it).
+ * @module
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'vitest';
+import { describeWithDjango, djangoPython } from './bridge.js';
+
+/** A Django installation the interop tests run against. */
+export interface DjangoInstall {
+  /** e.g. `Django 3.2`. */
+  readonly label: string;
+  /** Its interpreter. */
+  readonly python: string;
+  /** Whether it imports, with its version as labelled. */
+  readonly available: boolean;
+}
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+function install(label: string, python: string, version: string): DjangoInstall {
+  const check = `import django, sys; sys.exit(0 if django.get_version().startswith('${version}.') else 3)`;
+  return { label, python, available: spawnSync(python, ['-c', check], { stdio: 'ignore' }).status === 0 };
+}
+
+/**
+ * Django 3.2 (Debian's, at `djangoPython`) and Django 5.2 (the virtual environment `.ci/run` makes in
+ * `.cache/django52`; `SESSIONKIT_DJANGO52_PYTHON` overrides). Checked once per test file.
+ */
+export const djangoInstalls: readonly DjangoInstall[] = [
+  install('Django 3.2', djangoPython, '3.2'),
+  install('Django 5.2', process.env['SESSIONKIT_DJANGO52_PYTHON'] || `${repoRoot}.cache/django52/bin/python`, '5.2'),
+];
+
+const onCi = !['', '0', 'false', undefined].includes(process.env['CI']);
+
+/**
+ * `describe` for suites run against `install`: for the default interpreter, {@link describeWithDjango};
+ * for another one, the same rule: without it (or a module in `requires`) the suite is skipped with a
+ * warning, or fails when `CI` is set.
+ */
+export function describeWithInstall(install: DjangoInstall, name: string, fn: () => void, requires: readonly string[] = []): void {
+  if (install.python === djangoPython) return describeWithDjango(name, fn, requires);
+  const missing = install.available ? requires.filter((module) => spawnSync(install.python, ['-c', `import ${module}`], { stdio: 'ignore' }).status !== 0) : [];
+  if (install.available && missing.length === 0) {
+    describe(name, fn);
+    return;
+  }
+  const reason = install.available ? `${install.python} cannot import ${missing.join(', ')}` : `${install.label} is not at ${install.python}: run .ci/run, which makes it`;
+  if (onCi) {
+    describe(name, () => {
+      it(`requires ${install.label}`, () => {
+        throw new Error(`${reason} (CI is set, so this is a failure, not a skip)`);
+      });
+    });
+    return;
+  }
+  console.warn(`\n*** SKIPPING "${name}": ${reason}. ***\n`);
+  describe.skip(name, fn);
+}
