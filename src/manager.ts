@@ -7,6 +7,7 @@ import { serializeCookie, serializeDeletion, type CookieAttributes } from './coo
 import { engineFor, type SessionEngine } from './core/engine.js';
 import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, type StoredExpiry } from './core/expiry.js';
 import type { SessionSchema } from './core/data-schema.js';
+import { sessionInternals, type SessionHandle } from './core/session-handle.js';
 import type { SessionData } from './core/state.js';
 import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
 import { describeError, logOneLine } from './core/error-response.js';
@@ -74,7 +75,8 @@ export class SessionManager<T extends object = SessionData> {
    * const result = await sessions.commit(session, response.status);
    */
   commit(session: Session<T>, status = 200, request?: CommitRequest): CommitResult | Promise<CommitResult> {
-    if (!session.cookieSent && !session.accessed && !session.modified && !session.holdsLock && !session.hasRetired) return UNCHANGED;
+    const internals = sessionInternals(session);
+    if (!session.cookieSent && !session.accessed && !session.modified && !internals.holdsLock && !internals.hasRetired) return UNCHANGED;
     const decision = decideResponse({
       cookieSent: session.cookieSent,
       accessed: session.accessed,
@@ -83,32 +85,32 @@ export class SessionManager<T extends object = SessionData> {
       saveEveryRequest: this.options.saveEveryRequest,
       status,
     });
-    if (decision.save) return this.#writeAndRelease(session, () => this.#save(session, request?.secure === true));
+    if (decision.save) return this.#writeAndRelease(internals, () => this.#save(session, internals, request?.secure === true));
     const result = decision.deleteCookie ? this.#deletion : decision.vary ? VARY_ONLY : UNCHANGED;
     // What flush(), cycleKey() or destroy() retired is deleted even when nothing is saved (a logout, a 5xx).
-    if (session.hasRetired) return this.#writeAndRelease(session, () => session.deleteRetired().then(() => result));
-    return session.holdsLock ? this.#release(session).then(() => result) : result;
+    if (internals.hasRetired) return this.#writeAndRelease(internals, () => internals.deleteRetired().then(() => result));
+    return internals.holdsLock ? this.#release(internals).then(() => result) : result;
   }
 
-  async #writeAndRelease(session: Session<T>, write: () => Promise<CommitResult>): Promise<CommitResult> {
+  async #writeAndRelease(internals: SessionHandle, write: () => Promise<CommitResult>): Promise<CommitResult> {
     try {
       return await write();
     } finally {
-      if (session.holdsLock) await this.#release(session);
+      if (internals.holdsLock) await this.#release(internals);
     }
   }
 
   // A lock that fails to release expires by its TTL; the response must not fail for it.
-  #release(session: Session<T>): Promise<void> {
-    return session.release().catch((error: unknown) => logOneLine(this.options, `sessionkit: could not release the session lock: ${describeError(error)}`, error));
+  #release(internals: SessionHandle): Promise<void> {
+    return internals.release().catch((error: unknown) => logOneLine(this.options, `sessionkit: could not release the session lock: ${describeError(error)}`, error));
   }
 
   // One clock reading for the stored expiry and the cookie's, computed from the data as stored, so the two
   // agree even when a concurrent update merged in another expiry.
-  async #save(session: Session<T>, secureRequest: boolean): Promise<CommitResult> {
+  async #save(session: Session<T>, internals: SessionHandle, secureRequest: boolean): Promise<CommitResult> {
     const o = this.options;
     const now = o.now();
-    const stored = await session.commitSave(now);
+    const stored = await internals.commitSave(now);
     const expiry = stored[EXPIRY_KEY] as StoredExpiry;
     let maxAge: number | null = null;
     let expiresAt: number | null = null;

@@ -2,11 +2,10 @@
  * `Session<T>`: Django's `SessionBase` API for one request. Nothing is read from the store until the data
  * is first touched (lazy loading), so every data method is async.
  */
-import { readCookie } from './cookies/parse.js';
+import { exposeSessionHandles, SessionHandle } from './core/session-handle.js';
 import type { SessionEngine } from './core/engine.js';
-import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, expiryDate, expiryProblem, pythonIsoFormat, storedExpiryProblem, type StoredExpiry } from './core/expiry.js';
-import { describeValueProblem, valueProblem } from './core/session-values.js';
-import { markChanged, newState, setEntry, type SessionData, type SessionState } from './core/state.js';
+import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, expiryDate, expiryProblem, pythonIsoFormat, type StoredExpiry } from './core/expiry.js';
+import { markChanged, setEntry, type SessionData } from './core/state.js';
 import { SessionValueError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -73,49 +72,35 @@ export class Session<T extends object = SessionData> {
    * conflict is still refused. test/types/session-types.ts holds both sides.
    */
   declare readonly '~data'?: { readonly [K in keyof T]-?: T[K] };
-  readonly #engine: SessionEngine;
-  readonly #options: ResolvedOptions;
-  readonly #cookieHeader: string | null | undefined;
-  #cookieValue: string | undefined;
-  #state: SessionState | null = null;
-  #loading: Promise<SessionData> | null = null;
+  readonly #h: SessionHandle;
+
+  static {
+    exposeSessionHandles((session) => (session as Session).#h);
+  }
 
   /** @internal Created by `SessionManager.load`. */
   constructor(engine: SessionEngine, options: ResolvedOptions, cookieHeader: string | null | undefined) {
-    this.#engine = engine;
-    this.#options = options;
-    this.#cookieHeader = cookieHeader;
-  }
-
-  // The cookie header is parsed on first need, so an untouched session costs nothing.
-  get #s(): SessionState {
-    if (this.#state === null) {
-      this.#cookieValue = readCookie(this.#cookieHeader, this.#options.cookieName);
-      const key = this.#cookieValue === undefined ? null : this.#engine.keyFromCookie(this.#cookieValue);
-      this.#state = newState(key);
-    }
-    return this.#state;
+    this.#h = new SessionHandle(engine, options, cookieHeader);
   }
 
   /** Whether the request carried the session cookie (valid or not). */
   get cookieSent(): boolean {
-    void this.#s;
-    return this.#cookieValue !== undefined;
+    return this.#h.cookieSent;
   }
 
   /** The session key (for signed cookies: the cookie value); `null` when there is none. Does not load. */
   get sessionKey(): string | null {
-    return this.#s.key;
+    return this.#h.state.key;
   }
 
   /** Whether the data was read or written during this request (drives `Vary: Cookie`). */
   get accessed(): boolean {
-    return this.#state?.accessed ?? false;
+    return this.#h.accessed;
   }
 
   /** Whether the data was changed during this request (drives the save). */
   get modified(): boolean {
-    return this.#state?.modified ?? false;
+    return this.#h.modified;
   }
 
   /**
@@ -123,74 +108,21 @@ export class Session<T extends object = SessionData> {
    * (e.g. after mutating a nested object in place). The whole data then replaces what is stored.
    */
   markModified(): void {
-    const state = this.#s;
+    const state = this.#h.state;
     state.modified = true;
     state.replaceAll = true;
   }
 
   /** The engine's name, e.g. `"sqlite"` or `"signed_cookies"`. */
   get engine(): string {
-    return this.#engine.name;
-  }
-
-  // Django's `_get_session`: marks the session accessed; the data, or `null` while it is not loaded yet.
-  #loadedData(): SessionData | null {
-    const state = this.#s;
-    state.accessed = true;
-    if (state.cache !== null) return state.cache;
-    if (state.key === null) return (state.cache = {});
-    return null;
-  }
-
-  // Django's `_get_session`, loading the data once.
-  #data(): Promise<SessionData> {
-    const loaded = this.#loadedData();
-    if (loaded !== null) return Promise.resolve(loaded);
-    const state = this.#s;
-    this.#loading ??= this.#engine.load(state).then(
-      (data) => (state.cache ??= data),
-      (error: unknown) => {
-        this.#loading = null;
-        throw error;
-      },
-    );
-    return this.#loading;
-  }
-
-  // Runs `use` on the data: at once when it is loaded (most calls), after loading otherwise. Saves the
-  // async frames a method per call would cost on the hot path.
-  #use<R>(use: (data: SessionData) => R): Promise<R> {
-    const loaded = this.#loadedData();
-    if (loaded === null) return this.#data().then(use);
-    try {
-      return Promise.resolve(use(loaded));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  #change(key: string): void {
-    markChanged(this.#s, key);
-  }
-
-  // Throws SessionValueError unless `value` can be stored under `key` and read back as it is. Primitives
-  // are checked without walking anything: `set('visit', 3)` stays cheap.
-  #assertStorable(key: unknown, value: unknown): void {
-    if (typeof key !== 'string') throw new SessionValueError(`Session keys must be strings, not ${typeof key === 'object' ? 'null or an object' : `a ${typeof key}`}.`);
-    if (key === EXPIRY_KEY) {
-      const problem = storedExpiryProblem(value, this.#options.now());
-      if (problem !== null) throw new SessionValueError(`The session expiry ${problem}.`);
-      return;
-    }
-    const found = valueProblem(value);
-    if (found !== null) throw new SessionValueError(describeValueProblem(key, found));
+    return this.#h.engine.name;
   }
 
   /** The value under `key`, or `fallback` (default `undefined`) when absent. */
   get<K extends Key<T>>(key: K): Promise<Data<T>[K] | undefined>;
   get<K extends Key<T>, D>(key: K, fallback: D): Promise<Data<T>[K] | D>;
   get(key: string, fallback?: unknown): Promise<unknown> {
-    return this.#use((data) => (Object.hasOwn(data, key) ? data[key] : fallback));
+    return this.#h.use((data) => (Object.hasOwn(data, key) ? data[key] : fallback));
   }
 
   /**
@@ -199,51 +131,51 @@ export class Session<T extends object = SessionData> {
    */
   set<K extends Key<T>>(key: K, value: Data<T>[K]): Promise<void> {
     try {
-      this.#assertStorable(key, value);
+      this.#h.assertStorable(key, value);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#use((data) => {
+    return this.#h.use((data) => {
       setEntry(data, key, value);
-      this.#change(key);
+      markChanged(this.#h.state, key);
     });
   }
 
   /** Removes `key` (`del session[key]`); resolves whether it was there. Only a removal marks the session modified. */
   delete(key: Key<T>): Promise<boolean> {
-    return this.#use((data) => {
+    return this.#h.use((data) => {
       if (!Object.hasOwn(data, key)) return false;
       delete data[key];
-      this.#change(key);
+      markChanged(this.#h.state, key);
       return true;
     });
   }
 
   /** Whether `key` is present (`key in session`). */
   has(key: Key<T>): Promise<boolean> {
-    return this.#use((data) => Object.hasOwn(data, key));
+    return this.#h.use((data) => Object.hasOwn(data, key));
   }
 
   /** Removes `key` and resolves its value, or `fallback` when absent. */
   pop<K extends Key<T>>(key: K): Promise<Data<T>[K] | undefined>;
   pop<K extends Key<T>, D>(key: K, fallback: D): Promise<Data<T>[K] | D>;
   pop(key: string, fallback?: unknown): Promise<unknown> {
-    return this.#use((data) => {
+    return this.#h.use((data) => {
       if (!Object.hasOwn(data, key)) return fallback;
       const value: unknown = data[key];
       delete data[key];
-      this.#change(key);
+      markChanged(this.#h.state, key);
       return value;
     });
   }
 
   /** The value under `key`; when absent, stores `value` first (checked as by `set`) and resolves it. */
   setDefault<K extends Key<T>>(key: K, value: Data<T>[K]): Promise<Data<T>[K]> {
-    return this.#use((data) => {
+    return this.#h.use((data) => {
       if (Object.hasOwn(data, key)) return data[key] as Data<T>[K];
-      this.#assertStorable(key, value);
+      this.#h.assertStorable(key, value);
       setEntry(data, key, value);
-      this.#change(key);
+      markChanged(this.#h.state, key);
       return value;
     });
   }
@@ -255,12 +187,12 @@ export class Session<T extends object = SessionData> {
   update(values: Partial<Data<T>>): Promise<void> {
     try {
       if (values === null || typeof values !== 'object' || Array.isArray(values)) throw new SessionValueError('update() takes an object of keys and values.');
-      for (const [key, value] of Object.entries(values)) this.#assertStorable(key, value);
+      for (const [key, value] of Object.entries(values)) this.#h.assertStorable(key, value);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#use((data) => {
-      const state = this.#s;
+    return this.#h.use((data) => {
+      const state = this.#h.state;
       state.modified = true;
       for (const [key, value] of Object.entries(values)) {
         setEntry(data, key, value);
@@ -271,22 +203,22 @@ export class Session<T extends object = SessionData> {
 
   /** The keys, in insertion order. */
   async keys(): Promise<Array<Key<T>>> {
-    return Object.keys(await this.#data()) as Array<Key<T>>;
+    return Object.keys(await this.#h.data()) as Array<Key<T>>;
   }
 
   /** The values, in insertion order. */
   async values(): Promise<Array<Data<T>[Key<T>]>> {
-    return Object.values(await this.#data()) as Array<Data<T>[Key<T>]>;
+    return Object.values(await this.#h.data()) as Array<Data<T>[Key<T>]>;
   }
 
   /** The `[key, value]` pairs, in insertion order. */
   async items(): Promise<Array<[Key<T>, Data<T>[Key<T>]]>> {
-    return Object.entries(await this.#data()) as Array<[Key<T>, Data<T>[Key<T>]]>;
+    return Object.entries(await this.#h.data()) as Array<[Key<T>, Data<T>[Key<T>]]>;
   }
 
   /** Empties the data without touching the store (the next save replaces everything). */
   async clear(): Promise<void> {
-    const state = this.#s;
+    const state = this.#h.state;
     state.cache = {};
     state.accessed = true;
     state.modified = true;
@@ -295,14 +227,14 @@ export class Session<T extends object = SessionData> {
 
   /** A shallow copy of the data. */
   async toJSON(): Promise<Partial<Data<T>>> {
-    return { ...(await this.#data()) } as Partial<Data<T>>;
+    return { ...(await this.#h.data()) } as Partial<Data<T>>;
   }
 
   /**
    * Django's `is_empty()`: no valid key and no data. A session with a key is never empty. Does not load.
    */
   isEmpty(): boolean {
-    const state = this.#s;
+    const state = this.#h.state;
     if (state.key !== null) return false;
     return state.cache === null || Object.keys(state.cache).length === 0;
   }
@@ -314,42 +246,42 @@ export class Session<T extends object = SessionData> {
    * datetime, and so Django and the stores, can hold).
    */
   async setExpiry(value: number | Date | null): Promise<void> {
-    const problem = expiryProblem(value, this.#options.now());
+    const problem = expiryProblem(value, this.#h.options.now());
     if (problem !== null) throw new SessionValueError(`The session expiry ${problem}.`);
     if (value === null) {
       await this.delete(EXPIRY_KEY as Key<T>);
       return;
     }
     const stored = value instanceof Date ? pythonIsoFormat(value) : value;
-    setEntry(await this.#data(), EXPIRY_KEY, stored);
-    this.#change(EXPIRY_KEY);
+    setEntry(await this.#h.data(), EXPIRY_KEY, stored);
+    markChanged(this.#h.state, EXPIRY_KEY);
   }
 
   async #storedExpiry(query?: ExpiryQuery): Promise<StoredExpiry | Date> {
     if (query && 'expiry' in query) return query.expiry;
-    return (await this.#data())[EXPIRY_KEY] as StoredExpiry;
+    return (await this.#h.data())[EXPIRY_KEY] as StoredExpiry;
   }
 
   /** Django's `get_expiry_age`: seconds until the session expires if saved now (or at `modification`). */
   async getExpiryAge(query?: ExpiryQuery): Promise<number> {
     const expiry = await this.#storedExpiry(query);
-    return expiryAge(expiry, query?.modification?.getTime() ?? this.#options.now(), this.getSessionCookieAge());
+    return expiryAge(expiry, query?.modification?.getTime() ?? this.#h.options.now(), this.getSessionCookieAge());
   }
 
   /** Django's `get_expiry_date`: when the session expires if saved now (or at `modification`). */
   async getExpiryDate(query?: ExpiryQuery): Promise<Date> {
     const expiry = await this.#storedExpiry(query);
-    return expiryDate(expiry, query?.modification?.getTime() ?? this.#options.now(), this.getSessionCookieAge());
+    return expiryDate(expiry, query?.modification?.getTime() ?? this.#h.options.now(), this.getSessionCookieAge());
   }
 
   /** Django's `get_expire_at_browser_close`: a per-session expiry overrides the global setting. */
   async getExpireAtBrowserClose(): Promise<boolean> {
-    return expiresAtBrowserClose(await this.#storedExpiry(), this.#options.expireAtBrowserClose);
+    return expiresAtBrowserClose(await this.#storedExpiry(), this.#h.options.expireAtBrowserClose);
   }
 
   /** Django's `get_session_cookie_age`: `cookieAge` (SESSION_COOKIE_AGE). */
   getSessionCookieAge(): number {
-    return this.#options.cookieAge;
+    return this.#h.options.cookieAge;
   }
 
   /**
@@ -358,12 +290,12 @@ export class Session<T extends object = SessionData> {
    * the commit, which adapters answer with a 503.
    */
   flush(): Promise<void> {
-    const state = this.#s;
+    const state = this.#h.state;
     state.cache = {};
     state.accessed = true;
     state.modified = true;
     state.replaceAll = true;
-    this.#engine.delete(state);
+    this.#h.engine.delete(state);
     state.key = null;
     state.keyIsNew = false;
     return Promise.resolve();
@@ -376,8 +308,8 @@ export class Session<T extends object = SessionData> {
    * `save()`). Loads the data first if it is not loaded yet; otherwise does no I/O.
    */
   cycleKey(): Promise<void> {
-    const cycle = (): void => this.#engine.cycleKey(this.#s);
-    if (this.#loadedData() === null) return this.#data().then(cycle);
+    const cycle = (): void => this.#h.engine.cycleKey(this.#h.state);
+    if (this.#h.loadedData() === null) return this.#h.data().then(cycle);
     try {
       cycle();
       return Promise.resolve();
@@ -401,130 +333,26 @@ export class Session<T extends object = SessionData> {
     await this.delete(TEST_COOKIE_KEY as Key<T>);
   }
 
-  // Store-level operations (Django's abstract SessionBase methods).
-
-  /** Django's `exists(session_key)`: whether a stored session has that key, expired or not. */
-  exists(sessionKey: string): Promise<boolean> {
-    return this.#engine.exists(sessionKey);
-  }
-
-  /** Django's `create()`: saves the current data under a new key right away. */
-  async create(): Promise<void> {
-    const state = this.#s;
-    state.cache ??= {};
-    await this.#engine.create(state);
-  }
-
   /**
    * Django's `save(must_create=False)`: writes the data now, unlike every other method, which leaves the
-   * writing to the commit of the response. Deletes first what `flush()`, `cycleKey()` or `destroy()`
-   * retired. With `mustCreate`, fails if the key exists. Rejects with `SessionInterrupted` when the stored
+   * writing to the commit of the response (Django's semantics). Deletes first what `flush()` or
+   * `cycleKey()` retired. With `mustCreate`, fails if the key exists. Rejects with `SessionInterrupted` when the stored
    * session was deleted meanwhile.
    */
   save(options: { mustCreate?: boolean } = {}): Promise<void> {
     if (options.mustCreate) {
-      this.#s.cache ??= {};
-      return this.#engine.save(this.#s, true);
+      this.#h.state.cache ??= {};
+      return this.#h.engine.save(this.#h.state, true);
     }
-    if (this.#loadedData() !== null) return this.#engine.save(this.#s, false);
-    return this.#data().then(() => this.#engine.save(this.#s, false));
+    if (this.#h.loadedData() !== null) return this.#h.engine.save(this.#h.state, false);
+    return this.#h.data().then(() => this.#h.engine.save(this.#h.state, false));
   }
 
   /**
-   * Django's `delete(session_key=None)`: deletes the stored session `sessionKey`, or this one, when the
-   * response is committed (or at an explicit `save()`); no I/O now. The data in memory is kept; use
-   * {@link Session.flush} to log out.
+   * Django's `load()`: the data, read from the store now when it is not loaded yet (Django's semantics;
+   * the other methods load it on first need too). Marks the session accessed.
    */
-  destroy(sessionKey?: string): Promise<void> {
-    this.#engine.delete(this.#s, sessionKey);
-    return Promise.resolve();
-  }
-
-  /** Django's `load()`: the stored data, read now (also marks the session accessed). */
   load(): Promise<Partial<Data<T>>> {
-    return this.#data() as Promise<Partial<Data<T>>>;
-  }
-
-  /**
-   * @internal The save of `SessionManager.commit`: writes with the commit's one clock reading `now` and
-   * resolves the data as stored (after a merge with a concurrent update, it differs from this request's).
-   */
-  commitSave(now: number): Promise<SessionData> {
-    const state = this.#s;
-    const save = (): Promise<SessionData> => this.#engine.save(state, false, now).then(() => state.cache ?? {});
-    return this.#loadedData() !== null ? save() : this.#data().then(save);
-  }
-
-  /**
-   * @internal Synchronous access for express-session's property API (`sessionkit/express`): the data once
-   * loaded (marking the session accessed), or `null` before.
-   */
-  loadedDataSync(): SessionData | null {
-    return this.#loadedData();
-  }
-
-  /**
-   * @internal `session[key] = value` (or, with `undefined`, `delete session[key]`) on loaded data, at once:
-   * throws `SessionValueError` synchronously for a value the session cannot hold.
-   */
-  assignSync(key: string, value: unknown): void {
-    const data = this.#loadedData();
-    if (data === null) throw new Error('sessionkit: the session is not loaded yet');
-    if (value === undefined) {
-      if (!Object.hasOwn(data, key)) return;
-      delete data[key];
-    } else {
-      this.#assertStorable(key, value);
-      setEntry(data, key, value);
-    }
-    this.#change(key);
-  }
-
-  /**
-   * @internal Loads the data now without marking the session accessed, so a preloaded session that the
-   * request never uses still leaves its response alone (no `Vary: Cookie`).
-   */
-  prefetch(): Promise<void> {
-    const state = this.#s;
-    if (state.cache !== null || state.key === null) return Promise.resolve();
-    const accessed = state.accessed;
-    return this.#data().then(() => {
-      state.accessed = accessed;
-    });
-  }
-
-  /** @internal express-session's `reload()`: forgets the data in memory and reads the stored session again. */
-  reloadData(): Promise<SessionData> {
-    const state = this.#s;
-    state.cache = null;
-    state.touched = null;
-    state.replaceAll = false;
-    this.#loading = null;
-    return this.#data();
-  }
-
-  /** @internal Whether stored sessions wait to be deleted at commit (`flush`, `cycleKey`, `destroy`). */
-  get hasRetired(): boolean {
-    return this.#state?.retired != null;
-  }
-
-  /** @internal Deletes now the stored sessions that wait for the commit. */
-  deleteRetired(): Promise<void> {
-    return this.#state === null ? Promise.resolve() : this.#engine.deleteRetired(this.#state);
-  }
-
-  /** Whether this request holds its session's lock (locking on, session loaded). */
-  get holdsLock(): boolean {
-    return this.#state?.lock != null;
-  }
-
-  /** Releases the per-session lock, if one is held. Called by the adapters after the response. */
-  async release(): Promise<void> {
-    const state = this.#state;
-    if (state?.lock) {
-      const lock = state.lock;
-      state.lock = null;
-      await lock.release();
-    }
+    return this.#h.data() as Promise<Partial<Data<T>>>;
   }
 }

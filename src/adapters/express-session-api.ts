@@ -8,6 +8,7 @@
  * `keys`, …) is reachable only through `get`/`set`.
  */
 import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, pythonIsoFormat, type StoredExpiry } from '../core/expiry.js';
+import { sessionInternals } from '../core/session-handle.js';
 import type { ResolvedOptions } from '../options.js';
 import type { Session, SessionData } from '../session.js';
 
@@ -61,6 +62,7 @@ export function withExpressSessionApi<T extends object>(session: Session<T>, opt
       (error: unknown) => callback?.(error),
     );
   };
+  const internals = sessionInternals(session);
   let proxy: ExpressSessionCompatible<T>;
   const api: Record<string, unknown> = {
     regenerate(callback: SessionCallback) {
@@ -73,11 +75,11 @@ export function withExpressSessionApi<T extends object>(session: Session<T>, opt
       return proxy;
     },
     reload(callback: SessionCallback) {
-      settle(callback, session.reloadData());
+      settle(callback, internals.reloadData());
       return proxy;
     },
     destroy(callbackOrKey?: SessionCallback | string) {
-      if (typeof callbackOrKey !== 'function' && callbackOrKey !== undefined) return session.destroy(callbackOrKey);
+      if (typeof callbackOrKey !== 'function' && callbackOrKey !== undefined) return Promise.resolve(internals.destroy(callbackOrKey));
       settle(callbackOrKey, session.flush());
       return proxy;
     },
@@ -87,7 +89,7 @@ export function withExpressSessionApi<T extends object>(session: Session<T>, opt
     },
   };
   const cookie = expressSessionCookie(session, options);
-  const data = (): SessionData => session.loadedDataSync() ?? {};
+  const data = (): SessionData => internals.loadedDataSync() ?? {};
 
   proxy = new Proxy(session, {
     get(target, property) {
@@ -105,12 +107,12 @@ export function withExpressSessionApi<T extends object>(session: Session<T>, opt
     },
     set(target, property, value) {
       if (typeof property !== 'string' || property in target || property === 'id' || property === 'cookie') return false;
-      target.assignSync(property, value);
+      internals.assignSync(property, value);
       return true;
     },
     deleteProperty(target, property) {
       if (typeof property !== 'string' || property in target) return false;
-      target.assignSync(property, undefined);
+      internals.assignSync(property, undefined);
       return true;
     },
     has(target, property) {
@@ -129,7 +131,8 @@ export function withExpressSessionApi<T extends object>(session: Session<T>, opt
 }
 
 function expressSessionCookie<T extends object>(session: Session<T>, options: ResolvedOptions): ExpressSessionCookie {
-  const expiry = (): StoredExpiry => session.loadedDataSync()?.[EXPIRY_KEY] as StoredExpiry;
+  const internals = sessionInternals(session);
+  const expiry = (): StoredExpiry => internals.loadedDataSync()?.[EXPIRY_KEY] as StoredExpiry;
   const maxAgeMs = (): number | null =>
     expiresAtBrowserClose(expiry(), options.expireAtBrowserClose) ? null : expiryAge(expiry(), options.now(), options.cookieAge) * 1000;
   return {
@@ -138,14 +141,14 @@ function expressSessionCookie<T extends object>(session: Session<T>, options: Re
     },
     set maxAge(ms: number | null) {
       // express-session's `null` is a cookie that ends with the browser: Django's expiry of 0.
-      session.assignSync(EXPIRY_KEY, ms === null ? 0 : Math.max(1, Math.round(ms / 1000)));
+      internals.assignSync(EXPIRY_KEY, ms === null ? 0 : Math.max(1, Math.round(ms / 1000)));
     },
     get expires() {
       const ms = maxAgeMs();
       return ms === null ? null : new Date(options.now() + ms);
     },
     set expires(date: Date | null) {
-      session.assignSync(EXPIRY_KEY, date === null ? 0 : pythonIsoFormat(date));
+      internals.assignSync(EXPIRY_KEY, date === null ? 0 : pythonIsoFormat(date));
     },
     originalMaxAge: options.cookieAge * 1000,
     httpOnly: options.cookieHttpOnly,

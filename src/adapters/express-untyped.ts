@@ -11,6 +11,7 @@ import type { SessionUser } from '../auth/user.js';
 import { SessionConfigError } from '../errors.js';
 import type { SessionManager } from '../manager.js';
 import type { Session, SessionData } from '../session.js';
+import { sessionInternals } from '../core/session-handle.js';
 import { withExpressSessionApi } from './express-session-api.js';
 import { attachSession } from './node.js';
 
@@ -55,7 +56,7 @@ export function session<T extends object>(manager: SessionManager<T>, options: E
     if (auth) (req as { user?: unknown }).user = auth.requestUser(attached);
     // Express 4 keeps its router in `app._router`; Express 5 has none there.
     if (!(api || (options.preload ?? '_router' in req.app))) return next();
-    attached.prefetch().then(() => {
+    sessionInternals(attached).prefetch().then(() => {
       if (api) (req as { session: unknown }).session = withExpressSessionApi(attached, manager.options);
       next();
     }, next);

@@ -7,6 +7,7 @@
  */
 import { ServerResponse, type IncomingMessage } from 'node:http';
 import { describeError, errorResponse, logRequestError, type ErrorResponse } from '../core/error-response.js';
+import { sessionInternals } from '../core/session-handle.js';
 import type { Auth } from '../auth/create-auth.js';
 import type { RequestUser } from '../auth/request-user.js';
 import type { SessionUser } from '../auth/user.js';
@@ -86,7 +87,7 @@ export function withSessions<T extends object>(
       const methods = res as unknown as Record<Hooked, Method>;
       if (!hook.started()) return sendError(res, errorResponse(error), methods.writeHead, methods.end);
       // The response is already on its way: its commit releases the session; a half-written body is cut off.
-      await hook.session.release();
+      await sessionInternals(hook.session).release();
       if (!hook.ended() && !res.writableEnded) res.destroy();
     }
   };

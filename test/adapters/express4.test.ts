@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import express4 from 'express4';
 import type { RequestHandler } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { session, sessionOf } from '../../src/adapters/express.js';
+import { session, sessionOf, userOf } from '../../src/adapters/express.js';
 import { createSessions } from '../../src/manager.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
@@ -29,10 +29,10 @@ const createApp = express4 as unknown as () => Express4App;
 // (Express 4's default, tested below) gives up. Express 4 needs the rejection passed to `next` by hand.
 describeAdapterConformance({
   name: 'Express 4',
-  start: (manager, route) => {
+  start: (manager, route, auth) => {
     const app = createApp();
-    app.use(session(manager, { preload: false }));
-    app.use(((req, res, next) => answerWithNode(route, req.session, req, res).catch(next)) as RequestHandler);
+    app.use(session(manager, { preload: false, auth }));
+    app.use(((req, res, next) => answerWithNode(route, req.session, req, res, auth ? userOf(req) : undefined).catch(next)) as RequestHandler);
     return listen(createServer(app));
   },
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSessions, EXPIRY_KEY, SessionInterrupted, SessionValueError, type SessionOptions } from '../../src/index.js';
+import { sessionInternals } from '../../src/core/session-handle.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
@@ -282,7 +283,7 @@ describe('Session: lifecycle (Django §3.5)', () => {
     const bobKey = cookieOf((await sessions.commit(bob)).setCookie).split('=')[1]!;
     const s = sessions.load(cookie);
     await s.cycleKey();
-    await s.destroy(bobKey);
+    sessionInternals(s).destroy(bobKey);
     expect(await counting.store.load(bobKey)).not.toBeNull();
     expect((await sessions.commit(s, 500)).setCookie).toEqual([]);
     expect(await counting.store.load(cookie.split('=')[1]!)).toBeNull();
@@ -326,22 +327,23 @@ describe('Session: lifecycle (Django §3.5)', () => {
     expect(await s.has('testcookie')).toBe(false);
   });
 
-  it('store-level create / save / exists / destroy / load', async () => {
+  it('store-level create / save / exists / destroy / load (create, exists and destroy for the package only)', async () => {
     const { sessions, counting } = setup();
     const s = sessions.load(undefined);
+    const internals = sessionInternals(s);
     await s.set('a', 1);
-    await s.create();
+    await internals.create();
     const key = s.sessionKey!;
-    expect(await s.exists(key)).toBe(true);
+    expect(await internals.exists(key)).toBe(true);
     await s.set('a', 2);
     await s.save();
     expect(await sessions.load(`sessionid=${key}`).load()).toEqual({ a: 2 });
     await expect(s.save({ mustCreate: true })).rejects.toThrow(/already exists/);
-    await s.destroy();
-    expect(await s.exists(key)).toBe(true);
+    internals.destroy();
+    expect(await internals.exists(key)).toBe(true);
     // Django's delete() keeps the data in memory; saving it then finds the record gone.
     await expect(sessions.commit(s)).rejects.toBeInstanceOf(SessionInterrupted);
-    expect(await s.exists(key)).toBe(false);
+    expect(await internals.exists(key)).toBe(false);
     expect(await counting.store.load(key)).toBeNull();
     expect(await sessions.clearExpired()).toBe(0);
   });
@@ -370,7 +372,7 @@ describe('Session: signed cookies engine (Django §4.5)', () => {
     expect(await again.get('visit')).toBe(1);
     await again.cycleKey();
     expect(again.sessionKey).not.toBe(first.split('=')[1]);
-    expect(await again.exists('anything')).toBe(false);
+    expect(await sessionInternals(again).exists('anything')).toBe(false);
   });
 
   it('a tampered cookie gives an empty session re-sent as a fresh cookie (as Django)', async () => {
