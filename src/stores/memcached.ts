@@ -64,6 +64,9 @@ export interface MemcachedStoreOptions extends CacheKeyOptions {
   readonly poolSize?: number;
 }
 
+// The factory, which the store's errors name.
+const FACTORY = 'memcachedStore';
+
 /**
  * The memcached store. When it creates the client (from `url` or `servers`), the client:
  * - makes one connection attempt per command (`retries: 0`), bounded by `connectTimeoutMs`;
@@ -87,23 +90,23 @@ export class MemcachedStore implements SessionStore {
   #now: () => number = Date.now;
 
   constructor(options: MemcachedStoreOptions) {
-    this.#keys = resolveCacheKeys(this.name, options, true);
-    const commandTimeoutMs = positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', this.name);
-    const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', this.name);
-    const retryMs = positiveInteger(options.retryMs, 1000, 'retryMs', this.name);
-    const poolSize = positiveInteger(options.poolSize, 10, 'poolSize', this.name);
-    exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'memcached://127.0.0.1:11211')" }, { name: 'servers' }, { name: 'client' }], this.name);
+    this.#keys = resolveCacheKeys(FACTORY, options, true);
+    const commandTimeoutMs = positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', FACTORY);
+    const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', FACTORY);
+    const retryMs = positiveInteger(options.retryMs, 1000, 'retryMs', FACTORY);
+    const poolSize = positiveInteger(options.poolSize, 10, 'poolSize', FACTORY);
+    exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'memcached://127.0.0.1:11211')" }, { name: 'servers' }, { name: 'client' }], FACTORY);
     const settings = { commandTimeoutMs, retryMs, poolSize };
     if (options.client !== undefined) {
       if (typeof (options.client as Partial<Memcached>).gets !== 'function') {
-        throw new SessionConfigError(`${this.name}: \`client\` must be a client of the \`memcached\` package; or pass \`url\` or \`servers\` instead.`);
+        throw new SessionConfigError(`${FACTORY}: \`client\` must be a client of the \`memcached\` package; or pass \`url\` or \`servers\` instead.`);
       }
       this.#client = options.client;
       this.#connection = new MemcachedConnection(options.client, { ...settings, owned: false });
       return;
     }
-    const servers = options.url !== undefined ? serversOfUrl(this.name, options.url) : checkServers(this.name, options.servers!);
-    const MemcachedClient = loadOptionalDriver<typeof Memcached>('memcached', this.name);
+    const servers = options.url !== undefined ? serversOfUrl(FACTORY, options.url) : checkServers(FACTORY, options.servers!);
+    const MemcachedClient = loadOptionalDriver<typeof Memcached>('memcached', FACTORY);
     this.#client = new MemcachedClient(servers, { retries: 0, timeout: connectTimeoutMs, remove: false, keyCompression: false, poolSize });
     this.#connection = new MemcachedConnection(this.#client, { ...settings, owned: true });
   }

@@ -63,6 +63,8 @@ export interface RedisStoreOptions extends CacheKeyOptions {
   readonly connectTimeoutMs?: number;
 }
 
+// The factory, which the store's errors name.
+const FACTORY = 'redisStore';
 /** Keys per SCAN step of {@link RedisStore.list}. */
 const SCAN_COUNT = 500;
 
@@ -95,11 +97,11 @@ export class RedisStore implements SessionStore {
   #now: () => number = Date.now;
 
   constructor(options: RedisStoreOptions) {
-    this.#keys = resolveCacheKeys(this.name, options, false);
-    this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', this.name);
-    const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', this.name);
-    exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'redis://127.0.0.1:6379/0')" }, { name: 'clusterNodes' }, { name: 'client' }], this.name);
-    this.#connection = openRedisConnection(options, { connectTimeoutMs }, this.name);
+    this.#keys = resolveCacheKeys(FACTORY, options, false);
+    this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', FACTORY);
+    const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', FACTORY);
+    exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'redis://127.0.0.1:6379/0')" }, { name: 'clusterNodes' }, { name: 'client' }], FACTORY);
+    this.#connection = openRedisConnection(options, { connectTimeoutMs }, FACTORY);
     this.#gate = new ReadyGate(this.#connection, connectTimeoutMs);
   }
 
@@ -187,14 +189,14 @@ export class RedisStore implements SessionStore {
     for (const keyspace of this.#connection.keyspaces()) {
       let cursor = '0';
       do {
-        const [next, found] = await withDeadline(keyspace.scan(cursor, pattern, SCAN_COUNT), this.#commandTimeoutMs, 'redis SCAN');
+        const [next, found] = await withDeadline(keyspace.scan(cursor, pattern, SCAN_COUNT), this.#commandTimeoutMs, `${FACTORY}: SCAN`);
         cursor = next;
         const sessions = found.flatMap((cacheKey) => {
           const sessionKey = this.#keys.sessionKeyOf(cacheKey);
           return sessionKey === null ? [] : [{ cacheKey, sessionKey }];
         });
         if (sessions.length === 0) continue;
-        const replies = await withDeadline(keyspace.ttlsAndSizes(sessions.map((session) => session.cacheKey)), this.#commandTimeoutMs, 'redis PTTL/STRLEN');
+        const replies = await withDeadline(keyspace.ttlsAndSizes(sessions.map((session) => session.cacheKey)), this.#commandTimeoutMs, `${FACTORY}: PTTL/STRLEN`);
         const now = this.#now();
         for (const [i, { ttlMs, bytes }] of replies.entries()) {
           // -2: the key expired or was deleted since the SCAN; -1: no TTL (written by someone else).
@@ -217,7 +219,7 @@ export class RedisStore implements SessionStore {
 
   async #run<T>(what: string, command: (client: RedisConnection) => Promise<T>): Promise<T> {
     await this.#gate.ready();
-    return withDeadline(command(this.#connection), this.#commandTimeoutMs, `redis ${what}`);
+    return withDeadline(command(this.#connection), this.#commandTimeoutMs, `${FACTORY}: ${what}`);
   }
 }
 
@@ -228,7 +230,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
 
 function ttlMs(expireDate: Date, now: number): number {
   const ms = expireDate.getTime() - now;
-  if (Number.isNaN(ms)) throw new TypeError('sessionkit: redis store got an invalid expiry date');
+  if (Number.isNaN(ms)) throw new TypeError(`${FACTORY}: got an invalid expiry date`);
   return ms;
 }
 

@@ -109,8 +109,8 @@ describe('store drivers load on demand', () => {
     expect(outcomes).toEqual({
       pg: expect.stringMatching(/^SessionConfigError: .*postgresStore needs the "pg" package: npm install pg$/),
       mysql2: expect.stringMatching(/^SessionConfigError: .*mysqlStore needs the "mysql2" package: npm install mysql2$/),
-      ioredis: expect.stringMatching(/^SessionConfigError: .*redis needs the "ioredis" package: npm install ioredis$/),
-      memcached: expect.stringMatching(/^SessionConfigError: .*memcached needs the "memcached" package: npm install memcached$/),
+      ioredis: expect.stringMatching(/^SessionConfigError: .*redisStore needs the "ioredis" package: npm install ioredis$/),
+      memcached: expect.stringMatching(/^SessionConfigError: .*memcachedStore needs the "memcached" package: npm install memcached$/),
       'better-sqlite3': expect.stringMatching(/^SessionConfigError: .*sqliteStore needs the "better-sqlite3" package: npm install better-sqlite3$/),
     });
   });

@@ -39,11 +39,11 @@ export function lockFile(path: string, ttlMs: number, timeoutMs: number): Shared
   let taken: LockRecord | null = null;
   return {
     tryAcquire: async () => {
-      taken = await withDeadline(tryTake(path, ttlMs), timeoutMs, 'taking a lock file');
+      taken = await withDeadline(tryTake(path, ttlMs), timeoutMs, 'fileStore taking a lock file');
       return taken !== null;
     },
     release: async () => {
-      if (taken !== null) await withDeadline(unlock(path, taken), timeoutMs, 'releasing a lock file');
+      if (taken !== null) await withDeadline(unlock(path, taken), timeoutMs, 'fileStore releasing a lock file');
     },
   };
 }

@@ -72,9 +72,9 @@ export function sessionTable(option: string | undefined, quote: '"' | '`', maxLe
 }
 
 /** The error for a query on a session table that does not exist, saying how to create it. */
-export function missingTableError(quotedTable: string, cause: unknown): Error {
+export function missingTableError(factory: string, quotedTable: string, cause: unknown): Error {
   return new Error(
-    `table ${quotedTable} does not exist: run Django's "manage.py migrate sessions" or "sessionkit migrate", or let the store create it (createTable: true)`,
+    `${factory}: table ${quotedTable} does not exist: run Django's "manage.py migrate sessions" or "sessionkit migrate", or let the store create it (createTable: true)`,
     { cause },
   );
 }

@@ -143,11 +143,11 @@ export class MemcachedConnection {
       };
       const timer = setTimeout(() => {
         if (!started) {
-          settle(new StoreTimeoutError(`memcached ${what} timed out after ${this.#commandTimeoutMs} ms waiting for a connection (${this.#poolSize} commands in flight)`));
+          settle(new StoreTimeoutError(`memcachedStore: ${what} timed out after ${this.#commandTimeoutMs} ms waiting for a connection (${this.#poolSize} commands in flight)`));
           return;
         }
         const reason = `a command on it got no reply within ${this.#commandTimeoutMs} ms`;
-        settle(new StoreTimeoutError(`memcached ${what} timed out after ${this.#commandTimeoutMs} ms`));
+        settle(new StoreTimeoutError(`memcachedStore: ${what} timed out after ${this.#commandTimeoutMs} ms`));
         const socket = command.socket;
         if (socket !== undefined) {
           this.#closeReasons.set(socket, reason);
@@ -164,10 +164,10 @@ export class MemcachedConnection {
     const server = SERVER_MARKED_DOWN.exec(message)?.[1];
     const down = server === undefined ? undefined : this.#downServers.get(server);
     if (down !== undefined) {
-      return new Error(`memcached ${what} failed: ${server} is down (${down.cause}); the store tries it again ${this.#retryMs} ms after that failure`, { cause: error });
+      return new Error(`memcachedStore: ${what} failed: ${server} is down (${down.cause}); the store tries it again ${this.#retryMs} ms after that failure`, { cause: error });
     }
-    if (message.startsWith('memcached ')) return error instanceof Error ? error : new Error(message);
-    return new Error(`memcached ${what} failed: ${message}`, { cause: error });
+    if (message.startsWith('memcachedStore: ')) return error instanceof Error ? error : new Error(message);
+    return new Error(`memcachedStore: ${what} failed: ${message}`, { cause: error });
   }
 
   /** Stops the retry timers, and ends the client's connections if the store created it. */
@@ -213,7 +213,7 @@ export class MemcachedConnection {
       const cause = this.#closeReasons.get(socket) ?? socketError;
       for (const query of orphans) {
         if (typeof query.callback !== 'function') continue;
-        const error = new Error(`memcached ${query.type ?? 'command'} failed: the connection to ${socket.serverAddress} closed before the reply${cause ? ` (${cause})` : ''}`);
+        const error = new Error(`memcachedStore: ${query.type ?? 'command'} failed: the connection to ${socket.serverAddress} closed before the reply${cause ? ` (${cause})` : ''}`);
         internals.makeCallback(query.callback, error);
       }
     });

@@ -14,7 +14,7 @@ export const EXPIRED_LIFETIME = -1;
  */
 export function memcachedLifetime(expireDate: Date, now: number): number {
   const ms = expireDate.getTime() - now;
-  if (Number.isNaN(ms)) throw new TypeError('sessionkit: memcached store got an invalid expiry date');
+  if (Number.isNaN(ms)) throw new TypeError('memcachedStore: got an invalid expiry date');
   if (ms <= 0) return EXPIRED_LIFETIME;
   const seconds = Math.ceil(ms / 1000);
   return seconds <= MAX_RELATIVE_EXPIRY_S ? seconds : Math.min(Math.ceil(expireDate.getTime() / 1000), MAX_UNIX_TIME);

@@ -102,7 +102,7 @@ export function reconnectDelay(attempt: number): number {
 /** The error for a database the server refused to select: commands would go to another database. */
 export function databaseRefused(database: number, cause: Error): Error {
   return new Error(
-    `the redis server has no database ${database} (SELECT ${database}: ${cause.message}); end the URL with a database it has, 0 to 15 unless its "databases" setting says otherwise`,
+    `redisStore: the redis server has no database ${database} (SELECT ${database}: ${cause.message}); end the URL with a database it has, 0 to 15 unless its "databases" setting says otherwise`,
     { cause },
   );
 }
@@ -113,7 +113,7 @@ export function databaseRefused(database: number, cause: Error): Error {
  */
 export async function quitThenDrop(connected: boolean, quit: () => Promise<unknown>, drop: () => void, timeoutMs: number): Promise<void> {
   try {
-    if (connected) await withDeadline(quit(), timeoutMs, 'redis QUIT');
+    if (connected) await withDeadline(quit(), timeoutMs, 'redisStore: QUIT');
   } catch {
     // Dropped below.
   } finally {

@@ -24,7 +24,7 @@ export class ReadyGate {
    */
   ready(): Promise<void> {
     const connection = this.#connection;
-    if (this.#closing.signal.aborted) return Promise.reject(new Error('the redis store is closed'));
+    if (this.#closing.signal.aborted) return Promise.reject(new Error('redisStore: the store is closed'));
     switch (connection.state()) {
       case 'ready': {
         const refusal = connection.refusal();
@@ -36,10 +36,10 @@ export class ReadyGate {
       case 'connecting':
         break;
       case 'closed':
-        return Promise.reject(new Error(connection.closedReason));
+        return Promise.reject(new Error(`redisStore: ${connection.closedReason}`));
       case 'down': {
         const cause = connection.lastError();
-        return Promise.reject(new Error(`not connected to redis${cause ? `: ${cause.message}` : ''}`));
+        return Promise.reject(new Error(`redisStore: not connected to redis${cause ? `: ${cause.message}` : ''}`));
       }
     }
     // Every request waiting for the same connection shares one wait (and one set of listeners).
@@ -65,15 +65,15 @@ export class ReadyGate {
         if (error) reject(error);
         else resolve();
       };
-      const onStoreClosed = (): void => settle(new Error('the redis store was closed while connecting'));
+      const onStoreClosed = (): void => settle(new Error('redisStore: the store was closed while connecting'));
       const unwatch = connection.watch(
         () => settle(connection.refusal()),
         () => {
           const cause = connection.lastError();
-          settle(new Error(`could not connect to redis${cause ? `: ${cause.message}` : ''}`));
+          settle(new Error(`redisStore: could not connect to redis${cause ? `: ${cause.message}` : ''}`));
         },
       );
-      const timer = setTimeout(() => settle(new Error(`could not connect to redis within ${this.#connectTimeoutMs} ms`)), this.#connectTimeoutMs);
+      const timer = setTimeout(() => settle(new Error(`redisStore: could not connect to redis within ${this.#connectTimeoutMs} ms`)), this.#connectTimeoutMs);
       closing.addEventListener('abort', onStoreClosed);
     });
   }

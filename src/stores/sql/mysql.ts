@@ -151,7 +151,7 @@ export class MysqlDialect extends ServerDialect<mysql.Pool, mysql.PoolConnection
     return settleWithin(
       pool.getConnection(),
       acquireTimeoutMs,
-      () => new Error(`no database connection became available within ${acquireTimeoutMs} ms`),
+      () => new Error(`mysqlStore: no database connection became available within ${acquireTimeoutMs} ms`),
       (late) => late.release(),
     );
   }

@@ -242,6 +242,6 @@ export class SqlStore implements SessionStore {
 
   #explain(error: unknown): unknown {
     const { missingTable } = this.#dialect.errorCodes;
-    return missingTable !== undefined && this.#dialect.errorCode(error) === missingTable ? missingTableError(this.#dialect.quotedTable, error) : error;
+    return missingTable !== undefined && this.#dialect.errorCode(error) === missingTable ? missingTableError(this.#dialect.factory, this.#dialect.quotedTable, error) : error;
   }
 }

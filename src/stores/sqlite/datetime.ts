@@ -17,7 +17,7 @@ const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 export function formatDjangoDatetime(date: Date | number): string {
   const ms = typeof date === 'number' ? date : date.getTime();
   if (!Number.isFinite(ms) || ms < MIN_MS || ms > MAX_MS) {
-    throw new RangeError(`sessionkit: ${String(date)} is not a date SQLite's expire_date can hold (years 1–9999)`);
+    throw new RangeError(`sqliteStore: ${String(date)} is not a date SQLite's expire_date can hold (years 1–9999)`);
   }
   const d = new Date(ms);
   const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
