@@ -13,6 +13,7 @@ import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { freePort } from '../helpers/servers.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
 import { removeCompiledCli, runCli, type CliRun } from './run-cli.js';
+import { cookieValue } from '../helpers/cookies.js';
 
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
 const COMMANDS = ['migrate', 'clearsessions', 'list', 'show', 'decode', 'delete', 'createsuperuser', 'changepassword'];
@@ -40,7 +41,7 @@ async function signedCookieValue(data: Record<string, unknown>, now?: () => numb
   const session = sessions.load(null);
   await session.update(data);
   const { setCookie } = await sessions.commit(session);
-  return /^sessionid=([^;]*)/.exec(setCookie[0]!)![1]!;
+  return cookieValue(setCookie[0]!);
 }
 
 describe('help and version', () => {

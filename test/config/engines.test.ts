@@ -27,6 +27,7 @@ import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { askTcp, freePort, MEMCACHED_BIN, missingExecutables, startMemcached, useServer } from '../helpers/servers.js';
 import { describeIfAvailable } from '../helpers/gate.js';
 import { openScratchServers, REDIS_URL } from '../helpers/scratch-databases.js';
+import { cookieOf } from '../helpers/cookies.js';
 
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
 const PASSWORD = 'Sup3r-secret-pw';
@@ -58,7 +59,7 @@ async function roundTrip(env: Env): Promise<RoundTrip> {
     const first = sessions.load(null);
     await first.update({ user: 'alice', visits: 1 });
     const { setCookie } = await sessions.commit(first);
-    const cookie = setCookie[0]!.split(';')[0]!;
+    const cookie = cookieOf(setCookie);
     const second = sessions.load(cookie);
     expect(await second.toJSON()).toEqual({ user: 'alice', visits: 1 });
     await second.set('visits', 2);

@@ -17,6 +17,7 @@ import { postgresSettingsFromUrl } from '../../src/stores/internal/postgres-url.
 import { MemoryStore } from '../../src/stores/memory.js';
 import { SqliteStore } from '../../src/stores/sqlite.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { cookieOf } from '../helpers/cookies.js';
 
 let scratch: string;
 const opened: EnvSettings[] = [];
@@ -323,7 +324,7 @@ describe('optionsFromEnv: SESSION_ENGINE', () => {
     const session = sessions.load(undefined);
     await session.set('colour', 'blue');
     const { setCookie } = await sessions.commit(session);
-    const again = sessions.load(setCookie[0]!.split(';')[0]);
+    const again = sessions.load(cookieOf(setCookie));
     expect(await again.get('colour')).toBe('blue');
     expect(existsSync(sqlitePathFromUrl(url))).toBe(true);
   });

@@ -25,6 +25,7 @@ import { listen } from '../adapters/http-helpers.js';
 import { failingStore, type StoreOperation } from '../adapters/store-wrappers.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { FAST_ITERATIONS, PASSWORDS, usersDatabase } from './accounts-users.js';
+import { cookieOf } from '../helpers/cookies.js';
 
 type HeaderLine = readonly [name: string, value: string];
 
@@ -226,7 +227,7 @@ function nextCookie(raw: readonly string[], cookie: string | undefined): string 
   for (let i = 0; i < raw.length; i += 2) {
     if (raw[i]!.toLowerCase() !== 'set-cookie') continue;
     const value = raw[i + 1]!;
-    cookie = /; Max-Age=0(;|$)/.test(value) ? undefined : value.split(';')[0];
+    cookie = /; Max-Age=0(;|$)/.test(value) ? undefined : cookieOf([value]);
   }
   return cookie;
 }

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FRAMEWORKS } from '../../examples/demo/app.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
+import { cookieOf } from '../helpers/cookies.js';
 
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const SERVER = fileURLToPath(new URL('../../examples/demo/server.ts', import.meta.url));
@@ -55,7 +56,7 @@ describe.concurrent('FRAMEWORK=… npm start', () => {
       expect(started, (await Promise.race([run.ended, Promise.resolve(undefined)]))?.stderr).toBeDefined();
       expect(started!.framework).toBe(framework ?? 'node');
       const first = await fetch(`${started!.url}visit`);
-      const cookie = first.headers.getSetCookie()[0]!.split(';')[0]!;
+      const cookie = cookieOf(first.headers.getSetCookie());
       expect(await first.text()).toBe('Visit count:1');
       expect(await (await fetch(`${started!.url}visit`, { headers: { cookie } })).text()).toBe('Visit count:2');
     } finally {
