@@ -579,12 +579,20 @@ def run_ops(ops):
 def run_batch(batch):
     """Runs batch['ops'] under batch['settings'] (overrides of the process's settings, for these ops only).
 
-    They are applied with override_settings (SECRET_KEY, SESSION_ENGINE, ...), so the database and the
-    caches stay those of the process.
+    DATABASE_NAME among them points the default connection at another SQLite file (the process must not
+    have started on ':memory:', whose connection Django never closes); the others are applied with
+    override_settings (SECRET_KEY, SESSION_ENGINE, ...).
     """
+    from django.db import connections
     from django.test import override_settings
 
-    with override_settings(**(batch.get('settings') or {})):
+    overrides = dict(batch.get('settings') or {})
+    name = overrides.pop('DATABASE_NAME', None)
+    connection = connections['default']
+    if name is not None and connection.settings_dict['NAME'] != name:
+        connection.close()
+        connection.settings_dict['NAME'] = name
+    with override_settings(**overrides):
         return run_ops(batch.get('ops'))
 
 

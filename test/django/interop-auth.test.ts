@@ -1,7 +1,8 @@
 /**
- * Logged-in users shared with Django 3.2, in both directions, on one SQLite file (Django's `db` engine and
- * sessionkit's SQLite store, Django's `auth_user` table): each side sees the other's logins, password
- * changes and logouts; password hashes made by one side are accepted by the other.
+ * Logged-in users shared with Django 3.2 and 5.2, in both directions, on one SQLite file (Django's `db`
+ * engine and sessionkit's SQLite store, Django's `auth_user` table): each side sees the other's logins,
+ * password changes and logouts; password hashes made by one side are accepted by the other. One Django
+ * process per version answers every op (bridge.py --serve), each case on a SQLite file of its own.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,34 +13,17 @@ import { ARGON2_DRIVERS, BCRYPT_DRIVERS } from '../../src/auth/passwords/drivers
 import { sqliteStore } from '../../src/stores/sqlite.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
 import { deleted, nodeSide as nodeSideOn, type DjangoLogin, type DjangoSeen, type NodeSide } from './auth-sides.js';
-import { describeWithDjango, django } from './bridge.js';
+import { describeWithDjango, django as djangoOnce } from './bridge.js';
+import { djangoInstalls, describeWithInstall } from './django-installs.js';
+import { startDjango, type DjangoProcess } from './django-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-django-auth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const PASSWORDS = { alice: 'alice-pw 😀', bob: 'bob-pw', inactive: 'inactive-pw' } as const;
 
-const settings = (file: string, secret = TEST_SECRET): Record<string, unknown> => ({ SECRET_KEY: secret, DATABASE_NAME: file });
-
-/** Django's tables and four users (alice, bob, an inactive one, one with an unusable password), made once per secret. */
-const templates = new Map<string, string>();
-async function databaseFile(secret = TEST_SECRET): Promise<string> {
-  let template = templates.get(secret);
-  if (template === undefined) {
-    template = join(dir, `template-${templates.size}.sqlite3`);
-    await django(settings(template, secret), [
-      { op: 'auth_migrate' },
-      { op: 'auth_create_user', username: 'alice', password: PASSWORDS.alice },
-      { op: 'auth_create_user', username: 'bob', password: PASSWORDS.bob },
-      { op: 'auth_create_user', username: 'inactive', password: PASSWORDS.inactive, is_active: false },
-      { op: 'auth_create_user', username: 'nopassword', password: null },
-    ]);
-    templates.set(secret, template);
-  }
-  const file = join(dir, `case-${Math.random().toString(36).slice(2)}.sqlite3`);
-  copyFileSync(template, file);
-  return file;
-}
+/** The bridge's settings for one batch: the SQLite file (the process's own when absent) and the secret. */
+const settings = (file?: string, secret = TEST_SECRET): Record<string, unknown> => ({ SECRET_KEY: secret, ...(file ? { DATABASE_NAME: file } : {}) });
 
 const closers: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -53,7 +37,35 @@ function nodeSide(file: string, secret = TEST_SECRET, secretFallbacks: string[] 
   return side;
 }
 
-describeWithDjango('logged-in users shared with Django 3.2 (db engine, auth_user on SQLite)', () => {
+for (const install of djangoInstalls) {
+describeWithInstall(install, `logged-in users shared with ${install.label} (db engine, auth_user on SQLite)`, () => {
+  let bridge: DjangoProcess;
+  beforeAll(() => {
+    bridge = startDjango(settings(join(dir, `${install.label}.sqlite3`)), install.python);
+  });
+  afterAll(() => bridge.close());
+  /** Runs `ops` in this suite's Django under `batchSettings`. */
+  const django = (batchSettings: Record<string, unknown>, ops: Array<Record<string, unknown>>): Promise<unknown[]> => bridge.run(ops, batchSettings);
+  /** Django's tables and four users (alice, bob, an inactive one, one with an unusable password), made once per secret. */
+  const templates = new Map<string, string>();
+  async function databaseFile(secret = TEST_SECRET): Promise<string> {
+    let template = templates.get(secret);
+    if (template === undefined) {
+      template = join(dir, `${install.label}-template-${templates.size}.sqlite3`);
+      await django(settings(template, secret), [
+        { op: 'auth_migrate' },
+        { op: 'auth_create_user', username: 'alice', password: PASSWORDS.alice },
+        { op: 'auth_create_user', username: 'bob', password: PASSWORDS.bob },
+        { op: 'auth_create_user', username: 'inactive', password: PASSWORDS.inactive, is_active: false },
+        { op: 'auth_create_user', username: 'nopassword', password: null },
+      ]);
+      templates.set(secret, template);
+    }
+    const file = join(dir, `case-${Math.random().toString(36).slice(2)}.sqlite3`);
+    copyFileSync(template, file);
+    return file;
+  }
+
   it('Django logs in, and Node getUser sees the user', async () => {
     const file = await databaseFile();
     const [login] = (await django(settings(file), [{ op: 'auth_login', username: 'alice', password: PASSWORDS.alice }])) as [DjangoLogin];
@@ -260,8 +272,7 @@ describeWithDjango('logged-in users shared with Django 3.2 (db engine, auth_user
   it("Node's makePassword hashes are accepted by Django's check_password, byte for byte what Django's encode makes", async () => {
     const password = 'naïve pässwörd 😀';
     const ours = await makePassword(password);
-    const salted = await makePassword(password, { salt: 'fixedSALT123', iterations: 260_000 });
-    const [checked, checkedWrong, djangoSame] = (await django(settings(':memory:'), [
+    const [checked, checkedWrong, djangoSame] = (await django(settings(), [
       { op: 'auth_check_password', password, encoded: ours },
       { op: 'auth_check_password', password: 'naive', encoded: ours },
       { op: 'auth_make_password', password, salt: 'fixedSALT123' },
@@ -269,13 +280,16 @@ describeWithDjango('logged-in users shared with Django 3.2 (db engine, auth_user
     expect(ours).toMatch(/^pbkdf2_sha256\$1000000\$/);
     expect(checked).toBe(true);
     expect(checkedWrong).toBe(false);
-    expect(salted).toBe(djangoSame);
+    // At the count of this Django version's default (260,000 on 3.2, 1,000,000 on 5.2).
+    const djangoCount = Number(djangoSame.split('$')[1]);
+    expect(djangoCount).toBe(install.label === 'Django 3.2' ? 260_000 : 1_000_000);
+    expect(await makePassword(password, { salt: 'fixedSALT123', iterations: djangoCount })).toBe(djangoSame);
   });
 
   it("Node verifies Django's pbkdf2_sha256 at Django 3.2's to Django 6's counts, and pbkdf2_sha1", async () => {
     const password = 'any count';
     const counts = [260_000, 600_000, 1_000_000, 1_200_000];
-    const made = (await django(settings(':memory:'), [
+    const made = (await django(settings(), [
       ...counts.map((iterations) => ({ op: 'auth_make_password', password, iterations })),
       { op: 'auth_make_password', password, hasher: 'pbkdf2_sha1' },
     ])) as string[];
@@ -285,6 +299,7 @@ describeWithDjango('logged-in users shared with Django 3.2 (db engine, auth_user
     }
   });
 });
+}
 
 describeWithDjango(
   "argon2 and bcrypt_sha256 hashes Django made, verified in Node through each driver",
@@ -293,7 +308,7 @@ describeWithDjango(
     let argon2: string;
     let bcrypt: string;
     beforeAll(async () => {
-      [argon2, bcrypt] = (await django(settings(':memory:'), [
+      [argon2, bcrypt] = (await djangoOnce(settings(), [
         { op: 'auth_make_password', password, hasher: 'argon2' },
         { op: 'auth_make_password', password, hasher: 'bcrypt_sha256' },
       ])) as [string, string];
