@@ -231,7 +231,7 @@ describe('createsuperuser on a terminal', () => {
     ]);
     expect(run.status).toBe(0);
     expect(run.output).not.toContain('Username');
-    expect(userRow(db.path, 'dave')).toBeDefined();
+    expect(userRow(db.path, 'dave')).toMatchObject({ username: 'dave', email: 'd@example.com', is_superuser: 1 });
     const cancelled = await runOnTerminal(['createsuperuser', '--username', 'erin', '--email', 'e@example.com'], db.env, [['Password: ', 'pw\x03']]);
     expect(cancelled.status).toBe(1);
     expect(cancelled.output).toContain('sessionkit: Operation cancelled.\n');

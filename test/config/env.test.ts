@@ -457,6 +457,7 @@ describe('CACHE_URL: the Redis database index', () => {
 
   it('leaves an index the server may not have to the server (sessionkit check asks it)', async () => {
     const opened = openCacheUrl('redis://127.0.0.1:6379/99');
+    expect(opened.description).toBe('Redis redis://127.0.0.1:6379/99');
     await opened.store.close?.();
   });
 });
