@@ -52,11 +52,13 @@ describe('the packed package', () => {
     const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: ROOT, maxBuffer: 16 << 20 });
     const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = join(scratch, packed!.filename);
+    // Installed once, in the folder that holds both projects: each finds it as a project finds its own.
+    await writeFile(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', private: true }));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], { cwd: scratch });
     for (const flavour of ['cjs', 'esm']) {
       const project = join(scratch, flavour);
       await mkdir(project);
       await writeFile(join(project, 'package.json'), JSON.stringify({ name: `scratch-${flavour}`, private: true, type: flavour === 'esm' ? 'module' : 'commonjs' }));
-      await run('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], { cwd: project });
     }
   }, 240_000);
 
