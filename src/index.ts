@@ -6,9 +6,7 @@ export { createSessions, SessionManager, type CommitRequest, type CommitResult }
 export type { SchemaIssue, SchemaResult, SessionSchema } from './core/data-schema.js';
 export { Session, TEST_COOKIE_KEY, type DeclaredSessionData, type ExpiryQuery, type ReservedSessionData, type SessionData } from './session.js';
 export {
-  DEFAULTS,
   isWeakSecret,
-  resolveOptions,
   type LockingOptions,
   type ResolvedOptions,
   type SameSite,
@@ -46,7 +44,7 @@ export type {
   StoredSession,
   UpdateOutcome,
 } from './core/store-contract.js';
-export { decideResponse, mergeVary, type ResponseDecision, type ResponseFacts } from './policy.js';
-export { generateSessionKey, isValidSessionKey, SESSION_KEY_LENGTH } from './core/session-key.js';
+export { mergeVary } from './policy.js';
+export { isValidSessionKey, SESSION_KEY_LENGTH } from './core/session-key.js';
 export { EXPIRY_KEY } from './core/expiry.js';
 export { errorResponse, type ErrorResponse } from './core/error-response.js';

@@ -293,37 +293,37 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   const secret = options.secret;
   if (typeof secret !== 'string' || secret.length === 0) {
     throw new SessionConfigError(
-      'the `secret` option (SECRET_KEY) is missing or empty. Generate one with `node -e "console.log(require(\'crypto\').randomBytes(48).toString(\'base64url\'))"` and pass it, e.g. from process.env.SECRET_KEY.',
+      'createSessions: the `secret` option (SECRET_KEY) is missing or empty. Generate one with `node -e "console.log(require(\'crypto\').randomBytes(48).toString(\'base64url\'))"` and pass it, e.g. from process.env.SECRET_KEY.',
     );
   }
   const secretFallbacks = options.secretFallbacks ?? [];
   if (!Array.isArray(secretFallbacks) || secretFallbacks.some((s) => typeof s !== 'string' || s.length === 0)) {
-    throw new SessionConfigError('`secretFallbacks` (SECRET_KEY_FALLBACKS) must be an array of non-empty strings.');
+    throw new SessionConfigError('createSessions: `secretFallbacks` (SECRET_KEY_FALLBACKS) must be an array of non-empty strings.');
   }
   const store = options.store;
   if (!store || typeof store !== 'object' || (serverStore(store) !== null && typeof (store as SessionStore).load !== 'function')) {
     throw new SessionConfigError(
-      'the `store` option (SESSION_ENGINE) is missing. Pick one: `sqliteStore({ path })` from "sessionkit/stores/sqlite", `memoryStore()` from "sessionkit/stores/memory", or `signedCookies()` from "sessionkit/stores/signed-cookies".',
+      'createSessions: the `store` option (SESSION_ENGINE) is missing. Pick one: `sqliteStore({ path })` from "sessionkit/stores/sqlite", `memoryStore()` from "sessionkit/stores/memory", or `signedCookies()` from "sessionkit/stores/signed-cookies".',
     );
   }
 
   const cookieName = options.cookieName ?? DEFAULTS.cookieName;
   if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) {
-    throw new SessionConfigError(`\`cookieName\` (SESSION_COOKIE_NAME) ${JSON.stringify(cookieName)} is not a valid cookie name; use letters, digits and !#$%&'*+-.^_\`|~.`);
+    throw new SessionConfigError(`createSessions: \`cookieName\` (SESSION_COOKIE_NAME) ${JSON.stringify(cookieName)} is not a valid cookie name; use letters, digits and !#$%&'*+-.^_\`|~.`);
   }
   const cookieAge = options.cookieAge ?? DEFAULTS.cookieAge;
   if (!Number.isInteger(cookieAge) || cookieAge <= 0 || cookieAge > MAX_COOKIE_AGE) {
     throw new SessionConfigError(
-      `\`cookieAge\` (SESSION_COOKIE_AGE) must be a positive whole number of seconds, at most ${MAX_COOKIE_AGE} (about 317 years), not ${String(cookieAge)}; Django's default is 1209600 (two weeks).`,
+      `createSessions: \`cookieAge\` (SESSION_COOKIE_AGE) must be a positive whole number of seconds, at most ${MAX_COOKIE_AGE} (about 317 years), not ${String(cookieAge)}; Django's default is 1209600 (two weeks).`,
     );
   }
   const cookieDomain = options.cookieDomain ?? DEFAULTS.cookieDomain;
   if (cookieDomain !== null && (typeof cookieDomain !== 'string' || !COOKIE_ATTRIBUTE.test(cookieDomain))) {
-    throw new SessionConfigError('`cookieDomain` (SESSION_COOKIE_DOMAIN) must be a domain such as ".example.com", or null for a host-only cookie.');
+    throw new SessionConfigError('createSessions: `cookieDomain` (SESSION_COOKIE_DOMAIN) must be a domain such as ".example.com", or null for a host-only cookie.');
   }
   const cookiePath = options.cookiePath ?? DEFAULTS.cookiePath;
   if (typeof cookiePath !== 'string' || !cookiePath.startsWith('/') || !COOKIE_ATTRIBUTE.test(cookiePath)) {
-    throw new SessionConfigError('`cookiePath` (SESSION_COOKIE_PATH) must start with "/" and contain no spaces or semicolons.');
+    throw new SessionConfigError('createSessions: `cookiePath` (SESSION_COOKIE_PATH) must start with "/" and contain no spaces or semicolons.');
   }
   const cookieSameSite = resolveSameSite(options.cookieSameSite);
   const cookieSecure = options.cookieSecure ?? DEFAULTS.cookieSecure;
@@ -339,26 +339,26 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     const given = lockingOption === true ? {} : lockingOption;
     locking = { waitMs: given.waitMs ?? DEFAULTS.lockWaitMs, ttlMs: given.ttlMs ?? DEFAULTS.lockTtlMs };
     if (!(locking.waitMs >= 0) || !(locking.ttlMs > 0)) {
-      throw new SessionConfigError('`locking.waitMs` must be ≥ 0 and `locking.ttlMs` > 0 (milliseconds).');
+      throw new SessionConfigError('createSessions: `locking.waitMs` must be ≥ 0 and `locking.ttlMs` > 0 (milliseconds).');
     }
     const server = serverStore(store);
     if (server === null) {
-      throw new SessionConfigError('`locking` needs a server-side store; signed-cookie sessions have nothing to lock. Remove `locking` or pick another store.');
+      throw new SessionConfigError('createSessions: `locking` needs a server-side store; signed-cookie sessions have nothing to lock. Remove `locking` or pick another store.');
     }
     if (typeof server.lock !== 'function') {
-      throw new SessionConfigError(`\`locking\` is on but the "${server.name}" store cannot lock. Remove \`locking\` or pick a store that supports it.`);
+      throw new SessionConfigError(`createSessions: \`locking\` is on but the "${server.name}" store cannot lock. Remove \`locking\` or pick a store that supports it.`);
     }
   }
 
   const maxDataBytes = options.maxDataBytes ?? DEFAULTS.maxDataBytes;
   if (!Number.isSafeInteger(maxDataBytes) || maxDataBytes < 1) {
-    throw new SessionConfigError(`\`maxDataBytes\` (SESSION_MAX_DATA_BYTES) must be a positive whole number of bytes, such as 1048576 (1 MiB), not ${String(maxDataBytes)}.`);
+    throw new SessionConfigError(`createSessions: \`maxDataBytes\` (SESSION_MAX_DATA_BYTES) must be a positive whole number of bytes, such as 1048576 (1 MiB), not ${String(maxDataBytes)}.`);
   }
 
   const schema = options.schema ?? null;
   if (schema !== null && !isSessionSchema(schema)) {
     throw new SessionConfigError(
-      '`schema` must be a Standard Schema validator — a zod (3.24 or later), valibot (1 or later) or arktype (2 or later) schema, or an object with `~standard: { version: 1, vendor, validate }` — or null.',
+      'createSessions: `schema` must be a Standard Schema validator — a zod (3.24 or later), valibot (1 or later) or arktype (2 or later) schema, or an object with `~standard: { version: 1, vendor, validate }` — or null.',
     );
   }
 
@@ -408,7 +408,7 @@ function resolveSameSite(value: SessionOptions['cookieSameSite']): SameSite {
   if (value === false) return false;
   const canonical = typeof value === 'string' ? SAME_SITE_SPELLINGS.get(value.toLowerCase()) : undefined;
   if (!canonical) {
-    throw new SessionConfigError(`\`cookieSameSite\` (SESSION_COOKIE_SAMESITE) must be "Lax", "Strict", "None" or false, not ${JSON.stringify(value)}.`);
+    throw new SessionConfigError(`createSessions: \`cookieSameSite\` (SESSION_COOKIE_SAMESITE) must be "Lax", "Strict", "None" or false, not ${JSON.stringify(value)}.`);
   }
   return canonical;
 }
