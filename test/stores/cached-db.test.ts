@@ -21,6 +21,7 @@ import { describeIfAvailable } from '../helpers/gate.js';
 import { askTcp } from '../helpers/servers.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeStoreConformance } from './conformance.js';
+import { contextWithClock } from './store-context.js';
 import { cookieOf } from '../helpers/cookies.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-cached-db-'));
@@ -97,6 +98,7 @@ function dbReportingExpiry(): SessionStore {
     delete: (key) => inner.delete(key),
     clearExpired: () => inner.clearExpired(),
     lock: (key, options) => inner.lock(key, options),
+    attach: (context) => inner.attach(context),
   };
 }
 
@@ -130,6 +132,7 @@ describeIfAvailable('Redis', redisSkip, 'cached_db on a real cache', () => {
         db: sqliteStore({ path: newDbFile() }),
       }),
     clearsExpired: true,
+    expiresOnServer: true,
     cleanup: async () => {
       const raw = new Redis(REDIS_URL);
       try {
@@ -170,14 +173,16 @@ describe('cached_db: configuration', () => {
     const file = newDbFile();
     const cache = memoryStore();
     const store = cachedDbStore({ cache, db: sqliteStore({ path: file }) });
+    let clock = Date.now();
+    store.attach(contextWithClock(() => clock));
     expect(await store.migrate!()).toBe('created');
     expect(await store.migrate!()).toBe('exists');
     const expired = new Date(Date.now() - 60_000);
     for (let i = 0; i < 7; i++) await store.create(generateSessionKey(), 'old', expired);
     await store.create(generateSessionKey(), 'live', future());
     // The memory cache keeps an expired entry until it is swept.
-    await cache.create(generateSessionKey(), 'cached', new Date(Date.now() + 30));
-    await sleep(40);
+    await cache.create(generateSessionKey(), 'cached', new Date(clock + 30));
+    clock += 40;
     expect(await store.countExpired!()).toBe(7);
     const progress: number[] = [];
     expect(await store.clearExpiredInBatches!({ batchSize: 3, onProgress: (removed) => progress.push(removed) })).toBe(7);

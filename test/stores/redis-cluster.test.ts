@@ -27,6 +27,7 @@ describeIfAvailable('Redis Cluster', missingExecutables(REDIS_SERVER_BIN, REDIS_
     name: 'redis cluster',
     makeStore: () => redisStore({ clusterNodes: nodeUrls(), keyPrefix: 'conformance' }),
     clearsExpired: false,
+    expiresOnServer: true,
   });
 
   describe('with a Cluster client passed in', () => {

@@ -15,6 +15,7 @@ import { redisStore, type RedisClient, type RedisStore } from '../../src/stores/
 import { describeIfAvailable } from '../helpers/gate.js';
 import { askTcp } from '../helpers/servers.js';
 import { describeStoreConformance } from './conformance.js';
+import { contextWithClock } from './store-context.js';
 import { DRIVERS, nodeRedis5 } from './redis-drivers.js';
 
 const URL = 'redis://127.0.0.1:6379/0';
@@ -80,6 +81,7 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
       name: `redis on ${name}`,
       makeStore: () => redisStore({ url: URL, driver, keyPrefix: `${RUN}-conformance-${slug}` }),
       clearsExpired: false,
+      expiresOnServer: true,
       cleanup: () => withRaw((raw) => deletePrefix(raw, `${RUN}-conformance-${slug}`)),
     });
   }
@@ -93,6 +95,7 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
         return redisStore({ client: made.client, keyPrefix: `${RUN}-conformance-passed${i}` });
       },
       clearsExpired: false,
+      expiresOnServer: true,
       cleanup: async () => {
         await made?.dispose();
         await withRaw((raw) => deletePrefix(raw, `${RUN}-conformance-passed${i}`));
@@ -140,29 +143,33 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
       expect((await custom.load(key))?.data).toBe('written-elsewhere');
     });
 
-    it("sets the server's TTL to the expiry, and a past expiry deletes", async () => {
+    it("sets the server's TTL to the expiry by the attached clock, and a past expiry deletes", async () => {
       const s = store();
+      // Years from the machine's time: every TTL below comes from the attached clock.
+      const clock = Date.UTC(2040, 0, 1);
+      s.attach(contextWithClock(() => clock));
+      const at = (seconds: number): Date => new Date(clock + seconds * 1000);
       const key = generateSessionKey();
       const dataKey = `${RUN_HERE}:1:${CACHE}${key}`;
-      await s.create(key, 'x', future(60));
+      await s.create(key, 'x', at(60));
       let pttl = await raw.pttl(dataKey);
       expect(pttl).toBeGreaterThan(58_000);
       expect(pttl).toBeLessThanOrEqual(60_000);
-      expect(await s.update(key, 'y', future(7200))).toBe('updated');
+      expect(await s.update(key, 'y', at(7200))).toBe('updated');
       pttl = await raw.pttl(dataKey);
       expect(pttl).toBeGreaterThan(7_198_000);
       expect(pttl).toBeLessThanOrEqual(7_200_000);
       const version = (await s.load(key))!.version;
-      expect(await s.update(key, 'z', future(120), version)).toBe('updated');
+      expect(await s.update(key, 'z', at(120), version)).toBe('updated');
       pttl = await raw.pttl(dataKey);
       expect(pttl).toBeGreaterThan(118_000);
       expect(pttl).toBeLessThanOrEqual(120_000);
-      expect(await s.update(key, 'gone', new Date(Date.now() - 1000), 'z')).toBe('updated');
+      expect(await s.update(key, 'gone', at(-1), 'z')).toBe('updated');
       expect(await raw.exists(dataKey)).toBe(0);
-      await s.create(key, 'again', future());
-      expect(await s.update(key, 'gone', new Date(Date.now() - 1000))).toBe('updated');
+      await s.create(key, 'again', at(3600));
+      expect(await s.update(key, 'gone', at(-1))).toBe('updated');
       expect(await raw.exists(dataKey)).toBe(0);
-      expect(await s.create(key, 'born-expired', new Date(Date.now() - 1000))).toBe(true);
+      expect(await s.create(key, 'born-expired', at(-1))).toBe(true);
       expect(await raw.exists(dataKey)).toBe(0);
     });
 
@@ -220,10 +227,12 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
     it('lists the sessions of its namespace with expiry and byte size, not locks or other prefixes', async () => {
       const prefix = `${RUN_HERE}-list`;
       const s = store({ keyPrefix: prefix });
+      const clock = Date.UTC(2040, 0, 1);
+      s.attach(contextWithClock(() => clock));
       const elsewhere = store({ keyPrefix: `${prefix}x` });
       const keys = [generateSessionKey(), generateSessionKey(), generateSessionKey()];
       const data = 'héllo 日本 😀';
-      for (const key of keys) await s.create(key, data, future(600));
+      for (const key of keys) await s.create(key, data, new Date(clock + 600_000));
       await elsewhere.create(generateSessionKey(), 'other', future());
       const held = await s.lock(keys[0]!, { waitMs: 1000, ttlMs: 10_000 });
       await raw.set(`${prefix}:1:${CACHE}NOT-A-KEY`, 'junk');
@@ -233,7 +242,9 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
       expect(listed.map((session) => session.key).sort()).toEqual([...keys].sort());
       for (const session of listed) {
         expect(session.size).toBe(Buffer.byteLength(data));
-        expect(Math.abs(session.expireDate!.getTime() - (Date.now() + 600_000))).toBeLessThan(5000);
+        // The TTL the server reports, counted from the attached clock.
+        expect(session.expireDate!.getTime()).toBeGreaterThan(clock + 598_000);
+        expect(session.expireDate!.getTime()).toBeLessThanOrEqual(clock + 600_000);
       }
     });
   });
