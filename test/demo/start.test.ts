@@ -48,7 +48,9 @@ function runServer(framework: string | undefined, extra: NodeJS.ProcessEnv = {})
   return { started, ended, stop: () => child.kill('SIGTERM') };
 }
 
-describe.concurrent('FRAMEWORK=… npm start', () => {
+// One server at a time: nine starting at once (each a Node process compiling the demo) would starve the
+// test files running beside this one.
+describe('FRAMEWORK=… npm start', () => {
   it.each([...FRAMEWORKS, undefined])('FRAMEWORK=%s: names the framework as it starts, serves the demo, and stops on SIGTERM', async (framework) => {
     const run = runServer(framework);
     try {

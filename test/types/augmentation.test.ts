@@ -18,7 +18,7 @@ async function linesMarked(file: string, marker: string): Promise<number[]> {
   return lines.flatMap((text, index) => (text.includes(marker) ? [index + 1] : []));
 }
 
-describe('declared session keys in a project of their own', { timeout: 60_000 }, () => {
+describe('declared session keys in a project of their own', { timeout: 120_000 }, () => {
   it('declared in a .d.ts file that has `export {}`: every adapter refuses a misspelt key and a wrong value', async () => {
     expect(compile('dts-augmentation').output).toBe('');
   });
