@@ -135,17 +135,32 @@ interface Outage {
 }
 
 /**
- * Freezes the server for {@link PAUSE_MS} under `clients` concurrent clients: every request meanwhile
- * fails within about one command timeout, saying it timed out; after SIGCONT every client's requests
- * succeed again within {@link RECOVERY_MS}.
+ * Starts `clients` concurrent clients on a new store and, once each has had a request succeed, runs
+ * `outage` on the server. `outage` resolves how many requests failed once it is over; then every request
+ * must succeed for {@link STEADY_MS}, and the log must tell of one outage.
  */
-async function pauseUnderLoad(outage: Outage, clients: number): Promise<void> {
-  const server = outage.server();
-  const store = outage.makeStore();
+async function underLoad(target: Outage, clients: number, outage: (server: ManagedServer, load: Load) => Promise<number>): Promise<void> {
+  const store = target.makeStore();
   const logger = countingLogger();
   const load = startLoad(createSessions<VisitData>({ secret: TEST_SECRET, store, logger }), clients);
   try {
     await timeToRecover(load, Date.now(), 'the start');
+    const failedRequests = await outage(target.server(), load);
+    await expectSteady(load);
+    logger.expectOneOutage(failedRequests);
+  } finally {
+    await load.stop();
+    await store.close?.();
+  }
+}
+
+/**
+ * Freezes the server for {@link PAUSE_MS} under `clients` concurrent clients: every request meanwhile
+ * fails within about one command timeout, saying it timed out; after SIGCONT every client's requests
+ * succeed again within {@link RECOVERY_MS}.
+ */
+function pauseUnderLoad(target: Outage, clients: number): Promise<void> {
+  return underLoad(target, clients, async (server, load) => {
     await server.pause();
     const pausedAt = Date.now();
     let resumedAt: number;
@@ -161,15 +176,11 @@ async function pauseUnderLoad(outage: Outage, clients: number): Promise<void> {
     expect(duringPause.filter((visit) => visit.error === undefined)).toEqual([]);
     expect(duringPause.filter((visit) => visit.unexpected)).toEqual([]);
     expect(Math.max(...duringPause.map((visit) => visit.tookMs))).toBeLessThan(FAILS_WITHIN_MS);
-    for (const message of messages(duringPause)) expect(message).toMatch(outage.hangs);
+    for (const message of messages(duringPause)) expect(message).toMatch(target.hangs);
 
     expect(await timeToRecover(load, resumedAt, 'SIGCONT')).toBeLessThan(RECOVERY_MS);
-    await expectSteady(load);
-    logger.expectOneOutage(duringPause.length);
-  } finally {
-    await load.stop();
-    await store.close?.();
-  }
+    return duringPause.length;
+  });
 }
 
 /**
@@ -177,13 +188,8 @@ async function pauseUnderLoad(outage: Outage, clients: number): Promise<void> {
  * the commands in flight have failed, every request fails fast saying the connection was refused; after
  * a restart on the same port every client's requests succeed again within {@link RECOVERY_MS}.
  */
-async function killUnderLoad(outage: Outage, clients: number, frozenMs?: number): Promise<void> {
-  const server = outage.server();
-  const store = outage.makeStore();
-  const logger = countingLogger();
-  const load = startLoad(createSessions<VisitData>({ secret: TEST_SECRET, store, logger }), clients);
-  try {
-    await timeToRecover(load, Date.now(), 'the start');
+function killUnderLoad(target: Outage, clients: number, frozenMs?: number): Promise<void> {
+  return underLoad(target, clients, async (server, load) => {
     if (frozenMs !== undefined) {
       await server.pause();
       await sleep(frozenMs);
@@ -203,12 +209,8 @@ async function killUnderLoad(outage: Outage, clients: number, frozenMs?: number)
 
     await server.start();
     expect(await timeToRecover(load, Date.now(), 'the restart')).toBeLessThan(RECOVERY_MS);
-    await expectSteady(load);
-    logger.expectOneOutage(whileDead.length);
-  } finally {
-    await load.stop();
-    await store.close?.();
-  }
+    return whileDead.length;
+  });
 }
 
 /**
