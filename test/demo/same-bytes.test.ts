@@ -72,99 +72,103 @@ interface Step {
   readonly store?: (demo: Demo) => void;
 }
 
+/** A request of the script: `method` on `path`, with `extra`'s headers, body and store set-up. */
+const step = (method: string, label: string, path: string, extra: Pick<Step, 'headers' | 'body' | 'store'> = {}): Step => ({ label, method, path, ...extra });
+const get = (label: string, path: string, extra?: Pick<Step, 'headers' | 'store'>): Step => step('GET', label, path, extra);
+const head = (label: string, path: string): Step => step('HEAD', label, path);
+/** A POST of `body` as a form. */
+const form = (label: string, path: string, body: string): Step => step('POST', label, path, { headers: FORM, body });
+/** A POST of `body` as JSON. */
+const json = (label: string, path: string, body: string): Step => step('POST', label, path, { headers: JSON_TYPE, body });
+
 const SCRIPT: readonly Step[] = [
-  { label: 'the home page', method: 'GET', path: '/' },
-  { label: 'HEAD of the home page', method: 'HEAD', path: '/' },
-  { label: 'a page that never touches the session', method: 'GET', path: '/hello' },
-  { label: 'a new session', method: 'GET', path: '/visit' },
-  { label: 'a returning visitor', method: 'GET', path: '/visit' },
-  { label: 'HEAD of the counter', method: 'HEAD', path: '/visit' },
-  { label: 'the login form', method: 'GET', path: '/connection' },
-  { label: 'a cross-site login', method: 'POST', path: '/login', headers: { ...FORM, origin: 'https://evil.example' }, body: 'username=mallory' },
-  { label: 'a login without a username', method: 'POST', path: '/login', headers: FORM, body: 'username=' },
-  { label: 'a login, which cycles the key', method: 'POST', path: '/login', headers: FORM, body: 'username=alice+%3Cadmin%3E' },
-  { label: 'the session as JSON', method: 'GET', path: '/session' },
-  { label: 'keys merged from JSON', method: 'POST', path: '/session', headers: JSON_TYPE, body: '{"colour":"blue","nested":{"n":[1,2]}}' },
-  { label: 'keys merged from a form', method: 'POST', path: '/session', headers: FORM, body: 'size=3' },
-  { label: 'malformed JSON', method: 'POST', path: '/session', headers: JSON_TYPE, body: '{"a":' },
-  { label: 'another media type', method: 'POST', path: '/session', headers: { 'content-type': 'text/plain' }, body: 'a=1' },
-  { label: 'a value the session cannot hold (SessionValueError)', method: 'POST', path: '/session', headers: JSON_TYPE, body: '{"x": 1e400}' },
-  { label: 'an expiry out of range (SessionValueError)', method: 'POST', path: '/session/expiry', headers: FORM, body: 'value=9999-12-31T23:59:59-14:00' },
-  { label: 'a session over SESSION_MAX_DATA_BYTES (SessionDataTooLarge)', method: 'POST', path: '/session', headers: JSON_TYPE, body: TOO_BIG_FOR_THE_SESSION },
-  { label: 'a body over the limit', method: 'POST', path: '/session', headers: JSON_TYPE, body: JSON.stringify({ big: 'x'.repeat(17 * 1024) }) },
-  { label: 'a 5xx, which saves nothing', method: 'POST', path: '/session/fail', headers: JSON_TYPE, body: '{"lost":1}' },
-  { label: 'an expiry in seconds', method: 'POST', path: '/session/expiry', headers: FORM, body: 'value=300' },
-  { label: 'an expiry at browser close', method: 'POST', path: '/session/expiry', headers: JSON_TYPE, body: '{"value":0}' },
-  { label: 'a key cycle', method: 'POST', path: '/session/cycle' },
-  { label: 'an unknown path', method: 'GET', path: '/nope' },
-  { label: 'a wrong method', method: 'DELETE', path: '/visit' },
-  { label: 'HEAD of a POST-only path', method: 'HEAD', path: '/login' },
-  { label: 'the test cookie', method: 'GET', path: '/cookie-test' },
-  { label: 'the test cookie checked', method: 'GET', path: '/cookie-test?check=1' },
-  { label: 'the counter page', method: 'GET', path: '/counter' },
-  { label: 'the stylesheet', method: 'GET', path: '/style.css' },
-  { label: 'an expiry chosen on the form, answered by a redirect', method: 'POST', path: '/expiry', headers: FORM, body: 'mode=seconds&seconds=600' },
-  { label: 'an expiry the form refuses', method: 'POST', path: '/expiry', headers: FORM, body: 'mode=seconds&seconds=0' },
-  { label: 'the browser-close page', method: 'GET', path: '/browser-close' },
-  { label: 'the session admin, off', method: 'GET', path: '/admin/sessions/' },
-  { label: 'the session admin without its slash', method: 'GET', path: '/admin/sessions' },
-  { label: 'a store down on load (SessionStoreUnavailable)', method: 'GET', path: '/visit', store: (demo) => (demo.broken = new Set(['load'])) },
-  {
-    label: 'a store down on save (SessionStoreUnavailable)',
-    method: 'POST',
-    path: '/session',
-    headers: JSON_TYPE,
-    body: '{"a":1}',
-    store: (demo) => (demo.broken = new Set(['create', 'update'])),
-  },
-  { label: 'the store back', method: 'GET', path: '/visit' },
-  {
-    label: 'a concurrent logout (SessionInterrupted)',
-    method: 'POST',
-    path: '/session',
-    headers: JSON_TYPE,
-    body: '{"late":1}',
-    store: (demo) => (demo.interrupt = true),
-  },
-  { label: 'after the logout', method: 'GET', path: '/session' },
-  { label: 'a login again', method: 'POST', path: '/login', headers: FORM, body: 'username=bob' },
-  { label: 'a logout', method: 'GET', path: '/logout' },
-  { label: 'a logout by the form', method: 'POST', path: '/logout', headers: FORM },
-  { label: 'a flush, which deletes the cookie', method: 'POST', path: '/session/flush' },
-  { label: 'a cookie that names no session', method: 'GET', path: '/session', headers: { cookie: 'sessionid=../../../../etc/passwd' } },
-  { label: 'a request target that cannot be read', method: 'GET', path: '//a:b@[' },
+  get('the home page', '/'),
+  head('HEAD of the home page', '/'),
+  get('a page that never touches the session', '/hello'),
+  get('a new session', '/visit'),
+  get('a returning visitor', '/visit'),
+  head('HEAD of the counter', '/visit'),
+  get('the login form', '/connection'),
+  step('POST', 'a cross-site login', '/login', { headers: { ...FORM, origin: 'https://evil.example' }, body: 'username=mallory' }),
+  form('a login without a username', '/login', 'username='),
+  form('a login, which cycles the key', '/login', 'username=alice+%3Cadmin%3E'),
+  get('the session as JSON', '/session'),
+  json('keys merged from JSON', '/session', '{"colour":"blue","nested":{"n":[1,2]}}'),
+  form('keys merged from a form', '/session', 'size=3'),
+  json('malformed JSON', '/session', '{"a":'),
+  step('POST', 'another media type', '/session', { headers: { 'content-type': 'text/plain' }, body: 'a=1' }),
+  json('a value the session cannot hold (SessionValueError)', '/session', '{"x": 1e400}'),
+  form('an expiry out of range (SessionValueError)', '/session/expiry', 'value=9999-12-31T23:59:59-14:00'),
+  json('a session over SESSION_MAX_DATA_BYTES (SessionDataTooLarge)', '/session', TOO_BIG_FOR_THE_SESSION),
+  json('a body over the limit', '/session', JSON.stringify({ big: 'x'.repeat(17 * 1024) })),
+  json('a 5xx, which saves nothing', '/session/fail', '{"lost":1}'),
+  form('an expiry in seconds', '/session/expiry', 'value=300'),
+  json('an expiry at browser close', '/session/expiry', '{"value":0}'),
+  step('POST', 'a key cycle', '/session/cycle'),
+  get('an unknown path', '/nope'),
+  step('DELETE', 'a wrong method', '/visit'),
+  head('HEAD of a POST-only path', '/login'),
+  get('the test cookie', '/cookie-test'),
+  get('the test cookie checked', '/cookie-test?check=1'),
+  get('the counter page', '/counter'),
+  get('the stylesheet', '/style.css'),
+  form('an expiry chosen on the form, answered by a redirect', '/expiry', 'mode=seconds&seconds=600'),
+  form('an expiry the form refuses', '/expiry', 'mode=seconds&seconds=0'),
+  get('the browser-close page', '/browser-close'),
+  get('the session admin, off', '/admin/sessions/'),
+  get('the session admin without its slash', '/admin/sessions'),
+  get('a store down on load (SessionStoreUnavailable)', '/visit', { store: (demo) => (demo.broken = new Set(['load'])) }),
+  step('POST', 'a store down on save (SessionStoreUnavailable)', '/session', { headers: JSON_TYPE, body: '{"a":1}', store: (demo) => (demo.broken = new Set(['create', 'update'])) }),
+  get('the store back', '/visit'),
+  step('POST', 'a concurrent logout (SessionInterrupted)', '/session', { headers: JSON_TYPE, body: '{"late":1}', store: (demo) => (demo.interrupt = true) }),
+  get('after the logout', '/session'),
+  form('a login again', '/login', 'username=bob'),
+  get('a logout', '/logout'),
+  step('POST', 'a logout by the form', '/logout', { headers: FORM }),
+  step('POST', 'a flush, which deletes the cookie', '/session/flush'),
+  get('a cookie that names no session', '/session', { headers: { cookie: 'sessionid=../../../../etc/passwd' } }),
+  get('a request target that cannot be read', '//a:b@['),
+];
+
+/** Django's users: the pages an anonymous visitor sees. */
+const ANONYMOUS_PAGES: readonly Step[] = [
+  get('who is logged in, nobody', '/whoami'),
+  get('the password login form', '/accounts/login/'),
+  get('the password login form with next', '/accounts/login/?next=/counter'),
+  get('the profile, anonymous', '/accounts/profile/'),
+  get('the session admin, anonymous', '/admin/sessions/'),
+];
+
+/** Logins the demo refuses, and the login's keys, which the JSON API refuses to set. */
+const REFUSED_LOGINS: readonly Step[] = [
+  step('POST', 'a cross-site password login', '/accounts/login/', { headers: { ...FORM, origin: 'https://evil.example' }, body: 'username=staff&password=staff-pw' }),
+  form('a wrong password', '/accounts/login/', 'username=alice&password=wrong&next=%2Fcounter'),
+  form('an inactive user', '/accounts/login/', 'username=inactive&password=inactive-pw'),
+  form('a login without a password', '/accounts/login/', 'username=alice'),
+  json('the login’s keys through the JSON API', '/session', '{"_auth_user_id":"1"}'),
+];
+
+/** A staff user logs in (its off-site next ignored) and sees the pages a login opens. */
+const STAFF_PAGES: readonly Step[] = [
+  form('a password login with an off-site next', '/accounts/login/', `username=staff&password=${encodeURIComponent(PASSWORDS.staff)}&next=%2F%2Fevil.example`),
+  get('the profile', '/accounts/profile/'),
+  get('who is logged in, staff', '/whoami'),
+  get('the session admin, for an is_staff user', '/admin/sessions/'),
+];
+
+/** The staff user changes the password, logs out, and logs in again with the new one. */
+const PASSWORD_CHANGE: readonly Step[] = [
+  form('an empty new password', '/accounts/password/', 'new_password='),
+  form('a password change', '/accounts/password/', 'new_password=n%C3%A9w+pw'),
+  get('the profile after the change', '/accounts/profile/'),
+  get('a logout by GET', '/accounts/logout/'),
+  step('POST', 'a password logout', '/accounts/logout/', { headers: FORM }),
+  get('who is logged in after the logout', '/whoami'),
+  form('a login to a local next', '/accounts/login/?next=/engine', 'username=staff&password=n%C3%A9w+pw'),
 ];
 
 /** Django's users, on a demo given a fresh copy of the users' database (see accounts-users.ts). */
-const ACCOUNTS_SCRIPT: readonly Step[] = [
-  { label: 'who is logged in, nobody', method: 'GET', path: '/whoami' },
-  { label: 'the password login form', method: 'GET', path: '/accounts/login/' },
-  { label: 'the password login form with next', method: 'GET', path: '/accounts/login/?next=/counter' },
-  { label: 'the profile, anonymous', method: 'GET', path: '/accounts/profile/' },
-  { label: 'the session admin, anonymous', method: 'GET', path: '/admin/sessions/' },
-  { label: 'a cross-site password login', method: 'POST', path: '/accounts/login/', headers: { ...FORM, origin: 'https://evil.example' }, body: 'username=staff&password=staff-pw' },
-  { label: 'a wrong password', method: 'POST', path: '/accounts/login/', headers: FORM, body: 'username=alice&password=wrong&next=%2Fcounter' },
-  { label: 'an inactive user', method: 'POST', path: '/accounts/login/', headers: FORM, body: 'username=inactive&password=inactive-pw' },
-  { label: 'a login without a password', method: 'POST', path: '/accounts/login/', headers: FORM, body: 'username=alice' },
-  { label: 'the login’s keys through the JSON API', method: 'POST', path: '/session', headers: JSON_TYPE, body: '{"_auth_user_id":"1"}' },
-  {
-    label: 'a password login with an off-site next',
-    method: 'POST',
-    path: '/accounts/login/',
-    headers: FORM,
-    body: `username=staff&password=${encodeURIComponent(PASSWORDS.staff)}&next=%2F%2Fevil.example`,
-  },
-  { label: 'the profile', method: 'GET', path: '/accounts/profile/' },
-  { label: 'who is logged in, staff', method: 'GET', path: '/whoami' },
-  { label: 'the session admin, for an is_staff user', method: 'GET', path: '/admin/sessions/' },
-  { label: 'an empty new password', method: 'POST', path: '/accounts/password/', headers: FORM, body: 'new_password=' },
-  { label: 'a password change', method: 'POST', path: '/accounts/password/', headers: FORM, body: 'new_password=n%C3%A9w+pw' },
-  { label: 'the profile after the change', method: 'GET', path: '/accounts/profile/' },
-  { label: 'a logout by GET', method: 'GET', path: '/accounts/logout/' },
-  { label: 'a password logout', method: 'POST', path: '/accounts/logout/', headers: FORM },
-  { label: 'who is logged in after the logout', method: 'GET', path: '/whoami' },
-  { label: 'a login to a local next', method: 'POST', path: '/accounts/login/?next=/engine', headers: FORM, body: 'username=staff&password=n%C3%A9w+pw' },
-];
+const ACCOUNTS_SCRIPT: readonly Step[] = [...ANONYMOUS_PAGES, ...REFUSED_LOGINS, ...STAFF_PAGES, ...PASSWORD_CHANGE];
 
 const users = usersDatabase();
 const running: Array<() => Promise<void>> = [];
