@@ -4,7 +4,14 @@
  */
 export { createSessions, SessionManager, type CommitRequest, type CommitResult } from './manager.js';
 export type { SchemaIssue, SchemaResult, SessionSchema } from './core/data-schema.js';
-export { Session, TEST_COOKIE_KEY, type DeclaredSessionData, type ExpiryQuery, type ReservedSessionData, type SessionData } from './session.js';
+export {
+  Session,
+  TEST_COOKIE_KEY,
+  type DeclaredSessionData,
+  type ExpiryQuery,
+  type ReservedSessionData,
+  type SessionData,
+} from './session.js';
 export {
   isWeakSecret,
   type LockingOptions,

@@ -76,7 +76,8 @@ export class SessionManager<T extends object = SessionData> {
    */
   commit(session: Session<T>, status = 200, request?: CommitRequest): CommitResult | Promise<CommitResult> {
     const internals = sessionInternals(session);
-    if (!session.cookieSent && !session.accessed && !session.modified && !internals.holdsLock && !internals.hasRetired) return UNCHANGED;
+    if (!session.cookieSent && !session.accessed && !session.modified && !internals.holdsLock && !internals.hasRetired)
+      return UNCHANGED;
     const decision = decideResponse({
       cookieSent: session.cookieSent,
       accessed: session.accessed,
@@ -85,10 +86,12 @@ export class SessionManager<T extends object = SessionData> {
       saveEveryRequest: this.options.saveEveryRequest,
       status,
     });
-    if (decision.save) return this.#writeAndRelease(internals, () => this.#save(session, internals, request?.secure === true));
+    if (decision.save)
+      return this.#writeAndRelease(internals, () => this.#save(session, internals, request?.secure === true));
     const result = decision.deleteCookie ? this.#deletion : decision.vary ? VARY_ONLY : UNCHANGED;
     // What flush(), cycleKey() or destroy() retired is deleted even when nothing is saved (a logout, a 5xx).
-    if (internals.hasRetired) return this.#writeAndRelease(internals, () => internals.deleteRetired().then(() => result));
+    if (internals.hasRetired)
+      return this.#writeAndRelease(internals, () => internals.deleteRetired().then(() => result));
     return internals.holdsLock ? this.#release(internals).then(() => result) : result;
   }
 
@@ -102,7 +105,11 @@ export class SessionManager<T extends object = SessionData> {
 
   // A lock that fails to release expires by its TTL; the response must not fail for it.
   #release(internals: SessionHandle): Promise<void> {
-    return internals.release().catch((error: unknown) => logOneLine(this.options, `sessionkit: could not release the session lock: ${describeError(error)}`, error));
+    return internals
+      .release()
+      .catch((error: unknown) =>
+        logOneLine(this.options, `sessionkit: could not release the session lock: ${describeError(error)}`, error),
+      );
   }
 
   // One clock reading for the stored expiry and the cookie's, computed from the data as stored, so the two
@@ -118,7 +125,11 @@ export class SessionManager<T extends object = SessionData> {
       maxAge = expiryAge(expiry, now, o.cookieAge);
       expiresAt = now + maxAge * 1000;
     }
-    return { setCookie: [this.#cookie(session.sessionKey!, maxAge, expiresAt, secureRequest)], vary: true, cachePrivate: true };
+    return {
+      setCookie: [this.#cookie(session.sessionKey!, maxAge, expiresAt, secureRequest)],
+      vary: true,
+      cachePrivate: true,
+    };
   }
 
   /** Django's `clearsessions`: removes expired sessions from the store; resolves how many. */
@@ -140,7 +151,9 @@ export class SessionManager<T extends object = SessionData> {
    */
   requestFacts(encrypted: boolean, header: (name: string) => string | null | undefined): CommitRequest | undefined {
     const o = this.options;
-    return o.cookieSecure === 'auto' ? { secure: isSecureRequest(o.secureProxySslHeader, encrypted, header) } : undefined;
+    return o.cookieSecure === 'auto'
+      ? { secure: isSecureRequest(o.secureProxySslHeader, encrypted, header) }
+      : undefined;
   }
 
   #cookie(value: string, maxAge: number | null, expiresAt: number | null, secureRequest: boolean): string {
@@ -160,7 +173,9 @@ export class SessionManager<T extends object = SessionData> {
     if (cookie.length > MAX_COOKIE_BYTES && !this.#warnedOversize) {
       // Browsers silently drop such a cookie, and the visitor then has no session at all.
       this.#warnedOversize = true;
-      o.logger.warn(`sessionkit: a session cookie of ${cookie.length} bytes was sent; browsers drop cookies over ${MAX_COOKIE_BYTES} bytes. Keep signed-cookie sessions small, or use a server-side store.`);
+      o.logger.warn(
+        `sessionkit: a session cookie of ${cookie.length} bytes was sent; browsers drop cookies over ${MAX_COOKIE_BYTES} bytes. Keep signed-cookie sessions small, or use a server-side store.`,
+      );
     }
     return cookie;
   }
@@ -178,8 +193,12 @@ export class SessionManager<T extends object = SessionData> {
  * });
  * const checked = createSessions({ secret, store, schema: z.object({ visit: z.number().optional() }) });
  */
-export function createSessions<T extends object>(options: SessionOptions & { readonly schema: SessionSchema<T> }): SessionManager<T>;
-export function createSessions<T extends object = SessionData>(options: SessionOptions & { readonly schema?: SessionSchema<NoInfer<T>> | null }): SessionManager<T>;
+export function createSessions<T extends object>(
+  options: SessionOptions & { readonly schema: SessionSchema<T> },
+): SessionManager<T>;
+export function createSessions<T extends object = SessionData>(
+  options: SessionOptions & { readonly schema?: SessionSchema<NoInfer<T>> | null },
+): SessionManager<T>;
 export function createSessions<T extends object>(options: SessionOptions): SessionManager<T> {
   return new SessionManager<T>(options);
 }

@@ -191,7 +191,7 @@ export interface SessionOptions {
    */
   // Any output here: `createSessions` reads the schema's own type, and options without one can still be
   // given a data type (`createSessions<{ visit: number }>(options)`).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: any output type; `createSessions` narrows it to `T`.
   readonly schema?: SessionSchema<any> | null;
   /**
    * Called for each quietly handled security event. By default Django's behaviour: a warning
@@ -293,15 +293,21 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   const secret = options.secret;
   if (typeof secret !== 'string' || secret.length === 0) {
     throw new SessionConfigError(
-      'createSessions: the `secret` option (SECRET_KEY) is missing or empty. Generate one with `node -e "console.log(require(\'crypto\').randomBytes(48).toString(\'base64url\'))"` and pass it, e.g. from process.env.SECRET_KEY.',
+      "createSessions: the `secret` option (SECRET_KEY) is missing or empty. Generate one with `node -e \"console.log(require('crypto').randomBytes(48).toString('base64url'))\"` and pass it, e.g. from process.env.SECRET_KEY.",
     );
   }
   const secretFallbacks = options.secretFallbacks ?? [];
   if (!Array.isArray(secretFallbacks) || secretFallbacks.some((s) => typeof s !== 'string' || s.length === 0)) {
-    throw new SessionConfigError('createSessions: `secretFallbacks` (SECRET_KEY_FALLBACKS) must be an array of non-empty strings.');
+    throw new SessionConfigError(
+      'createSessions: `secretFallbacks` (SECRET_KEY_FALLBACKS) must be an array of non-empty strings.',
+    );
   }
   const store = options.store;
-  if (!store || typeof store !== 'object' || (serverStore(store) !== null && typeof (store as SessionStore).load !== 'function')) {
+  if (
+    !store ||
+    typeof store !== 'object' ||
+    (serverStore(store) !== null && typeof (store as SessionStore).load !== 'function')
+  ) {
     throw new SessionConfigError(
       'createSessions: the `store` option (SESSION_ENGINE) is missing. Pick one: `sqliteStore({ path })` from "sessionkit/stores/sqlite", `memoryStore()` from "sessionkit/stores/memory", or `signedCookies()` from "sessionkit/stores/signed-cookies".',
     );
@@ -309,7 +315,9 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
 
   const cookieName = options.cookieName ?? DEFAULTS.cookieName;
   if (typeof cookieName !== 'string' || !COOKIE_NAME.test(cookieName)) {
-    throw new SessionConfigError(`createSessions: \`cookieName\` (SESSION_COOKIE_NAME) ${JSON.stringify(cookieName)} is not a valid cookie name; use letters, digits and !#$%&'*+-.^_\`|~.`);
+    throw new SessionConfigError(
+      `createSessions: \`cookieName\` (SESSION_COOKIE_NAME) ${JSON.stringify(cookieName)} is not a valid cookie name; use letters, digits and !#$%&'*+-.^_\`|~.`,
+    );
   }
   const cookieAge = options.cookieAge ?? DEFAULTS.cookieAge;
   if (!Number.isInteger(cookieAge) || cookieAge <= 0 || cookieAge > MAX_COOKIE_AGE) {
@@ -319,18 +327,24 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   }
   const cookieDomain = options.cookieDomain ?? DEFAULTS.cookieDomain;
   if (cookieDomain !== null && (typeof cookieDomain !== 'string' || !COOKIE_ATTRIBUTE.test(cookieDomain))) {
-    throw new SessionConfigError('createSessions: `cookieDomain` (SESSION_COOKIE_DOMAIN) must be a domain such as ".example.com", or null for a host-only cookie.');
+    throw new SessionConfigError(
+      'createSessions: `cookieDomain` (SESSION_COOKIE_DOMAIN) must be a domain such as ".example.com", or null for a host-only cookie.',
+    );
   }
   const cookiePath = options.cookiePath ?? DEFAULTS.cookiePath;
   if (typeof cookiePath !== 'string' || !cookiePath.startsWith('/') || !COOKIE_ATTRIBUTE.test(cookiePath)) {
-    throw new SessionConfigError('createSessions: `cookiePath` (SESSION_COOKIE_PATH) must start with "/" and contain no spaces or semicolons.');
+    throw new SessionConfigError(
+      'createSessions: `cookiePath` (SESSION_COOKIE_PATH) must start with "/" and contain no spaces or semicolons.',
+    );
   }
   const cookieSameSite = resolveSameSite(options.cookieSameSite);
   const cookieSecure = options.cookieSecure ?? DEFAULTS.cookieSecure;
   const browser = resolveBrowserAttributes({ ...options, cookieName, cookieSecure, cookiePath, cookieDomain });
   if (cookieSameSite === 'None' && cookieSecure !== true) {
     // Browsers reject SameSite=None without Secure; Django allows it, so this only warns.
-    (options.logger ?? console).warn('sessionkit: cookieSameSite "None" without cookieSecure: browsers will drop the session cookie. Set cookieSecure: true (SESSION_COOKIE_SECURE=True).');
+    (options.logger ?? console).warn(
+      'sessionkit: cookieSameSite "None" without cookieSecure: browsers will drop the session cookie. Set cookieSecure: true (SESSION_COOKIE_SECURE=True).',
+    );
   }
 
   const lockingOption = options.locking ?? false;
@@ -339,20 +353,28 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     const given = lockingOption === true ? {} : lockingOption;
     locking = { waitMs: given.waitMs ?? DEFAULTS.lockWaitMs, ttlMs: given.ttlMs ?? DEFAULTS.lockTtlMs };
     if (!(locking.waitMs >= 0) || !(locking.ttlMs > 0)) {
-      throw new SessionConfigError('createSessions: `locking.waitMs` must be ≥ 0 and `locking.ttlMs` > 0 (milliseconds).');
+      throw new SessionConfigError(
+        'createSessions: `locking.waitMs` must be ≥ 0 and `locking.ttlMs` > 0 (milliseconds).',
+      );
     }
     const server = serverStore(store);
     if (server === null) {
-      throw new SessionConfigError('createSessions: `locking` needs a server-side store; signed-cookie sessions have nothing to lock. Remove `locking` or pick another store.');
+      throw new SessionConfigError(
+        'createSessions: `locking` needs a server-side store; signed-cookie sessions have nothing to lock. Remove `locking` or pick another store.',
+      );
     }
     if (typeof server.lock !== 'function') {
-      throw new SessionConfigError(`createSessions: \`locking\` is on but the "${server.name}" store cannot lock. Remove \`locking\` or pick a store that supports it.`);
+      throw new SessionConfigError(
+        `createSessions: \`locking\` is on but the "${server.name}" store cannot lock. Remove \`locking\` or pick a store that supports it.`,
+      );
     }
   }
 
   const maxDataBytes = options.maxDataBytes ?? DEFAULTS.maxDataBytes;
   if (!Number.isSafeInteger(maxDataBytes) || maxDataBytes < 1) {
-    throw new SessionConfigError(`createSessions: \`maxDataBytes\` (SESSION_MAX_DATA_BYTES) must be a positive whole number of bytes, such as 1048576 (1 MiB), not ${String(maxDataBytes)}.`);
+    throw new SessionConfigError(
+      `createSessions: \`maxDataBytes\` (SESSION_MAX_DATA_BYTES) must be a positive whole number of bytes, such as 1048576 (1 MiB), not ${String(maxDataBytes)}.`,
+    );
   }
 
   const schema = options.schema ?? null;
@@ -408,7 +430,9 @@ function resolveSameSite(value: SessionOptions['cookieSameSite']): SameSite {
   if (value === false) return false;
   const canonical = typeof value === 'string' ? SAME_SITE_SPELLINGS.get(value.toLowerCase()) : undefined;
   if (!canonical) {
-    throw new SessionConfigError(`createSessions: \`cookieSameSite\` (SESSION_COOKIE_SAMESITE) must be "Lax", "Strict", "None" or false, not ${JSON.stringify(value)}.`);
+    throw new SessionConfigError(
+      `createSessions: \`cookieSameSite\` (SESSION_COOKIE_SAMESITE) must be "Lax", "Strict", "None" or false, not ${JSON.stringify(value)}.`,
+    );
   }
   return canonical;
 }
@@ -418,6 +442,7 @@ function defaultSecurityEventHandler(logger: SessionLogger): (event: SecurityEve
     // Django logs only corrupted stored data (django.security.SuspiciousSession); cookies stay quiet.
     if (event.engine === 'signed_cookies') return;
     if (event.type === 'bad-signature') logger.warn('Session data corrupted');
-    else if (event.type === 'bad-shape' || event.type === 'invalid-data') logger.warn(`sessionkit: stored session data ignored (${event.engine}): ${event.message}`);
+    else if (event.type === 'bad-shape' || event.type === 'invalid-data')
+      logger.warn(`sessionkit: stored session data ignored (${event.engine}): ${event.message}`);
   };
 }

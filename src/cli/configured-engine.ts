@@ -47,8 +47,12 @@ export interface OpenEngineOptions {
 const UNUSED_SECRET = 'sessionkit-command-without-signing-placeholder-secret-0123456789';
 
 /** Opens the engine `env` configures. Throws `SessionConfigError` for a bad setting. */
-export function openConfiguredEngine(env: Env, { logger, usesSecret, readOnly = false }: OpenEngineOptions): ConfiguredEngine {
-  const effective = usesSecret || readString(env, 'SECRET_KEY') !== undefined ? env : { ...env, SECRET_KEY: UNUSED_SECRET };
+export function openConfiguredEngine(
+  env: Env,
+  { logger, usesSecret, readOnly = false }: OpenEngineOptions,
+): ConfiguredEngine {
+  const effective =
+    usesSecret || readString(env, 'SECRET_KEY') !== undefined ? env : { ...env, SECRET_KEY: UNUSED_SECRET };
   const settings = readOnly ? openToRead(effective, logger) : optionsFromEnv(effective, { logger });
   const store = serverStore(settings.options.store);
   return {
@@ -70,7 +74,11 @@ function openToRead(env: Env, logger: SessionLogger): EnvSettings {
   const engine = engineName(env);
   // The settings are read and checked first, as optionsFromEnv does.
   const options = secretSettings(env, logger);
-  const opened: OpenedEngine = ENGINES[engine]!({ env, logger, openDatabase: () => openDatabaseToRead(readString(env, 'DATABASE_URL')) });
+  const opened: OpenedEngine = ENGINES[engine]!({
+    env,
+    logger,
+    openDatabase: () => openDatabaseToRead(readString(env, 'DATABASE_URL')),
+  });
   return { options: { ...options, store: opened.store }, engine, description: `${engine} — ${opened.description}` };
 }
 

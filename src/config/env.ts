@@ -35,7 +35,16 @@ import type { SessionLogger, SessionOptions } from '../options.js';
 import { serverStore, type StoreOption } from '../core/engine.js';
 import { readCookiePriority, readCookieSecure, readProxySslHeader } from './browser-values.js';
 import { engineName, openEngine } from './engines.js';
-import { readBoolean, readCookieAge, readList, readOptionalString, readPositiveInteger, readSameSite, readString, type Env } from './values.js';
+import {
+  readBoolean,
+  readCookieAge,
+  readList,
+  readOptionalString,
+  readPositiveInteger,
+  readSameSite,
+  readString,
+  type Env,
+} from './values.js';
 
 export type { Env } from './values.js';
 
@@ -122,7 +131,9 @@ export function optionsFromEnv(env: Env = process.env, { logger = console }: Opt
 }
 
 async function closeQuietly(store: StoreOption): Promise<void> {
-  await serverStore(store)?.close?.().catch(() => undefined);
+  await serverStore(store)
+    ?.close?.()
+    .catch(() => undefined);
 }
 
 /**
@@ -152,7 +163,9 @@ export function sessionSettingsFromEnv(env: Env): SessionSettings {
 
 /** The error for `SESSION_LOCKING=True` on an engine that has no locks (signed cookies). */
 export function lockingUnsupported(engine: string): SessionConfigError {
-  return new SessionConfigError(`SESSION_LOCKING=True needs an engine that can lock, and ${engine} cannot. Remove SESSION_LOCKING or pick another SESSION_ENGINE.`);
+  return new SessionConfigError(
+    `SESSION_LOCKING=True needs an engine that can lock, and ${engine} cannot. Remove SESSION_LOCKING or pick another SESSION_ENGINE.`,
+  );
 }
 
 /** Whether `NODE_ENV=production`, where the public development secret is refused. */

@@ -59,7 +59,10 @@ export class SessionHandle {
     const state = this.state;
     state.accessed = true;
     if (state.cache !== null) return state.cache;
-    if (state.key === null) return (state.cache = {});
+    if (state.key === null) {
+      state.cache = {};
+      return state.cache;
+    }
     return null;
   }
 
@@ -97,7 +100,10 @@ export class SessionHandle {
    * are checked without walking anything: `set('visit', 3)` stays cheap.
    */
   assertStorable(key: unknown, value: unknown): void {
-    if (typeof key !== 'string') throw new SessionValueError(`Session keys must be strings, not ${typeof key === 'object' ? 'null or an object' : `a ${typeof key}`}.`);
+    if (typeof key !== 'string')
+      throw new SessionValueError(
+        `Session keys must be strings, not ${typeof key === 'object' ? 'null or an object' : `a ${typeof key}`}.`,
+      );
     if (key === EXPIRY_KEY) {
       const problem = storedExpiryProblem(value, this.options.now());
       if (problem !== null) throw new SessionValueError(`The session expiry ${problem}.`);

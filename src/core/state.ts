@@ -46,7 +46,18 @@ export interface SessionState {
 
 /** A fresh state for a request that carried `key` (already validated). */
 export function newState(key: string | null): SessionState {
-  return { key, cache: null, version: undefined, touched: null, replaceAll: false, accessed: false, modified: false, lock: null, keyIsNew: false, retired: null };
+  return {
+    key,
+    cache: null,
+    version: undefined,
+    touched: null,
+    replaceAll: false,
+    accessed: false,
+    modified: false,
+    lock: null,
+    keyIsNew: false,
+    retired: null,
+  };
 }
 
 /** Forgets what was tracked since the last load or write, keeping the data. */
@@ -58,13 +69,15 @@ export function markWritten(state: SessionState): void {
 
 /** Records that the stored session `key` is to be deleted at the next save or commit. */
 export function retire(state: SessionState, key: string): void {
-  (state.retired ??= []).push(key);
+  if (state.retired === null) state.retired = [key];
+  else state.retired.push(key);
 }
 
 /** Records that this request set or deleted `key`, which marks the session modified. */
 export function markChanged(state: SessionState, key: string): void {
   state.modified = true;
-  (state.touched ??= new Set()).add(key);
+  if (state.touched === null) state.touched = new Set([key]);
+  else state.touched.add(key);
 }
 
 /**
@@ -72,6 +85,7 @@ export function markChanged(state: SessionState, key: string): void {
  * JSON from a client can carry) would change the object's prototype and silently drop the entry.
  */
 export function setEntry(data: SessionData, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
   else data[key] = value;
 }

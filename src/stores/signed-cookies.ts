@@ -34,5 +34,10 @@ export interface SignedCookies extends StandaloneEngine {
 /** Django's `django.contrib.sessions.backends.signed_cookies` engine. */
 export function signedCookies(options: SignedCookiesOptions = {}): SignedCookies {
   const salt = options.salt || SIGNED_COOKIES_SALT;
-  return { kind: 'signed_cookies', name: 'signed_cookies', salt, createEngine: (resolved) => new SignedCookieEngine(salt, resolved) };
+  return {
+    kind: 'signed_cookies',
+    name: 'signed_cookies',
+    salt,
+    createEngine: (resolved) => new SignedCookieEngine(salt, resolved),
+  };
 }

@@ -32,7 +32,8 @@ describeAdapterConformance({
   start: (manager, route, auth) => {
     const app = createApp();
     app.use(session(manager, { preload: false, auth }));
-    app.use(((req, res, next) => answerWithNode(route, req.session, req, res, auth ? userOf(req) : undefined).catch(next)) as RequestHandler);
+    app.use(((req, res, next) =>
+      answerWithNode(route, req.session, req, res, auth ? userOf(req) : undefined).catch(next)) as RequestHandler);
     return listen(createServer(app));
   },
 });

@@ -31,7 +31,8 @@ function fullLogger() {
   return {
     lines,
     warn: (message: string) => lines.push({ level: 'warn', message, withError: false }),
-    error: (message: string, error?: unknown) => lines.push({ level: 'error', message, withError: error !== undefined }),
+    error: (message: string, error?: unknown) =>
+      lines.push({ level: 'error', message, withError: error !== undefined }),
   };
 }
 
@@ -42,7 +43,10 @@ function setup(options: Partial<SessionOptions> = {}) {
 }
 
 const cookiePart = (setCookie: string, name: string): string | undefined =>
-  setCookie.split('; ').find((part) => part.startsWith(`${name}=`))?.slice(name.length + 1);
+  setCookie
+    .split('; ')
+    .find((part) => part.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 
 describe('commit: one decision, synchronous when no I/O is needed', () => {
   it('answers an untouched, a read-only and a stale session synchronously, and a save or a flush with a promise', async () => {
@@ -96,7 +100,10 @@ describe('commit: one clock reading for the stored expiry and the cookie', () =>
     const { sessions, counting } = setup({ now: tickingClock() });
     const stored: Date[] = [];
     const create = counting.store.create;
-    counting.store.create = (key, data, expires) => (stored.push(expires), create(key, data, expires));
+    counting.store.create = (key, data, expires) => {
+      stored.push(expires);
+      return create(key, data, expires);
+    };
     const s = sessions.load(undefined);
     await s.set('a', 1);
     const setCookie = (await sessions.commit(s)).setCookie[0]!;
@@ -112,7 +119,10 @@ describe('commit: one clock reading for the stored expiry and the cookie', () =>
     const cookie = (await sessions.commit(first)).setCookie[0]!.split(';')[0]!;
     const updates: Date[] = [];
     const update = counting.store.update;
-    counting.store.update = (key, data, expires, expected) => (updates.push(expires), update(key, data, expires, expected));
+    counting.store.update = (key, data, expires, expected) => {
+      updates.push(expires);
+      return update(key, data, expires, expected);
+    };
 
     const slow = sessions.load(cookie);
     await slow.get('a');
@@ -151,15 +161,26 @@ describe('a store outage in the log: one line when it starts, one when it ends',
     const cookie = (await sessions.commit(first)).setCookie[0]!.split(';')[0]!;
     counting.failing = true;
     for (let i = 0; i < 20; i++) {
-      const error = await sessions.load(cookie).get('a').catch((e: unknown) => e);
+      const error = await sessions
+        .load(cookie)
+        .get('a')
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SessionStoreUnavailable);
       logRequestError(sessions.options, error);
     }
-    expect(logger.lines).toEqual([{ level: 'error', message: 'sessionkit: session store "memory" is unavailable: connection refused (simulated outage)', withError: false }]);
+    expect(logger.lines).toEqual([
+      {
+        level: 'error',
+        message: 'sessionkit: session store "memory" is unavailable: connection refused (simulated outage)',
+        withError: false,
+      },
+    ]);
     counting.failing = false;
     expect(await sessions.load(cookie).get('a')).toBe(1);
     expect(logger.lines).toHaveLength(2);
-    expect(logger.lines[1]!.message).toMatch(/^sessionkit: session store "memory" is back after \d+ s; 20 requests failed on it meanwhile\.$/);
+    expect(logger.lines[1]!.message).toMatch(
+      /^sessionkit: session store "memory" is back after \d+ s; 20 requests failed on it meanwhile\.$/,
+    );
     expect(await sessions.load(cookie).get('a')).toBe(1);
     expect(logger.lines).toHaveLength(2);
   });
@@ -168,7 +189,11 @@ describe('a store outage in the log: one line when it starts, one when it ends',
     const logger = fullLogger();
     const { sessions, counting } = setup({ logger, debug: true });
     counting.failing = true;
-    for (let i = 0; i < 3; i++) await sessions.load('sessionid=abcdefghijklmnopqrstuvwxyz012345').get('a').catch(() => undefined);
+    for (let i = 0; i < 3; i++)
+      await sessions
+        .load('sessionid=abcdefghijklmnopqrstuvwxyz012345')
+        .get('a')
+        .catch(() => undefined);
     expect(logger.lines).toHaveLength(3);
     expect(logger.lines.every((line) => line.withError)).toBe(true);
   });
@@ -180,7 +205,9 @@ describe('a store outage in the log: one line when it starts, one when it ends',
     logRequestError(options, new SessionValueError('bad value'));
     expect(logger.lines).toEqual([]);
     logRequestError(options, new TypeError('undefined is not a function'));
-    expect(logger.lines).toEqual([{ level: 'error', message: 'sessionkit: request failed: undefined is not a function', withError: true }]);
+    expect(logger.lines).toEqual([
+      { level: 'error', message: 'sessionkit: request failed: undefined is not a function', withError: true },
+    ]);
     logRequestError(options, new SessionLockTimeout(5000));
     expect(logger.lines[1]).toMatchObject({ level: 'error', withError: false });
   });
@@ -189,12 +216,48 @@ describe('a store outage in the log: one line when it starts, one when it ends',
 describe('errorResponse: the answer every adapter sends', () => {
   const storeDown = new SessionStoreUnavailable('redis', new Error('connect ECONNREFUSED 10.1.2.3:6379'));
   it.each([
-    ['a store outage: 503, Retry-After, no host or driver message', storeDown, 503, '503 Service Unavailable: The session store is unavailable. Please try again later.\n', '5'],
-    ['a lock timeout: 503, Retry-After 1', new SessionLockTimeout(5000), 503, /^503 Service Unavailable: Timed out after 5000 ms/, '1'],
-    ['a concurrent logout: 400 with the reason', new SessionInterrupted(), 400, /^400 Bad Request: The request's session was deleted/, undefined],
-    ['a value the session cannot hold: 400 with the reason', new SessionValueError('numbers must be finite'), 400, '400 Bad Request: numbers must be finite\n', undefined],
-    ['data over the limit: 413', new SessionDataTooLarge(2_000_000, 1_048_576), 413, /^413 Payload Too Large: The session data is 2000000 bytes/, undefined],
-    ['anything else: a bare 500', new Error('secret internals at /srv/app.js:12'), 500, '500 Internal Server Error\n', undefined],
+    [
+      'a store outage: 503, Retry-After, no host or driver message',
+      storeDown,
+      503,
+      '503 Service Unavailable: The session store is unavailable. Please try again later.\n',
+      '5',
+    ],
+    [
+      'a lock timeout: 503, Retry-After 1',
+      new SessionLockTimeout(5000),
+      503,
+      /^503 Service Unavailable: Timed out after 5000 ms/,
+      '1',
+    ],
+    [
+      'a concurrent logout: 400 with the reason',
+      new SessionInterrupted(),
+      400,
+      /^400 Bad Request: The request's session was deleted/,
+      undefined,
+    ],
+    [
+      'a value the session cannot hold: 400 with the reason',
+      new SessionValueError('numbers must be finite'),
+      400,
+      '400 Bad Request: numbers must be finite\n',
+      undefined,
+    ],
+    [
+      'data over the limit: 413',
+      new SessionDataTooLarge(2_000_000, 1_048_576),
+      413,
+      /^413 Payload Too Large: The session data is 2000000 bytes/,
+      undefined,
+    ],
+    [
+      'anything else: a bare 500',
+      new Error('secret internals at /srv/app.js:12'),
+      500,
+      '500 Internal Server Error\n',
+      undefined,
+    ],
   ])('%s', (_label, error, status, body, retryAfter) => {
     const answer = errorResponse(error);
     expect(answer.status).toBe(status);

@@ -23,33 +23,58 @@ async function cookieOf(options: Partial<SessionOptions>, request?: { secure: bo
 describe('Partitioned and Priority', () => {
   it("come after Django's attributes, which stay byte for byte", async () => {
     const cookie = await cookieOf({ cookieSecure: true, cookiePartitioned: true, cookiePriority: 'High' });
-    expect(cookie).toMatch(/^sessionid=[a-z0-9]{32}; expires=Tue, 28 Nov 2023 22:13:20 GMT; HttpOnly; Max-Age=1209600; Path=\/; SameSite=Lax; Secure; Partitioned; Priority=High$/);
+    expect(cookie).toMatch(
+      /^sessionid=[a-z0-9]{32}; expires=Tue, 28 Nov 2023 22:13:20 GMT; HttpOnly; Max-Age=1209600; Path=\/; SameSite=Lax; Secure; Partitioned; Priority=High$/,
+    );
   });
 
   it('a partitioned session is deleted with a Partitioned, Secure deletion (the only one that reaches it)', async () => {
-    const sessions = createSessions({ secret: TEST_SECRET, store: memoryStore(), cookieSecure: true, cookiePartitioned: true });
+    const sessions = createSessions({
+      secret: TEST_SECRET,
+      store: memoryStore(),
+      cookieSecure: true,
+      cookiePartitioned: true,
+    });
     const s = sessions.load('sessionid=abcdefghijklmnopqrstuvwxyz012345');
     await s.flush();
-    expect((await sessions.commit(s)).setCookie).toEqual(['sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax; Secure; Partitioned']);
+    expect((await sessions.commit(s)).setCookie).toEqual([
+      'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax; Secure; Partitioned',
+    ]);
   });
 
   it.each([
     ['Partitioned without Secure', { cookiePartitioned: true }, /cookiePartitioned.*Secure/],
     ['an unknown Priority', { cookiePriority: 'Urgent' as never }, /cookiePriority/],
     ['a __Host- name without Secure', { cookieName: '__Host-sid' }, /__Host-.*cookieSecure: true/],
-    ['a __Host- name with a Domain', { cookieName: '__Host-sid', cookieSecure: true, cookieDomain: '.example.com' }, /__Host-/],
-    ['a __Host- name with another Path', { cookieName: '__Host-sid', cookieSecure: true, cookiePath: '/app' }, /__Host-/],
+    [
+      'a __Host- name with a Domain',
+      { cookieName: '__Host-sid', cookieSecure: true, cookieDomain: '.example.com' },
+      /__Host-/,
+    ],
+    [
+      'a __Host- name with another Path',
+      { cookieName: '__Host-sid', cookieSecure: true, cookiePath: '/app' },
+      /__Host-/,
+    ],
     ["a __Host- name with Secure 'auto'", { cookieName: '__Host-sid', cookieSecure: 'auto' as const }, /__Host-/],
     ['a __Secure- name without Secure', { cookieName: '__Secure-sid' }, /__Secure-.*cookieSecure: true/],
-    ['a proxy header without its value', { cookieSecure: 'auto' as const, secureProxySslHeader: ['X-Forwarded-Proto'] as never }, /secureProxySslHeader/],
+    [
+      'a proxy header without its value',
+      { cookieSecure: 'auto' as const, secureProxySslHeader: ['X-Forwarded-Proto'] as never },
+      /secureProxySslHeader/,
+    ],
   ])('refuses %s at construction, saying how to fix it', (_label, options, message) => {
     expect(() => createSessions({ secret: TEST_SECRET, store: memoryStore(), ...options })).toThrow(SessionConfigError);
     expect(() => createSessions({ secret: TEST_SECRET, store: memoryStore(), ...options })).toThrow(message);
   });
 
   it('accepts the prefixes with the attributes they require', async () => {
-    expect(await cookieOf({ cookieName: '__Host-sid', cookieSecure: true })).toMatch(/^__Host-sid=.*; Path=\/; SameSite=Lax; Secure$/);
-    expect(await cookieOf({ cookieName: '__Secure-sid', cookieSecure: true, cookieDomain: '.example.com' })).toMatch(/^__Secure-sid=.*Domain=\.example\.com.*; Secure$/);
+    expect(await cookieOf({ cookieName: '__Host-sid', cookieSecure: true })).toMatch(
+      /^__Host-sid=.*; Path=\/; SameSite=Lax; Secure$/,
+    );
+    expect(await cookieOf({ cookieName: '__Secure-sid', cookieSecure: true, cookieDomain: '.example.com' })).toMatch(
+      /^__Secure-sid=.*Domain=\.example\.com.*; Secure$/,
+    );
   });
 });
 
@@ -76,7 +101,8 @@ describe("cookieSecure: 'auto'", () => {
       ),
     );
     running.push(server);
-    return (headers: Record<string, string> = {}) => fetch(server.url, { headers }).then((response) => setCookies(response)[0]!);
+    return (headers: Record<string, string> = {}) =>
+      fetch(server.url, { headers }).then((response) => setCookies(response)[0]!);
   }
 
   it('behind a trusted proxy, follows its X-Forwarded-Proto', async () => {

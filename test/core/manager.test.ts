@@ -38,11 +38,23 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     await s.set('visit', 1);
     const result = await ctx.sessions.commit(s);
     expect(result.vary).toBe(true);
-    expect(result.setCookie).toEqual([`sessionid=${s.sessionKey}; expires=Tue, 28 Nov 2023 22:13:20 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax`]);
+    expect(result.setCookie).toEqual([
+      `sessionid=${s.sessionKey}; expires=Tue, 28 Nov 2023 22:13:20 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax`,
+    ]);
   });
 
   it('honours every cookie setting', async () => {
-    const ctx = setup({ cookieName: 'mysess', cookieDomain: '.example.com', cookiePath: '/app', cookieSecure: true, cookieSameSite: 'strict', cookieAge: 600 }, T0);
+    const ctx = setup(
+      {
+        cookieName: 'mysess',
+        cookieDomain: '.example.com',
+        cookiePath: '/app',
+        cookieSecure: true,
+        cookieSameSite: 'strict',
+        cookieAge: 600,
+      },
+      T0,
+    );
     const s = ctx.sessions.load(undefined);
     await s.set('a', 1);
     expect((await ctx.sessions.commit(s)).setCookie[0]).toBe(
@@ -54,10 +66,14 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     const ctx = setup({}, T0);
     const s = ctx.sessions.load(undefined);
     await s.setExpiry(300);
-    expect((await ctx.sessions.commit(s)).setCookie[0]).toContain('expires=Tue, 14 Nov 2023 22:18:20 GMT; HttpOnly; Max-Age=300;');
+    expect((await ctx.sessions.commit(s)).setCookie[0]).toContain(
+      'expires=Tue, 14 Nov 2023 22:18:20 GMT; HttpOnly; Max-Age=300;',
+    );
     const b = ctx.sessions.load(undefined);
     await b.setExpiry(0);
-    expect((await ctx.sessions.commit(b)).setCookie[0]).toBe(`sessionid=${b.sessionKey}; HttpOnly; Path=/; SameSite=Lax`);
+    expect((await ctx.sessions.commit(b)).setCookie[0]).toBe(
+      `sessionid=${b.sessionKey}; HttpOnly; Path=/; SameSite=Lax`,
+    );
   });
 
   it('expireAtBrowserClose drops Max-Age and expires', async () => {
@@ -81,7 +97,11 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     const ctx = setup();
     const s = ctx.sessions.load('sessionid=abcdefghijklmnopqrstuvwxyz012345');
     expect(await s.get('a')).toBeUndefined();
-    expect(await ctx.sessions.commit(s)).toEqual({ setCookie: ['sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax'], vary: true, cachePrivate: true });
+    expect(await ctx.sessions.commit(s)).toEqual({
+      setCookie: ['sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax'],
+      vary: true,
+      cachePrivate: true,
+    });
     expect(ctx.counting.writes()).toBe(0);
   });
 
@@ -112,13 +132,19 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     const s = ctx.sessions.load(cookie);
     const result = await ctx.sessions.commit(s);
     expect(result.vary).toBe(true);
-    expect(result.setCookie[0]).toBe(`${cookie}; expires=${httpDate(start + 10_000 + 1209600_000)}; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax`);
+    expect(result.setCookie[0]).toBe(
+      `${cookie}; expires=${httpDate(start + 10_000 + 1209600_000)}; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax`,
+    );
     expect(ctx.counting.calls.update).toBe(updates + 1);
   });
 
   it('saveEveryRequest does not create sessions for visitors without one', async () => {
     const ctx = setup({ saveEveryRequest: true });
-    expect(await ctx.sessions.commit(ctx.sessions.load(undefined))).toEqual({ setCookie: [], vary: false, cachePrivate: false });
+    expect(await ctx.sessions.commit(ctx.sessions.load(undefined))).toEqual({
+      setCookie: [],
+      vary: false,
+      cachePrivate: false,
+    });
     expect(ctx.counting.total()).toBe(0);
   });
 
@@ -156,7 +182,7 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     expect(await ctx.sessions.load(cookie).load()).toEqual({ from1: true, from2: true });
   });
 
-  it('with mergeConcurrentUpdates: false, the last writer wins (Django\'s behaviour)', async () => {
+  it("with mergeConcurrentUpdates: false, the last writer wins (Django's behaviour)", async () => {
     const ctx = setup({ mergeConcurrentUpdates: false });
     const cookie = await existing(ctx, { seed: 0 });
     const r1 = ctx.sessions.load(cookie);
@@ -185,7 +211,12 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     await s.set('a', 1);
     const cookie = (await old.commit(s)).setCookie[0]!.split(';')[0]!;
     const logger = recordingLogger();
-    const rotated = createSessions({ secret: TEST_SECRET, secretFallbacks: [`${TEST_SECRET}-old`], store: counting.store, logger });
+    const rotated = createSessions({
+      secret: TEST_SECRET,
+      secretFallbacks: [`${TEST_SECRET}-old`],
+      store: counting.store,
+      logger,
+    });
     const r = rotated.load(cookie);
     expect(await r.get('a')).toBe(1);
     await r.set('b', 2);
@@ -195,7 +226,7 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     expect(logger.warnings).toEqual([]);
   });
 
-  it('stored data with a bad signature reads as empty, logs Django\'s warning, keeps the key', async () => {
+  it("stored data with a bad signature reads as empty, logs Django's warning, keeps the key", async () => {
     const counting = countingStore(memoryStore());
     const a = createSessions({ secret: `${TEST_SECRET}-a`, store: counting.store });
     const s = a.load(undefined);
@@ -217,9 +248,15 @@ describe('createSessions: attaching the store', () => {
     const callsBeforeAttach: string[] = [];
     const store: SessionStore = {
       name: 'recording',
-      load: (key) => (contexts.length === 0 && callsBeforeAttach.push('load'), inner.load(key)),
+      load: (key) => {
+        if (contexts.length === 0) callsBeforeAttach.push('load');
+        return inner.load(key);
+      },
       exists: (key) => inner.exists(key),
-      create: (key, data, expires) => (contexts.length === 0 && callsBeforeAttach.push('create'), inner.create(key, data, expires)),
+      create: (key, data, expires) => {
+        if (contexts.length === 0) callsBeforeAttach.push('create');
+        return inner.create(key, data, expires);
+      },
       update: (key, data, expires, expected) => inner.update(key, data, expires, expected),
       delete: (key) => inner.delete(key),
       clearExpired: () => inner.clearExpired(),

@@ -5,15 +5,26 @@ import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 
-const make = (options: Partial<SessionOptions>) => () => createSessions({ secret: TEST_SECRET, store: memoryStore(), ...options } as SessionOptions);
+const make = (options: Partial<SessionOptions>) => () =>
+  createSessions({ secret: TEST_SECRET, store: memoryStore(), ...options } as SessionOptions);
 
 describe('options: Django defaults and validation', () => {
-  it('applies Django\'s defaults', () => {
+  it("applies Django's defaults", () => {
     const o = createSessions({ secret: TEST_SECRET, store: memoryStore() }).options;
     expect(o).toMatchObject({
-      cookieName: 'sessionid', cookieAge: 1209600, cookieDomain: null, cookiePath: '/', cookieSecure: false, cookieHttpOnly: true,
-      cookieSameSite: 'Lax', expireAtBrowserClose: false, saveEveryRequest: false, secretFallbacks: [], dataSalt: 'django.contrib.sessions.SessionStore',
-      locking: null, mergeConcurrentUpdates: true,
+      cookieName: 'sessionid',
+      cookieAge: 1209600,
+      cookieDomain: null,
+      cookiePath: '/',
+      cookieSecure: false,
+      cookieHttpOnly: true,
+      cookieSameSite: 'Lax',
+      expireAtBrowserClose: false,
+      saveEveryRequest: false,
+      secretFallbacks: [],
+      dataSalt: 'django.contrib.sessions.SessionStore',
+      locking: null,
+      mergeConcurrentUpdates: true,
     });
   });
 
@@ -23,13 +34,25 @@ describe('options: Django defaults and validation', () => {
     ['a bad cookie name', { cookieName: 'bad name' }, /cookieName.*SESSION_COOKIE_NAME/],
     ['a zero cookie age', { cookieAge: 0 }, /cookieAge.*positive whole number/],
     ['a fractional cookie age', { cookieAge: 1.5 }, /cookieAge/],
-    ['a cookie age past the dates JavaScript and Django can hold', { cookieAge: 9999999999999 }, /cookieAge.*SESSION_COOKIE_AGE.*at most 10000000000 \(about 317 years\)/],
+    [
+      'a cookie age past the dates JavaScript and Django can hold',
+      { cookieAge: 9999999999999 },
+      /cookieAge.*SESSION_COOKIE_AGE.*at most 10000000000 \(about 317 years\)/,
+    ],
     ['a cookie age one second over the maximum', { cookieAge: MAX_COOKIE_AGE + 1 }, /at most 10000000000/],
     ['an infinite cookie age', { cookieAge: Infinity }, /cookieAge/],
     ['a path without a slash', { cookiePath: 'app' }, /cookiePath.*start with "\/"/],
     ['a path with a semicolon', { cookiePath: '/a;b' }, /cookiePath/],
-    ['an unknown SameSite', { cookieSameSite: 'sometimes' as never }, /SESSION_COOKIE_SAMESITE.*"Lax", "Strict", "None" or false/],
-    ['a SameSite named after an Object property', { cookieSameSite: 'constructor' as never }, /SESSION_COOKIE_SAMESITE/],
+    [
+      'an unknown SameSite',
+      { cookieSameSite: 'sometimes' as never },
+      /SESSION_COOKIE_SAMESITE.*"Lax", "Strict", "None" or false/,
+    ],
+    [
+      'a SameSite named after an Object property',
+      { cookieSameSite: 'constructor' as never },
+      /SESSION_COOKIE_SAMESITE/,
+    ],
     ['fallbacks that are not strings', { secretFallbacks: [1 as never] }, /secretFallbacks/],
     ['locking on signed cookies', { store: signedCookies(), locking: true }, /locking.*signed-cookie/],
   ])('refuses %s with a message that says how to fix it', (_, options, message) => {
@@ -40,13 +63,21 @@ describe('options: Django defaults and validation', () => {
 
   it('refuses locking on a store that cannot lock', () => {
     const { lock: _lock, ...noLock } = memoryStore() as unknown as Record<string, unknown>;
-    const store = Object.assign(Object.create(Object.getPrototypeOf(memoryStore())), noLock, { lock: undefined, name: 'nolock' });
+    const store = Object.assign(Object.create(Object.getPrototypeOf(memoryStore())), noLock, {
+      lock: undefined,
+      name: 'nolock',
+    });
     expect(make({ store, locking: true })).toThrow(/"nolock" store cannot lock/);
   });
 
   it('accepts the longest cookie age, whose expiry dates JavaScript and Django can both hold', async () => {
     const now = Date.UTC(2026, 0, 1);
-    const sessions = createSessions({ secret: TEST_SECRET, store: memoryStore(), cookieAge: MAX_COOKIE_AGE, now: () => now });
+    const sessions = createSessions({
+      secret: TEST_SECRET,
+      store: memoryStore(),
+      cookieAge: MAX_COOKIE_AGE,
+      now: () => now,
+    });
     const session = sessions.load(undefined);
     await session.set('a', 1);
     const expires = /expires=([^;]+)/.exec((await sessions.commit(session)).setCookie[0]!)![1]!;
@@ -60,7 +91,7 @@ describe('options: Django defaults and validation', () => {
     expect(make({ cookieSameSite: false })().options.cookieSameSite).toBe(false);
   });
 
-  it('warns loudly about a weak secret, as Django\'s deployment check would', () => {
+  it("warns loudly about a weak secret, as Django's deployment check would", () => {
     for (const weak of ['short', 'a'.repeat(60), `django-insecure-${'x1y2z3'.repeat(10)}`]) {
       expect(isWeakSecret(weak)).toBe(true);
       const logger = recordingLogger();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createSessions, EXPIRY_KEY, SessionInterrupted, SessionValueError, type SessionOptions } from '../../src/index.js';
+import {
+  createSessions,
+  EXPIRY_KEY,
+  SessionInterrupted,
+  SessionValueError,
+  type Session,
+  type SessionOptions,
+} from '../../src/index.js';
 import { sessionInternals } from '../../src/core/session-handle.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
@@ -28,7 +35,7 @@ async function savedSession(data: Record<string, unknown>) {
 
 describe('Session: dict API and the accessed / modified flags (Django §3.1–3.2)', () => {
   // [operation, does it mark accessed, does it mark modified] on a session holding { a: 1 }
-  const table: Array<[string, (s: any) => Promise<unknown>, boolean, boolean, unknown]> = [
+  const table: Array<[string, (s: Session) => Promise<unknown>, boolean, boolean, unknown]> = [
     ['get present', (s) => s.get('a'), true, false, 1],
     ['get absent', (s) => s.get('zz'), true, false, undefined],
     ['get absent with fallback', (s) => s.get('zz', 7), true, false, 7],
@@ -88,7 +95,11 @@ describe('Session: dict API and the accessed / modified flags (Django §3.1–3.
     const s = sessions.load(cookie);
     await s.set('m', 'é😀');
     await sessions.commit(s);
-    expect(await sessions.load(cookie).items()).toEqual([['z', 1], ['a', { nested: [1, 'two', null, true] }], ['m', 'é😀']]);
+    expect(await sessions.load(cookie).items()).toEqual([
+      ['z', 1],
+      ['a', { nested: [1, 'two', null, true] }],
+      ['m', 'é😀'],
+    ]);
   });
 
   it('isEmpty: no key and no data (Django §3.5)', async () => {
@@ -119,7 +130,7 @@ describe('Session: dict API and the accessed / modified flags (Django §3.1–3.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('unserialisable data is the application\'s error (SessionValueError at set), not a store outage', async () => {
+  it("unserialisable data is the application's error (SessionValueError at set), not a store outage", async () => {
     const { sessions, cookie } = await savedSession({ a: 1 });
     const s = sessions.load(cookie);
     await expect(s.set('bad', Number.NaN)).rejects.toBeInstanceOf(SessionValueError);
@@ -212,9 +223,15 @@ describe('Session: expiry (Django §3.4)', () => {
   it('rejects non-integer seconds and invalid dates with SessionValueError (400)', async () => {
     const { sessions } = setup();
     const s = sessions.load(undefined);
-    await expect(s.setExpiry(1.5)).rejects.toThrow(new SessionValueError('The session expiry must be a whole number of seconds, not 1.5.'));
-    await expect(s.setExpiry(new Date(Number.NaN))).rejects.toThrow(new SessionValueError('The session expiry must be a valid Date, and this one is invalid.'));
-    await expect(s.setExpiry('300' as never)).rejects.toThrow(/must be a number of seconds, a Date or null, not a string/);
+    await expect(s.setExpiry(1.5)).rejects.toThrow(
+      new SessionValueError('The session expiry must be a whole number of seconds, not 1.5.'),
+    );
+    await expect(s.setExpiry(new Date(Number.NaN))).rejects.toThrow(
+      new SessionValueError('The session expiry must be a valid Date, and this one is invalid.'),
+    );
+    await expect(s.setExpiry('300' as never)).rejects.toThrow(
+      /must be a number of seconds, a Date or null, not a string/,
+    );
     expect(s.modified).toBe(false);
   });
 
@@ -387,7 +404,13 @@ describe('Session: signed cookies engine (Django §4.5)', () => {
   it('a cookie older than cookieAge is refused', async () => {
     let now = T0;
     const events: string[] = [];
-    const sessions = createSessions({ secret: TEST_SECRET, store: signedCookies(), cookieAge: 60, now: () => now, onSecurityEvent: (e) => events.push(e.type) });
+    const sessions = createSessions({
+      secret: TEST_SECRET,
+      store: signedCookies(),
+      cookieAge: 60,
+      now: () => now,
+      onSecurityEvent: (e) => events.push(e.type),
+    });
     const s = sessions.load(undefined);
     await s.set('a', 1);
     const cookie = (await sessions.commit(s)).setCookie[0]!.split(';')[0]!;
@@ -435,16 +458,36 @@ describe('Session: values a session cannot hold are refused at the call (Session
   };
   // [attack, value, message]
   const refused: Array<[string, unknown, string | RegExp]> = [
-    ['attack: JSON nested 5,000 levels deep', nested(5000), 'Cannot store "v" in the session: the value nests objects and arrays deeper than 100 levels.'],
-    ['attack: 1e400 (Infinity)', JSON.parse('1e400'), 'Cannot store "v" in the session: the value is Infinity; only finite numbers can be stored.'],
-    ['attack: -1e400 (-Infinity) inside an object', { price: JSON.parse('-1e400') }, 'Cannot store "v" in the session: v.price is -Infinity; only finite numbers can be stored.'],
-    ['NaN deep inside', { cart: [{ id: 1 }, { id: Number.NaN }] }, 'Cannot store "v" in the session: v.cart[1].id is NaN; only finite numbers can be stored.'],
+    [
+      'attack: JSON nested 5,000 levels deep',
+      nested(5000),
+      'Cannot store "v" in the session: the value nests objects and arrays deeper than 100 levels.',
+    ],
+    [
+      'attack: 1e400 (Infinity)',
+      JSON.parse('1e400'),
+      'Cannot store "v" in the session: the value is Infinity; only finite numbers can be stored.',
+    ],
+    [
+      'attack: -1e400 (-Infinity) inside an object',
+      { price: JSON.parse('-1e400') },
+      'Cannot store "v" in the session: v.price is -Infinity; only finite numbers can be stored.',
+    ],
+    [
+      'NaN deep inside',
+      { cart: [{ id: 1 }, { id: Number.NaN }] },
+      'Cannot store "v" in the session: v.cart[1].id is NaN; only finite numbers can be stored.',
+    ],
     ['undefined', undefined, /the value is undefined, which JSON cannot store \(store null, or delete the key\)/],
     ['undefined inside an array', [1, undefined], /v\[1\] is undefined/],
     ['a function', () => 1, /the value is a function, which JSON cannot store/],
     ['a symbol', Symbol('s'), /the value is a symbol/],
     ['a BigInt', 10n ** 30n, /the value is a BigInt, which JSON cannot store \(store it as a string\)/],
-    ['a cycle', cyclic(), 'Cannot store "v" in the session: the value refers to itself (a cycle), which JSON cannot store.'],
+    [
+      'a cycle',
+      cyclic(),
+      'Cannot store "v" in the session: the value refers to itself (a cycle), which JSON cannot store.',
+    ],
     ['a Map (JSON would write {})', new Map([['a', 1]]), /the value is a Map, which JSON would store as \{\}/],
     ['a symbol key', { [Symbol('k')]: 1 }, /has a symbol key/],
     ['a key that is no identifier, in the path', { 'odd key': [Infinity] }, /v\["odd key"\]\[0\] is Infinity/],
@@ -453,7 +496,10 @@ describe('Session: values a session cannot hold are refused at the call (Session
   it.each(refused)('%s', async (_, value, message) => {
     const { sessions } = setup();
     const s = sessions.load(undefined);
-    const error = await s.set('v', value).then(() => null, (e: unknown) => e);
+    const error = await s.set('v', value).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(SessionValueError);
     expect(error).toMatchObject({ status: 400, code: 'INVALID_VALUE', expose: true });
     if (typeof message === 'string') expect((error as Error).message).toBe(message);
@@ -476,21 +522,33 @@ describe('Session: values a session cannot hold are refused at the call (Session
     const cookie = cookieOf((await sessions.commit(s)).setCookie);
     const again = await sessions.load(cookie).load();
     expect(again.deep).toEqual(nested(100));
-    expect(again).toMatchObject({ n: -0.5, big: Number.MAX_VALUE, none: null, when: when.toISOString(), pair: [{ id: 7 }, { id: 7 }] });
+    expect(again).toMatchObject({
+      n: -0.5,
+      big: Number.MAX_VALUE,
+      none: null,
+      when: when.toISOString(),
+      pair: [{ id: 7 }, { id: 7 }],
+    });
   });
 
   it('refuses keys that are not strings', async () => {
     const s = setup().sessions.load(undefined);
-    await expect(s.set(Symbol('k') as never, 1)).rejects.toThrow(new SessionValueError('Session keys must be strings, not a symbol.'));
+    await expect(s.set(Symbol('k') as never, 1)).rejects.toThrow(
+      new SessionValueError('Session keys must be strings, not a symbol.'),
+    );
     await expect(s.set(3 as never, 1)).rejects.toThrow(/not a number/);
-    await expect(s.update(null as never)).rejects.toThrow(new SessionValueError('update() takes an object of keys and values.'));
+    await expect(s.update(null as never)).rejects.toThrow(
+      new SessionValueError('update() takes an object of keys and values.'),
+    );
   });
 
   it('checks _session_expiry set directly as setExpiry checks it', async () => {
     const { sessions, setNow } = setup();
     setNow(T0);
     const s = sessions.load(undefined);
-    await expect(s.set(EXPIRY_KEY, true)).rejects.toThrow(new SessionValueError('The session expiry must be a number of seconds or an ISO-8601 date, not a boolean.'));
+    await expect(s.set(EXPIRY_KEY, true)).rejects.toThrow(
+      new SessionValueError('The session expiry must be a number of seconds or an ISO-8601 date, not a boolean.'),
+    );
     await expect(s.update({ [EXPIRY_KEY]: 1e300 })).rejects.toThrow(/must fall within years 1 to 9999/);
     await expect(s.set(EXPIRY_KEY, new Date(T0))).rejects.toThrow(/not a Date \(use setExpiry\)/);
     await s.set(EXPIRY_KEY, 300);
@@ -510,9 +568,14 @@ describe('Session: values a session cannot hold are refused at the call (Session
       const { sessions, setNow } = setup();
       setNow(T0);
       const s = sessions.load(undefined);
-      const error = await s.setExpiry(value).then(() => null, (e: unknown) => e);
+      const error = await s.setExpiry(value).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(SessionValueError);
-      expect((error as Error).message).toMatch(/^The session expiry must (fall within years 1 to 9999|be a whole number of seconds, not Infinity)/);
+      expect((error as Error).message).toMatch(
+        /^The session expiry must (fall within years 1 to 9999|be a whole number of seconds, not Infinity)/,
+      );
       expect(await s.has(EXPIRY_KEY)).toBe(false);
     });
 
@@ -538,55 +601,80 @@ describe('Session: stored data with a valid signature but the wrong shape (anoth
     ['attack: _session_expiry of an object', '{"_session_expiry":{"a":1},"user":"alice"}', { user: 'alice' }],
     ['attack: _session_expiry of 1e300', '{"_session_expiry":1e300,"user":"alice"}', { user: 'alice' }],
     ['attack: _session_expiry of 1e400 (Infinity)', '{"_session_expiry":1e400,"user":"alice"}', { user: 'alice' }],
-    ['attack: _session_expiry in year 10000', '{"_session_expiry":"10000-01-01T00:00:00+00:00","user":"alice"}', { user: 'alice' }],
+    [
+      'attack: _session_expiry in year 10000',
+      '{"_session_expiry":"10000-01-01T00:00:00+00:00","user":"alice"}',
+      { user: 'alice' },
+    ],
     ['attack: JSON nested 5,000 levels deep', `{"user":"alice","tree":${'['.repeat(5000)}${']'.repeat(5000)}}`, {}],
     ['attack: a number of 1e400 (Infinity)', '{"user":"alice","n":1e400}', {}],
   ];
-  const signedRaw = (json: string, salt: string): string => new TimestampSigner({ key: TEST_SECRET, salt }).sign(b64Encode(Buffer.from(json, 'latin1')));
+  const signedRaw = (json: string, salt: string): string =>
+    new TimestampSigner({ key: TEST_SECRET, salt }).sign(b64Encode(Buffer.from(json, 'latin1')));
   const DATA_SALT = 'django.contrib.sessions.SessionStore';
   const KEY = 'abcdefgh12345678abcdefgh12345678';
 
   // Each engine with a way to plant validly signed raw JSON and the cookie that names it.
-  const engines: Array<[string, () => Promise<{ options: SessionOptions; cookie: (json: string) => Promise<string> }>]> = [
+  const engines: Array<
+    [string, () => Promise<{ options: SessionOptions; cookie: (json: string) => Promise<string> }>]
+  > = [
     [
       'db (SQLite, signed data)',
       async () => {
         const store = sqliteStore({ path: ':memory:' });
-        return { options: { secret: TEST_SECRET, store }, cookie: async (json) => (await store.create(KEY, signedRaw(json, DATA_SALT), new Date(Date.now() + 3600_000)), `sessionid=${KEY}`) };
+        return {
+          options: { secret: TEST_SECRET, store },
+          cookie: async (json) => {
+            await store.create(KEY, signedRaw(json, DATA_SALT), new Date(Date.now() + 3600_000));
+            return `sessionid=${KEY}`;
+          },
+        };
       },
     ],
     [
       'cache (memory, plain JSON)',
       async () => {
         const store = memoryStore();
-        return { options: { secret: TEST_SECRET, store }, cookie: async (json) => (await store.create(KEY, json, new Date(Date.now() + 3600_000)), `sessionid=${KEY}`) };
+        return {
+          options: { secret: TEST_SECRET, store },
+          cookie: async (json) => {
+            await store.create(KEY, json, new Date(Date.now() + 3600_000));
+            return `sessionid=${KEY}`;
+          },
+        };
       },
     ],
     [
       'signed_cookies',
       async () => {
         const store = signedCookies();
-        return { options: { secret: TEST_SECRET, store }, cookie: async (json) => `sessionid=${signedRaw(json, store.salt)}` };
+        return {
+          options: { secret: TEST_SECRET, store },
+          cookie: async (json) => `sessionid=${signedRaw(json, store.salt)}`,
+        };
       },
     ],
   ];
 
   describe.each(engines)('%s', (_, open) => {
-    it.each(shapes)('%s: read as an ignored expiry or a fresh session, with a bad-shape event; never a 500', async (__, json, expected) => {
-      const { options, cookie } = await open();
-      const events: Array<{ type: string; message: string }> = [];
-      const sessions = createSessions({ ...options, onSecurityEvent: (e) => events.push(e) });
-      const planted = await cookie(json);
-      const s = sessions.load(planted);
-      expect(await s.load()).toEqual(expected);
-      expect(events.map((e) => e.type)).toEqual(['bad-shape']);
-      expect(await s.getExpiryAge()).toBe(1209600);
-      expect(await s.getExpireAtBrowserClose()).toBe(false);
-      await s.set('visit', 1);
-      const { setCookie } = await sessions.commit(s);
-      expect(setCookie[0]).toMatch(/Max-Age=1209600/);
-      expect(await sessions.load(setCookie[0]!.split(';')[0]!).load()).toEqual({ ...expected, visit: 1 });
-    });
+    it.each(shapes)(
+      '%s: read as an ignored expiry or a fresh session, with a bad-shape event; never a 500',
+      async (__, json, expected) => {
+        const { options, cookie } = await open();
+        const events: Array<{ type: string; message: string }> = [];
+        const sessions = createSessions({ ...options, onSecurityEvent: (e) => events.push(e) });
+        const planted = await cookie(json);
+        const s = sessions.load(planted);
+        expect(await s.load()).toEqual(expected);
+        expect(events.map((e) => e.type)).toEqual(['bad-shape']);
+        expect(await s.getExpiryAge()).toBe(1209600);
+        expect(await s.getExpireAtBrowserClose()).toBe(false);
+        await s.set('visit', 1);
+        const { setCookie } = await sessions.commit(s);
+        expect(setCookie[0]).toMatch(/Max-Age=1209600/);
+        expect(await sessions.load(setCookie[0]!.split(';')[0]!).load()).toEqual({ ...expected, visit: 1 });
+      },
+    );
   });
 
   it('the default handler logs bad shapes of stored data once per load, and stays quiet for cookies', async () => {
@@ -595,7 +683,9 @@ describe('Session: stored data with a valid signature but the wrong shape (anoth
     await store.create(KEY, '{"_session_expiry":true}', new Date(Date.now() + 3600_000));
     const sessions = createSessions({ secret: TEST_SECRET, store, logger });
     await sessions.load(`sessionid=${KEY}`).load();
-    expect(logger.warnings).toEqual(['sessionkit: stored session data ignored (memory): _session_expiry must be a number of seconds or an ISO-8601 date, not a boolean; it is ignored']);
+    expect(logger.warnings).toEqual([
+      'sessionkit: stored session data ignored (memory): _session_expiry must be a number of seconds or an ISO-8601 date, not a boolean; it is ignored',
+    ]);
     const cookies = createSessions({ secret: TEST_SECRET, store: signedCookies(), logger });
     await cookies.load(`sessionid=${signedRaw('{"_session_expiry":true}', signedCookies().salt)}`).load();
     expect(logger.warnings).toHaveLength(1);

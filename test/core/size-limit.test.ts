@@ -44,7 +44,9 @@ const engines: Engine[] = [
         stored(cookie) {
           const db = new Database(path, { readonly: true });
           try {
-            const row = db.prepare('SELECT session_data FROM django_session WHERE session_key = ?').get(keyOf(cookie)) as { session_data: string } | undefined;
+            const row = db
+              .prepare('SELECT session_data FROM django_session WHERE session_key = ?')
+              .get(keyOf(cookie)) as { session_data: string } | undefined;
             return row?.session_data ?? null;
           } finally {
             db.close();
@@ -57,8 +59,9 @@ const engines: Engine[] = [
     name: 'file',
     open() {
       const directory = fresh('files');
+      mkdirSync(directory);
       return {
-        store: fileStore({ directory: (mkdirSync(directory), directory) }),
+        store: fileStore({ directory }),
         stored(cookie) {
           const name = `sessionid${keyOf(cookie)}`;
           return readdirSync(directory).includes(name) ? readFileSync(join(directory, name), 'ascii') : null;
@@ -84,7 +87,13 @@ function setup(engine: Engine, maxDataBytes?: number) {
   const { store, stored } = engine.open();
   const logger = recordingLogger();
   const events: SecurityEvent[] = [];
-  const sessions = createSessions({ secret: TEST_SECRET, store, logger, onSecurityEvent: (e) => events.push(e), ...(maxDataBytes ? { maxDataBytes } : {}) });
+  const sessions = createSessions({
+    secret: TEST_SECRET,
+    store,
+    logger,
+    onSecurityEvent: (e) => events.push(e),
+    ...(maxDataBytes ? { maxDataBytes } : {}),
+  });
   return { sessions, stored, logger, events };
 }
 
@@ -131,7 +140,12 @@ describe.each(engines)('maxDataBytes on the $name engine', (engine) => {
     const { store } = engine.open();
     const events: SecurityEvent[] = [];
     const big = createSessions({ secret: TEST_SECRET, store, maxDataBytes: 128 * 1024 });
-    const small = createSessions({ secret: TEST_SECRET, store, maxDataBytes: 64 * 1024, onSecurityEvent: (e) => events.push(e) });
+    const small = createSessions({
+      secret: TEST_SECRET,
+      store,
+      maxDataBytes: 64 * 1024,
+      onSecurityEvent: (e) => events.push(e),
+    });
     const s = big.load(undefined);
     await s.update(blobOfSize(100 * 1024));
     const cookie = cookieOf((await big.commit(s)).setCookie);
@@ -156,7 +170,9 @@ describe('SESSION_MAX_DATA_BYTES', () => {
 
   it('refuses a value that is not a positive whole number of bytes, naming the variable', () => {
     for (const bad of ['0', '-5', '1.5', '1MB']) {
-      expect(() => optionsFromEnv({ ...env, SESSION_MAX_DATA_BYTES: bad })).toThrow(/SESSION_MAX_DATA_BYTES=.* is not a positive whole number of bytes/);
+      expect(() => optionsFromEnv({ ...env, SESSION_MAX_DATA_BYTES: bad })).toThrow(
+        /SESSION_MAX_DATA_BYTES=.* is not a positive whole number of bytes/,
+      );
     }
   });
 });

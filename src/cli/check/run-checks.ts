@@ -5,6 +5,7 @@
 import { cacheKeysFromEnv, DEFAULT_CACHE_URL, openCacheUrl } from '../../config/cache-url.js';
 import { SESSIONKIT_CACHED_DB_PREFIX } from '../../config/cache-engines.js';
 import { DEFAULT_DATABASE_URL, openDatabaseUrl, sqlitePathFromUrl } from '../../config/database-url.js';
+import type { OpenedEngine } from '../../config/engines.js';
 import { openFileEngine } from '../../config/file-engine.js';
 import { readCookieAge, readString, type Env } from '../../config/values.js';
 import { configErrorReason } from '../../config/variable-errors.js';
@@ -40,7 +41,9 @@ export async function runChecks(env: Env, options: CheckSettingsOptions = {}): P
   const settings = checkSettings(env, options);
   const notes: string[] = [];
   if (settings.httpsBecause === undefined) {
-    notes.push('the site was not said to be served over HTTPS (--https, SITE_URL=https://…, SECURE_SSL_REDIRECT=True), so SESSION_COOKIE_SECURE was not required.');
+    notes.push(
+      'the site was not said to be served over HTTPS (--https, SITE_URL=https://…, SECURE_SSL_REDIRECT=True), so SESSION_COOKIE_SECURE was not required.',
+    );
   }
   const stores: StoreCheck[] = [];
   switch (settings.engine) {
@@ -74,7 +77,10 @@ async function guarded(what: string, check: () => Promise<StoreCheck>): Promise<
     return await check();
   } catch (error) {
     if (error instanceof SessionConfigError) return { where: what, problems: [badSetting(error)] };
-    return { where: what, problems: [{ id: CHECK_IDS.unreachable, message: `checking ${what} failed: ${reasonOf(error)}.` }] };
+    return {
+      where: what,
+      problems: [{ id: CHECK_IDS.unreachable, message: `checking ${what} failed: ${reasonOf(error)}.` }],
+    };
   }
 }
 
@@ -85,7 +91,9 @@ async function checkDatabase(env: Env, notes: string[]): Promise<StoreCheck> {
     // Not through the store, which would create the file and its table.
     const path = sqlitePathFromUrl(url);
     if (path === ':memory:') {
-      notes.push('DATABASE_URL names an in-memory SQLite database, which lives inside each app process: there is nothing to check from here.');
+      notes.push(
+        'DATABASE_URL names an in-memory SQLite database, which lives inside each app process: there is nothing to check from here.',
+      );
       return { where: 'SQLite :memory:', problems: [] };
     }
     return checkSqlite(path);
@@ -124,7 +132,7 @@ function cookieAgeOf(env: Env): number {
 }
 
 async function checkFileDirectory(env: Env): Promise<StoreCheck> {
-  let opened;
+  let opened: OpenedEngine;
   try {
     // The cookie settings are judged on their own; here only the directory may fail.
     opened = openFileEngine({
@@ -136,7 +144,10 @@ async function checkFileDirectory(env: Env): Promise<StoreCheck> {
     });
   } catch (error) {
     if (!(error instanceof SessionConfigError)) throw error;
-    return { where: 'the session directory', problems: [{ id: CHECK_IDS.badDirectory, message: configErrorReason(error) }] };
+    return {
+      where: 'the session directory',
+      problems: [{ id: CHECK_IDS.badDirectory, message: configErrorReason(error) }],
+    };
   }
   const where = opened.description;
   try {
@@ -147,5 +158,7 @@ async function checkFileDirectory(env: Env): Promise<StoreCheck> {
 }
 
 async function closeQuietly(store: StoreOption): Promise<void> {
-  await serverStore(store)?.close?.().catch(() => undefined);
+  await serverStore(store)
+    ?.close?.()
+    .catch(() => undefined);
 }
