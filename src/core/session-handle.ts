@@ -15,7 +15,9 @@ import { markChanged, newState, setEntry, type SessionData, type SessionState } 
 
 /** One request's session state and what the package does with it besides the dict API. */
 export class SessionHandle {
+  /** The engine that loads and saves this session. */
   readonly engine: SessionEngine;
+  /** The configuration's resolved options. */
   readonly options: ResolvedOptions;
   readonly #cookieHeader: string | null | undefined;
   #cookieValue: string | undefined;
