@@ -17,7 +17,7 @@ import { demoHarness } from './harness.js';
 const { cases, start: startDemo } = demoHarness();
 
 describe.each(cases)('demo app on $label', (engine) => {
-  it('counts visits per session: GET /visit', async () => {
+  it('counts visits per session: GET /visit, and the /counter page on the same key', async () => {
     const demo = await startDemo(engine);
     const alice = demo.browser();
     expect(await alice.text('/visit')).toBe('Visit count:1');
@@ -26,6 +26,10 @@ describe.each(cases)('demo app on $label', (engine) => {
     const bob = demo.browser();
     expect(await bob.text('/visit')).toBe('Visit count:1');
     expect(await alice.text('/visit')).toBe('Visit count:4');
+    const carol = demo.browser();
+    expect(await carol.text('/counter')).toContain('data-visit-count="1">1</strong>');
+    expect(await carol.text('/visit')).toBe('Visit count:2');
+    expect(await carol.text('/counter')).toContain('data-visit-count="3">3</strong>');
   });
 
   it('logs in with a new session key and out again: /connection, POST /login, /logout', async () => {
@@ -155,18 +159,6 @@ describe.each(cases)('demo app on $label', (engine) => {
     expect(browser.sessionId).toBeUndefined();
     if (engine.serverSide) expect(await demo.inner!.load(second)).toBeNull();
     expect((await demo.view(browser)).data).toEqual({});
-  });
-
-  it('answers GET /hello without touching the session', async () => {
-    const demo = await startDemo(engine);
-    const browser = demo.browser();
-    await browser.text('/visit');
-    demo.counting?.reset();
-    const response = await browser.fetch('/hello');
-    expect(await response.text()).toBe('Hello');
-    expect(setCookies(response)).toEqual([]);
-    expect(response.headers.get('vary')).toBeNull();
-    if (demo.counting) expect(demo.counting.total()).toBe(0);
   });
 
   it('answers bad requests with 4xx and keeps serving', async () => {

@@ -18,7 +18,7 @@ const TOKEN = 'admin-token-for-the-http-tests';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 describe.each(cases)('the demo’s pages on $label', (engine) => {
-  it('serves a home page that says what to try, and a stylesheet, neither touching the session', async () => {
+  it('serves a home page that says what to try, a stylesheet and GET /hello, none touching the session', async () => {
     const demo = await start(engine);
     const browser = demo.browser();
     await browser.text('/visit');
@@ -32,19 +32,13 @@ describe.each(cases)('the demo’s pages on $label', (engine) => {
     const css = await browser.fetch('/style.css');
     expect([css.status, css.headers.get('content-type')]).toEqual([200, 'text/css; charset=utf-8']);
     expect(await css.text()).toContain(':focus-visible');
-    for (const response of [home, css]) {
+    const hello = await browser.fetch('/hello');
+    expect(await hello.text()).toBe('Hello');
+    for (const response of [home, css, hello]) {
       expect(setCookies(response)).toEqual([]);
       expect(response.headers.get('vary')).toBeNull();
     }
     if (demo.counting) expect(demo.counting.total()).toBe(0);
-  });
-
-  it('counts on /counter as /visit does, on the same key', async () => {
-    const demo = await start(engine);
-    const browser = demo.browser();
-    expect(await browser.text('/counter')).toContain('data-visit-count="1">1</strong>');
-    expect(await browser.text('/visit')).toBe('Visit count:2');
-    expect(await browser.text('/counter')).toContain('data-visit-count="3">3</strong>');
   });
 
   it('sets each expiry the form offers, and answers with a redirect to the page that shows it', async () => {
