@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'vitest';
+import { describeIfAvailable } from '../helpers/gate.js';
 import { describeWithDjango, djangoPython } from './bridge.js';
 
 /** A Django installation the interop tests run against. */
@@ -34,29 +34,18 @@ export const djangoInstalls: readonly DjangoInstall[] = [
   install('Django 5.2', process.env['SESSIONKIT_DJANGO52_PYTHON'] || `${repoRoot}.cache/django52/bin/python`, '5.2'),
 ];
 
-const onCi = !['', '0', 'false', undefined].includes(process.env['CI']);
-
 /**
  * `describe` for suites run against `install`: for the default interpreter, {@link describeWithDjango};
- * for another one, the same rule: without it (or a module in `requires`) the suite is skipped with a
- * warning, or fails when `CI` is set.
+ * for another one, the one gate (helpers/gate.ts): without it, or a module in `requires`, the suite fails
+ * under CI and is skipped with a warning elsewhere.
  */
 export function describeWithInstall(install: DjangoInstall, name: string, fn: () => void, requires: readonly string[] = []): void {
   if (install.python === djangoPython) return describeWithDjango(name, fn, requires);
   const missing = install.available ? requires.filter((module) => spawnSync(install.python, ['-c', `import ${module}`], { stdio: 'ignore' }).status !== 0) : [];
-  if (install.available && missing.length === 0) {
-    describe(name, fn);
-    return;
-  }
-  const reason = install.available ? `${install.python} cannot import ${missing.join(', ')}` : `${install.label} is not at ${install.python}: run .ci/run, which makes it`;
-  if (onCi) {
-    describe(name, () => {
-      it(`requires ${install.label}`, () => {
-        throw new Error(`${reason} (CI is set, so this is a failure, not a skip)`);
-      });
-    });
-    return;
-  }
-  console.warn(`\n*** SKIPPING "${name}": ${reason}. ***\n`);
-  describe.skip(name, fn);
+  const unavailable = !install.available
+    ? `${install.label} is not at ${install.python}: .ci/run makes it`
+    : missing.length > 0
+      ? `${install.python} cannot import ${missing.join(', ')}`
+      : undefined;
+  describeIfAvailable(install.label, unavailable, name, fn);
 }

@@ -4,32 +4,21 @@
  * databases of its own (`sk_interop_<run>_<n>`), dropped afterwards; Django and the store both use the
  * default table name there.
  */
-import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { expect } from 'vitest';
 import { mysqlStore } from '../../src/stores/mysql.js';
 import { djangoDatabaseSettings, djangoDriverFor } from './bridge.js';
-import { describeSqlInterop, withoutPassword, type InteropDatabase, type SessionRow } from './sql-interop.js';
+import { describeSqlInterop, reachability, scratchNames, withoutPassword, type InteropDatabase, type SessionRow } from './sql-interop.js';
 
 const MYSQL_URL = process.env['SESSIONKIT_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
-const RUN_ID = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
 
 // Connections for creating, inspecting and dropping databases, independent of the stores under test.
 const admin = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 3, connectTimeout: 3000 });
-const unreachable = await admin.query('SELECT 1').then(
-  () => undefined,
-  (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-);
+const unreachable = await reachability(admin.query('SELECT 1'));
 
-const databases: string[] = [];
-
-/** A new, empty database, dropped at the end of the file. */
-async function createDatabase(): Promise<string> {
-  const database = `sk_interop_${RUN_ID}_${databases.length + 1}`;
-  databases.push(database);
-  await admin.query(`CREATE DATABASE \`${database}\``);
-  return database;
-}
+/** New, empty databases, dropped at the end of the file. */
+const databases = scratchNames((database) => admin.query(`CREATE DATABASE \`${database}\``));
+const createDatabase = (): Promise<string> => databases.create();
 
 const newDatabase = async (): Promise<InteropDatabase> => inDatabase(await createDatabase());
 
@@ -103,7 +92,7 @@ describeSqlInterop({
   driver: djangoDriverFor(MYSQL_URL),
   newDatabase,
   async cleanup() {
-    if (!unreachable) for (const database of databases) await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    if (!unreachable) for (const database of databases.names) await admin.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await admin.end();
   },
   checkDjangoTable(catalog, sqlmigrate) {

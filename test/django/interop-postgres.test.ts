@@ -3,33 +3,22 @@
  * (127.0.0.1:5432, database `test`; set SESSIONKIT_PG_URL to use another). Each scenario works in fresh
  * schemas of its own: Django reaches one through `search_path`, the store as `<schema>.django_session`.
  */
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { postgresStore } from '../../src/stores/postgres.js';
 import { djangoDatabaseSettings, djangoDriverFor } from './bridge.js';
-import { describeSqlInterop, withoutPassword, type InteropDatabase, type SessionRow } from './sql-interop.js';
+import { describeSqlInterop, reachability, scratchNames, withoutPassword, type InteropDatabase, type SessionRow } from './sql-interop.js';
 
 const PG_URL = process.env['SESSIONKIT_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const RUN_ID = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
 
 // Connections for creating, inspecting and dropping schemas, independent of the stores under test.
 const admin = new pg.Pool({ connectionString: PG_URL, max: 3, connectionTimeoutMillis: 3000 });
 admin.on('error', () => {});
-const unreachable = await admin.query('SELECT 1').then(
-  () => undefined,
-  (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
-);
+const unreachable = await reachability(admin.query('SELECT 1'));
 
-const schemas: string[] = [];
-
-/** A new, empty schema, dropped at the end of the file. */
-async function createSchema(): Promise<string> {
-  const schema = `sk_interop_${RUN_ID}_${schemas.length + 1}`;
-  schemas.push(schema);
-  await admin.query(`CREATE SCHEMA "${schema}"`);
-  return schema;
-}
+/** New, empty schemas, dropped at the end of the file. */
+const schemas = scratchNames((schema) => admin.query(`CREATE SCHEMA "${schema}"`));
+const createSchema = (): Promise<string> => schemas.create();
 
 const newSchema = async (): Promise<InteropDatabase> => inSchema(await createSchema());
 
@@ -96,7 +85,7 @@ describeSqlInterop({
   driver: djangoDriverFor(PG_URL),
   newDatabase: newSchema,
   async cleanup() {
-    if (!unreachable) for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    if (!unreachable) for (const schema of schemas.names) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await admin.end();
   },
   checkDjangoTable(catalog, sqlmigrate) {

@@ -8,19 +8,9 @@ import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeWithDjango, django } from './bridge.js';
 import { cookieValue } from '../helpers/cookies.js';
+import { COOKIE_AGE, renewDjangoExpiries, sessionWithExpiry, type Expiry, type Loaded } from './session-interop.js';
 
-const COOKIE_AGE = 1209600;
 const ENGINE = 'signed_cookies';
-
-interface Loaded {
-  data: Record<string, unknown>;
-  key_after: string | null;
-}
-interface Expiry {
-  age: number;
-  date: string;
-  browser_close: boolean;
-}
 
 const settings = (secret = TEST_SECRET): Record<string, unknown> => ({ SECRET_KEY: secret });
 
@@ -98,24 +88,8 @@ describeWithDjango('Django signed_cookies engine ⇄ sessionkit signed cookies',
 
     const later = t + 10;
     const sessions = cookieSessions({ now: () => later * 1000 });
-    const session = sessions.load(`sessionid=${created.key}`);
-    expect(await session.getExpiryAge()).toBe(300);
-    expect(await session.getExpireAtBrowserClose()).toBe(false);
-    await session.set('a', 2);
-    const cookie = (await sessions.commit(session)).setCookie[0]!;
-    expect(cookie).toContain('; Max-Age=300;');
-    expect(cookie).toContain(`expires=${new Date((later + 300) * 1000).toUTCString()}`);
-
-    const atClose = sessions.load(`sessionid=${closing.key}`);
-    expect(await atClose.getExpireAtBrowserClose()).toBe(true);
-    await atClose.set('b', 2);
-    expect((await sessions.commit(atClose)).setCookie[0]).not.toMatch(/Max-Age|expires/);
-
-    const mine = sessions.load(undefined);
-    await mine.set('c', 1);
-    await mine.setExpiry(600);
-    const mineCookie = cookieValue((await sessions.commit(mine)).setCookie[0]!);
-    const myDate = await sessions.load(`sessionid=${mineCookie}`).getExpiryDate();
+    await renewDjangoExpiries(sessions, created.key, closing.key, later);
+    const { key: mineCookie, date: myDate } = await sessionWithExpiry(sessions);
     const theirDate = await sessions.load(`sessionid=${created.key}`).getExpiryDate();
 
     const [onMine, onTheirs, onClosing] = (await django(settings(), [

@@ -1,18 +1,21 @@
 /**
- * Django 3.2's `db` engine and a sessionkit SQL store on the same server, in both directions: the table
- * each side creates, sessions each side writes, per-session expiry, clearing expired rows and secret
- * rotation. Written once and run by `interop-postgres.test.ts` and `interop-mysql.test.ts`, each giving
- * a {@link SqlInteropBackend} for its server. Every scenario gets fresh databases (PostgreSQL schemas,
- * MySQL databases) of its own, so files and scenarios never share a `django_session` table.
+ * Django 3.2's `db` engine and a sessionkit SQL store on the same database, in both directions: the table
+ * each side creates, sessions each side writes, per-session expiry, clearing expired rows, secret
+ * rotation and a flush. Written once and run by `interop-db.test.ts` (SQLite), `interop-postgres.test.ts`
+ * and `interop-mysql.test.ts`, each giving a {@link SqlInteropBackend}. Every scenario gets fresh
+ * databases (SQLite files, PostgreSQL schemas, MySQL databases) of its own, so files and scenarios never
+ * share a `django_session` table.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, expect, it } from 'vitest';
-import { createSessions, type SessionLogger, type SessionManager } from '../../src/index.js';
+import { createSessions, SessionInterrupted, type SessionLogger, type SessionManager } from '../../src/index.js';
 import type { SessionStore } from '../../src/core/store-contract.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeIfAvailable, unavailableBecause } from '../helpers/gate.js';
 import { describeWithDjango, django } from './bridge.js';
 import { cookieValue } from '../helpers/cookies.js';
+import { renewDjangoExpiries, sessionWithExpiry, COOKIE_AGE, type Expiry, type Loaded } from './session-interop.js';
 
 /** A `django_session` row as the server holds it; `expireDate` is UTC text with microseconds. */
 export interface SessionRow {
@@ -41,10 +44,10 @@ export interface InteropDatabase {
 export interface SqlInteropBackend {
   /** The server, for test names and messages (e.g. `PostgreSQL at postgres://...`). */
   readonly label: string;
-  /** Why the server cannot be used, or `undefined` when it answered. */
+  /** Why the server cannot be used, or `undefined` when it answered (or there is no server). */
   readonly unreachable: Error | undefined;
-  /** The Python module Django's backend needs (`psycopg2`, `MySQLdb`). */
-  readonly driver: string;
+  /** The Python module Django's backend needs (`psycopg2`, `MySQLdb`; none for SQLite). */
+  readonly driver?: string;
   /** Creates a fresh, empty database. */
   newDatabase(): Promise<InteropDatabase>;
   /** Drops every database created, and ends the backend's own connections. */
@@ -52,18 +55,6 @@ export interface SqlInteropBackend {
   /** Assertions of the spec's DDL facts for this server on the table Django migrated (§4.1). */
   checkDjangoTable(catalog: unknown, sqlmigrate: string): void;
 }
-
-interface Loaded {
-  data: Record<string, unknown>;
-  key_after: string | null;
-}
-interface Expiry {
-  age: number;
-  date: string;
-  browser_close: boolean;
-}
-
-const COOKIE_AGE = 1209600;
 
 /** An instant as the `expire_date` text {@link InteropDatabase.rows} gives (UTC, microseconds). */
 export function utcText(ms: number): string {
@@ -75,6 +66,39 @@ export function withoutPassword(url: string): string {
   const shown = new URL(url);
   if (shown.password !== '') shown.password = '***';
   return shown.toString();
+}
+
+const RUN_ID = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
+
+/**
+ * Scratch databases (or schemas) of this test run, named `sk_interop_<run>_<n>`: {@link ScratchNames.create}
+ * makes the next one and remembers its name for the clean-up.
+ */
+export interface ScratchNames {
+  readonly names: readonly string[];
+  create(): Promise<string>;
+}
+
+/** @param create - Makes the database (or schema) of that name on the server. */
+export function scratchNames(create: (name: string) => Promise<unknown>): ScratchNames {
+  const names: string[] = [];
+  return {
+    names,
+    async create() {
+      const name = `sk_interop_${RUN_ID}_${names.length + 1}`;
+      names.push(name);
+      await create(name);
+      return name;
+    },
+  };
+}
+
+/** Why a server cannot be used, from its answer to a first query: `undefined` when it answered. */
+export function reachability(query: Promise<unknown>): Promise<Error | undefined> {
+  return query.then(
+    () => undefined,
+    (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+  );
 }
 
 /**
@@ -224,29 +248,13 @@ export function describeSqlInterop(backend: SqlInteropBackend): void {
         expect(rows.get(twinKey)!.expireDate).toBe(rows.get(byDjango.key)!.expireDate);
         expect(rows.get(browserClose.key)!.expireDate).toBe(utcText((t + COOKIE_AGE) * 1000));
 
-        // sessionkit, ten seconds later: 300 s of inactivity again, in the age, the cookie and the row.
+        // sessionkit, ten seconds later: 300 s of inactivity again, in the age, the cookie and the row;
+        // expiry 0 (browser close) set by Django: a cookie without Max-Age, a row that lives cookieAge.
         const later = t + 10;
         const sessions = sessionsOn(db, { now: () => later * 1000 });
-        const session = sessions.load(`sessionid=${byDjango.key}`);
-        expect(await session.getExpiryAge()).toBe(300);
-        expect(await session.getExpireAtBrowserClose()).toBe(false);
-        await session.set('a', 2);
-        const cookie = (await sessions.commit(session)).setCookie[0]!;
-        expect(cookie).toContain('; Max-Age=300;');
-        expect(cookie).toContain(`expires=${new Date((later + 300) * 1000).toUTCString()}`);
-
-        // Expiry 0 (browser close) set by Django: a cookie without Max-Age, a row that lives cookieAge.
-        const closing = sessions.load(`sessionid=${browserClose.key}`);
-        expect(await closing.getExpireAtBrowserClose()).toBe(true);
-        await closing.set('b', 2);
-        expect((await sessions.commit(closing)).setCookie[0]!).not.toMatch(/Max-Age|expires/);
-
+        await renewDjangoExpiries(sessions, byDjango.key, browserClose.key, later);
         // An integer set by sessionkit.
-        const mine = sessions.load(undefined);
-        await mine.set('c', 1);
-        await mine.setExpiry(600);
-        const mineKey = cookieValue((await sessions.commit(mine)).setCookie[0]!);
-        const myDate = await sessions.load(`sessionid=${mineKey}`).getExpiryDate();
+        const { key: mineKey, date: myDate } = await sessionWithExpiry(sessions);
 
         rows = await db.rows();
         expect(rows.get(byDjango.key)!.expireDate).toBe(utcText((later + 300) * 1000));
@@ -351,7 +359,34 @@ export function describeSqlInterop(backend: SqlInteropBackend): void {
         expect(afterRotation).toEqual({ data: { user: 'bob', rotated: true }, key_after: key });
         expect(oldOnly).toEqual({});
       });
+
+      it('(g) a session flushed by Django is gone for sessionkit: the cookie is deleted, nothing is resurrected', async () => {
+        const db = await backend.newDatabase();
+        const sessions = sessionsOn(db);
+        const first = sessions.load(undefined);
+        await first.set('user', 'carol');
+        const key = cookieValue((await sessions.commit(first)).setCookie[0]!);
+
+        // A request that loaded the session before Django's logout and saves after it.
+        const inFlight = sessions.load(`sessionid=${key}`);
+        expect(await inFlight.get('user')).toBe('carol');
+
+        const [flushed] = (await django(settings(db), [{ op: 'session_flush', engine: 'db', key }])) as [{ key_after: null; empty: boolean }];
+        expect(flushed).toEqual({ key_after: null, empty: true });
+
+        const next = sessions.load(`sessionid=${key}`);
+        expect(await next.get('user')).toBeUndefined();
+        expect(next.sessionKey).toBeNull();
+        const { setCookie, vary } = await sessions.commit(next);
+        expect(vary).toBe(true);
+        expect(setCookie).toHaveLength(1);
+        expect(setCookie[0]).toMatch(/^sessionid=(""|);.*Max-Age=0/);
+
+        await inFlight.set('cart', ['late']);
+        await expect(sessions.commit(inFlight)).rejects.toBeInstanceOf(SessionInterrupted);
+        expect((await db.rows()).has(key)).toBe(false);
+      });
     },
-    [backend.driver],
+    backend.driver ? [backend.driver] : [],
   );
 }
