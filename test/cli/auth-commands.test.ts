@@ -4,7 +4,6 @@
  * user column of `list`. test/django/interop-django-users.test.ts checks the users they make against Django
  * on every database.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +13,10 @@ import { createAuth, djangoUsers, verifyPassword } from '../../src/auth/index.js
 import { createSessions } from '../../src/manager.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { cliShellCommand, removeCompiledCli, runCli, type CliRun } from './run-cli.js';
+import { describeIfAvailable } from '../helpers/gate.js';
+import { removeCompiledCli, runCli, type CliRun } from './run-cli.js';
+import { noTerminal, passwordTwice, runOnTerminal } from './terminal.js';
 
-const SCRIPT_BIN = '/usr/bin/script';
 const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-cli-auth-'));
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
@@ -61,38 +61,6 @@ function expectFailure(run: CliRun, message: string | RegExp): void {
   expect(run.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   if (typeof message === 'string') expect(run.stderr).toBe(`sessionkit: ${message}\n`);
   else expect(run.stderr).toMatch(message);
-}
-
-/**
- * Runs the command on a terminal (`script` gives it one) and types each answer once the output shows its
- * prompt; resolves what the terminal showed (with `\r\n` as `\n`) and the exit status.
- */
-async function runOnTerminal(args: string[], env: Record<string, string>, answers: ReadonlyArray<readonly [prompt: string, typed: string]>): Promise<{ status: number | null; output: string }> {
-  const command = await cliShellCommand(args);
-  return new Promise((resolve, reject) => {
-    const child = spawn(SCRIPT_BIN, ['-qec', command, '/dev/null'], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? '/tmp', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    let next = 0;
-    // Where in the output the next prompt is looked for: after the one answered last.
-    let searchFrom = 0;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk.replaceAll('\r\n', '\n');
-      while (next < answers.length) {
-        const found = output.indexOf(answers[next]![0], searchFrom);
-        if (found === -1) break;
-        searchFrom = found + answers[next]![0].length;
-        child.stdin.write(answers[next]![1]);
-        next++;
-      }
-    });
-    child.stdin.on('error', () => {});
-    child.once('error', reject);
-    child.once('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, output });
-    });
-  });
 }
 
 describe('migrate --auth', () => {
@@ -192,7 +160,7 @@ describe('createsuperuser --noinput', () => {
   });
 });
 
-describe('createsuperuser on a terminal', () => {
+describeIfAvailable('a terminal (script, from util-linux)', noTerminal, 'createsuperuser on a terminal', () => {
   let db: Awaited<ReturnType<typeof migratedDatabase>>;
   beforeAll(async () => {
     db = await migratedDatabase();
@@ -205,12 +173,9 @@ describe('createsuperuser on a terminal', () => {
       ['Username', 'carol\r'],
       ['Email address: ', 'not-an-address\r'],
       ['Email address: ', 'Carol@Example.COM\r'],
-      ['Password: ', 'secret-one\r'],
-      ['Password (again): ', 'secret-two\r'],
-      ['Password: ', '   \r'],
-      ['Password (again): ', '   \r'],
-      ['Password: ', 'secret-onx\x7fe\r'],
-      ['Password (again): ', 'secret-one\r'],
+      ...passwordTwice('secret-one', 'secret-two'),
+      ...passwordTwice('   '),
+      ...passwordTwice('secret-onx\x7fe', 'secret-one'),
     ]);
     expect(run.status).toBe(0);
     expect(run.output).toContain('Error: That username is already taken.\n');
@@ -225,10 +190,7 @@ describe('createsuperuser on a terminal', () => {
   });
 
   it('takes --username and --email from the options and asks only for the password; Ctrl-C cancels', async () => {
-    const run = await runOnTerminal(['createsuperuser', '--username', 'dave', '--email', 'd@example.com'], db.env, [
-      ['Password: ', 'pw\r'],
-      ['Password (again): ', 'pw\r'],
-    ]);
+    const run = await runOnTerminal(['createsuperuser', '--username', 'dave', '--email', 'd@example.com'], db.env, passwordTwice('pw'));
     expect(run.status).toBe(0);
     expect(run.output).not.toContain('Username');
     expect(userRow(db.path, 'dave')).toMatchObject({ username: 'dave', email: 'd@example.com', is_superuser: 1 });
@@ -272,28 +234,25 @@ describe('changepassword', () => {
     expect(passwordOf()).toBe(before);
   });
 
-  it("asks twice on a terminal, gives up after three mismatches as Django does, and aborts on an empty answer", async () => {
-    const changed = await runOnTerminal(['changepassword', 'alice'], db.env, [
-      ['Password: ', 'one\r'],
-      ['Password (again): ', 'two\r'],
-      ['Password: ', 'typed pw\r'],
-      ['Password (again): ', 'typed pw\r'],
-    ]);
-    expect(changed.status).toBe(0);
-    expect(changed.output).toContain('Passwords do not match. Please try again.\n');
-    expect(changed.output).toContain("Password changed successfully for user 'alice'\n");
-    expect(changed.output).not.toContain('typed pw');
-    expect(await verifyPassword('typed pw', passwordOf())).toBe(true);
-    const before = passwordOf();
+  describeIfAvailable('a terminal (script, from util-linux)', noTerminal, 'on a terminal', () => {
+    it("asks twice on a terminal, gives up after three mismatches as Django does, and aborts on an empty answer", async () => {
+      const changed = await runOnTerminal(['changepassword', 'alice'], db.env, [...passwordTwice('one', 'two'), ...passwordTwice('typed pw')]);
+      expect(changed.status).toBe(0);
+      expect(changed.output).toContain('Passwords do not match. Please try again.\n');
+      expect(changed.output).toContain("Password changed successfully for user 'alice'\n");
+      expect(changed.output).not.toContain('typed pw');
+      expect(await verifyPassword('typed pw', passwordOf())).toBe(true);
+      const before = passwordOf();
 
-    const mismatches = Array.from({ length: 3 }, () => [['Password: ', 'a\r'], ['Password (again): ', 'b\r']] as const).flat();
-    const gaveUp = await runOnTerminal(['changepassword', 'alice'], db.env, mismatches);
-    expect(gaveUp.status).toBe(1);
-    expect(gaveUp.output).toContain("sessionkit: Aborting password change for user 'alice' after 3 attempts\n");
-    const aborted = await runOnTerminal(['changepassword', 'alice'], db.env, [['Password: ', '\r']]);
-    expect(aborted.status).toBe(1);
-    expect(aborted.output).toContain('sessionkit: aborted\n');
-    expect(passwordOf()).toBe(before);
+      const mismatches = Array.from({ length: 3 }, () => passwordTwice('a', 'b')).flat();
+      const gaveUp = await runOnTerminal(['changepassword', 'alice'], db.env, mismatches);
+      expect(gaveUp.status).toBe(1);
+      expect(gaveUp.output).toContain("sessionkit: Aborting password change for user 'alice' after 3 attempts\n");
+      const aborted = await runOnTerminal(['changepassword', 'alice'], db.env, [['Password: ', '\r']]);
+      expect(aborted.status).toBe(1);
+      expect(aborted.output).toContain('sessionkit: aborted\n');
+      expect(passwordOf()).toBe(before);
+    });
   });
 
   it("ends the user's sessions: a login made before the change is anonymous after it", async () => {

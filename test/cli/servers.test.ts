@@ -3,17 +3,16 @@
  * `mariadb://` URL), Redis, memcached (a throwaway server), and cached_db on Redis and PostgreSQL. Each
  * database is created for this file and dropped afterwards; Redis keys live under a prefix of their own.
  */
-import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { MEMCACHED_BIN, missingExecutables, startMemcached, useServer } from '../helpers/servers.js';
 import { describeIfAvailable } from '../helpers/gate.js';
-import { cliShellCommand, removeCompiledCli, runCli } from './run-cli.js';
+import { removeCompiledCli, runCli } from './run-cli.js';
+import { noTerminal, runOnTerminal } from './terminal.js';
 import { createScratchPostgres, openScratchServers, REDIS_URL, type ScratchDatabase } from '../helpers/scratch-databases.js';
 import { listedKeys, seedSessions } from './seed-sessions.js';
 
-const SCRIPT_BIN = '/usr/bin/script';
 const sorted = (keys: readonly string[]): string[] => [...keys].sort();
 
 const servers = await openScratchServers('cli');
@@ -24,20 +23,6 @@ afterAll(async () => {
   removeCompiledCli();
   await Promise.all([servers.cleanup(), cachedDbPostgres?.drop()]);
 });
-
-/** Runs the command with a terminal as stdout and stderr (through `script`), and resolves what it printed. */
-function runOnTerminal(args: string[], env: Record<string, string>): Promise<{ status: number | null; output: string }> {
-  return cliShellCommand(args).then(
-    (command) =>
-      new Promise((resolve, reject) => {
-        const child = spawn(SCRIPT_BIN, ['-qec', command, '/dev/null'], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-        let output = '';
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-        child.once('error', reject);
-        child.once('close', (status) => resolve({ status, output }));
-      }),
-  );
-}
 
 /**
  * `list` (both forms) and `show` on a database without the session table: each fails with the fix, and
@@ -111,7 +96,7 @@ describeIfAvailable('PostgreSQL', postgresUnavailable, 'on PostgreSQL', () => {
     expect(await keysInTable()).toEqual(sorted(live));
   });
 
-  describeIfAvailable('script (util-linux)', missingExecutables(SCRIPT_BIN), 'on a terminal', () => {
+  describeIfAvailable('a terminal (script, from util-linux)', noTerminal, 'on a terminal', () => {
     it('shows its progress on a terminal', async () => {
       await seedSessions(env(), [], 20);
       const { status, output } = await runOnTerminal(['clearsessions', '--batch-size', '3'], env());
