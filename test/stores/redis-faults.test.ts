@@ -1,119 +1,26 @@
 /**
- * The Redis store when its server fails, on every client library the store creates its client with:
- * redis-server processes this file starts, kills, freezes and restarts; a database index the server does
- * not have; and closing a store whose server never answered.
+ * The Redis store's failures that are its own, on every client library the store creates its client
+ * with: a database index the server does not have, and closing a store whose server never answered.
+ * Outages of the server (killed, frozen) are in test/real-time/cache-server-faults.test.ts, with
+ * memcached's.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createSessions, SessionStoreUnavailable } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
-import { redisStore, type RedisStore } from '../../src/stores/redis.js';
-import { cookieOf } from '../helpers/cookies.js';
+import { redisStore } from '../../src/stores/redis.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { describeIfAvailable } from '../helpers/gate.js';
-import { askTcp, freePort, missingExecutables, REDIS_SERVER_BIN, startRedisServer, waitUntil, type ManagedServer } from '../helpers/servers.js';
+import { askTcp, freePort, missingExecutables, REDIS_SERVER_BIN, startRedisServer, waitUntil } from '../helpers/servers.js';
 import { DRIVERS } from './redis-drivers.js';
 
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
 
 const noServerReason = missingExecutables(REDIS_SERVER_BIN);
-
-describeIfAvailable('redis-server', noServerReason, 'redis store: server failures', () => describe.each(DRIVERS)('redis store on $name: server failures', ({ driver }) => {
-  const TIMEOUT_MS = 400;
-  // "Fast": well under what a queue or the clients' default retries would take, with room for a busy machine.
-  const FAST_MS = TIMEOUT_MS + 600;
-  let server: ManagedServer;
-  let s: RedisStore;
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-    s = redisStore({ url: `redis://127.0.0.1:${server.port}/0`, driver, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS });
-  });
-  afterAll(async () => {
-    await s?.close();
-    await server?.stop();
-  });
-
-  /** Saves a new session through the manager; resolves its cookie. */
-  async function saveNewSession(): Promise<string> {
-    const sessions = createSessions({ secret: TEST_SECRET, store: s });
-    const session = sessions.load(undefined);
-    await session.set('user', 'alice');
-    return cookieOf((await sessions.commit(session)).setCookie);
-  }
-
-  /** Milliseconds `attempt` took to reject with SessionStoreUnavailable. */
-  async function timeToUnavailable(attempt: () => Promise<unknown>): Promise<number> {
-    const started = Date.now();
-    await expect(attempt()).rejects.toBeInstanceOf(SessionStoreUnavailable);
-    return Date.now() - started;
-  }
-
-  it('fails fast with SessionStoreUnavailable while the server is down, and recovers when it returns', async () => {
-    const sessions = createSessions({ secret: TEST_SECRET, store: s });
-    const cookie = await saveNewSession();
-    await server.kill();
-    // Reading an existing session and saving a new one both fail promptly instead of hanging.
-    expect(await timeToUnavailable(() => sessions.load(cookie).get('user'))).toBeLessThan(FAST_MS);
-    expect(await timeToUnavailable(saveNewSession)).toBeLessThan(FAST_MS);
-    const burst = Date.now();
-    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, saveNewSession));
-    expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof SessionStoreUnavailable)).toBe(true);
-    expect(Date.now() - burst).toBeLessThan(FAST_MS);
-    const refusedKey = generateSessionKey();
-    await expect(s.create(refusedKey, 'refused-while-down', future())).rejects.toThrow();
-
-    await server.start();
-    // The client reconnects by itself (at most a second between attempts).
-    await waitUntil('the store to work again', async () => {
-      await saveNewSession();
-      return true;
-    }, 5000);
-    const cookie2 = await saveNewSession();
-    expect(await sessions.load(cookie2).get('user')).toBe('alice');
-    // A write refused while the server was down is not replayed when it returns.
-    expect(await s.load(refusedKey)).toBeNull();
-  });
-
-  it('times out on a hung server instead of waiting for it, and recovers when it answers again', async () => {
-    const sessions = createSessions({ secret: TEST_SECRET, store: s });
-    const cookie = await saveNewSession();
-    const lockedKey = generateSessionKey();
-    await server.pause();
-    try {
-      const took = await timeToUnavailable(() => sessions.load(cookie).get('user'));
-      expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-      expect(took).toBeLessThan(FAST_MS);
-      await timeToUnavailable(saveNewSession);
-      await expect(s.lock(lockedKey, { waitMs: 100, ttlMs: 60_000 })).rejects.toThrow(/timed out/);
-    } finally {
-      server.resume();
-    }
-    await waitUntil('the store to answer again', async () => (await sessions.load(cookie).get('user')) === 'alice', 5000);
-    // The lock request that timed out ran late on the server, and so did its release queued behind it:
-    // the session is not left locked for the lock's TTL.
-    const lock = await s.lock(lockedKey, { waitMs: 50, ttlMs: 1000 });
-    await lock.release();
-  });
-
-  it('a store created while its server is down fails fast and works once the server starts', async () => {
-    await server.kill();
-    const late = redisStore({ url: `redis://127.0.0.1:${server.port}/0`, driver, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS });
-    try {
-      const started = Date.now();
-      await expect(late.load(generateSessionKey())).rejects.toThrow(/redis/);
-      expect(Date.now() - started).toBeLessThan(FAST_MS);
-      await server.start();
-      await waitUntil('the late store to connect', async () => (await late.load(generateSessionKey())) === null, 5000);
-    } finally {
-      await late.close();
-    }
-  });
-}));
 
 describe.each(DRIVERS)('redis store on $name: closing leaves nothing running', ({ driver, packageName, ioredis }) => {
   const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
