@@ -7,6 +7,8 @@ import { createDecoder, type DecodeResult } from '../../src/cli/decoding.js';
 import type { SessionManager } from '../../src/manager.js';
 import type { ResolvedOptions } from '../../src/options.js';
 import type { SessionStore } from '../../src/core/store-contract.js';
+import { serverStore } from '../../src/core/engine.js';
+import type { SignedCookies } from '../../src/stores/signed-cookies.js';
 import { demoAccounts, type DemoAccounts } from './accounts/accounts.js';
 import type { DemoData } from './exchange.js';
 import type { DemoSettings } from './settings.js';
@@ -33,13 +35,13 @@ export interface DemoContext {
 export function demoContext(sessions: SessionManager<DemoData>, settings: DemoSettings = {}): DemoContext {
   const options = sessions.options;
   const configured = options.store;
-  const store = 'kind' in configured ? null : configured;
+  const store = serverStore(configured);
   // The settings that decide how data is signed and encoded. Its own logger stays quiet: the app's already
   // warned of a weak secret at start-up, and a value that does not decode is shown on the page instead.
   const { secret, secretFallbacks, serializer, dataSalt, maxDataBytes } = options;
   const quiet = { warn: () => undefined, error: () => undefined };
   const decode = createDecoder({ secret, secretFallbacks, store: configured, serializer, dataSalt, maxDataBytes, logger: quiet });
-  const cookieSalt = 'kind' in configured ? configured.salt : '';
+  const cookieSalt = store === null ? (configured as SignedCookies).salt : '';
   return {
     engine: settings.engine ?? configured.name,
     options,

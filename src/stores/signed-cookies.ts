@@ -21,11 +21,6 @@ export interface SignedCookiesOptions {
 
 /** The signed-cookie engine; pass it as the `store` option. */
 export interface SignedCookies extends StandaloneEngine {
-  /**
-   * Kept for code that told engines apart by it; sessionkit itself asks
-   * {@link StandaloneEngine.createEngine} instead.
-   */
-  readonly kind: 'signed_cookies';
   readonly name: 'signed_cookies';
   /** The salt of the signature. */
   readonly salt: string;
@@ -35,7 +30,6 @@ export interface SignedCookies extends StandaloneEngine {
 export function signedCookies(options: SignedCookiesOptions = {}): SignedCookies {
   const salt = options.salt || SIGNED_COOKIES_SALT;
   return {
-    kind: 'signed_cookies',
     name: 'signed_cookies',
     salt,
     createEngine: (resolved) => new SignedCookieEngine(salt, resolved),

@@ -11,10 +11,11 @@ import { createSessions, type SessionManager } from '../../src/manager.js';
 import type { SessionOptions } from '../../src/options.js';
 import type { Session } from '../../src/session.js';
 import { memoryStore } from '../../src/stores/memory.js';
+import { serverStore } from '../../src/core/engine.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { MemoryUsers, type TestUser } from '../auth/user-sources.js';
 import { cookiePair, cookieValue, deferred, setCookies, type Listening } from './http-helpers.js';
-import { countingStore, failingStore } from './store-wrappers.js';
+import { countingStore, failingStore } from '../helpers/counting-store.js';
 
 /** What a route sees of a request. */
 export interface ConformanceRequest {
@@ -144,7 +145,7 @@ export function describeAdapterConformance(adapter: AdapterUnderConformance): vo
     });
 
     async function start(options: Partial<SessionOptions> = {}, auth?: Auth<TestUser>) {
-      const counting = countingStore(options.store && !('kind' in options.store) ? options.store : memoryStore());
+      const counting = countingStore((options.store && serverStore(options.store)) ?? memoryStore());
       const logger = recordingLogger();
       const manager = createSessions({ secret: TEST_SECRET, logger, ...options, store: counting.store });
       const gates: Gates = { loaded: deferred(), release: deferred() };

@@ -305,7 +305,7 @@ describe('optionsFromEnv: SESSION_ENGINE', () => {
   it.each(['signed_cookies', 'django.contrib.sessions.backends.signed_cookies'])('%s selects signed cookies', (name) => {
     const settings = read({ SESSION_ENGINE: name });
     expect(settings.engine).toBe('signed_cookies');
-    expect(settings.options.store).toMatchObject({ kind: 'signed_cookies', salt: 'django.contrib.sessions.backends.signed_cookies' });
+    expect(settings.options.store).toMatchObject({ name: 'signed_cookies', salt: 'django.contrib.sessions.backends.signed_cookies' });
   });
 
   it.each(['redis', 'django.contrib.sessions.backends.nope', 'myapp.sessions.Custom', 'constructor', '__proto__'])(
