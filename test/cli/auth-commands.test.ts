@@ -4,28 +4,23 @@
  * user column of `list`. test/django/interop-django-users.test.ts checks the users they make against Django
  * on every database.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuth, djangoUsers, verifyPassword } from '../../src/auth/index.js';
 import { createSessions } from '../../src/manager.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeIfAvailable } from '../helpers/gate.js';
-import { removeCompiledCli, runCli, type CliRun } from './run-cli.js';
+import { cliScratch, runCli, type CliRun } from './run-cli.js';
 import { noTerminal, passwordTwice, runOnTerminal } from './terminal.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-cli-auth-'));
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-  removeCompiledCli();
-});
+const newDirectory = cliScratch('auth');
 
 /** A new directory holding no database yet, and the DATABASE_URL of `db.sqlite3` in it. */
 function newDatabase(): { url: string; path: string } {
-  const path = join(mkdtempSync(join(scratch, 'db-')), 'db.sqlite3');
+  const path = join(newDirectory(), 'db.sqlite3');
   return { url: `sqlite:///${path}`, path };
 }
 

@@ -3,8 +3,7 @@
  * memcached. A clean configuration exits 0; each problem exits 1 with its id and its fix on a line of
  * its own; nothing is created (no database file, no table) and no secret is printed.
  */
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,14 +14,12 @@ import { createScratchMysql, createScratchPostgres, deleteRedisKeys, openScratch
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
 import { freePort, MEMCACHED_BIN, missingExecutables, startMemcached, useServer } from '../helpers/servers.js';
 import { describeIfAvailable } from '../helpers/gate.js';
-import { removeCompiledCli, runCli, type CliRun } from './run-cli.js';
+import { cliScratch, runCli, type CliRun } from './run-cli.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-check-'));
+const newDirectory = cliScratch('check');
 const servers = await openScratchServers('check');
 const { postgres, mysql: mariadb, redis, redisPrefix, postgresUnavailable, mysqlUnavailable, redisUnavailable } = servers;
 afterAll(async () => {
-  rmSync(scratch, { recursive: true, force: true });
-  removeCompiledCli();
   await servers.cleanup();
 });
 
@@ -31,7 +28,7 @@ const WEAK_SECRET = 'hunter2-weak-secret';
 
 /** A fresh private directory under the scratch directory. */
 function directory(mode = 0o700): string {
-  const path = mkdtempSync(join(scratch, 'dir-'));
+  const path = newDirectory();
   chmodSync(path, mode);
   return path;
 }

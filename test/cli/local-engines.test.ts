@@ -3,25 +3,16 @@
  * real Django), file, cached_db on SQLite with the in-process cache, and the engines whose sessions the
  * command cannot reach (signed cookies, the in-process cache).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { describeWithDjango, django } from '../django/bridge.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
-import { removeCompiledCli, runCli } from './run-cli.js';
+import { cliScratch, runCli } from './run-cli.js';
 import { listedKeys, seedSessions, type SeededSessions } from './seed-sessions.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-cli-local-'));
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-  removeCompiledCli();
-});
-
-function newDirectory(): string {
-  return mkdtempSync(join(scratch, 'dir-'));
-}
+const newDirectory = cliScratch('local');
 
 /** `sqlite:////absolute/path` for a file in a new directory. */
 function newSqliteUrl(): { url: string; path: string } {

@@ -9,10 +9,13 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { afterAll } from 'vitest';
 
 /** The command's entry point. */
 export const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -28,6 +31,20 @@ export function removeCompiledCli(): void {
   if (bundleDirectory !== undefined) rmSync(bundleDirectory, { recursive: true, force: true });
   bundleDirectory = undefined;
   bundled = undefined;
+}
+
+/**
+ * For a test file that runs the command: a scratch directory of its own (`sessionkit-cli-<label>-…`),
+ * removed after the file's tests together with the compiled command. Returns a function that makes a new
+ * empty directory in it.
+ */
+export function cliScratch(label: string): () => string {
+  const root = mkdtempSync(join(tmpdir(), `sessionkit-cli-${label}-`));
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+    removeCompiledCli();
+  });
+  return () => mkdtempSync(join(root, 'dir-'));
 }
 
 /** The compiled command, built on first use. */

@@ -2,32 +2,23 @@
  * The `sessionkit` command line without a database server: help, exit statuses, usage errors, `decode`,
  * and the one-sentence errors for bad settings and unreachable servers (on ports nothing listens on).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSessions } from '../../src/manager.js';
 import { dumps } from '../../src/signing/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { freePort } from '../helpers/servers.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
-import { removeCompiledCli, runCli, type CliRun } from './run-cli.js';
+import { cliScratch, runCli, type CliRun } from './run-cli.js';
 import { cookieValue } from '../helpers/cookies.js';
 
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
 const COMMANDS = ['migrate', 'clearsessions', 'list', 'show', 'decode', 'delete', 'createsuperuser', 'changepassword'];
 const PASSWORD = 'Sup3r-secret-pw';
-const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-cli-usage-'));
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-  removeCompiledCli();
-});
-
 /** A new empty directory, to run the command in. */
-function emptyDirectory(): string {
-  return mkdtempSync(join(scratch, 'cwd-'));
-}
+const emptyDirectory = cliScratch('usage');
 
 /** One line, no stack trace: what every failure must print. */
 function expectOneSentence(run: CliRun): void {
@@ -211,7 +202,7 @@ describe('errors are one sentence naming the variable, without passwords', () =>
       expectFailure(['list'], { SESSION_ENGINE: 'cache', CACHE_URL: `redis://:${PASSWORD}@/0` }, /CACHE_URL="redis:\/\/:\*\*\*@\/0" cannot be used/),
       expectFailure(['list'], { SESSION_ENGINE: 'cache', CACHE_URL: 'mongodb://127.0.0.1' }, /CACHE_URL="mongodb:\/\/127\.0\.0\.1" uses "mongodb:\/\/".*redis:\/\/, rediss:\/\/, memcached:\/\/, locmem:\/\//),
       expectFailure(['list'], { SESSION_ENGINE: 'cache', CACHE_VERSION: 'two' }, /CACHE_VERSION="two" is not a whole number/),
-      expectFailure(['list'], { SESSION_ENGINE: 'file', SESSION_FILE_PATH: join(scratch, 'missing') }, /SESSION_FILE_PATH=".*missing" cannot be used: .*does not exist/),
+      expectFailure(['list'], { SESSION_ENGINE: 'file', SESSION_FILE_PATH: join(emptyDirectory(), 'missing') }, /SESSION_FILE_PATH=".*missing" cannot be used: .*does not exist/),
       expectFailure(['list'], { SESSION_ENGINE: 'mongo' }, /SESSION_ENGINE="mongo" is not an engine/),
       expectFailure(['list'], { SESSION_COOKIE_AGE: '-5' }, /SESSION_COOKIE_AGE="-5" is not a positive whole number/),
     ]);
