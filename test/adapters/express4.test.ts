@@ -15,7 +15,7 @@ import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeAdapterConformance } from './conformance.js';
 import { cookiePair, listen, setCookies, type Listening } from './http-helpers.js';
 import { answerWithNode } from './node-glue.js';
-import { failingStore } from './store-wrappers.js';
+import { failingStore } from '../helpers/counting-store.js';
 
 // Express 4's types are not installed next to Express 5's; the app is used through the calls both share.
 interface Express4App {

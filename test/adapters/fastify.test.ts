@@ -10,7 +10,7 @@ import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { pause, describeAdapterConformance, type ConformanceRoute } from './conformance.js';
 import { cookiePair, setCookies, type Listening } from './http-helpers.js';
 import { spaced } from './node-glue.js';
-import { countingStore, failingStore } from './store-wrappers.js';
+import { countingStore, failingStore } from '../helpers/counting-store.js';
 
 declare module '../../src/adapters/fastify.js' {
   interface FastifySessionData {

@@ -12,7 +12,7 @@ import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeAdapterConformance, pause, type ConformanceReply, type ConformanceRoute } from './conformance.js';
 import { cookiePair, deferred, listen, setCookies, type Listening } from './http-helpers.js';
 import { spaced } from './node-glue.js';
-import { countingStore } from './store-wrappers.js';
+import { countingStore } from '../helpers/counting-store.js';
 
 /** A conformance reply as a plain Fetch API handler answers it; redirects use `Response.redirect()`. */
 function toResponse(reply: ConformanceReply, requestUrl: string): Response {

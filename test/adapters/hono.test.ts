@@ -16,7 +16,7 @@ import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeAdapterConformance } from './conformance.js';
 import { cookiePair, deferred, setCookies, listen } from './http-helpers.js';
 import { spaced } from './node-glue.js';
-import { countingStore, failingStore } from './store-wrappers.js';
+import { countingStore, failingStore } from '../helpers/counting-store.js';
 
 describeAdapterConformance({
   name: 'Hono',

@@ -12,7 +12,7 @@ import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeAdapterConformance, pause } from './conformance.js';
 import { cookiePair, listen, setCookies, type Listening } from './http-helpers.js';
 import { spaced } from './node-glue.js';
-import { countingStore, failingStore } from './store-wrappers.js';
+import { countingStore, failingStore } from '../helpers/counting-store.js';
 
 declare module '../../src/adapters/koa.js' {
   interface KoaSessionData {

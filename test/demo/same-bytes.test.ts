@@ -22,7 +22,7 @@ import { createSessions } from '../../src/manager.js';
 import type { SessionStore } from '../../src/core/store-contract.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { listen } from '../adapters/http-helpers.js';
-import { failingStore, type StoreOperation } from '../adapters/store-wrappers.js';
+import { failingStore, type StoreOperation } from '../helpers/counting-store.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { FAST_ITERATIONS, PASSWORDS, usersDatabase } from './accounts-users.js';
 import { cookieOf } from '../helpers/cookies.js';
