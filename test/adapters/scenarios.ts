@@ -6,12 +6,13 @@
 import type { Server, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionRequest } from '../../src/adapters/node.js';
+import { serverStore } from '../../src/core/engine.js';
 import { createSessions, type SessionManager } from '../../src/manager.js';
 import type { SessionOptions } from '../../src/options.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { cookiePair, cookieValue, listen, setCookies, type Listening } from './http-helpers.js';
-import { countingStore, failingStore, STORE_DOWN_MESSAGE } from './store-wrappers.js';
+import { countingStore, failingStore, STORE_DOWN_MESSAGE } from '../helpers/counting-store.js';
 
 /** The request handler the suite mounts behind the adapter. */
 export type TestHandler = (req: SessionRequest, res: ServerResponse) => Promise<void>;
@@ -109,7 +110,7 @@ export function describeAdapterBehaviour(adapter: AdapterUnderTest): void {
     });
 
     async function start(options: Partial<SessionOptions> = {}) {
-      const counting = countingStore(options.store && !('kind' in options.store) ? options.store : memoryStore());
+      const counting = countingStore((options.store && serverStore(options.store)) ?? memoryStore());
       const logger = recordingLogger();
       const manager = createSessions({ secret: TEST_SECRET, logger, ...options, store: counting.store });
       const server = await listen(adapter.serve(manager, routes()));

@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { serverStore } from '../../src/core/engine.js';
 import { openCacheUrl, redisDatabaseIndex } from '../../src/config/cache-url.js';
 import { DEFAULT_DATABASE_URL, openDatabaseUrl, sqlitePathFromUrl } from '../../src/config/database-url.js';
 import { ENGINES } from '../../src/config/engines.js';
@@ -26,7 +27,7 @@ beforeAll(() => {
 });
 afterEach(async () => {
   for (const settings of opened.splice(0)) {
-    if (!('kind' in settings.options.store)) await settings.options.store.close?.();
+    await serverStore(settings.options.store)?.close?.();
   }
 });
 afterAll(() => {

@@ -19,11 +19,12 @@ import {
   type SessionView,
 } from '../../examples/demo/app.js';
 import { optionsFromEnv, type Env } from '../../src/config/env.js';
+import { serverStore } from '../../src/core/engine.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { createSessions } from '../../src/manager.js';
 import type { SessionStore } from '../../src/core/store-contract.js';
 import { listen } from '../adapters/http-helpers.js';
-import { countingStore, type CountingStore } from '../adapters/store-wrappers.js';
+import { countingStore, type CountingStore } from '../helpers/counting-store.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { Browser } from './browser.js';
 
@@ -124,7 +125,7 @@ export function demoHarness(): DemoHarness {
     const logger = recordingLogger();
     const variables = { SECRET_KEY: TEST_SECRET, ...engine.env(), ...env };
     const { options, engine: engineName } = optionsFromEnv(variables, { logger });
-    const inner = 'kind' in options.store ? null : options.store;
+    const inner = serverStore(options.store);
     const counting = inner ? countingStore(inner) : null;
     const sessions = createSessions<DemoData>({ ...options, store: counting ? withAdministration(counting.store, inner!) : options.store });
     // On the store itself, not the counting wrapper: the db engine's users share its connection.
