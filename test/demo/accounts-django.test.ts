@@ -19,7 +19,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { WhoAmI } from '../../examples/demo/app.js';
 import type { Env } from '../../src/config/env.js';
 import { removeCompiledCli, runCli } from '../cli/run-cli.js';
-import { describeWithDjango, django, djangoDatabaseSettings, djangoDriverFor } from '../django/bridge.js';
+import { describeWithDjango, djangoDatabaseSettings, djangoDriverFor } from '../django/bridge.js';
+import { startDjango, type DjangoProcess } from '../django/django-process.js';
 import { createScratchMysql, createScratchPostgres, describeNeeding, unavailability, type ScratchDatabase } from '../helpers/scratch-databases.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
 import type { Browser } from './browser.js';
@@ -120,9 +121,15 @@ for (const target of targets) {
         let djangoDatabase: Record<string, unknown>;
         const settings = (secret = TEST_SECRET): Record<string, unknown> => ({ SECRET_KEY: secret, SESSION_ENGINE: target.djangoEngine, ...djangoDatabase });
         const ids = new Map<Username, number>();
+        // One Django process answers every op of this target; each batch gives only the secret it signs with.
+        let bridge: DjangoProcess;
+        const django = (batch: Record<string, unknown>, ops: Array<Record<string, unknown>>): Promise<unknown[]> =>
+          bridge.run(ops, { SECRET_KEY: batch['SECRET_KEY'] });
+        afterAll(() => bridge?.close());
 
         beforeAll(async () => {
           ({ url, django: djangoDatabase } = await target.database());
+          bridge = startDjango(settings());
           const users = Object.keys(PASSWORDS).filter((name) => name !== 'root') as Username[];
           const made = (await django(settings(), [
             { op: 'auth_migrate' },

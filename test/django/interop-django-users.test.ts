@@ -21,7 +21,8 @@ import { removeCompiledCli, runCli } from '../cli/run-cli.js';
 import { cookieValue } from '../helpers/cookies.js';
 import { createScratchMysql, createScratchPostgres, describeNeeding, unavailability, type ScratchDatabase } from '../helpers/scratch-databases.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { describeWithDjango, django, djangoDatabaseSettings, djangoDriverFor } from './bridge.js';
+import { describeWithDjango, django as djangoOnce, djangoDatabaseSettings, djangoDriverFor } from './bridge.js';
+import { startDjango, type DjangoProcess } from './django-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-django-users-interop-'));
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -207,11 +208,16 @@ for (const server of servers) {
       () => {
         let db: TestDatabase;
         const settings = (): Record<string, unknown> => ({ SECRET_KEY: TEST_SECRET, TIME_ZONE: 'Asia/Kolkata', ...db.django });
+        // One Django process on this database answers the suite's ops (its settings never change).
+        let bridge: DjangoProcess;
+        const django = (_settings: Record<string, unknown>, ops: Array<Record<string, unknown>>): Promise<unknown[]> => bridge.run(ops);
+        afterAll(() => bridge?.close());
         const cli = (args: string[], env: Record<string, string> = {}, input?: string) =>
           runCli(args, { DATABASE_URL: db.url, SECRET_KEY: TEST_SECRET, ...env }, input === undefined ? {} : { input });
 
         beforeAll(async () => {
           db = await server.newDatabase();
+          bridge = startDjango(settings());
           await django(settings(), [
             { op: 'auth_migrate' },
             { op: 'auth_create_user', username: 'alice', password: PASSWORDS.alice },
@@ -233,7 +239,7 @@ for (const server of servers) {
           expect(again).toMatchObject({ status: 0, stderr: '' });
           expect(again.stdout).toMatch(/\nThe auth_user table is already there; nothing was changed \(.*\)\.\n$/);
           // Django then works on it: its own users, its hashes and logins.
-          const [created, login] = (await django({ SECRET_KEY: TEST_SECRET, ...ours.django }, [
+          const [created, login] = (await djangoOnce({ SECRET_KEY: TEST_SECRET, ...ours.django }, [
             { op: 'auth_create_user', username: 'dora', password: 'pw' },
             { op: 'auth_login', username: 'dora', password: 'pw' },
           ])) as [{ id: number }, { logged_in: boolean }];
@@ -363,7 +369,7 @@ describeWithDjango("Django's username and email checks", () => {
   it("refuse and accept what the User model's fields do, with Django's messages", async () => {
     const usernames = ['alice', 'a.b@c+d-e_f', 'Ünïcödé', '名前', 'ｆｕｌｌ', 'bad name', 'tab\there', 'semi;colon', 'x'.repeat(150), 'x'.repeat(151), `${'x'.repeat(150)}!`, '', 'emoji😀'];
     const emails = ['', 'a@b.co', 'first.last+tag@sub.example.org', 'x@localhost', 'x@[127.0.0.1]', 'user@bücher.de', 'plain', '@example.com', 'a@b', 'a b@example.com', 'a@-example.com', 'a@example.c-', 'ü@bücher.de', 'a..b@example.com', '"quoted name"@example.com', `${'a'.repeat(250)}@b.co`, 'a@b.123'];
-    const [answers] = (await django({}, [{ op: 'auth_field_problems', usernames, emails }])) as [{ usernames: Array<string | null>; emails: Array<string | null> }];
+    const [answers] = (await djangoOnce({}, [{ op: 'auth_field_problems', usernames, emails }])) as [{ usernames: Array<string | null>; emails: Array<string | null> }];
     expect(usernames.map(usernameProblem)).toEqual(answers.usernames);
     expect(emails.map(emailProblem)).toEqual(answers.emails);
   });
