@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createSessions,
   SessionConfigError,
@@ -22,13 +19,11 @@ import { askTcp } from '../helpers/servers.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { countingStore } from '../helpers/counting-store.js';
 import { describeStoreConformance } from './conformance.js';
+import { scratchDatabaseFiles } from './scratch-files.js';
 import { contextWithClock } from './store-context.js';
 import { cookieOf } from '../helpers/cookies.js';
 
-const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-cached-db-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-let fileCount = 0;
-const newDbFile = (): string => join(scratch, `db${++fileCount}.sqlite3`);
+const newDbFile = scratchDatabaseFiles('sessionkit-cached-db-');
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -21,7 +21,7 @@ import {
 import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSessions, SessionConfigError, SessionLockTimeout } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';

@@ -1,6 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessions, SessionConfigError, SessionStoreUnavailable } from '../../src/index.js';
@@ -8,13 +7,11 @@ import { generateSessionKey } from '../../src/core/session-key.js';
 import { sqliteStore, type SqliteStore } from '../../src/stores/sqlite.js';
 import { describeWithDjango, django } from '../django/bridge.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
+import { scratchDatabaseFiles } from './scratch-files.js';
 import { describeSqlStore } from './sql-store.js';
 import type { SqlStoreTarget } from './sql-target.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sessionkit-sqlite-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let fileCount = 0;
-const newFile = (): string => join(dir, `db${++fileCount}.sqlite3`);
+const newFile = scratchDatabaseFiles('sessionkit-sqlite-');
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -179,8 +176,8 @@ describe('sqlite store: files and configuration', () => {
   });
 
   it('throws SessionConfigError for a path that is a directory or not a database', () => {
-    expect(() => sqliteStore({ path: dir })).toThrow(/is a directory/);
-    const notADatabase = join(dir, 'notes.txt');
+    const notADatabase = newFile().replace(/\.sqlite3$/, '.txt');
+    expect(() => sqliteStore({ path: dirname(notADatabase) })).toThrow(/is a directory/);
     writeFileSync(notADatabase, 'these are not the pages you are looking for\n'.repeat(20));
     expect(() => sqliteStore({ path: notADatabase })).toThrow(SessionConfigError);
     expect(() => sqliteStore({ path: notADatabase })).toThrow(/not a database/);

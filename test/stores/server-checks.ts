@@ -1,6 +1,25 @@
-/** The lock handover that every store with a server-side lock must get right, seen from the server. */
+/**
+ * What every cache store must get right across processes, seen from its server: compare-and-set with
+ * many writers, and the lock handover.
+ */
 import { expect } from 'vitest';
 import type { SessionStore } from '../../src/index.js';
+
+/**
+ * Thirty concurrent updates at one version, spread over `writers` (stores on one server, as processes):
+ * exactly one wins and the others conflict. Resolves the winner's data.
+ */
+export async function expectOneWriterWins(writers: readonly SessionStore[], key: string, expireDate: Date): Promise<string> {
+  await writers[0]!.create(key, 'base', expireDate);
+  const { version } = (await writers[0]!.load(key))!;
+  const outcomes = await Promise.all(Array.from({ length: 30 }, (_, i) => writers[i % writers.length]!.update(key, `writer-${i}`, expireDate, version)));
+  const winners = outcomes.flatMap((outcome, i) => (outcome === 'updated' ? [i] : []));
+  expect(winners).toHaveLength(1);
+  expect(outcomes.filter((outcome) => outcome === 'conflict')).toHaveLength(29);
+  const winner = `writer-${winners[0]}`;
+  expect((await writers[0]!.load(key))?.data).toBe(winner);
+  return winner;
+}
 
 /**
  * Two stores on one server, as two processes: `second` waits for the lock `first` holds and gets it when
