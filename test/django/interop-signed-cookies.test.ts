@@ -1,12 +1,14 @@
 /**
- * Django 3.2's `signed_cookies` engine and sessionkit's, in both directions: the cookie value is the
- * session, so each side must read, re-sign, expire and drop what the other wrote.
+ * Django's `signed_cookies` engine (3.2 and 5.2) and sessionkit's, in both directions: the cookie value is
+ * the session, so each side must read, re-sign, expire and drop what the other wrote. One Django process
+ * per version answers every op.
  */
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSessions, type SessionManager } from '../../src/index.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { describeWithDjango, django } from './bridge.js';
+import { djangoInstalls, describeWithInstall } from './django-installs.js';
+import { startDjango, type DjangoProcess } from './django-process.js';
 import { cookieValue } from '../helpers/cookies.js';
 import { COOKIE_AGE, renewDjangoExpiries, sessionWithExpiry, type Expiry, type Loaded } from './session-interop.js';
 
@@ -30,7 +32,16 @@ afterAll(async () => {
   for (const manager of managers) await manager.close();
 });
 
-describeWithDjango('Django signed_cookies engine ⇄ sessionkit signed cookies', () => {
+for (const install of djangoInstalls) {
+describeWithInstall(install, `${install.label} signed_cookies engine ⇄ sessionkit signed cookies`, () => {
+  let bridge: DjangoProcess;
+  beforeAll(() => {
+    bridge = startDjango(settings(), install.python);
+  });
+  afterAll(() => bridge.close());
+  /** Runs `ops` in this suite's Django, signing with the batch's SECRET_KEY. */
+  const django = (batch: Record<string, unknown>, ops: Array<Record<string, unknown>>): Promise<unknown[]> => bridge.run(ops, batch);
+
   it('(c) reads and re-signs a cookie Django made, and Django reads the new cookie; and the other way round', async () => {
     const original = { user: 'alice', cart: ['book', { sku: 42 }], note: 'naïve — 日本 😀' };
     const [created] = (await django(settings(), [{ op: 'session_create', engine: ENGINE, data: original }])) as [{ key: string }];
@@ -157,3 +168,4 @@ describeWithDjango('Django signed_cookies engine ⇄ sessionkit signed cookies',
     expect(setCookie[0]).toMatch(/^sessionid=(""|);.*Max-Age=0/);
   });
 });
+}
