@@ -62,6 +62,11 @@ export interface StartOptions {
    * @default undefined (no users)
    */
   readonly users?: DemoUserOptions;
+  /**
+   * The sessions' clock, in milliseconds since the epoch.
+   * @default Date.now
+   */
+  readonly now?: () => number;
 }
 
 /** What {@link demoHarness} gives a test file. */
@@ -127,7 +132,7 @@ export function demoHarness(): DemoHarness {
     const { options, engine: engineName } = optionsFromEnv(variables, { logger });
     const inner = serverStore(options.store);
     const counting = inner ? countingStore(inner) : null;
-    const sessions = createSessions<DemoData>({ ...options, store: counting ? withAdministration(counting.store, inner!) : options.store });
+    const sessions = createSessions<DemoData>({ ...options, ...(startOptions.now && { now: startOptions.now }), store: counting ? withAdministration(counting.store, inner!) : options.store });
     // On the store itself, not the counting wrapper: the db engine's users share its connection.
     const users = startOptions.users && demoUserDatabase(variables, options.store, startOptions.users);
     const server = await listen(await createDemoServer(sessions, engine.framework, { engine: engineName, adminToken: adminTokenFromEnv(variables), users }));
