@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { mysqlSettingsFromUrl } from '../../src/stores/internal/mysql-url.js';
 import { mysqlStore, type MysqlStoreOptions } from '../../src/stores/mysql.js';
-import { describeWithDjango, django, djangoDatabaseSettings, djangoDriverFor } from '../django/bridge.js';
+import { djangoDatabaseSettings } from '../django/bridge.js';
+import { describeDjangoSchema } from './sql-django-schema.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { describeSqlStore } from './sql-store.js';
 import { configErrorOf, definedOnly, describeWith, messageOf, rejection, type SqlStoreTarget } from './sql-target.js';
@@ -94,6 +95,9 @@ const mysqlTarget: SqlStoreTarget = {
 
 describeSqlStore(mysqlTarget);
 
+// Where Django creates its tables, for the comparison with the store's.
+const DJANGO_DATABASE = `sk_my_${RUN_ID}_django`;
+
 /** A table's engine, columns and indexes as information_schema describes them. */
 async function catalogOf(table: string, database?: string): Promise<unknown> {
   const where = 'TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?';
@@ -113,49 +117,31 @@ async function catalogOf(table: string, database?: string): Promise<unknown> {
   };
 }
 
-describeWith(mysqlTarget, 'mysql store: table and index', () => {
-  // Django's own django_session, made by its migrate, is compared in test/django/interop-mysql.test.ts.
-  describeWithDjango(
-    "as Django 3.2's schema editor creates them for a custom session model's table (§6.3)",
-    () => {
-      it('creates the same table, index name included, for a custom name and for a 64-character one Django shortens', async () => {
-        const tables = [newTable(), `${newTable()}_${'y'.repeat(64)}`.slice(0, 64)];
-        // Django works in a database of its own with the test database's defaults, so the same table
-        // names can be compared.
-        const database = `sk_my_${RUN_ID}_django`;
-        const [defaults] = await query<{ charset: string; collation: string }>(
-          `SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()`,
-        );
-        await admin.query(`CREATE DATABASE \`${database}\` CHARACTER SET ${defaults!.charset} COLLATE ${defaults!.collation}`);
-        try {
-          const created = await django(
-            djangoDatabaseSettings(MYSQL_URL, { name: database }),
-            tables.map((table) => ({ op: 'create_session_table', table })),
-          );
-          expect(created).toEqual(tables.map(() => null));
-          for (const table of tables) {
-            createdTables.add(table);
-            const store = mysqlTarget.store(table);
-            expect(await store.exists(generateSessionKey())).toBe(false);
-            await store.close();
-            const ours = await catalogOf(table);
-            expect(ours).toEqual(await catalogOf(table, database));
-            expect(ours).toMatchObject({
-              columns: [
-                { COLUMN_NAME: 'session_key', COLUMN_TYPE: 'varchar(40)', IS_NULLABLE: 'NO', COLUMN_KEY: 'PRI' },
-                { COLUMN_NAME: 'session_data', COLUMN_TYPE: 'longtext', IS_NULLABLE: 'NO' },
-                { COLUMN_NAME: 'expire_date', COLUMN_TYPE: 'datetime(6)', IS_NULLABLE: 'NO', COLUMN_KEY: 'MUL' },
-              ],
-            });
-            expect((ours as { indexes: unknown[] }).indexes).toHaveLength(2);
-          }
-        } finally {
-          await admin.query(`DROP DATABASE \`${database}\``);
-        }
-      });
-    },
-    [djangoDriverFor(MYSQL_URL)],
-  );
+describeDjangoSchema(mysqlTarget, {
+  url: MYSQL_URL,
+  maxNameLength: 64,
+  async openNamespace() {
+    // Django works in a database of its own with the test database's defaults, so the same table names
+    // can be compared.
+    const [defaults] = await query<{ charset: string; collation: string }>(
+      `SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()`,
+    );
+    await admin.query(`CREATE DATABASE \`${DJANGO_DATABASE}\` CHARACTER SET ${defaults!.charset} COLLATE ${defaults!.collation}`);
+    return {
+      settings: djangoDatabaseSettings(MYSQL_URL, { name: DJANGO_DATABASE }),
+      drop: async () => void (await admin.query(`DROP DATABASE \`${DJANGO_DATABASE}\``)),
+    };
+  },
+  catalogOf: (table, inDjangosNamespace) => catalogOf(table, inDjangosNamespace ? DJANGO_DATABASE : undefined),
+  expected: {
+    columns: [
+      { COLUMN_NAME: 'session_key', COLUMN_TYPE: 'varchar(40)', IS_NULLABLE: 'NO', COLUMN_KEY: 'PRI' },
+      { COLUMN_NAME: 'session_data', COLUMN_TYPE: 'longtext', IS_NULLABLE: 'NO' },
+      { COLUMN_NAME: 'expire_date', COLUMN_TYPE: 'datetime(6)', IS_NULLABLE: 'NO', COLUMN_KEY: 'MUL' },
+    ],
+  },
+  indexCount: 2,
+  dropLater: (table) => void createdTables.add(table),
 });
 
 describeWith(mysqlTarget, 'mysql store: data', () => {

@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { postgresSettingsFromUrl } from '../../src/stores/internal/postgres-url.js';
 import { postgresStore, type PostgresStoreOptions } from '../../src/stores/postgres.js';
-import { describeWithDjango, django, djangoDatabaseSettings, djangoDriverFor } from '../django/bridge.js';
+import { djangoDatabaseSettings } from '../django/bridge.js';
+import { describeDjangoSchema } from './sql-django-schema.js';
 import { describeSqlStore } from './sql-store.js';
 import { configErrorOf, definedOnly, describeWith, type SqlStoreTarget } from './sql-target.js';
 
@@ -96,46 +97,31 @@ async function catalogOf(schema: string, table: string): Promise<unknown> {
   return { columns, constraints, indexes: indexes.map((row) => row.def.replace(` ON ${schema}.`, ' ON ')) };
 }
 
-describeWith(postgres, 'postgres store: table and indexes', () => {
-  // Django's own django_session, made by its migrate, is compared in test/django/interop-postgres.test.ts.
-  describeWithDjango(
-    "as Django 3.2's schema editor creates them for a custom session model's table (§6.3)",
-    () => {
-      it('creates the same table, index names included, for a custom name and for a 63-character one Django shortens', async () => {
-        const tables = [newTable(), `${newTable()}_${'x'.repeat(63)}`.slice(0, 63)];
-        const schema = `sk_pg_${RUN_ID}_django`;
-        await admin.query(`CREATE SCHEMA "${schema}"`);
-        try {
-          const created = await django(
-            djangoDatabaseSettings(PG_URL, { options: { options: `-c search_path=${schema}` } }),
-            tables.map((table) => ({ op: 'create_session_table', table })),
-          );
-          expect(created).toEqual(tables.map(() => null));
-          for (const table of tables) {
-            createdTables.add(table);
-            const store = postgres.store(table);
-            expect(await store.exists(generateSessionKey())).toBe(false);
-            await store.close();
-            const ours = await catalogOf('public', table);
-            expect(ours).toEqual(await catalogOf(schema, table));
-            expect(ours).toMatchObject({
-              columns: [
-                { attname: 'session_key', type: 'character varying(40)', attnotnull: true },
-                { attname: 'session_data', type: 'text', attnotnull: true },
-                { attname: 'expire_date', type: 'timestamp with time zone', attnotnull: true },
-              ],
-              constraints: [{ contype: 'p', def: 'PRIMARY KEY (session_key)' }],
-            });
-            expect((ours as { indexes: string[] }).indexes).toHaveLength(3);
-          }
-        } finally {
-          await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-        }
-      });
-    },
-    [djangoDriverFor(PG_URL)],
-  );
+describeDjangoSchema(postgres, {
+  url: PG_URL,
+  maxNameLength: 63,
+  async openNamespace() {
+    const schema = `sk_pg_${RUN_ID}_django`;
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+    return {
+      settings: djangoDatabaseSettings(PG_URL, { options: { options: `-c search_path=${schema}` } }),
+      drop: async () => void (await admin.query(`DROP SCHEMA "${schema}" CASCADE`)),
+    };
+  },
+  catalogOf: (table, inDjangosNamespace) => catalogOf(inDjangosNamespace ? `sk_pg_${RUN_ID}_django` : 'public', table),
+  expected: {
+    columns: [
+      { attname: 'session_key', type: 'character varying(40)', attnotnull: true },
+      { attname: 'session_data', type: 'text', attnotnull: true },
+      { attname: 'expire_date', type: 'timestamp with time zone', attnotnull: true },
+    ],
+    constraints: [{ contype: 'p', def: 'PRIMARY KEY (session_key)' }],
+  },
+  indexCount: 3,
+  dropLater: (table) => void createdTables.add(table),
+});
 
+describeWith(postgres, 'postgres store: an existing table', () => {
   it('uses a table that already exists without creating anything, even with createTable off', async () => {
     const table = newTable();
     await admin.query(`CREATE TABLE "${table}" (session_key varchar(40) PRIMARY KEY, session_data text NOT NULL, expire_date timestamptz NOT NULL)`);
