@@ -1,7 +1,7 @@
 /**
- * Django 3.2's `db` engine and sessionkit's SQLite store on the same file, in both directions: each side
- * reads, updates, expires, clears and deletes what the other wrote (the scenarios of sql-interop.ts, on
- * SQLite files).
+ * Django's `db` engine (3.2 and 5.2) and sessionkit's SQLite store on the same file, in both directions:
+ * each side reads, updates, expires, clears and deletes what the other wrote (the scenarios of
+ * sql-interop.ts, on SQLite files).
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,6 +65,7 @@ function inFile(file: string): InteropDatabase {
 describeSqlInterop({
   label: 'SQLite',
   unreachable: undefined,
+  everyDjango: true,
   newDatabase: async () => inFile(newFile()),
   async cleanup() {
     rmSync(dir, { recursive: true, force: true });
