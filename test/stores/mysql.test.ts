@@ -14,7 +14,7 @@ import { djangoDatabaseSettings } from '../django/bridge.js';
 import { describeDjangoSchema } from './sql-django-schema.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { describeSqlStore } from './sql-store.js';
-import { configErrorOf, definedOnly, describeWith, messageOf, rejection, type SqlStoreTarget } from './sql-target.js';
+import { configErrorOf, definedOnly, describeWith, messageOf, rejection, scratchTables, type SqlStoreTarget } from './sql-target.js';
 
 const MYSQL_URL = process.env['SESSIONKIT_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
 const MYSQL_PORT = Number(new URL(MYSQL_URL).port || 3306);
@@ -27,28 +27,18 @@ const unreachable = await admin.query('SELECT 1').then(
   () => undefined,
   (error: unknown) => `MySQL at ${MYSQL_URL} is not reachable (${error instanceof Error ? error.message : String(error)})`,
 );
-const createdTables = new Set<string>();
-afterAll(async () => {
-  if (!unreachable) for (const table of createdTables) await admin.query(`DROP TABLE IF EXISTS \`${table}\``);
-  await admin.end();
-});
-
-/** A new table of the test's own, dropped after the file. */
-function newTable(): string {
-  const table = `sk_my_${RUN_ID}_${++tableCount}`;
-  createdTables.add(table);
-  return table;
-}
+afterAll(() => admin.end());
+const scratch = scratchTables('mysql', `sk_my_${RUN_ID}`, unreachable, (table) => admin.query(`DROP TABLE IF EXISTS \`${table}\``));
 
 async function query<R = mysql.RowDataPacket>(sql: string, values: unknown[] = []): Promise<R[]> {
   const [rows] = await admin.query<mysql.RowDataPacket[]>(sql, values);
   return rows as R[];
 }
 
+const { newTable, dropLater } = scratch;
+
 const mysqlTarget: SqlStoreTarget = {
-  name: 'mysql',
-  unreachable,
-  newTable,
+  ...scratch,
   store: (table) => mysqlStore({ url: MYSQL_URL, table }),
   async insert(table, keys, data, seconds) {
     // Naive UTC with microseconds, as Django writes it.
@@ -141,7 +131,7 @@ describeDjangoSchema(mysqlTarget, {
     ],
   },
   indexCount: 2,
-  dropLater: (table) => void createdTables.add(table),
+  dropLater,
 });
 
 describeWith(mysqlTarget, 'mysql store: data', () => {
@@ -215,23 +205,15 @@ describe('mysql store: configuration', () => {
   });
 
   it('reads dj-database-url forms', () => {
-    const full = mysqlSettingsFromUrl('mysql2://us%40er:p%40ss%3Aw%2Frd@DB.Example.COM:3307/app?charset=utf8mb4&ssl_mode=REQUIRED&connect_timeout=4');
-    expect(full.connection).toEqual({
-      host: 'db.example.com',
-      port: 3307,
-      user: 'us@er',
-      password: 'p@ss:w/rd',
-      database: 'app',
-      charset: 'utf8mb4',
-      ssl: { rejectUnauthorized: false },
-    });
-    expect(full.connectTimeoutMs).toBe(4000);
-    expect(mysqlSettingsFromUrl('mysql://root@%2Fvar%2Frun%2Fmysqld%2Fmysqld.sock/app').connection).toEqual({
-      socketPath: '/var/run/mysqld/mysqld.sock',
-      user: 'root',
-      password: undefined,
-      database: 'app',
-    });
+    const forms: ReadonlyArray<readonly [url: string, connection: Record<string, unknown>]> = [
+      [
+        'mysql2://us%40er:p%40ss%3Aw%2Frd@DB.Example.COM:3307/app?charset=utf8mb4&ssl_mode=REQUIRED&connect_timeout=4',
+        { host: 'db.example.com', port: 3307, user: 'us@er', password: 'p@ss:w/rd', database: 'app', charset: 'utf8mb4', ssl: { rejectUnauthorized: false } },
+      ],
+      ['mysql://root@%2Fvar%2Frun%2Fmysqld%2Fmysqld.sock/app', { socketPath: '/var/run/mysqld/mysqld.sock', user: 'root', password: undefined, database: 'app' }],
+    ];
+    for (const [url, connection] of forms) expect(mysqlSettingsFromUrl(url).connection).toEqual(connection);
+    expect(mysqlSettingsFromUrl(forms[0]![0]).connectTimeoutMs).toBe(4000);
     expect(mysqlSettingsFromUrl('mysql:///app').connection).toMatchObject({ host: 'localhost', port: 3306 });
   });
 });

@@ -13,7 +13,7 @@ import { postgresStore, type PostgresStoreOptions } from '../../src/stores/postg
 import { djangoDatabaseSettings } from '../django/bridge.js';
 import { describeDjangoSchema } from './sql-django-schema.js';
 import { describeSqlStore } from './sql-store.js';
-import { configErrorOf, definedOnly, describeWith, type SqlStoreTarget } from './sql-target.js';
+import { configErrorOf, definedOnly, describeWith, scratchTables, type SqlStoreTarget } from './sql-target.js';
 
 const PG_URL = process.env['SESSIONKIT_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUN_ID = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
@@ -27,23 +27,13 @@ const unreachable = await admin.query('SELECT 1').then(
   () => undefined,
   (error: unknown) => `PostgreSQL at ${PG_URL} is not reachable (${error instanceof Error ? error.message : String(error)})`,
 );
-const createdTables = new Set<string>();
-afterAll(async () => {
-  if (!unreachable) for (const table of createdTables) await admin.query(`DROP TABLE IF EXISTS "${table}"`);
-  await admin.end();
-});
+afterAll(() => admin.end());
+const scratch = scratchTables('postgres', `sk_pg_${RUN_ID}`, unreachable, (table) => admin.query(`DROP TABLE IF EXISTS "${table}"`));
 
-/** A new table of the test's own, dropped after the file. */
-function newTable(): string {
-  const table = `sk_pg_${RUN_ID}_${++tableCount}`;
-  createdTables.add(table);
-  return table;
-}
+const { newTable, dropLater } = scratch;
 
 const postgres: SqlStoreTarget = {
-  name: 'postgres',
-  unreachable,
-  newTable,
+  ...scratch,
   store: (table) => postgresStore({ url: PG_URL, table }),
   async insert(table, keys, data, seconds) {
     await admin.query(`INSERT INTO "${table}" SELECT k, $2, now() + make_interval(secs => $3) FROM unnest($1::text[]) k`, [keys, data, seconds]);
@@ -118,7 +108,7 @@ describeDjangoSchema(postgres, {
     constraints: [{ contype: 'p', def: 'PRIMARY KEY (session_key)' }],
   },
   indexCount: 3,
-  dropLater: (table) => void createdTables.add(table),
+  dropLater,
 });
 
 describeWith(postgres, 'postgres store: an existing table', () => {

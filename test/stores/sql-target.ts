@@ -2,7 +2,7 @@
  * How a SQL dialect is plugged into the shared SQL store scenarios (`sql-store.ts`, `sql-server.ts`),
  * and the helpers they share with the dialects' own test files.
  */
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { SessionConfigError } from '../../src/index.js';
 import type { SqlStore } from '../../src/stores/sql/store.js';
 import { describeIfAvailable } from '../helpers/gate.js';
@@ -85,4 +85,35 @@ export function configErrorOf(make: () => unknown): string {
     return messageOf(error);
   }
   throw new Error('no SessionConfigError was thrown');
+}
+
+/** A dialect's database as a test file has it: its name, whether it is reachable, and tables of the file's own. */
+export interface ScratchTables extends Pick<SqlStoreTarget, 'name' | 'unreachable'> {
+  /** A new table name (`<prefix>_<n>`), dropped after the file. */
+  newTable(): string;
+  /** Drops `table`, made under another name, after the file too. */
+  dropLater(table: string): void;
+}
+
+/**
+ * Names the tables of the dialect `name` `<prefix>_<n>` and drops them with `drop` after the file's tests,
+ * unless the database is unreachable. Register it after the `afterAll` that closes the connection `drop`
+ * uses: the later hook runs first.
+ */
+export function scratchTables(name: string, prefix: string, unreachable: string | undefined, drop: (table: string) => Promise<unknown>): ScratchTables {
+  const created = new Set<string>();
+  let count = 0;
+  afterAll(async () => {
+    if (!unreachable) for (const table of created) await drop(table);
+  });
+  return {
+    name,
+    unreachable,
+    newTable: () => {
+      const table = `${prefix}_${++count}`;
+      created.add(table);
+      return table;
+    },
+    dropLater: (table) => void created.add(table),
+  };
 }
