@@ -55,6 +55,13 @@ def database(overrides):
     return config
 
 
+def with_integer_levels(overrides):
+    """overrides with MESSAGE_TAGS keyed by integer levels, as Django's are (JSON object keys are strings)."""
+    if 'MESSAGE_TAGS' not in overrides:
+        return overrides
+    return dict(overrides, MESSAGE_TAGS={int(level): tag for level, tag in overrides['MESSAGE_TAGS'].items()})
+
+
 def configure(overrides):
     from django.conf import settings
 
@@ -75,10 +82,7 @@ def configure(overrides):
         'DEFAULT_AUTO_FIELD': 'django.db.models.AutoField',
         'MESSAGE_STORAGE': 'django.contrib.messages.storage.session.SessionStorage',
     }
-    if 'MESSAGE_TAGS' in overrides:
-        # JSON object keys are strings; Django's MESSAGE_TAGS is keyed by integer levels.
-        overrides['MESSAGE_TAGS'] = {int(level): tag for level, tag in overrides['MESSAGE_TAGS'].items()}
-    config.update(overrides)
+    config.update(with_integer_levels(overrides))
     settings.configure(**config)
 
     import django
@@ -586,14 +590,26 @@ def run_batch(batch):
     from django.db import connections
     from django.test import override_settings
 
-    overrides = dict(batch.get('settings') or {})
+    overrides = with_integer_levels(dict(batch.get('settings') or {}))
     name = overrides.pop('DATABASE_NAME', None)
     connection = connections['default']
     if name is not None and connection.settings_dict['NAME'] != name:
         connection.close()
         connection.settings_dict['NAME'] = name
-    with override_settings(**overrides):
-        return run_ops(batch.get('ops'))
+    try:
+        with override_settings(**overrides):
+            refresh_level_tags()
+            return run_ops(batch.get('ops'))
+    finally:
+        refresh_level_tags()
+
+
+def refresh_level_tags():
+    """Makes the messages framework read MESSAGE_TAGS again: Django reads it once (3.2 at import, 5.2 at first use)."""
+    from django.contrib.messages import utils
+    from django.contrib.messages.storage import base
+
+    base.LEVEL_TAGS = utils.get_level_tags()
 
 
 def main():
