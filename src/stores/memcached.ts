@@ -11,10 +11,10 @@
  * never a request that hangs, and the store uses the server again by itself once it is back.
  */
 import type Memcached from 'memcached';
-import type { HeldLock, LockOptions, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../core/store-contract.js';
+import type { HeldLock, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { SessionConfigError } from '../errors.js';
-import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './internal/cache-keys.js';
-import { LocalLocks } from './internal/local-locks.js';
+import type { CacheKeyOptions } from './internal/cache-keys.js';
+import { CacheStore } from './internal/cache-store.js';
 import { loadOptionalDriver } from './internal/optional-driver.js';
 import { acquirePollingLock, lockToken } from './internal/polling-lock.js';
 import { exactlyOneSource, positiveInteger } from './internal/store-options.js';
@@ -79,18 +79,13 @@ const FACTORY = 'memcachedStore';
  *
  * memcached cannot enumerate its keys, so this store has no `list()`.
  */
-export class MemcachedStore implements SessionStore {
+export class MemcachedStore extends CacheStore implements SessionStore {
   readonly name = 'memcached';
-  /** Unsigned, as Django's cache engine keeps the session dict (see {@link SessionStore.dataFormat}). */
-  readonly dataFormat = 'plain';
   readonly #client: Memcached;
   readonly #connection: MemcachedConnection;
-  readonly #keys: CacheKeys;
-  readonly #locks = new LocalLocks();
-  #now: () => number = Date.now;
 
   constructor(options: MemcachedStoreOptions) {
-    this.#keys = resolveCacheKeys(FACTORY, options, true);
+    super(FACTORY, options, true);
     const commandTimeoutMs = positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', FACTORY);
     const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', FACTORY);
     const retryMs = positiveInteger(options.retryMs, 1000, 'retryMs', FACTORY);
@@ -111,28 +106,23 @@ export class MemcachedStore implements SessionStore {
     this.#connection = new MemcachedConnection(this.#client, { ...settings, owned: true });
   }
 
-  /** Computes lifetimes by the configuration's clock. */
-  attach(context: StoreContext): void {
-    this.#now = context.now;
-  }
-
   async load(key: string): Promise<StoredSession | null> {
-    const item = await this.#gets(this.#keys.dataKey(key));
+    const item = await this.#gets(this.keys.dataKey(key));
     // The CAS id names this revision of the item: update() hands it back for compare-and-set.
     return item === null ? null : { data: item.value, version: item.cas };
   }
 
   async exists(key: string): Promise<boolean> {
-    return (await this.#get(this.#keys.dataKey(key))) !== null;
+    return (await this.#get(this.keys.dataKey(key))) !== null;
   }
 
   create(key: string, data: string, expireDate: Date): Promise<boolean> {
-    return this.#write('add', this.#keys.dataKey(key), data, memcachedLifetime(expireDate, this.#now()));
+    return this.#write('add', this.keys.dataKey(key), data, memcachedLifetime(expireDate, this.now()));
   }
 
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
-    const cacheKey = this.#keys.dataKey(key);
-    const lifetime = memcachedLifetime(expireDate, this.#now());
+    const cacheKey = this.keys.dataKey(key);
+    const lifetime = memcachedLifetime(expireDate, this.now());
     if (expected === undefined) return (await this.#write('replace', cacheKey, data, lifetime)) ? 'updated' : 'missing';
     // CAS ids are the digit strings load() handed out; anything else cannot match.
     if (typeof expected !== 'string' || !/^\d+$/.test(expected)) return 'conflict';
@@ -142,12 +132,7 @@ export class MemcachedStore implements SessionStore {
   }
 
   delete(key: string): Promise<void> {
-    return this.#delete(this.#keys.dataKey(key));
-  }
-
-  /** Always 0: the server expires sessions itself. */
-  async clearExpired(): Promise<number> {
-    return 0;
+    return this.#delete(this.keys.dataKey(key));
   }
 
   /**
@@ -158,10 +143,10 @@ export class MemcachedStore implements SessionStore {
    * someone else has taken since.
    */
   lock(key: string, options: LockOptions): Promise<HeldLock> {
-    const lockKey = this.#keys.lockKey(key);
+    const lockKey = this.keys.lockKey(key);
     const token = lockToken();
     const ttlSeconds = Math.max(1, Math.ceil(options.ttlMs / 1000));
-    return acquirePollingLock(this.#locks, key, options, {
+    return acquirePollingLock(this.locks, key, options, {
       tryAcquire: () => this.#write('add', lockKey, token, ttlSeconds),
       release: async () => {
         const item = await this.#gets(lockKey);

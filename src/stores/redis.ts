@@ -10,10 +10,10 @@
  * A server that is down gives a prompt error (the core turns it into `SessionStoreUnavailable`, a 503),
  * never a request that hangs, and the store reconnects by itself when the server returns.
  */
-import type { HeldLock, ListedSession, LockOptions, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../core/store-contract.js';
-import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './internal/cache-keys.js';
+import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
+import type { CacheKeyOptions } from './internal/cache-keys.js';
+import { CacheStore } from './internal/cache-store.js';
 import { withDeadline } from './internal/deadline.js';
-import { LocalLocks } from './internal/local-locks.js';
 import { acquirePollingLock, lockToken } from './internal/polling-lock.js';
 import { exactlyOneSource, positiveInteger } from './internal/store-options.js';
 import { openRedisConnection, type RedisClient, type RedisDriver } from './redis/clients.js';
@@ -85,19 +85,14 @@ const SCAN_COUNT = 500;
  * (compare-and-set the data key, compare-and-delete the lock key), so a session's data and lock may live
  * on different nodes.
  */
-export class RedisStore implements SessionStore {
+export class RedisStore extends CacheStore implements SessionStore {
   readonly name = 'redis';
-  /** Unsigned, as Django's cache engine keeps the session dict (see {@link SessionStore.dataFormat}). */
-  readonly dataFormat = 'plain';
   readonly #connection: RedisConnection;
   readonly #gate: ReadyGate;
-  readonly #keys: CacheKeys;
   readonly #commandTimeoutMs: number;
-  readonly #locks = new LocalLocks();
-  #now: () => number = Date.now;
 
   constructor(options: RedisStoreOptions) {
-    this.#keys = resolveCacheKeys(FACTORY, options, false);
+    super(FACTORY, options, false);
     this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', FACTORY);
     const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', FACTORY);
     exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'redis://127.0.0.1:6379/0')" }, { name: 'clusterNodes' }, { name: 'client' }], FACTORY);
@@ -105,34 +100,29 @@ export class RedisStore implements SessionStore {
     this.#gate = new ReadyGate(this.#connection, connectTimeoutMs);
   }
 
-  /** Computes TTLs (and listed expiry dates) by the configuration's clock. */
-  attach(context: StoreContext): void {
-    this.#now = context.now;
-  }
-
   async load(key: string): Promise<StoredSession | null> {
-    const dataKey = this.#keys.dataKey(key);
+    const dataKey = this.keys.dataKey(key);
     const data = await this.#run('GET', (client) => client.get(dataKey));
     // The data is its own version: compare-and-set compares the stored string.
     return data === null ? null : { data, version: data };
   }
 
   async exists(key: string): Promise<boolean> {
-    const dataKey = this.#keys.dataKey(key);
+    const dataKey = this.keys.dataKey(key);
     return this.#run('EXISTS', (client) => client.exists(dataKey));
   }
 
   async create(key: string, data: string, expireDate: Date): Promise<boolean> {
-    const dataKey = this.#keys.dataKey(key);
-    const ttl = ttlMs(expireDate, this.#now());
+    const dataKey = this.keys.dataKey(key);
+    const ttl = ttlMs(expireDate, this.now());
     // Already expired: nothing to write, but a taken key must still be refused.
     if (ttl <= 0) return !(await this.#run('EXISTS', (client) => client.exists(dataKey)));
     return this.#run('SET NX', (client) => client.setExpiring(dataKey, data, ttl, 'NX'));
   }
 
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
-    const dataKey = this.#keys.dataKey(key);
-    const ttl = ttlMs(expireDate, this.#now());
+    const dataKey = this.keys.dataKey(key);
+    const ttl = ttlMs(expireDate, this.now());
     if (expected !== undefined) {
       // Versions are the data strings this store handed out; anything else cannot match.
       if (typeof expected !== 'string') return 'conflict';
@@ -143,13 +133,8 @@ export class RedisStore implements SessionStore {
   }
 
   async delete(key: string): Promise<void> {
-    const dataKey = this.#keys.dataKey(key);
+    const dataKey = this.keys.dataKey(key);
     await this.#run('DEL', (client) => client.del(dataKey));
-  }
-
-  /** Always 0: the server expires sessions itself. */
-  async clearExpired(): Promise<number> {
-    return 0;
   }
 
   /**
@@ -159,10 +144,10 @@ export class RedisStore implements SessionStore {
    * lock someone else has taken since.
    */
   async lock(key: string, options: LockOptions): Promise<HeldLock> {
-    const lockKey = this.#keys.lockKey(key);
+    const lockKey = this.keys.lockKey(key);
     const token = lockToken();
     const release = (): Promise<unknown> => this.#run('release lock', (client) => releaseLock(client, lockKey, token));
-    return acquirePollingLock(this.#locks, key, options, {
+    return acquirePollingLock(this.locks, key, options, {
       tryAcquire: async () => {
         try {
           return await this.#run('SET NX lock', (client) => client.setExpiring(lockKey, token, options.ttlMs, 'NX'));
@@ -185,19 +170,19 @@ export class RedisStore implements SessionStore {
    */
   async *list(): AsyncIterable<ListedSession> {
     await this.#gate.ready();
-    const pattern = `${escapeGlob(this.#keys.namespace)}*`;
+    const pattern = `${escapeGlob(this.keys.namespace)}*`;
     for (const keyspace of this.#connection.keyspaces()) {
       let cursor = '0';
       do {
         const [next, found] = await withDeadline(keyspace.scan(cursor, pattern, SCAN_COUNT), this.#commandTimeoutMs, `${FACTORY}: SCAN`);
         cursor = next;
         const sessions = found.flatMap((cacheKey) => {
-          const sessionKey = this.#keys.sessionKeyOf(cacheKey);
+          const sessionKey = this.keys.sessionKeyOf(cacheKey);
           return sessionKey === null ? [] : [{ cacheKey, sessionKey }];
         });
         if (sessions.length === 0) continue;
         const replies = await withDeadline(keyspace.ttlsAndSizes(sessions.map((session) => session.cacheKey)), this.#commandTimeoutMs, `${FACTORY}: PTTL/STRLEN`);
-        const now = this.#now();
+        const now = this.now();
         for (const [i, { ttlMs, bytes }] of replies.entries()) {
           // -2: the key expired or was deleted since the SCAN; -1: no TTL (written by someone else).
           if (ttlMs === -2) continue;

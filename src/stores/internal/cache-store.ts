@@ -1,0 +1,39 @@
+/**
+ * What the cache stores (Redis, memcached) share, as Django's cache engine has it: keys built from the
+ * cache's prefix and version, the session data unsigned, records expired by the server (so nothing to
+ * clear), and the configuration's clock for the TTLs they send.
+ */
+import type { StoreContext } from '../../core/store-contract.js';
+import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './cache-keys.js';
+import { LocalLocks } from './local-locks.js';
+
+/** The base of the Redis and memcached stores. */
+export abstract class CacheStore {
+  /** Unsigned, as Django's cache engine keeps the session dict (see `SessionStore.dataFormat`). */
+  readonly dataFormat = 'plain';
+  /** The keys of this store's namespace. */
+  protected readonly keys: CacheKeys;
+  /** Requests of this process waiting for the same session's lock queue here first. */
+  protected readonly locks = new LocalLocks();
+  #now: () => number = Date.now;
+
+  /** Checks the key options for the factory `factory` (with memcached's key rules when `memcachedSafe`). */
+  constructor(factory: string, options: CacheKeyOptions, memcachedSafe: boolean) {
+    this.keys = resolveCacheKeys(factory, options, memcachedSafe);
+  }
+
+  /** Computes TTLs by the configuration's clock. */
+  attach(context: StoreContext): void {
+    this.#now = context.now;
+  }
+
+  /** Always 0: the server expires sessions itself. */
+  async clearExpired(): Promise<number> {
+    return 0;
+  }
+
+  /** The clock: the attached configuration's, `Date.now` until then. */
+  protected now(): number {
+    return this.#now();
+  }
+}
