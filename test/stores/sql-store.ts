@@ -20,11 +20,10 @@ const keys = (count: number): string[] => Array.from({ length: count }, () => ge
 
 /** Registers the conformance suite and the SQL store's scenarios for one dialect. */
 export function describeSqlStore(target: SqlStoreTarget): void {
-  if (target.unreachable === undefined) {
-    describeStoreConformance({ name: target.name, makeStore: () => target.store(target.newTable()), clearsExpired: true });
-  } else {
-    describeWith(target, `store conformance: ${target.name}`, () => it('runs the suite', () => {}));
-  }
+  // The suite opens its store in its first test, so a database that is down only skips (or fails) it here.
+  describeWith(target, `${target.name} store`, () =>
+    describeStoreConformance({ name: target.name, makeStore: () => target.store(target.newTable()), clearsExpired: true }),
+  );
 
   /** Runs `test` on a store of a new table, closing it afterwards. */
   const onNewTable = async (test: (store: SqlStore, table: string) => Promise<void>): Promise<void> => {
