@@ -1,6 +1,12 @@
 /** The lazy user of a request (`auth.requestUser`), which every framework adapter hands out next to the session. */
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { MiddlewareHandler } from 'hono';
+import { userOf as expressUserOf } from '../../src/adapters/express.js';
+import { withSessions as fetchWithSessions } from '../../src/adapters/fetch.js';
+import { session as honoSession, type UserEnv } from '../../src/adapters/hono.js';
+import { withSessions } from '../../src/adapters/node.js';
 import type { RequestUser } from '../../src/auth/index.js';
+import type { SessionData } from '../../src/session.js';
 import { alice, authApp } from './harness.js';
 import type { TestUser } from './user-sources.js';
 
@@ -52,5 +58,22 @@ describe('requestUser', () => {
       down = false;
       expect(await user()).toEqual(alice);
     });
+  });
+});
+
+describe('the adapters give the user the type of the auth they were given', () => {
+  it('node:http, Fetch API and Hono infer it; userOf takes it', () => {
+    const app = authApp();
+    const node = withSessions(app.sessions, (req) => {
+      expectTypeOf(req.user).toEqualTypeOf<RequestUser<TestUser>>();
+    }, { auth: app.auth });
+    const fetchHandler = fetchWithSessions(app.sessions, (_request, _context, _session, user) => {
+      expectTypeOf(user).toEqualTypeOf<RequestUser<TestUser>>();
+      return new Response();
+    }, { auth: app.auth });
+    const hono = honoSession(app.sessions, { auth: app.auth });
+    expectTypeOf(hono).toEqualTypeOf<MiddlewareHandler<UserEnv<SessionData, TestUser>>>();
+    expectTypeOf(expressUserOf<TestUser>).returns.toEqualTypeOf<RequestUser<TestUser>>();
+    expect([node, fetchHandler, hono].every((made) => typeof made === 'function')).toBe(true);
   });
 });
