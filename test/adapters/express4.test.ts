@@ -24,6 +24,36 @@ interface Express4App {
   get(path: string, handler: (...args: never[]) => unknown): void;
 }
 const createApp = express4 as unknown as () => Express4App;
+type Route = (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => Promise<void>;
+
+/**
+ * Runs `body` against an Express 4 app over a store that can be broken, with async routes written as for
+ * Express 5 (nothing catches their rejections), and checks that no rejection went unhandled.
+ */
+async function withoutUnhandledRejections(
+  routes: Readonly<Record<string, Route>>,
+  body: (url: string, failing: ReturnType<typeof failingStore>) => Promise<void>,
+  running: Listening[],
+): Promise<void> {
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown): void => void rejections.push(reason);
+  process.on('unhandledRejection', onRejection);
+  try {
+    const failing = failingStore(memoryStore());
+    const sessions = createSessions({ secret: TEST_SECRET, store: failing.store, logger: recordingLogger() });
+    const app = createApp();
+    app.use(session(sessions));
+    for (const [path, route] of Object.entries(routes)) app.get(path, route as never);
+    const server = await listen(createServer(app));
+    running.push(server);
+    await body(server.url, failing);
+    // A rejection nobody handles is reported on a later turn of the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(rejections).toEqual([]);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+}
 
 // Lazy, as on Express 5: the suite checks that an untouched route costs no store I/O, which preloading
 // (Express 4's default, tested below) gives up. Express 4 needs the rejection passed to `next` by hand.
@@ -45,81 +75,53 @@ describe('Express 4 specifics', () => {
   });
 
   it('a store outage during an async route answers 503 and never becomes an unhandled rejection', async () => {
-    const rejections: unknown[] = [];
-    const onRejection = (reason: unknown): void => void rejections.push(reason);
-    process.on('unhandledRejection', onRejection);
-    try {
-      const failing = failingStore(memoryStore());
-      const sessions = createSessions({ secret: TEST_SECRET, store: failing.store, logger: recordingLogger() });
-      const app = createApp();
-      app.use(session(sessions));
-      // Written as for Express 5: nothing here catches a rejection.
-      app.get('/visit', (async (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => {
-        const visit = Number((await req.session.get('visit')) ?? 0) + 1;
-        await req.session.set('visit', visit);
-        res.send(`Visit count:${visit}`);
-      }) as never);
-      const server = await listen(createServer(app));
-      running.push(server);
-      const cookie = cookiePair(await fetch(`${server.url}/visit`));
+    const visit: Route = async (req, res) => {
+      const count = Number((await req.session.get('visit')) ?? 0) + 1;
+      await req.session.set('visit', count);
+      res.send(`Visit count:${count}`);
+    };
+    await withoutUnhandledRejections({ '/visit': visit }, async (url, failing) => {
+      const cookie = cookiePair(await fetch(`${url}/visit`));
       failing.broken = new Set(['load']);
-      const down = await fetch(`${server.url}/visit`, { headers: { cookie } });
+      const down = await fetch(`${url}/visit`, { headers: { cookie } });
       expect(down.status).toBe(503);
       expect(down.headers.get('retry-after')).toBe('5');
       expect(setCookies(down)).toEqual([]);
       failing.broken.clear();
-      expect(await (await fetch(`${server.url}/visit`, { headers: { cookie } })).text()).toBe('Visit count:2');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(rejections).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onRejection);
-    }
+      expect(await (await fetch(`${url}/visit`, { headers: { cookie } })).text()).toBe('Visit count:2');
+    }, running);
   });
 
   it('login (cycleKey) and logout (flush) during a store outage answer 503, never an unhandled rejection', async () => {
-    const rejections: unknown[] = [];
-    const onRejection = (reason: unknown): void => void rejections.push(reason);
-    process.on('unhandledRejection', onRejection);
-    try {
-      const failing = failingStore(memoryStore());
-      const sessions = createSessions({ secret: TEST_SECRET, store: failing.store, logger: recordingLogger() });
-      const app = createApp();
-      app.use(session(sessions));
-      // Written as for Express 5: nothing here catches a rejection.
-      app.get('/login', (async (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => {
-        await req.session.cycleKey();
-        await req.session.set('username', 'ada');
-        res.send('logged in');
-      }) as never);
-      app.get('/logout', (async (req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1]) => {
-        await req.session.flush();
-        res.send('logged out');
-      }) as never);
-      const server = await listen(createServer(app));
-      running.push(server);
-      const visitor = cookiePair(await fetch(`${server.url}/login`));
+    const login: Route = async (req, res) => {
+      await req.session.cycleKey();
+      await req.session.set('username', 'ada');
+      res.send('logged in');
+    };
+    const logout: Route = async (req, res) => {
+      await req.session.flush();
+      res.send('logged out');
+    };
+    await withoutUnhandledRejections({ '/login': login, '/logout': logout }, async (url, failing) => {
+      const visitor = cookiePair(await fetch(`${url}/login`));
       // The store still reads (the preload succeeds) but refuses every write: the routes' own calls are
       // where an outage used to reject.
       failing.broken = new Set(['create', 'update', 'delete']);
       for (const path of ['/login', '/logout']) {
-        const down = await fetch(`${server.url}${path}`, { headers: { cookie: visitor } });
+        const down = await fetch(`${url}${path}`, { headers: { cookie: visitor } });
         expect(down.status).toBe(503);
         expect(setCookies(down)).toEqual([]);
       }
       failing.broken.clear();
-      const login = await fetch(`${server.url}/login`, { headers: { cookie: visitor } });
-      expect(await login.text()).toBe('logged in');
-      const cycled = cookiePair(login);
+      const loggedIn = await fetch(`${url}/login`, { headers: { cookie: visitor } });
+      expect(await loggedIn.text()).toBe('logged in');
+      const cycled = cookiePair(loggedIn);
       expect(cycled).not.toBe(visitor);
-      const logout = await fetch(`${server.url}/logout`, { headers: { cookie: cycled } });
-      expect(await logout.text()).toBe('logged out');
-      expect(setCookies(logout)[0]).toMatch(/^sessionid="";/);
+      const loggedOut = await fetch(`${url}/logout`, { headers: { cookie: cycled } });
+      expect(await loggedOut.text()).toBe('logged out');
+      expect(setCookies(loggedOut)[0]).toMatch(/^sessionid="";/);
       expect(await failing.store.load(cycled.split('=')[1]!)).toBeNull();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(rejections).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', onRejection);
-    }
+    }, running);
   });
 
   it('preloads on Express 4 by default (Express 5 keeps lazy loading)', async () => {
