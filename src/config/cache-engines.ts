@@ -25,8 +25,9 @@ export const SESSIONKIT_CACHED_DB_PREFIX = 'sessionkit.cached_db';
  * not under Django's `django.contrib.sessions.cached_db<key>`, whose values are Python pickles: sharing
  * those keys would make each side read the other's entries as corrupt and overwrite the session. So that a
  * Django app on the same database and cache never serves a stale copy after sessionkit writes, every write
- * also deletes Django's entry for that session. (Writes by Django are seen by sessionkit once its own
- * entry expires; the compare-and-set on save still goes by the database, so no change is lost.)
+ * also deletes Django's entry for that session. Django's own `cached_db` does not delete sessionkit's entry,
+ * so its writes (a logout) reach sessionkit when that entry expires, unless the Django project uses the
+ * engine the README's "Running beside Django" shows, which does.
  */
 export function openCachedDbEngine(context: EngineContext): OpenedEngine {
   // The caches first: opening them touches nothing, while opening a SQLite database creates its file.
