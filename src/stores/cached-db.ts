@@ -20,8 +20,20 @@
  * may serve its cached copy until that entry expires (updates still merge correctly, because the
  * compare-and-set goes to the database).
  */
+
+import type {
+  ClearExpiredOptions,
+  HeldLock,
+  ListedSession,
+  LockOptions,
+  MigrateOutcome,
+  SessionStore,
+  StoreContext,
+  StoredSession,
+  StoreLogger,
+  UpdateOutcome,
+} from '../core/store-contract.js';
 import { SessionConfigError } from '../errors.js';
-import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoreContext, StoreLogger, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { CacheCopy } from './cached-db/cache-copy.js';
 import { KeyedMutex } from './internal/keyed-mutex.js';
 
@@ -82,18 +94,26 @@ export class CachedDbStore implements SessionStore {
 
   constructor(options: CachedDbStoreOptions) {
     if (options === null || typeof options !== 'object') {
-      throw new SessionConfigError('cachedDbStore(options) needs `{ cache, db }`, e.g. `{ cache: memoryStore(), db: sqliteStore({ path }) }`.');
+      throw new SessionConfigError(
+        'cachedDbStore(options) needs `{ cache, db }`, e.g. `{ cache: memoryStore(), db: sqliteStore({ path }) }`.',
+      );
     }
     const { cache, db, djangoCache } = options;
     if (!isStore(db)) {
-      throw new SessionConfigError('cachedDbStore: `db` must be a database store such as `sqliteStore({ path })` or `postgresStore(...)`.');
+      throw new SessionConfigError(
+        'cachedDbStore: `db` must be a database store such as `sqliteStore({ path })` or `postgresStore(...)`.',
+      );
     }
     if (!isStore(cache)) {
-      throw new SessionConfigError('cachedDbStore: `cache` must be a cache store such as `memoryStore()` or `redisStore({ url, cachePrefix: "sessionkit.cached_db" })`.');
+      throw new SessionConfigError(
+        'cachedDbStore: `cache` must be a cache store such as `memoryStore()` or `redisStore({ url, cachePrefix: "sessionkit.cached_db" })`.',
+      );
     }
     if (cache === db) throw new SessionConfigError('cachedDbStore: `cache` and `db` must be two different stores.');
     if (djangoCache !== undefined && !isStore(djangoCache)) {
-      throw new SessionConfigError("cachedDbStore: `djangoCache` must be a store addressing Django's cached_db cache entries, or left out.");
+      throw new SessionConfigError(
+        "cachedDbStore: `djangoCache` must be a store addressing Django's cached_db cache entries, or left out.",
+      );
     }
     this.#db = db;
     this.#cache = cache;
@@ -205,6 +225,8 @@ function isStore(value: unknown): value is SessionStore {
   return (
     value !== null &&
     typeof value === 'object' &&
-    ['load', 'exists', 'create', 'update', 'delete', 'clearExpired'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
+    ['load', 'exists', 'create', 'update', 'delete', 'clearExpired'].every(
+      (method) => typeof (value as Record<string, unknown>)[method] === 'function',
+    )
   );
 }

@@ -18,7 +18,7 @@ import { CacheStore } from './internal/cache-store.js';
 import { loadOptionalDriver } from './internal/optional-driver.js';
 import { acquirePollingLock, lockToken } from './internal/polling-lock.js';
 import { exactlyOneSource, positiveInteger } from './internal/store-options.js';
-import { MemcachedConnection, type ClientError } from './memcached/connection.js';
+import { type ClientError, MemcachedConnection } from './memcached/connection.js';
 import { EXPIRED_LIFETIME, memcachedLifetime } from './memcached/lifetime.js';
 import { checkServers, serversOfUrl } from './memcached/servers.js';
 
@@ -90,19 +90,32 @@ export class MemcachedStore extends CacheStore implements SessionStore {
     const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', FACTORY);
     const retryMs = positiveInteger(options.retryMs, 1000, 'retryMs', FACTORY);
     const poolSize = positiveInteger(options.poolSize, 10, 'poolSize', FACTORY);
-    exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'memcached://127.0.0.1:11211')" }, { name: 'servers' }, { name: 'client' }], FACTORY);
+    exactlyOneSource(
+      options,
+      [{ name: 'url', shown: "`url` (e.g. 'memcached://127.0.0.1:11211')" }, { name: 'servers' }, { name: 'client' }],
+      FACTORY,
+    );
     const settings = { commandTimeoutMs, retryMs, poolSize };
     if (options.client !== undefined) {
       if (typeof (options.client as Partial<Memcached>).gets !== 'function') {
-        throw new SessionConfigError(`${FACTORY}: \`client\` must be a client of the \`memcached\` package; or pass \`url\` or \`servers\` instead.`);
+        throw new SessionConfigError(
+          `${FACTORY}: \`client\` must be a client of the \`memcached\` package; or pass \`url\` or \`servers\` instead.`,
+        );
       }
       this.#client = options.client;
       this.#connection = new MemcachedConnection(options.client, { ...settings, owned: false });
       return;
     }
-    const servers = options.url !== undefined ? serversOfUrl(FACTORY, options.url) : checkServers(FACTORY, options.servers!);
+    const servers =
+      options.url !== undefined ? serversOfUrl(FACTORY, options.url) : checkServers(FACTORY, options.servers!);
     const MemcachedClient = loadOptionalDriver<typeof Memcached>('memcached', FACTORY);
-    this.#client = new MemcachedClient(servers, { retries: 0, timeout: connectTimeoutMs, remove: false, keyCompression: false, poolSize });
+    this.#client = new MemcachedClient(servers, {
+      retries: 0,
+      timeout: connectTimeoutMs,
+      remove: false,
+      keyCompression: false,
+      poolSize,
+    });
     this.#connection = new MemcachedConnection(this.#client, { ...settings, owned: true });
   }
 
@@ -163,7 +176,9 @@ export class MemcachedStore extends CacheStore implements SessionStore {
 
   /** `gets`: the value with its CAS id, or `null` when there is none. */
   async #gets(cacheKey: string): Promise<{ value: string; cas: string } | null> {
-    const reply = await this.#connection.call<Record<string, unknown> | undefined>('gets', (done) => this.#client.gets(cacheKey, done));
+    const reply = await this.#connection.call<Record<string, unknown> | undefined>('gets', (done) =>
+      this.#client.gets(cacheKey, done),
+    );
     if (reply === undefined || reply === null || typeof reply.cas !== 'string' || !(cacheKey in reply)) return null;
     return { value: String(reply[cacheKey]), cas: reply.cas };
   }
@@ -179,7 +194,10 @@ export class MemcachedStore extends CacheStore implements SessionStore {
 
   /** `cas`; resolves whether the item was stored. */
   async #cas(cacheKey: string, value: string, cas: string, seconds: number): Promise<boolean> {
-    return (await this.#connection.call<boolean>('cas', (done) => this.#client.cas(cacheKey, value, cas, seconds, done))) === true;
+    return (
+      (await this.#connection.call<boolean>('cas', (done) => this.#client.cas(cacheKey, value, cas, seconds, done))) ===
+      true
+    );
   }
 
   /** `delete`; a missing item is not an error. */

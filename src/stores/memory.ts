@@ -2,7 +2,15 @@
  * An in-process store: Django's `cache` engine on a local-memory cache. For development, tests and
  * single-process apps; sessions vanish on restart and are not shared between processes.
  */
-import type { HeldLock, ListedSession, LockOptions, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../core/store-contract.js';
+import type {
+  HeldLock,
+  ListedSession,
+  LockOptions,
+  SessionStore,
+  StoreContext,
+  StoredSession,
+  UpdateOutcome,
+} from '../core/store-contract.js';
 import { LocalLocks } from './internal/local-locks.js';
 
 /** Options of {@link memoryStore}. */
@@ -102,7 +110,8 @@ export class MemoryStore implements SessionStore {
   async *list(): AsyncIterable<ListedSession> {
     const now = this.#now();
     for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt > now) yield { key, expireDate: new Date(entry.expiresAt), size: Buffer.byteLength(entry.data) };
+      if (entry.expiresAt > now)
+        yield { key, expireDate: new Date(entry.expiresAt), size: Buffer.byteLength(entry.data) };
     }
   }
 

@@ -19,7 +19,7 @@ import { mysqlSettingsFromUrl } from './internal/mysql-url.js';
 import { loadOptionalDriver } from './internal/optional-driver.js';
 import { positiveInteger, rejectPoolSettings } from './internal/store-options.js';
 import { MYSQL_MAX_IDENTIFIER_LENGTH, MysqlDialect, type MysqlTimeouts } from './sql/mysql.js';
-import { serverStoreTable, type ServerPools, type ServerStoreOptions, type ServerStoreRules } from './sql/server.js';
+import { type ServerPools, type ServerStoreOptions, type ServerStoreRules, serverStoreTable } from './sql/server.js';
 import { SqlStore } from './sql/store.js';
 
 type Mysql2Driver = typeof import('mysql2/promise');
@@ -44,7 +44,12 @@ export interface MysqlStoreOptions extends ServerStoreOptions<mysql.Pool> {
   readonly acquireTimeoutMs?: number;
 }
 
-const RULES: ServerStoreRules = { factory: 'mysqlStore', urlExample: 'mysql://user:password@127.0.0.1:3306/dbname', quote: '`', maxIdentifierLength: MYSQL_MAX_IDENTIFIER_LENGTH };
+const RULES: ServerStoreRules = {
+  factory: 'mysqlStore',
+  urlExample: 'mysql://user:password@127.0.0.1:3306/dbname',
+  quote: '`',
+  maxIdentifierLength: MYSQL_MAX_IDENTIFIER_LENGTH,
+};
 const STORE = RULES.factory;
 
 /** Django's `db` session engine on MySQL or MariaDB. */
@@ -70,7 +75,12 @@ function poolsFor(options: MysqlStoreOptions): ServerPools<mysql.Pool> {
   const settings = mysqlSettingsFromUrl(options.url!);
   const config: mysql.PoolOptions = {
     ...settings.connection,
-    connectTimeout: positiveInteger(options.connectTimeoutMs, settings.connectTimeoutMs ?? 5000, 'connectTimeoutMs', STORE),
+    connectTimeout: positiveInteger(
+      options.connectTimeoutMs,
+      settings.connectTimeoutMs ?? 5000,
+      'connectTimeoutMs',
+      STORE,
+    ),
     waitForConnections: true,
     enableKeepAlive: true,
     idleTimeout: 30_000,
@@ -78,7 +88,11 @@ function poolsFor(options: MysqlStoreOptions): ServerPools<mysql.Pool> {
   // Only a pool the store creates needs the driver: with `pool`, mysql2 is the caller's.
   const driver = loadOptionalDriver<Mysql2Driver>('mysql2/promise', STORE);
   const pool = watchedPool(driver, { ...config, connectionLimit, maxIdle: connectionLimit });
-  return { pool, ownsPool: true, openLockPool: () => watchedPool(driver, { ...config, connectionLimit: maxLocks, maxIdle: maxLocks }) };
+  return {
+    pool,
+    ownsPool: true,
+    openLockPool: () => watchedPool(driver, { ...config, connectionLimit: maxLocks, maxIdle: maxLocks }),
+  };
 }
 
 /** A pool whose connections may die (a restarted server) without crashing the process. */

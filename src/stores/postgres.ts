@@ -17,7 +17,7 @@ import { loadOptionalDriver } from './internal/optional-driver.js';
 import { postgresSettingsFromUrl } from './internal/postgres-url.js';
 import { positiveInteger, rejectPoolSettings } from './internal/store-options.js';
 import { POSTGRES_MAX_IDENTIFIER_LENGTH, PostgresDialect } from './sql/postgres.js';
-import { serverStoreTable, type ServerPools, type ServerStoreOptions, type ServerStoreRules } from './sql/server.js';
+import { type ServerPools, type ServerStoreOptions, type ServerStoreRules, serverStoreTable } from './sql/server.js';
 import { SqlStore } from './sql/store.js';
 
 type PgDriver = typeof import('pg');
@@ -37,14 +37,21 @@ export interface PostgresStoreOptions extends ServerStoreOptions<pg.Pool> {
   readonly connectionTimeoutMs?: number;
 }
 
-const RULES: ServerStoreRules = { factory: 'postgresStore', urlExample: 'postgres://user:password@127.0.0.1:5432/dbname', quote: '"', maxIdentifierLength: POSTGRES_MAX_IDENTIFIER_LENGTH };
+const RULES: ServerStoreRules = {
+  factory: 'postgresStore',
+  urlExample: 'postgres://user:password@127.0.0.1:5432/dbname',
+  quote: '"',
+  maxIdentifierLength: POSTGRES_MAX_IDENTIFIER_LENGTH,
+};
 const STORE = RULES.factory;
 const CLIENT_TIMEOUT_MARGIN_MS = 1000;
 
 /** Django's `db` session engine on PostgreSQL. */
 export class PostgresStore extends SqlStore {
   constructor(options: PostgresStoreOptions) {
-    super(new PostgresDialect(serverStoreTable(options, RULES), poolsFor(options)), { createOnFirstUse: options.createTable !== false });
+    super(new PostgresDialect(serverStoreTable(options, RULES), poolsFor(options)), {
+      createOnFirstUse: options.createTable !== false,
+    });
   }
 }
 
@@ -62,7 +69,12 @@ function poolsFor(options: PostgresStoreOptions): ServerPools<pg.Pool> {
   const statementTimeout = positiveInteger(options.statementTimeoutMs, 5000, 'statementTimeoutMs', STORE);
   const config: pg.PoolConfig = {
     ...settings.connection,
-    connectionTimeoutMillis: positiveInteger(options.connectionTimeoutMs, settings.connectTimeoutMs ?? 5000, 'connectionTimeoutMs', STORE),
+    connectionTimeoutMillis: positiveInteger(
+      options.connectionTimeoutMs,
+      settings.connectTimeoutMs ?? 5000,
+      'connectionTimeoutMs',
+      STORE,
+    ),
     statement_timeout: statementTimeout,
     query_timeout: statementTimeout + CLIENT_TIMEOUT_MARGIN_MS,
     keepAlive: true,
@@ -70,7 +82,11 @@ function poolsFor(options: PostgresStoreOptions): ServerPools<pg.Pool> {
     // An idle pool must not keep a command-line run alive.
     allowExitOnIdle: true,
   };
-  return { pool: watchedPool(driver, { ...config, max }), ownsPool: true, openLockPool: () => watchedPool(driver, { ...config, max: maxLocks }) };
+  return {
+    pool: watchedPool(driver, { ...config, max }),
+    ownsPool: true,
+    openLockPool: () => watchedPool(driver, { ...config, max: maxLocks }),
+  };
 }
 
 /** A pool whose idle connections may die (a restarted server) without crashing the process. */

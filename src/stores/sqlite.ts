@@ -77,25 +77,37 @@ export class SqliteStore extends SqlStore {
 
 function openStore(options: SqliteStoreOptions): { dialect: SqliteDialect; setup: SqlTableSetup; table: string } {
   if (options === null || typeof options !== 'object') {
-    throw new SessionConfigError("sqliteStore(options) needs an options object, e.g. sqliteStore({ path: 'db.sqlite3' }).");
+    throw new SessionConfigError(
+      "sqliteStore(options) needs an options object, e.g. sqliteStore({ path: 'db.sqlite3' }).",
+    );
   }
   const table = options.table ?? DJANGO_SESSION_TABLE;
   if (!isValidTableName(table)) {
-    throw new SessionConfigError(`sqliteStore: \`table\` ${JSON.stringify(table)} is not a plain table name; use letters, digits and underscores (at most 63), e.g. 'django_session'.`);
+    throw new SessionConfigError(
+      `sqliteStore: \`table\` ${JSON.stringify(table)} is not a plain table name; use letters, digits and underscores (at most 63), e.g. 'django_session'.`,
+    );
   }
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-    throw new SessionConfigError(`sqliteStore: \`busyTimeoutMs\` must be a whole number of milliseconds ≥ 0, not ${String(busyTimeoutMs)}.`);
+    throw new SessionConfigError(
+      `sqliteStore: \`busyTimeoutMs\` must be a whole number of milliseconds ≥ 0, not ${String(busyTimeoutMs)}.`,
+    );
   }
   const synchronous = options.synchronous ?? 'NORMAL';
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
-    throw new SessionConfigError(`sqliteStore: \`synchronous\` must be 'NORMAL' or 'FULL', not ${JSON.stringify(synchronous)}.`);
+    throw new SessionConfigError(
+      `sqliteStore: \`synchronous\` must be 'NORMAL' or 'FULL', not ${JSON.stringify(synchronous)}.`,
+    );
   }
   const { db, owned } = openDatabase({ path: options.path, database: options.database, busyTimeoutMs, synchronous });
   try {
     // The table was missing and the store created it: migrate() says so once.
     const createdOnOpen = (options.createTable ?? true) && createSessionTableIfMissing(db, table) === 'created';
-    return { dialect: new SqliteDialect(db, owned, table), setup: { createOnFirstUse: false, createdOnOpen, now: options.now }, table };
+    return {
+      dialect: new SqliteDialect(db, owned, table),
+      setup: { createOnFirstUse: false, createdOnOpen, now: options.now },
+      table,
+    };
   } catch (error) {
     if (owned) db.close();
     if (error instanceof SessionConfigError) throw error;

@@ -6,14 +6,22 @@
  * connection slots) stays in test/stores.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSessions, SessionStoreUnavailable, type SessionStore } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
+import { createSessions, type SessionStore, SessionStoreUnavailable } from '../../src/index.js';
 import { memcachedStore } from '../../src/stores/memcached.js';
 import { redisStore } from '../../src/stores/redis.js';
 import { cookieOf } from '../helpers/cookies.js';
 import { describeIfAvailable } from '../helpers/gate.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
-import { MEMCACHED_BIN, missingExecutables, REDIS_SERVER_BIN, startMemcached, startRedisServer, waitUntil, type ManagedServer } from '../helpers/servers.js';
+import {
+  type ManagedServer,
+  MEMCACHED_BIN,
+  missingExecutables,
+  REDIS_SERVER_BIN,
+  startMemcached,
+  startRedisServer,
+  waitUntil,
+} from '../helpers/servers.js';
 import { DRIVERS } from '../stores/redis-drivers.js';
 
 const TIMEOUT_MS = 400;
@@ -44,7 +52,13 @@ const TARGETS: readonly FaultTarget[] = [
       name: `redis on ${name}`,
       binary: REDIS_SERVER_BIN,
       start: () => startRedisServer(),
-      open: (port) => redisStore({ url: `redis://127.0.0.1:${port}/0`, driver, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS }),
+      open: (port) =>
+        redisStore({
+          url: `redis://127.0.0.1:${port}/0`,
+          driver,
+          commandTimeoutMs: TIMEOUT_MS,
+          connectTimeoutMs: TIMEOUT_MS,
+        }),
       releasesLateLocks: true,
     }),
   ),
@@ -52,7 +66,13 @@ const TARGETS: readonly FaultTarget[] = [
     name: 'memcached',
     binary: MEMCACHED_BIN,
     start: () => startMemcached(),
-    open: (port) => memcachedStore({ url: `memcached://127.0.0.1:${port}`, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retryMs: RETRY_MS }),
+    open: (port) =>
+      memcachedStore({
+        url: `memcached://127.0.0.1:${port}`,
+        commandTimeoutMs: TIMEOUT_MS,
+        connectTimeoutMs: TIMEOUT_MS,
+        retryMs: RETRY_MS,
+      }),
     releasesLateLocks: false,
   },
 ];
@@ -104,10 +124,14 @@ for (const target of TARGETS) {
       expect(await timeToUnavailable(saveNewSession)).toBeLessThan(FAST_MS);
 
       await server.start();
-      await waitUntil('the store to work again', async () => {
-        await saveNewSession();
-        return true;
-      }, 5000);
+      await waitUntil(
+        'the store to work again',
+        async () => {
+          await saveNewSession();
+          return true;
+        },
+        5000,
+      );
       const again = await saveNewSession();
       expect(await sessions.load(again).get('user')).toBe('alice');
       // A write refused while the server was down is not replayed when it returns.
@@ -128,7 +152,11 @@ for (const target of TARGETS) {
       } finally {
         server.resume();
       }
-      await waitUntil('the store to answer again', async () => (await sessions.load(cookie).get('user')) === 'alice', 5000);
+      await waitUntil(
+        'the store to answer again',
+        async () => (await sessions.load(cookie).get('user')) === 'alice',
+        5000,
+      );
       if (target.releasesLateLocks) {
         // The lock request that timed out ran late on the server, and so did its release queued behind it:
         // the session is not left locked for the lock's TTL.
@@ -145,7 +173,11 @@ for (const target of TARGETS) {
         await expect(late.load(generateSessionKey())).rejects.toThrow(/^(redisStore|memcachedStore): /);
         expect(Date.now() - started).toBeLessThan(FAST_MS);
         await server.start();
-        await waitUntil('the late store to connect', async () => (await late.load(generateSessionKey())) === null, 5000);
+        await waitUntil(
+          'the late store to connect',
+          async () => (await late.load(generateSessionKey())) === null,
+          5000,
+        );
       } finally {
         await late.close?.();
       }

@@ -1,27 +1,27 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { generateSessionKey } from '../../src/core/session-key.js';
 import {
   createSessions,
   SessionConfigError,
-  SessionStoreUnavailable,
   type SessionStore,
+  SessionStoreUnavailable,
   type StoredSession,
 } from '../../src/index.js';
-import { generateSessionKey } from '../../src/core/session-key.js';
 import { loads } from '../../src/signing/index.js';
 import { cachedDbStore } from '../../src/stores/cached-db.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { redisStore } from '../../src/stores/redis.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
 import { describeWithDjango, django } from '../django/bridge.js';
-import { describeIfAvailable } from '../helpers/gate.js';
-import { askTcp } from '../helpers/servers.js';
-import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { cookieOf } from '../helpers/cookies.js';
 import { countingStore } from '../helpers/counting-store.js';
+import { describeIfAvailable } from '../helpers/gate.js';
+import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { askTcp } from '../helpers/servers.js';
 import { describeStoreConformance } from './conformance.js';
 import { scratchDatabaseFiles } from './scratch-files.js';
 import { contextWithClock } from './store-context.js';
-import { cookieOf } from '../helpers/cookies.js';
 
 const newDbFile = scratchDatabaseFiles('sessionkit-cached-db-');
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
@@ -141,7 +141,9 @@ describe('cached_db: configuration', () => {
     clock += 40;
     expect(await store.countExpired!()).toBe(7);
     const progress: number[] = [];
-    expect(await store.clearExpiredInBatches!({ batchSize: 3, onProgress: (removed) => progress.push(removed) })).toBe(7);
+    expect(await store.clearExpiredInBatches!({ batchSize: 3, onProgress: (removed) => progress.push(removed) })).toBe(
+      7,
+    );
     expect(progress).toEqual([3, 6, 7]);
     expect(await store.countExpired!()).toBe(0);
     // Swept already: nothing left for the cache's own sweep.
@@ -203,7 +205,7 @@ describe('cached_db: the cache in front of the database', () => {
     expect(await cache.inner.load(key)).toBeNull();
   });
 
-  it('fills the cache from SQLite with the row\'s remaining lifetime', async () => {
+  it("fills the cache from SQLite with the row's remaining lifetime", async () => {
     const cache = countingStore(memoryStore());
     const db = sqliteStore({ path: newDbFile() });
     const store = cachedDbStore({ cache: cache.store, db });
@@ -301,7 +303,11 @@ describe('cached_db: never a stale copy after a write through the store', () => 
 
   it('a delete whose cache delete fails is not followed by the old cached copy', async () => {
     const cache = countingStore(memoryStore());
-    const store = cachedDbStore({ cache: cache.store, db: sqliteStore({ path: newDbFile() }), logger: recordingLogger() });
+    const store = cachedDbStore({
+      cache: cache.store,
+      db: sqliteStore({ path: newDbFile() }),
+      logger: recordingLogger(),
+    });
     const key = generateSessionKey();
     await store.create(key, 'v1', future());
     cache.broken = new Set(['delete']);
@@ -342,8 +348,14 @@ describe('cached_db: never a stale copy after a write through the store', () => 
 
   it('a cached copy another process made stale is caught by the compare-and-set and dropped; no change is lost', async () => {
     const file = newDbFile();
-    const a = createSessions({ secret: TEST_SECRET, store: cachedDbStore({ cache: memoryStore(), db: sqliteStore({ path: file }) }) });
-    const b = createSessions({ secret: TEST_SECRET, store: cachedDbStore({ cache: memoryStore(), db: sqliteStore({ path: file }) }) });
+    const a = createSessions({
+      secret: TEST_SECRET,
+      store: cachedDbStore({ cache: memoryStore(), db: sqliteStore({ path: file }) }),
+    });
+    const b = createSessions({
+      secret: TEST_SECRET,
+      store: cachedDbStore({ cache: memoryStore(), db: sqliteStore({ path: file }) }),
+    });
     const first = a.load(undefined);
     await first.set('a', 1);
     const cookie = cookieOf((await a.commit(first)).setCookie);
@@ -357,7 +369,11 @@ describe('cached_db: never a stale copy after a write through the store', () => 
     expect(await a.load(cookie).load()).toEqual({ a: 1, b: 2, c: 3 });
     const key = cookie.slice('sessionid='.length);
     const row = await sqliteStore({ path: file }).load(key);
-    expect(loads(row!.data, { key: TEST_SECRET, salt: 'django.contrib.sessions.SessionStore' })).toEqual({ a: 1, b: 2, c: 3 });
+    expect(loads(row!.data, { key: TEST_SECRET, salt: 'django.contrib.sessions.SessionStore' })).toEqual({
+      a: 1,
+      b: 2,
+      c: 3,
+    });
   });
 });
 
@@ -365,7 +381,12 @@ describe("cached_db: keeping a Django app's cache fresh", () => {
   it("drops Django's cached copy on every update and delete, tolerating its errors", async () => {
     const djangoCache = countingStore(memoryStore());
     const logger = recordingLogger();
-    const store = cachedDbStore({ cache: memoryStore(), db: sqliteStore({ path: newDbFile() }), djangoCache: djangoCache.store, logger });
+    const store = cachedDbStore({
+      cache: memoryStore(),
+      db: sqliteStore({ path: newDbFile() }),
+      djangoCache: djangoCache.store,
+      logger,
+    });
     const key = generateSessionKey();
     await store.create(key, 'v1', future());
     await djangoCache.inner.create(key, 'pickled-dict-stand-in', future());
@@ -412,7 +433,10 @@ describeWithDjango('cached_db: interoperability with Django (SESSION_ENGINE cach
     expect(reverse).toEqual({ data: { from: 'sessionkit' }, key_after: mine.sessionKey });
     expect(updated).toEqual({ key: mine.sessionKey });
     // This store's cache still holds its own write (Django cannot drop it); a cold cache sees Django's update.
-    const fresh = createSessions({ secret: TEST_SECRET, store: cachedDbStore({ cache: memoryStore(), db: sqliteStore({ path: file }) }) });
+    const fresh = createSessions({
+      secret: TEST_SECRET,
+      store: cachedDbStore({ cache: memoryStore(), db: sqliteStore({ path: file }) }),
+    });
     expect(await fresh.load(cookie).load()).toEqual({ from: 'sessionkit', by: 'django' });
     await store.close();
   });

@@ -5,8 +5,8 @@
  *   describeStoreConformance({ name: 'sqlite', makeStore: () => sqliteStore({ path }), clearsExpired: true });
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSessions, SessionInterrupted, SessionLockTimeout, type SessionStore } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
+import { createSessions, SessionInterrupted, SessionLockTimeout, type SessionStore } from '../../src/index.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { contextWithClock } from './store-context.js';
 
@@ -171,7 +171,9 @@ export function describeStoreConformance(target: ConformanceTarget): void {
       if (s.countExpired) expect(await s.countExpired()).toBe(7);
       if (s.clearExpiredInBatches) {
         const progress: number[] = [];
-        expect(await s.clearExpiredInBatches({ batchSize: 3, onProgress: (removed) => progress.push(removed) })).toBe(7);
+        expect(await s.clearExpiredInBatches({ batchSize: 3, onProgress: (removed) => progress.push(removed) })).toBe(
+          7,
+        );
         expect(progress.length).toBeGreaterThanOrEqual(2);
         expect(progress.at(-1)).toBe(7);
       } else {
@@ -218,7 +220,15 @@ export function describeStoreConformance(target: ConformanceTarget): void {
     it('gives a hostile or malformed cookie key an empty session: the engine checks keys before the store sees them', async () => {
       const s = await store();
       const sessions = createSessions({ secret: TEST_SECRET, store: s });
-      for (const bad of ['../../../../etc/passwd', 'ABCDEFGHIJKL', 'short', 'a'.repeat(41), 'abc%20def%20ghi', 'abcdefgh%0A', '*']) {
+      for (const bad of [
+        '../../../../etc/passwd',
+        'ABCDEFGHIJKL',
+        'short',
+        'a'.repeat(41),
+        'abc%20def%20ghi',
+        'abcdefgh%0A',
+        '*',
+      ]) {
         const session = sessions.load(`sessionid=${bad}`);
         expect(await session.load()).toEqual({});
         await session.set('x', 1);
@@ -268,7 +278,11 @@ export function describeStoreConformance(target: ConformanceTarget): void {
       it('serialises read-modify-write of one key: 200 concurrent visits count to 200', async (ctx) => {
         const s = await store();
         if (typeof s.lock !== 'function') return ctx.skip();
-        const sessions = createSessions<{ visit: number }>({ secret: TEST_SECRET, store: s, locking: { waitMs: 20000 } });
+        const sessions = createSessions<{ visit: number }>({
+          secret: TEST_SECRET,
+          store: s,
+          locking: { waitMs: 20000 },
+        });
         const first = sessions.load(undefined);
         await first.set('visit', 0);
         const cookie = (await sessions.commit(first)).setCookie[0]!.split(';')[0]!;

@@ -1,10 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
   closeSync,
-  constants as fsConstants,
   cpSync,
   existsSync,
+  constants as fsConstants,
+  promises as fsp,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -18,19 +20,17 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createSessions, SessionConfigError, SessionLockTimeout } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
+import { createSessions, SessionConfigError, SessionLockTimeout } from '../../src/index.js';
 import { dumps, loads } from '../../src/signing/index.js';
 import { fileStore } from '../../src/stores/file.js';
 import { describeWithDjango, django } from '../django/bridge.js';
+import { cookieOf } from '../helpers/cookies.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { describeStoreConformance } from './conformance.js';
-import { cookieOf } from '../helpers/cookies.js';
 
 const COOKIE_AGE = 1209600;
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
@@ -44,9 +44,13 @@ const freshDir = (): string => {
 };
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
 const past = (seconds = 3600): Date => new Date(Date.now() - seconds * 1000);
-const sessionFiles = (dir: string): string[] => readdirSync(dir).filter((name) => /^sessionid[a-z0-9]+$/.test(name)).sort();
+const sessionFiles = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((name) => /^sessionid[a-z0-9]+$/.test(name))
+    .sort();
 const leftovers = (dir: string): string[] => readdirSync(dir).filter((name) => !/^sessionid[a-z0-9]+$/.test(name));
-const encode = (data: Record<string, unknown>): string => dumps(data, { key: TEST_SECRET, salt: DATA_SALT, compress: true });
+const encode = (data: Record<string, unknown>): string =>
+  dumps(data, { key: TEST_SECRET, salt: DATA_SALT, compress: true });
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 afterEach(() => {
@@ -82,7 +86,13 @@ describe('file store: configuration', () => {
   it("takes the configuration's cookie name as its prefix and its cookie age, refusing options that disagree", async () => {
     const directory = freshDir();
     const store = fileStore({ directory });
-    const sessions = createSessions({ secret: TEST_SECRET, store, cookieName: 'sid', cookieAge: 60, now: () => Date.UTC(2030, 0, 1) });
+    const sessions = createSessions({
+      secret: TEST_SECRET,
+      store,
+      cookieName: 'sid',
+      cookieAge: 60,
+      now: () => Date.UTC(2030, 0, 1),
+    });
     expect(store.prefix).toBe('sid');
     const session = sessions.load(undefined);
     await session.set('x', 1);
@@ -91,16 +101,27 @@ describe('file store: configuration', () => {
     // The mtime records expireDate − cookieAge: here the write time of the configuration's clock.
     expect(file.mtimeMs).toBe(Date.UTC(2030, 0, 1));
 
-    expect(() => createSessions({ secret: TEST_SECRET, store: fileStore({ directory, prefix: 'sessionid' }), cookieName: 'sid' })).toThrow(
+    expect(() =>
+      createSessions({ secret: TEST_SECRET, store: fileStore({ directory, prefix: 'sessionid' }), cookieName: 'sid' }),
+    ).toThrow(
       /^sessionkit: fileStore: `prefix` is "sessionid" but the session cookie is named "sid".*leave `prefix` out/,
     );
-    expect(() => createSessions({ secret: TEST_SECRET, store: fileStore({ directory, cookieAge: 600 }), cookieAge: 60 })).toThrow(
+    expect(() =>
+      createSessions({ secret: TEST_SECRET, store: fileStore({ directory, cookieAge: 600 }), cookieAge: 60 }),
+    ).toThrow(
       /^sessionkit: fileStore: `cookieAge` is 600 but the configuration's `cookieAge` is 60; leave the store's `cookieAge` out/,
     );
     expect(() => createSessions({ secret: TEST_SECRET, store, cookieName: 'sid', cookieAge: 3600 })).toThrow(
       /^sessionkit: fileStore: the store already serves a configuration with cookieName "sid" and cookieAge 60.*a fileStore of its own/,
     );
-    expect(() => createSessions({ secret: TEST_SECRET, store: fileStore({ directory, prefix: 'sid', cookieAge: 60 }), cookieName: 'sid', cookieAge: 60 })).not.toThrow();
+    expect(() =>
+      createSessions({
+        secret: TEST_SECRET,
+        store: fileStore({ directory, prefix: 'sid', cookieAge: 60 }),
+        cookieName: 'sid',
+        cookieAge: 60,
+      }),
+    ).not.toThrow();
   });
 
   it("defaults to a private sessionkit-<uid> directory (mode 0700) in the temporary directory, and Django's prefix", () => {
@@ -125,7 +146,13 @@ describe('file store: configuration', () => {
       ['a regular file', (path) => writeFileSync(path, 'x')],
     ];
     if (process.getuid!() === 0) {
-      attempts.push(['owned by another user', (path) => (mkdirSync(path, { mode: 0o700 }), chownSync(path, 65534, 65534))]);
+      attempts.push([
+        'owned by another user',
+        (path) => {
+          mkdirSync(path, { mode: 0o700 });
+          chownSync(path, 65534, 65534);
+        },
+      ]);
     }
     for (const [, plant] of attempts) {
       const temp = freshDir();
@@ -159,7 +186,8 @@ describe('file store: configuration', () => {
     expect(() => fileStore({ directory: shared })).toThrow(SessionConfigError);
     expect(() => fileStore({ directory: shared })).toThrow(/shared directory like \/tmp.*mkdir -p -m 700/s);
     for (const shared of new Set([tmpdir(), '/tmp'])) {
-      if ((statSync(shared).mode & 0o022) !== 0) expect(() => fileStore({ directory: shared })).toThrow(/can be written by other users/);
+      if ((statSync(shared).mode & 0o022) !== 0)
+        expect(() => fileStore({ directory: shared })).toThrow(/can be written by other users/);
     }
   });
 
@@ -219,16 +247,20 @@ describe('file store: files as Django writes them', () => {
   it('counts the expired files, then clears them a step of entries at a time, reporting progress', async () => {
     const dir = freshDir();
     const store = fileStore({ directory: dir });
-    const live = await Promise.all(Array.from({ length: 5 }, async () => {
-      const key = generateSessionKey();
-      await store.create(key, 'live', future());
-      return key;
-    }));
+    const live = await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        const key = generateSessionKey();
+        await store.create(key, 'live', future());
+        return key;
+      }),
+    );
     await Promise.all(Array.from({ length: 25 }, () => store.create(generateSessionKey(), 'old', past())));
     writeFileSync(join(dir, 'notes.txt'), 'foreign');
     expect(await store.countExpired()).toBe(25);
     const progress: number[] = [];
-    expect(await store.clearExpiredInBatches({ batchSize: 10, onProgress: (removed) => progress.push(removed) })).toBe(25);
+    expect(await store.clearExpiredInBatches({ batchSize: 10, onProgress: (removed) => progress.push(removed) })).toBe(
+      25,
+    );
     // 30 session files in steps of 10: with only 5 live, every step finds expired ones.
     expect(progress).toHaveLength(3);
     expect(progress.at(-1)).toBe(25);
@@ -280,7 +312,18 @@ describe('file store: hostile keys', () => {
     writeFileSync(victim, 'keep me');
     writeFileSync(join(dir, 'sessionidABCDEFGHIJ'), 'upper-case name');
     const store = fileStore({ directory: dir });
-    const hostile = ['../victim', '../../victim', '/../victim', 'x/../../victim', '..', 'ABCDEFGHIJ', 'abc\0defghij', 'abcdefgh.lock', `${'a'.repeat(41)}`, 'abcdefgh/ijkl'];
+    const hostile = [
+      '../victim',
+      '../../victim',
+      '/../victim',
+      'x/../../victim',
+      '..',
+      'ABCDEFGHIJ',
+      'abc\0defghij',
+      'abcdefgh.lock',
+      `${'a'.repeat(41)}`,
+      'abcdefgh/ijkl',
+    ];
     const before = { parent: readdirSync(parent).sort(), dir: readdirSync(dir).sort() };
     for (const key of hostile) {
       expect(await store.load(key)).toBeNull();
@@ -357,7 +400,10 @@ describe('file store: names that hold no session file (FIFOs, symbolic links, di
   };
   /** `pending`, or a failure naming `what` if it has not settled after `ms` (a hang must not hang the suite). */
   const settlesPromptly = <T>(pending: Promise<T>, what: string, ms = 3000): Promise<T> =>
-    Promise.race([pending, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} hung`)), ms).unref())]);
+    Promise.race([
+      pending,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} hung`)), ms).unref()),
+    ]);
   const isFifo = (path: string): boolean => lstatSync(path).isFIFO();
 
   it('a FIFO named like a session gives a fresh session at once and does not stall other requests', async () => {
@@ -404,7 +450,12 @@ describe('file store: names that hold no session file (FIFOs, symbolic links, di
     writeFileSync(outside, outsideContent);
     const outsideFifo = join(parent, 'outside-fifo');
     mkfifo(outsideFifo);
-    const [toFile, toFifo, fifo, directory] = Array.from({ length: 4 }, () => generateSessionKey()) as [string, string, string, string];
+    const [toFile, toFifo, fifo, directory] = Array.from({ length: 4 }, () => generateSessionKey()) as [
+      string,
+      string,
+      string,
+      string,
+    ];
     symlinkSync(outside, join(dir, `sessionid${toFile}`));
     symlinkSync(outsideFifo, join(dir, `sessionid${toFifo}`));
     mkfifo(join(dir, `sessionid${fifo}`));
@@ -512,7 +563,9 @@ describe('file store: atomic writes', () => {
     const store = fileStore({ directory: dir });
     const key = generateSessionKey();
     await store.create(key, 'old content', future());
-    const rename = vi.spyOn(fsp, 'rename').mockRejectedValueOnce(Object.assign(new Error('EIO: simulated'), { code: 'EIO' }));
+    const rename = vi
+      .spyOn(fsp, 'rename')
+      .mockRejectedValueOnce(Object.assign(new Error('EIO: simulated'), { code: 'EIO' }));
     await expect(store.update(key, 'new content', future())).rejects.toThrow(/simulated/);
     expect(String(rename.mock.calls[0]![0])).toContain(`sessionid${key}_out_`);
     expect((await store.load(key))?.data).toBe('old content');
@@ -641,7 +694,9 @@ describeWithDjango('file store: interoperability with Django (SESSION_ENGINE fil
   });
 
   it('Django writes → sessionkit reads and updates → Django reads the update', async () => {
-    const [created] = (await django(settings, [{ op: 'session_create', engine: 'file', data: { from: 'django', n: 1 } }])) as [{ key: string }];
+    const [created] = (await django(settings, [
+      { op: 'session_create', engine: 'file', data: { from: 'django', n: 1 } },
+    ])) as [{ key: string }];
     const key = created.key;
     const path = join(dir, `sessionid${key}`);
     const written = readFileSync(path, 'latin1');
@@ -658,7 +713,9 @@ describeWithDjango('file store: interoperability with Django (SESSION_ENGINE fil
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(leftovers(dir)).toEqual([]);
 
-    const [loaded] = (await django(settings, [{ op: 'session_load', engine: 'file', key }])) as [{ data: unknown; key_after: string }];
+    const [loaded] = (await django(settings, [{ op: 'session_load', engine: 'file', key }])) as [
+      { data: unknown; key_after: string },
+    ];
     expect(loaded).toEqual({ data: { from: 'django', n: 2, by: 'sessionkit' }, key_after: key });
   });
 
@@ -715,7 +772,12 @@ describeWithDjango('file store: interoperability with Django (SESSION_ENGINE fil
     const a = freshDir();
     const store = fileStore({ directory: a });
     const expected: string[] = [];
-    for (const [when, live] of [[past(10), false], [past(7200), false], [future(30), true], [future(86400), true]] as const) {
+    for (const [when, live] of [
+      [past(10), false],
+      [past(7200), false],
+      [future(30), true],
+      [future(86400), true],
+    ] as const) {
       const key = generateSessionKey();
       await store.create(key, encode({ when: when.toISOString() }), when);
       if (live) expected.push(`sessionid${key}`);
@@ -729,8 +791,14 @@ describeWithDjango('file store: interoperability with Django (SESSION_ENGINE fil
     utimesSync(join(a, `sessionid${d2!.key}`), nowS, nowS - COOKIE_AGE + 600); // ten minutes left
     expected.push(`sessionid${d2!.key}`);
     const someKey = generateSessionKey();
-    const bystanders = ['README', 'sessionidUPPERCASE1', `sessionid${someKey}_out_abc12345`, `sessionid${someKey}.lock`];
-    for (const name of bystanders) writeFileSync(join(a, name), name.endsWith('.lock') ? `tok:${Date.now() + 60_000}` : 'x');
+    const bystanders = [
+      'README',
+      'sessionidUPPERCASE1',
+      `sessionid${someKey}_out_abc12345`,
+      `sessionid${someKey}.lock`,
+    ];
+    for (const name of bystanders)
+      writeFileSync(join(a, name), name.endsWith('.lock') ? `tok:${Date.now() + 60_000}` : 'x');
     const b = freshDir();
     cpSync(a, b, { recursive: true, preserveTimestamps: true });
 
@@ -743,7 +811,7 @@ describeWithDjango('file store: interoperability with Django (SESSION_ENGINE fil
     for (const name of bystanders) expect(existsSync(join(b, name))).toBe(true);
   });
 
-  it("known difference: an integer set_expiry — Django never expires the file (its quirk), sessionkit does after N idle seconds", async () => {
+  it('known difference: an integer set_expiry — Django never expires the file (its quirk), sessionkit does after N idle seconds', async () => {
     const local = freshDir();
     const store = fileStore({ directory: local });
     let clock = Date.now() - 120_000;

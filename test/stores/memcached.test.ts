@@ -5,12 +5,19 @@
  */
 import Memcached from 'memcached';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSessions, SessionConfigError, type SessionStore } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
-import { memcachedLifetime, memcachedStore, type MemcachedStore } from '../../src/stores/memcached.js';
+import { createSessions, SessionConfigError, type SessionStore } from '../../src/index.js';
+import { type MemcachedStore, memcachedLifetime, memcachedStore } from '../../src/stores/memcached.js';
 import { describeIfAvailable } from '../helpers/gate.js';
-import { askTcp, MEMCACHED_BIN, missingExecutables, startMemcached, waitUntil, type ManagedServer } from '../helpers/servers.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
+import {
+  askTcp,
+  type ManagedServer,
+  MEMCACHED_BIN,
+  missingExecutables,
+  startMemcached,
+  waitUntil,
+} from '../helpers/servers.js';
 import { describeStoreConformance } from './conformance.js';
 import { expectLockHandover, expectOneWriterWins } from './server-checks.js';
 import { contextWithClock } from './store-context.js';
@@ -108,9 +115,17 @@ describeIfAvailable('memcached', noMemcached, 'memcached store', () => {
     const key = generateSessionKey();
     await store({ url: `memcached://127.0.0.1:${port}` }).create(key, 'default-data', future());
     expect(await rawGet(port, `:1:${CACHE}${key}`)).toBe('default-data');
-    await store({ servers: [`127.0.0.1:${port}`], keyPrefix: 'myapp', version: 2 }).create(key, 'custom-data', future());
+    await store({ servers: [`127.0.0.1:${port}`], keyPrefix: 'myapp', version: 2 }).create(
+      key,
+      'custom-data',
+      future(),
+    );
     expect(await rawGet(port, `myapp:2:${CACHE}${key}`)).toBe('custom-data');
-    await store({ servers: [`127.0.0.1:${port}`], cachePrefix: 'django.contrib.sessions.cached_db' }).create(key, 'cached-db', future());
+    await store({ servers: [`127.0.0.1:${port}`], cachePrefix: 'django.contrib.sessions.cached_db' }).create(
+      key,
+      'cached-db',
+      future(),
+    );
     expect(await rawGet(port, `:1:django.contrib.sessions.cached_db${key}`)).toBe('cached-db');
   });
 
@@ -167,7 +182,9 @@ describeIfAvailable('memcached', noMemcached, 'memcached store', () => {
     const held = await s.lock(key, { waitMs: 1000, ttlMs: 30_000 });
     expect(Math.abs((await rawTtl(port, lockKey))! - 30)).toBeLessThanOrEqual(2);
     await held.release();
-    await expectLockHandover(s, store({ servers: [`127.0.0.1:${port}`], keyPrefix: 'lock' }), key, () => rawGet(port, lockKey));
+    await expectLockHandover(s, store({ servers: [`127.0.0.1:${port}`], keyPrefix: 'lock' }), key, () =>
+      rawGet(port, lockKey),
+    );
   });
 
   it('round-trips data with line breaks and protocol words exactly', async () => {
@@ -186,7 +203,9 @@ describeIfAvailable('memcached', noMemcached, 'memcached store', () => {
       expect(await s.create(key, 'given', future())).toBe(true);
       expect((await s.load(key))?.data).toBe('given');
       await s.close();
-      const value = await new Promise((resolve, reject) => client.get(`given:1:${CACHE}${key}`, (error, data) => (error ? reject(error) : resolve(data))));
+      const value = await new Promise((resolve, reject) =>
+        client.get(`given:1:${CACHE}${key}`, (error, data) => (error ? reject(error) : resolve(data))),
+      );
       expect(value).toBe('given');
     } finally {
       client.end();
@@ -205,8 +224,12 @@ describeIfAvailable('memcached', noMemcached, 'memcached store', () => {
     expect(() => memcachedStore({ servers: [] })).toThrow(/at least one/);
     expect(() => memcachedStore({ servers: ['127.0.0.1:99999'] })).toThrow(/not a memcached server/);
     expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], keyPrefix: 'my app' })).toThrow(/spaces or control/);
-    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], cachePrefix: 'tab\there' })).toThrow(/spaces or control/);
-    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], keyPrefix: 'p'.repeat(200) })).toThrow(/250-byte limit/);
+    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], cachePrefix: 'tab\there' })).toThrow(
+      /spaces or control/,
+    );
+    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], keyPrefix: 'p'.repeat(200) })).toThrow(
+      /250-byte limit/,
+    );
     expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], keyPrefix: 'p'.repeat(170) })).not.toThrow();
     expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], retryMs: -1 })).toThrow(/retryMs/);
     expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], commandTimeoutMs: 1.5 })).toThrow(/commandTimeoutMs/);
@@ -229,7 +252,13 @@ describeIfAvailable('memcached', noMemcached, 'memcached store: server failures'
   });
 
   it('with poolSize 1, a command lost with its connection (server frozen, then killed) gives its slot back: refused while dead, working after a restart', async () => {
-    const single = memcachedStore({ url: `memcached://127.0.0.1:${server.port}`, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retryMs: RETRY_MS, poolSize: 1 });
+    const single = memcachedStore({
+      url: `memcached://127.0.0.1:${server.port}`,
+      commandTimeoutMs: TIMEOUT_MS,
+      connectTimeoutMs: TIMEOUT_MS,
+      retryMs: RETRY_MS,
+      poolSize: 1,
+    });
     try {
       const key = generateSessionKey();
       await single.create(key, 'kept', future());
@@ -245,7 +274,11 @@ describeIfAvailable('memcached', noMemcached, 'memcached store: server failures'
         expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
       }
       await server.start();
-      await waitUntil('the one slot to carry commands again', async () => (await single.create(generateSessionKey(), 'x', future())) === true, 2000);
+      await waitUntil(
+        'the one slot to carry commands again',
+        async () => (await single.create(generateSessionKey(), 'x', future())) === true,
+        2000,
+      );
     } finally {
       await single.close();
     }
@@ -254,7 +287,12 @@ describeIfAvailable('memcached', noMemcached, 'memcached store: server failures'
   it('with three servers, only the sessions of a dead one fail, and they work again when it returns', async () => {
     const others = await Promise.all([startMemcached(), startMemcached()]);
     const all = [server, ...others];
-    const spread = memcachedStore({ servers: all.map((m) => `127.0.0.1:${m.port}`), commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retryMs: RETRY_MS });
+    const spread = memcachedStore({
+      servers: all.map((m) => `127.0.0.1:${m.port}`),
+      commandTimeoutMs: TIMEOUT_MS,
+      connectTimeoutMs: TIMEOUT_MS,
+      retryMs: RETRY_MS,
+    });
     try {
       const keys = Array.from({ length: 30 }, () => generateSessionKey());
       for (const key of keys) await spread.create(key, 'x', future());
@@ -272,10 +310,14 @@ describeIfAvailable('memcached', noMemcached, 'memcached store: server failures'
       });
       await server.start();
       // The restarted server is empty: its sessions are gone (as after any memcached restart), not failing.
-      await waitUntil('the restarted server to be used again', async () => {
-        const results = await Promise.all(keys.map((key) => spread.load(key)));
-        return results.every((result, i) => (onDead.has(keys[i]!) ? result === null : result?.data === 'x'));
-      }, 5000);
+      await waitUntil(
+        'the restarted server to be used again',
+        async () => {
+          const results = await Promise.all(keys.map((key) => spread.load(key)));
+          return results.every((result, i) => (onDead.has(keys[i]!) ? result === null : result?.data === 'x'));
+        },
+        5000,
+      );
     } finally {
       await spread.close();
       await Promise.all(others.map((m) => m.stop()));

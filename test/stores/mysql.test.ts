@@ -9,12 +9,20 @@ import mysql from 'mysql2/promise';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { mysqlSettingsFromUrl } from '../../src/stores/internal/mysql-url.js';
-import { mysqlStore, type MysqlStoreOptions } from '../../src/stores/mysql.js';
+import { type MysqlStoreOptions, mysqlStore } from '../../src/stores/mysql.js';
 import { djangoDatabaseSettings } from '../django/bridge.js';
-import { describeDjangoSchema } from './sql-django-schema.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
+import { describeDjangoSchema } from './sql-django-schema.js';
 import { describeSqlStore } from './sql-store.js';
-import { configErrorOf, definedOnly, describeWith, messageOf, rejection, scratchTables, type SqlStoreTarget } from './sql-target.js';
+import {
+  configErrorOf,
+  definedOnly,
+  describeWith,
+  messageOf,
+  rejection,
+  type SqlStoreTarget,
+  scratchTables,
+} from './sql-target.js';
 
 const MYSQL_URL = process.env['SESSIONKIT_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
 const MYSQL_PORT = Number(new URL(MYSQL_URL).port || 3306);
@@ -25,10 +33,13 @@ let tableCount = 0;
 const admin = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2, connectTimeout: 3000 });
 const unreachable = await admin.query('SELECT 1').then(
   () => undefined,
-  (error: unknown) => `MySQL at ${MYSQL_URL} is not reachable (${error instanceof Error ? error.message : String(error)})`,
+  (error: unknown) =>
+    `MySQL at ${MYSQL_URL} is not reachable (${error instanceof Error ? error.message : String(error)})`,
 );
 afterAll(() => admin.end());
-const scratch = scratchTables('mysql', `sk_my_${RUN_ID}`, unreachable, (table) => admin.query(`DROP TABLE IF EXISTS \`${table}\``));
+const scratch = scratchTables('mysql', `sk_my_${RUN_ID}`, unreachable, (table) =>
+  admin.query(`DROP TABLE IF EXISTS \`${table}\``),
+);
 
 async function query<R = mysql.RowDataPacket>(sql: string, values: unknown[] = []): Promise<R[]> {
   const [rows] = await admin.query<mysql.RowDataPacket[]>(sql, values);
@@ -49,14 +60,23 @@ const mysqlTarget: SqlStoreTarget = {
     }
   },
   async count(table, data) {
-    return Number((await query<{ n: number }>(`SELECT count(*) AS n FROM \`${table}\` WHERE session_data = ?`, [data]))[0]!.n);
+    return Number(
+      (await query<{ n: number }>(`SELECT count(*) AS n FROM \`${table}\` WHERE session_data = ?`, [data]))[0]!.n,
+    );
   },
   server: {
     url: MYSQL_URL,
     storeAt: (url, table, { connectTimeoutMs, statementTimeoutMs, createTable, poolSize } = {}) =>
-      mysqlStore({ url, table, ...definedOnly({ connectTimeoutMs, statementTimeoutMs, createTable, connectionLimit: poolSize }) }),
+      mysqlStore({
+        url,
+        table,
+        ...definedOnly({ connectTimeoutMs, statementTimeoutMs, createTable, connectionLimit: poolSize }),
+      }),
     async indexes(table) {
-      const rows = await query<{ name: string }>('SELECT DISTINCT INDEX_NAME AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ?', [table]);
+      const rows = await query<{ name: string }>(
+        'SELECT DISTINCT INDEX_NAME AS name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ?',
+        [table],
+      );
       return rows.map((row) => row.name);
     },
     // The primary key's and expire_date's.
@@ -69,13 +89,17 @@ const mysqlTarget: SqlStoreTarget = {
       const url = new URL(MYSQL_URL);
       url.username = user;
       const store = mysqlStore({ url: url.toString(), table, maxLockConnections: 5 });
-      const connections = async (): Promise<number> => (await query('SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?', [user])).length;
+      const connections = async (): Promise<number> =>
+        (await query('SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?', [user])).length;
       return { store, connections, dispose: async () => void (await admin.query(`DROP USER '${user}'@'%'`)) };
     },
     storeOnOwnPool(table) {
       const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2 });
       const read = async (key: string): Promise<unknown> => {
-        const [rows] = await pool.query<mysql.RowDataPacket[]>(`SELECT session_data FROM \`${table}\` WHERE session_key = ?`, [key]);
+        const [rows] = await pool.query<mysql.RowDataPacket[]>(
+          `SELECT session_data FROM \`${table}\` WHERE session_key = ?`,
+          [key],
+        );
         return rows[0]?.['session_data'];
       };
       return { store: mysqlStore({ pool, table }), read, end: () => pool.end() };
@@ -116,7 +140,9 @@ describeDjangoSchema(mysqlTarget, {
     const [defaults] = await query<{ charset: string; collation: string }>(
       `SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()`,
     );
-    await admin.query(`CREATE DATABASE \`${DJANGO_DATABASE}\` CHARACTER SET ${defaults!.charset} COLLATE ${defaults!.collation}`);
+    await admin.query(
+      `CREATE DATABASE \`${DJANGO_DATABASE}\` CHARACTER SET ${defaults!.charset} COLLATE ${defaults!.collation}`,
+    );
     return {
       settings: djangoDatabaseSettings(MYSQL_URL, { name: DJANGO_DATABASE }),
       drop: async () => void (await admin.query(`DROP DATABASE \`${DJANGO_DATABASE}\``)),
@@ -143,7 +169,10 @@ describeWith(mysqlTarget, 'mysql store: data', () => {
       const key = generateSessionKey();
       const expires = new Date('2031-05-06T07:08:09.123Z');
       await store.create(key, 'x', expires);
-      const [row] = await query<{ raw: string }>(`SELECT CAST(expire_date AS CHAR) AS raw FROM \`${table}\` WHERE session_key = ?`, [key]);
+      const [row] = await query<{ raw: string }>(
+        `SELECT CAST(expire_date AS CHAR) AS raw FROM \`${table}\` WHERE session_key = ?`,
+        [key],
+      );
       expect(row!.raw).toBe('2031-05-06 07:08:09.123000');
       const listed = [];
       for await (const session of store.list()) listed.push(session);
@@ -160,7 +189,13 @@ describeWith(mysqlTarget, 'mysql store: faults', () => {
     const proxy = await startTcpProxy(MYSQL_PORT);
     const url = new URL(MYSQL_URL);
     url.port = String(proxy.port);
-    const store = mysqlStore({ url: url.toString(), table: newTable(), connectionLimit: 1, acquireTimeoutMs: 300, statementTimeoutMs: 3000 });
+    const store = mysqlStore({
+      url: url.toString(),
+      table: newTable(),
+      connectionLimit: 1,
+      acquireTimeoutMs: 300,
+      statementTimeoutMs: 3000,
+    });
     try {
       await store.exists(generateSessionKey());
       await proxy.pause('hang');
@@ -183,7 +218,9 @@ describe('mysql store: configuration', () => {
   it('rejects bad URLs and options with SessionConfigError saying what to do', async () => {
     expect(configError({})).toMatch(/give exactly one of `url`.*or an existing `pool`; none was given/);
     expect(configError({ url: 'not a url' })).toMatch(/not a valid URL/);
-    expect(configError({ url: 'postgres://postgres@127.0.0.1/test' })).toMatch(/"postgres:\/\/" is not supported.*mysql:\/\//);
+    expect(configError({ url: 'postgres://postgres@127.0.0.1/test' })).toMatch(
+      /"postgres:\/\/" is not supported.*mysql:\/\//,
+    );
     expect(configError({ url: 'mysql://root@127.0.0.1:3306' })).toMatch(/names no database/);
     expect(configError({ url: 'mysql://root@127.0.0.1:3306/' })).toMatch(/names no database/);
     expect(configError({ url: `${MYSQL_URL}?sslca=/x` })).toMatch(/"sslca" is not supported.*ssl-ca/);
@@ -191,9 +228,13 @@ describe('mysql store: configuration', () => {
     expect(configError({ url: `${MYSQL_URL}?ssl-ca=/nonexistent/ca.pem` })).toMatch(/cannot read the ssl-ca file/);
     expect(configError({ url: `${MYSQL_URL}?charset=klingon` })).toMatch(/Unknown charset 'klingon'/);
     expect(configError({ url: `${MYSQL_URL}?charset=utf8&charset=latin1` })).toMatch(/given twice/);
-    expect(configError({ url: MYSQL_URL, table: 'sessions`; DROP TABLE users' })).toMatch(/table name .* is not usable/);
+    expect(configError({ url: MYSQL_URL, table: 'sessions`; DROP TABLE users' })).toMatch(
+      /table name .* is not usable/,
+    );
     expect(configError({ url: MYSQL_URL, table: 'x'.repeat(65) })).toMatch(/at most 64/);
-    expect(configError({ url: MYSQL_URL, connectionLimit: 0 })).toMatch(/`connectionLimit` must be a positive whole number/);
+    expect(configError({ url: MYSQL_URL, connectionLimit: 0 })).toMatch(
+      /`connectionLimit` must be a positive whole number/,
+    );
     expect(configError({ url: MYSQL_URL, acquireTimeoutMs: Number.NaN })).toMatch(/acquireTimeoutMs/);
     const pool = mysql.createPool({ uri: MYSQL_URL });
     expect(configError({ pool, connectionLimit: 5 })).toMatch(/`connectionLimit` only apply with `url`/);
@@ -208,9 +249,20 @@ describe('mysql store: configuration', () => {
     const forms: ReadonlyArray<readonly [url: string, connection: Record<string, unknown>]> = [
       [
         'mysql2://us%40er:p%40ss%3Aw%2Frd@DB.Example.COM:3307/app?charset=utf8mb4&ssl_mode=REQUIRED&connect_timeout=4',
-        { host: 'db.example.com', port: 3307, user: 'us@er', password: 'p@ss:w/rd', database: 'app', charset: 'utf8mb4', ssl: { rejectUnauthorized: false } },
+        {
+          host: 'db.example.com',
+          port: 3307,
+          user: 'us@er',
+          password: 'p@ss:w/rd',
+          database: 'app',
+          charset: 'utf8mb4',
+          ssl: { rejectUnauthorized: false },
+        },
       ],
-      ['mysql://root@%2Fvar%2Frun%2Fmysqld%2Fmysqld.sock/app', { socketPath: '/var/run/mysqld/mysqld.sock', user: 'root', password: undefined, database: 'app' }],
+      [
+        'mysql://root@%2Fvar%2Frun%2Fmysqld%2Fmysqld.sock/app',
+        { socketPath: '/var/run/mysqld/mysqld.sock', user: 'root', password: undefined, database: 'app' },
+      ],
     ];
     for (const [url, connection] of forms) expect(mysqlSettingsFromUrl(url).connection).toEqual(connection);
     expect(mysqlSettingsFromUrl(forms[0]![0]).connectTimeoutMs).toBe(4000);

@@ -9,11 +9,11 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { postgresSettingsFromUrl } from '../../src/stores/internal/postgres-url.js';
-import { postgresStore, type PostgresStoreOptions } from '../../src/stores/postgres.js';
+import { type PostgresStoreOptions, postgresStore } from '../../src/stores/postgres.js';
 import { djangoDatabaseSettings } from '../django/bridge.js';
 import { describeDjangoSchema } from './sql-django-schema.js';
 import { describeSqlStore } from './sql-store.js';
-import { configErrorOf, definedOnly, describeWith, scratchTables, type SqlStoreTarget } from './sql-target.js';
+import { configErrorOf, definedOnly, describeWith, type SqlStoreTarget, scratchTables } from './sql-target.js';
 
 const PG_URL = process.env['SESSIONKIT_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const RUN_ID = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
@@ -25,10 +25,13 @@ const admin = new pg.Pool({ connectionString: PG_URL, max: 2, connectionTimeoutM
 admin.on('error', () => {});
 const unreachable = await admin.query('SELECT 1').then(
   () => undefined,
-  (error: unknown) => `PostgreSQL at ${PG_URL} is not reachable (${error instanceof Error ? error.message : String(error)})`,
+  (error: unknown) =>
+    `PostgreSQL at ${PG_URL} is not reachable (${error instanceof Error ? error.message : String(error)})`,
 );
 afterAll(() => admin.end());
-const scratch = scratchTables('postgres', `sk_pg_${RUN_ID}`, unreachable, (table) => admin.query(`DROP TABLE IF EXISTS "${table}"`));
+const scratch = scratchTables('postgres', `sk_pg_${RUN_ID}`, unreachable, (table) =>
+  admin.query(`DROP TABLE IF EXISTS "${table}"`),
+);
 
 const { newTable, dropLater } = scratch;
 
@@ -36,31 +39,57 @@ const postgres: SqlStoreTarget = {
   ...scratch,
   store: (table) => postgresStore({ url: PG_URL, table }),
   async insert(table, keys, data, seconds) {
-    await admin.query(`INSERT INTO "${table}" SELECT k, $2, now() + make_interval(secs => $3) FROM unnest($1::text[]) k`, [keys, data, seconds]);
+    await admin.query(
+      `INSERT INTO "${table}" SELECT k, $2, now() + make_interval(secs => $3) FROM unnest($1::text[]) k`,
+      [keys, data, seconds],
+    );
   },
   async count(table, data) {
-    return Number((await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}" WHERE session_data = $1`, [data])).rows[0]!.n);
+    return Number(
+      (await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}" WHERE session_data = $1`, [data]))
+        .rows[0]!.n,
+    );
   },
   server: {
     url: PG_URL,
     storeAt: (url, table, { connectTimeoutMs, statementTimeoutMs, createTable, poolSize } = {}) =>
-      postgresStore({ url, table, ...definedOnly({ connectionTimeoutMs: connectTimeoutMs, statementTimeoutMs, createTable, max: poolSize }) }),
+      postgresStore({
+        url,
+        table,
+        ...definedOnly({ connectionTimeoutMs: connectTimeoutMs, statementTimeoutMs, createTable, max: poolSize }),
+      }),
     async indexes(table) {
-      return (await admin.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1', [table])).rows.map((row) => row.indexname);
+      return (
+        await admin.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1', [table])
+      ).rows.map((row) => row.indexname);
     },
     // The primary key's, expire_date's and session_key's varchar_pattern_ops (for LIKE).
     djangoIndexCount: 3,
     async countedStore(table) {
       const applicationName = `sk_lock_${RUN_ID}_${++tableCount}`;
-      const store = postgresStore({ url: `${PG_URL}?application_name=${applicationName}`, table, maxLockConnections: 5 });
+      const store = postgresStore({
+        url: `${PG_URL}?application_name=${applicationName}`,
+        table,
+        maxLockConnections: 5,
+      });
       const connections = async (): Promise<number> =>
-        Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows[0]!.n);
+        Number(
+          (
+            await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [
+              applicationName,
+            ])
+          ).rows[0]!.n,
+        );
       return { store, connections, dispose: async () => {} };
     },
     storeOnOwnPool(table) {
       const pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
       const read = async (key: string): Promise<unknown> =>
-        (await pool.query<{ session_data: string }>(`SELECT session_data FROM "${table}" WHERE session_key = $1`, [key])).rows[0]?.session_data;
+        (
+          await pool.query<{ session_data: string }>(`SELECT session_data FROM "${table}" WHERE session_key = $1`, [
+            key,
+          ])
+        ).rows[0]?.session_data;
       return { store: postgresStore({ pool, table }), read, end: () => pool.end() };
     },
   },
@@ -114,7 +143,9 @@ describeDjangoSchema(postgres, {
 describeWith(postgres, 'postgres store: an existing table', () => {
   it('uses a table that already exists without creating anything, even with createTable off', async () => {
     const table = newTable();
-    await admin.query(`CREATE TABLE "${table}" (session_key varchar(40) PRIMARY KEY, session_data text NOT NULL, expire_date timestamptz NOT NULL)`);
+    await admin.query(
+      `CREATE TABLE "${table}" (session_key varchar(40) PRIMARY KEY, session_data text NOT NULL, expire_date timestamptz NOT NULL)`,
+    );
     const store = postgresStore({ url: PG_URL, table, createTable: false });
     try {
       const key = generateSessionKey();
@@ -134,7 +165,9 @@ describeWith(postgres, 'postgres store: an existing table', () => {
     try {
       const key = generateSessionKey();
       await store.create(key, 'in-schema', future());
-      const { rows } = await admin.query(`SELECT session_data FROM "${schema}".django_session WHERE session_key = $1`, [key]);
+      const { rows } = await admin.query(`SELECT session_data FROM "${schema}".django_session WHERE session_key = $1`, [
+        key,
+      ]);
       expect(rows).toEqual([{ session_data: 'in-schema' }]);
     } finally {
       await store.close();
@@ -151,7 +184,9 @@ describeWith(postgres, 'postgres store: data', () => {
       const key = generateSessionKey();
       const expires = new Date('2031-05-06T07:08:09.123Z');
       await store.create(key, 'x', expires);
-      const { rows } = await admin.query(`SELECT to_char(expire_date AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS utc FROM "${table}"`);
+      const { rows } = await admin.query(
+        `SELECT to_char(expire_date AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS utc FROM "${table}"`,
+      );
       expect(rows[0].utc).toBe('2031-05-06 07:08:09.123000');
     } finally {
       await store.close();
@@ -171,14 +206,18 @@ describe('postgres store: configuration', () => {
     expect(configError({ url: 'postgres://127.0.0.1:99999/test' })).toMatch(/not a valid URL/);
     expect(configError({ url: `${PG_URL}?sslmod=require` })).toMatch(/"sslmod" is not supported.*sslmode/);
     expect(configError({ url: `${PG_URL}?sslmode=sometimes` })).toMatch(/sslmode "sometimes" is unknown/);
-    expect(configError({ url: `${PG_URL}?sslrootcert=/nonexistent/ca.pem&sslmode=verify-full` })).toMatch(/cannot read the sslrootcert file/);
+    expect(configError({ url: `${PG_URL}?sslrootcert=/nonexistent/ca.pem&sslmode=verify-full` })).toMatch(
+      /cannot read the sslrootcert file/,
+    );
     expect(configError({ url: `${PG_URL}?connect_timeout=soon` })).toMatch(/connect_timeout.*whole number/);
     expect(configError({ url: PG_URL, table: 'sessions; DROP TABLE users' })).toMatch(/table name .* is not usable/);
     expect(configError({ url: PG_URL, table: 'a.b.c' })).toMatch(/is not usable/);
     expect(configError({ url: PG_URL, table: 'x'.repeat(64) })).toMatch(/at most 63/);
     expect(configError({ url: PG_URL, max: 0 })).toMatch(/`max` must be a positive whole number/);
     expect(configError({ url: PG_URL, statementTimeoutMs: -1 })).toMatch(/statementTimeoutMs/);
-    expect(configError({ pool: new pg.Pool(), max: 5 })).toMatch(/`max` only apply with `url`; with `pool`, set them on the pool/);
+    expect(configError({ pool: new pg.Pool(), max: 5 })).toMatch(
+      /`max` only apply with `url`; with `pool`, set them on the pool/,
+    );
   });
 
   it('never repeats the password in an error message', () => {
@@ -207,7 +246,9 @@ describe('postgres store: configuration', () => {
     expect(socket.connection.port).toBeUndefined();
     expect(postgresSettingsFromUrl('pgsql://[::1]:5432/app').connection.host).toBe('::1');
     expect(postgresSettingsFromUrl('postgres:///app').connection.host).toBeUndefined();
-    expect(postgresSettingsFromUrl('postgres://h/app?sslmode=verify-full').connection.ssl).toEqual({ rejectUnauthorized: true });
+    expect(postgresSettingsFromUrl('postgres://h/app?sslmode=verify-full').connection.ssl).toEqual({
+      rejectUnauthorized: true,
+    });
     expect(postgresSettingsFromUrl('postgres://h/app?sslmode=disable').connection.ssl).toBe(false);
   });
 });

@@ -30,7 +30,13 @@ export const nodeRedis5 = requireDev('redis5') as typeof import('redis5');
 // nominal); at run time the store goes by the module's shape. node-redis modules fit the types as they are.
 export const DRIVERS: readonly DriverVariant[] = [
   { name: 'ioredis 5', slug: 'io5', driver: 'ioredis', packageName: 'ioredis', ioredis: true },
-  { name: 'ioredis 6', slug: 'io6', driver: ioredis6 as unknown as RedisDriver, packageName: 'ioredis6', ioredis: true },
+  {
+    name: 'ioredis 6',
+    slug: 'io6',
+    driver: ioredis6 as unknown as RedisDriver,
+    packageName: 'ioredis6',
+    ioredis: true,
+  },
   { name: 'node-redis 6', slug: 'nr6', driver: 'redis', packageName: 'redis', ioredis: false },
   { name: 'node-redis 5', slug: 'nr5', driver: nodeRedis5, packageName: 'redis5', ioredis: false },
 ];

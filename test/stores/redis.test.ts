@@ -3,21 +3,21 @@
  * deleted afterwards), on every client library it supports: created by the store from a URL, or passed in.
  * Server failures are in redis-faults.test.ts.
  */
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { Redis as Redis6 } from 'ioredis6';
 import { createClient, createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionConfigError, type SessionStore } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
+import { SessionConfigError, type SessionStore } from '../../src/index.js';
 import type { CacheKeyOptions } from '../../src/stores/internal/cache-keys.js';
-import { redisStore, type RedisClient, type RedisStore } from '../../src/stores/redis.js';
+import { type RedisClient, type RedisStore, redisStore } from '../../src/stores/redis.js';
 import { describeIfAvailable } from '../helpers/gate.js';
 import { askTcp } from '../helpers/servers.js';
 import { describeStoreConformance } from './conformance.js';
+import { DRIVERS, nodeRedis5 } from './redis-drivers.js';
 import { expectLockHandover, expectOneWriterWins } from './server-checks.js';
 import { contextWithClock } from './store-context.js';
-import { DRIVERS, nodeRedis5 } from './redis-drivers.js';
 
 const URL = 'redis://127.0.0.1:6379/0';
 const RUN = `sessionkit-test-${process.pid}-${Date.now().toString(36)}`;
@@ -73,7 +73,10 @@ const PASSED_CLIENTS: readonly PassedClient[] = [
     },
   },
   { name: 'a node-redis 6 client', make: () => connectedNodeRedis(createClient) },
-  { name: 'a node-redis 5 client', make: () => connectedNodeRedis(nodeRedis5.createClient as unknown as typeof createClient) },
+  {
+    name: 'a node-redis 5 client',
+    make: () => connectedNodeRedis(nodeRedis5.createClient as unknown as typeof createClient),
+  },
 ];
 
 describeIfAvailable('Redis', skipReason, 'redis store', () => {
@@ -260,7 +263,9 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
       client.on('error', () => undefined);
       const s = redisStore({ client, keyPrefix: PREFIX });
       try {
-        await expect(s.load(generateSessionKey())).rejects.toThrow(/node-redis client is not open: connect it \(await client\.connect\(\)\)/);
+        await expect(s.load(generateSessionKey())).rejects.toThrow(
+          /node-redis client is not open: connect it \(await client\.connect\(\)\)/,
+        );
         await client.connect();
         const key = generateSessionKey();
         await s.create(key, 'connected', future());
@@ -273,7 +278,9 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
 
     it('refuses a node-redis cluster, and `driver` beside a client', () => {
       const cluster = createCluster({ rootNodes: [{ url: URL }] });
-      expect(() => redisStore({ client: cluster as unknown as RedisClient })).toThrow(/node-redis clusters are not supported; use an ioredis `Cluster`/);
+      expect(() => redisStore({ client: cluster as unknown as RedisClient })).toThrow(
+        /node-redis clusters are not supported; use an ioredis `Cluster`/,
+      );
       const client = new Redis(URL, { lazyConnect: true });
       expect(() => redisStore({ client, driver: 'redis' })).toThrow(/`driver` only applies with `url`/);
     });
@@ -292,41 +299,63 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
       expect(() => redisStore({ url: URL, version: 1.5 })).toThrow(/version/);
       expect(() => redisStore({ url: URL, commandTimeoutMs: 0 })).toThrow(/commandTimeoutMs/);
       expect(() => redisStore({ url: URL, connectTimeoutMs: Number.NaN })).toThrow(/connectTimeoutMs/);
-      expect(() => redisStore({ client: {} as never })).toThrow(/must be an ioredis `Redis` or `Cluster`, or a node-redis client/);
-      expect(() => redisStore({ url: 'redis://127.0.0.1:6379/db1' })).toThrow(/database index in "redis:\/\/127\.0\.0\.1:6379\/db1" is not a whole number/);
-      expect(() => redisStore({ url: 'redis://:s3cret@127.0.0.1:6379/-1', driver: 'redis' })).toThrow(/redis:\/\/:\*\*\*@127\.0\.0\.1:6379\/-1/);
+      expect(() => redisStore({ client: {} as never })).toThrow(
+        /must be an ioredis `Redis` or `Cluster`, or a node-redis client/,
+      );
+      expect(() => redisStore({ url: 'redis://127.0.0.1:6379/db1' })).toThrow(
+        /database index in "redis:\/\/127\.0\.0\.1:6379\/db1" is not a whole number/,
+      );
+      expect(() => redisStore({ url: 'redis://:s3cret@127.0.0.1:6379/-1', driver: 'redis' })).toThrow(
+        /redis:\/\/:\*\*\*@127\.0\.0\.1:6379\/-1/,
+      );
       expect(() => redisStore({ url: 'http://127.0.0.1:6379', driver: 'redis' })).toThrow(/not a Redis URL/);
       expect(() => redisStore({ clusterNodes: [URL], driver: 'redis' })).toThrow(/`clusterNodes` needs ioredis/);
-      expect(() => redisStore({ url: URL, driver: 'node-redis' as never })).toThrow(/`driver` must be 'ioredis' or 'redis'/);
+      expect(() => redisStore({ url: URL, driver: 'node-redis' as never })).toThrow(
+        /`driver` must be 'ioredis' or 'redis'/,
+      );
       expect(() => redisStore({ url: URL, driver: {} as never })).toThrow(/`driver` must be/);
     });
 
-    it.each(DRIVERS)('accepts redis:// and rediss:// URLs, and connects only when first used, on $name', async ({ driver }) => {
-      for (const url of ['redis://127.0.0.1:1/0', 'rediss://user:p%40ss@cache.invalid:6380/2', 'redis://127.0.0.1:1?db=3']) await redisStore({ url, driver }).close();
-      if (driver === 'ioredis') await redisStore({ clusterNodes: ['redis://127.0.0.1:1', 'rediss://127.0.0.1:2'] }).close();
-      // An option given as undefined counts as not given.
-      await redisStore({ url: 'redis://127.0.0.1:1/0', driver, client: undefined, clusterNodes: undefined }).close();
-      // A listener that is not Redis: it only counts connections.
-      let connections = 0;
-      const listener = createServer((socket) => {
-        connections++;
-        socket.on('error', () => undefined);
-      });
-      await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-      const { port } = listener.address() as AddressInfo;
-      const s = redisStore({ url: `redis://127.0.0.1:${port}/0`, driver, connectTimeoutMs: 200, commandTimeoutMs: 200 });
-      try {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        expect(connections).toBe(0);
-        const started = Date.now();
-        await expect(s.load(generateSessionKey())).rejects.toThrow(/redis/);
-        expect(Date.now() - started).toBeLessThan(1000);
-        expect(connections).toBeGreaterThanOrEqual(1);
-      } finally {
-        await s.close();
-        listener.close();
-      }
-    });
+    it.each(DRIVERS)(
+      'accepts redis:// and rediss:// URLs, and connects only when first used, on $name',
+      async ({ driver }) => {
+        for (const url of [
+          'redis://127.0.0.1:1/0',
+          'rediss://user:p%40ss@cache.invalid:6380/2',
+          'redis://127.0.0.1:1?db=3',
+        ])
+          await redisStore({ url, driver }).close();
+        if (driver === 'ioredis')
+          await redisStore({ clusterNodes: ['redis://127.0.0.1:1', 'rediss://127.0.0.1:2'] }).close();
+        // An option given as undefined counts as not given.
+        await redisStore({ url: 'redis://127.0.0.1:1/0', driver, client: undefined, clusterNodes: undefined }).close();
+        // A listener that is not Redis: it only counts connections.
+        let connections = 0;
+        const listener = createServer((socket) => {
+          connections++;
+          socket.on('error', () => undefined);
+        });
+        await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+        const { port } = listener.address() as AddressInfo;
+        const s = redisStore({
+          url: `redis://127.0.0.1:${port}/0`,
+          driver,
+          connectTimeoutMs: 200,
+          commandTimeoutMs: 200,
+        });
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          expect(connections).toBe(0);
+          const started = Date.now();
+          await expect(s.load(generateSessionKey())).rejects.toThrow(/redis/);
+          expect(Date.now() - started).toBeLessThan(1000);
+          expect(connections).toBeGreaterThanOrEqual(1);
+        } finally {
+          await s.close();
+          listener.close();
+        }
+      },
+    );
   });
 });
 

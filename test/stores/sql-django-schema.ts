@@ -29,34 +29,33 @@ export interface DjangoSchemaSide {
 /** Registers the comparison for one server dialect. */
 export function describeDjangoSchema(target: SqlStoreTarget, side: DjangoSchemaSide): void {
   describeWith(target, `${target.name} store: table and indexes`, () => {
-    describeWithDjango(
-      "as Django 3.2's schema editor creates them for a custom session model's table (§6.3)",
-      () => {
-        it(`creates the same table, index names included, for a custom name and for a ${side.maxNameLength}-character one Django shortens`, async () => {
-          const tables = [target.newTable(), `${target.newTable()}_${'x'.repeat(side.maxNameLength)}`.slice(0, side.maxNameLength)];
-          const namespace = await side.openNamespace();
-          try {
-            const created = await django(
-              namespace.settings,
-              tables.map((table) => ({ op: 'create_session_table', table })),
-            );
-            expect(created).toEqual(tables.map(() => null));
-            for (const table of tables) {
-              side.dropLater(table);
-              const store = target.store(table);
-              expect(await store.exists(generateSessionKey())).toBe(false);
-              await store.close();
-              const ours = (await side.catalogOf(table, false)) as { indexes: unknown[] };
-              expect(ours).toEqual(await side.catalogOf(table, true));
-              expect(ours).toMatchObject(side.expected);
-              expect(ours.indexes).toHaveLength(side.indexCount);
-            }
-          } finally {
-            await namespace.drop();
+    describeWithDjango("as Django 3.2's schema editor creates them for a custom session model's table (§6.3)", () => {
+      it(`creates the same table, index names included, for a custom name and for a ${side.maxNameLength}-character one Django shortens`, async () => {
+        const tables = [
+          target.newTable(),
+          `${target.newTable()}_${'x'.repeat(side.maxNameLength)}`.slice(0, side.maxNameLength),
+        ];
+        const namespace = await side.openNamespace();
+        try {
+          const created = await django(
+            namespace.settings,
+            tables.map((table) => ({ op: 'create_session_table', table })),
+          );
+          expect(created).toEqual(tables.map(() => null));
+          for (const table of tables) {
+            side.dropLater(table);
+            const store = target.store(table);
+            expect(await store.exists(generateSessionKey())).toBe(false);
+            await store.close();
+            const ours = (await side.catalogOf(table, false)) as { indexes: unknown[] };
+            expect(ours).toEqual(await side.catalogOf(table, true));
+            expect(ours).toMatchObject(side.expected);
+            expect(ours.indexes).toHaveLength(side.indexCount);
           }
-        });
-      },
-      [djangoDriverFor(side.url)],
-    );
+        } finally {
+          await namespace.drop();
+        }
+      });
+    }, [djangoDriverFor(side.url)]);
   });
 }

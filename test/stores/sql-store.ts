@@ -6,8 +6,8 @@
  * does stays in its own test file.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSessions, SessionConfigError, SessionLockTimeout } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
+import { createSessions, SessionConfigError, SessionLockTimeout } from '../../src/index.js';
 import type { SqlStore } from '../../src/stores/sql/store.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { describeStoreConformance } from './conformance.js';
@@ -22,7 +22,11 @@ const keys = (count: number): string[] => Array.from({ length: count }, () => ge
 export function describeSqlStore(target: SqlStoreTarget): void {
   // The suite opens its store in its first test, so a database that is down only skips (or fails) it here.
   describeWith(target, `${target.name} store`, () =>
-    describeStoreConformance({ name: target.name, makeStore: () => target.store(target.newTable()), clearsExpired: true }),
+    describeStoreConformance({
+      name: target.name,
+      makeStore: () => target.store(target.newTable()),
+      clearsExpired: true,
+    }),
   );
 
   /** Runs `test` on a store of a new table, closing it afterwards. */
@@ -81,7 +85,11 @@ export function describeSqlStore(target: SqlStoreTarget): void {
         expect(listed).toHaveLength(2501);
         expect(new Set(listed.map((session) => session.key)).size).toBe(2501);
         expect(listed.every((session) => session.expireDate!.getTime() > Date.now())).toBe(true);
-        expect(listed.find((session) => session.key === key)).toEqual({ key, expireDate: new Date('2030-01-01T00:00:00.123Z'), size: 6 });
+        expect(listed.find((session) => session.key === key)).toEqual({
+          key,
+          expireDate: new Date('2030-01-01T00:00:00.123Z'),
+          size: 6,
+        });
         expect(await store.countExpired()).toBe(600);
       }));
 
@@ -117,8 +125,11 @@ export function describeSqlStore(target: SqlStoreTarget): void {
           // Each statement removes at most 3000 rows (MySQL's walk a stretch of 3000 rows, live or expired).
           expect(progress.length).toBeGreaterThanOrEqual(7);
           expect(progress.at(-1)).toBe(20_000);
-          progress.forEach((total, i) => expect(total - (progress[i - 1] ?? 0)).toBeGreaterThan(0));
-          progress.forEach((total, i) => expect(total - (progress[i - 1] ?? 0)).toBeLessThanOrEqual(3000));
+          for (const [i, total] of progress.entries()) {
+            const step = total - (progress[i - 1] ?? 0);
+            expect(step).toBeGreaterThan(0);
+            expect(step).toBeLessThanOrEqual(3000);
+          }
           expect(await target.count(table, 'old')).toBe(0);
           expect(await target.count(table, 'live')).toBe(50);
           expect(loginTimes.length).toBeGreaterThan(0);
@@ -190,7 +201,9 @@ export function describeSqlStore(target: SqlStoreTarget): void {
     });
 
     it('serialises read-modify-write across the two stores: 2 × 40 concurrent visits count to 80', async () => {
-      const managers = [first, second].map((store) => createSessions({ secret: TEST_SECRET, store, locking: { waitMs: 20_000 } }));
+      const managers = [first, second].map((store) =>
+        createSessions({ secret: TEST_SECRET, store, locking: { waitMs: 20_000 } }),
+      );
       const start = managers[0]!.load(undefined);
       await start.set('visit', 0);
       const cookie = (await managers[0]!.commit(start)).setCookie[0]!.split(';')[0]!;

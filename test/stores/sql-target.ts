@@ -53,7 +53,11 @@ export interface SqlServerTarget {
 }
 
 /** `describe` for tests that need the target's database: skipped loudly when it is down, failed instead under CI. */
-export function describeWith(target: Pick<SqlStoreTarget, 'name' | 'unreachable'>, name: string, body: () => void): void {
+export function describeWith(
+  target: Pick<SqlStoreTarget, 'name' | 'unreachable'>,
+  name: string,
+  body: () => void,
+): void {
   describeIfAvailable(target.name, target.unreachable, name, body);
 }
 
@@ -70,7 +74,9 @@ export async function rejection(operation: () => Promise<unknown>): Promise<{ ms
 
 /** `options` without its `undefined` entries, so they can be spread into a store's options. */
 export function definedOnly<T extends object>(options: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }
 
 /** An error's message. */
@@ -100,7 +106,12 @@ export interface ScratchTables extends Pick<SqlStoreTarget, 'name' | 'unreachabl
  * unless the database is unreachable. Register it after the `afterAll` that closes the connection `drop`
  * uses: the later hook runs first.
  */
-export function scratchTables(name: string, prefix: string, unreachable: string | undefined, drop: (table: string) => Promise<unknown>): ScratchTables {
+export function scratchTables(
+  name: string,
+  prefix: string,
+  unreachable: string | undefined,
+  drop: (table: string) => Promise<unknown>,
+): ScratchTables {
   const created = new Set<string>();
   let count = 0;
   afterAll(async () => {

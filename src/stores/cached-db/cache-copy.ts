@@ -4,7 +4,7 @@
  * again by this process until the cache has been repaired for it, so a stale copy is never served after
  * an update or a delete made through the store.
  */
-import type { SessionStore, StoreContext, StoreLogger, StoredSession } from '../../core/store-contract.js';
+import type { SessionStore, StoreContext, StoredSession, StoreLogger } from '../../core/store-contract.js';
 
 // Keys whose cache entry may be stale are remembered up to this many; beyond it the oldest are forgotten.
 const MAX_DISTRUSTED_KEYS = 10_000;
@@ -90,7 +90,10 @@ export class CacheCopy {
     try {
       await djangoCache.delete(key);
     } catch (error) {
-      this.#logger.error(`sessionkit cached_db: error deleting a session from Django's cache (${djangoCache.name}); Django may serve its stale copy until it expires`, error);
+      this.#logger.error(
+        `sessionkit cached_db: error deleting a session from Django's cache (${djangoCache.name}); Django may serve its stale copy until it expires`,
+        error,
+      );
     }
   }
 
@@ -118,7 +121,10 @@ export class CacheCopy {
     try {
       return await operation();
     } catch (error) {
-      this.#logger.error(`sessionkit cached_db: error ${action} cache (${this.#cache.name}); the database answers instead`, error);
+      this.#logger.error(
+        `sessionkit cached_db: error ${action} cache (${this.#cache.name}); the database answers instead`,
+        error,
+      );
       return undefined;
     }
   }

@@ -9,7 +9,7 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { tempFileName } from './names.js';
-import { errorCode, readRegularFile, type RegularFile } from './regular-file.js';
+import { errorCode, type RegularFile, readRegularFile } from './regular-file.js';
 
 /** A session file as read: its content and the time it was last written. */
 export type SessionFile = RegularFile;

@@ -6,7 +6,7 @@
  * shared temporary directory and checks nothing; sessionkit defaults to a directory of its own inside
  * it, made with mode 0700, and refuses any directory that other users can write to.
  */
-import { accessSync, constants as fsConstants, lstatSync, mkdirSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants as fsConstants, lstatSync, mkdirSync, type Stats, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SessionConfigError } from '../../errors.js';
@@ -92,7 +92,9 @@ function writableByOthers(directory: string, stats: Stats): SessionConfigError {
     (stats.mode & STICKY) !== 0
       ? `It is a shared directory like /tmp: set \`directory\` (SESSION_FILE_PATH) to a directory only the app's user can write to (e.g. mkdir -p -m 700 /var/lib/app/sessions), or leave it unset for a private directory made inside the temporary directory.`
       : `Take their write permission away (chmod go-w ${directory}; chmod 700 also hides the keys), or set \`directory\` (SESSION_FILE_PATH) to a directory only the app's user can write to.`;
-  return new SessionConfigError(`fileStore: the session directory ${JSON.stringify(directory)} can be written by other users (${describe(stats)}). ${why} ${fix}`);
+  return new SessionConfigError(
+    `fileStore: the session directory ${JSON.stringify(directory)} can be written by other users (${describe(stats)}). ${why} ${fix}`,
+  );
 }
 
 function describe(stats: Stats): string {

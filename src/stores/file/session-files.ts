@@ -12,7 +12,7 @@ import { lockFile } from '../internal/file-lock.js';
 import { LocalLocks } from '../internal/local-locks.js';
 import { acquirePollingLock } from '../internal/polling-lock.js';
 import { readSessionFile, removeFile, statSessionFile } from './atomic-write.js';
-import { classifyEntry, notASessionKey, sessionFileName, WRITE_LOCK_SUFFIX, type EntryKind } from './names.js';
+import { classifyEntry, type EntryKind, notASessionKey, sessionFileName, WRITE_LOCK_SUFFIX } from './names.js';
 import type { FileSettings } from './settings.js';
 
 /** A write holds its lock for milliseconds; a lock older than this belongs to a writer that died. */
@@ -76,11 +76,16 @@ export class SessionFiles {
     if (before === null || this.#settings.expiry.expiresAt(before) > this.#now()) return false;
     // Judge again under the write lock: a request may have renewed the session since.
     try {
-      return await this.withWriteLock(key, path, async () => {
-        const now = await this.inspect(path);
-        if (now === null || this.#settings.expiry.expiresAt(now) > this.#now()) return false;
-        return removeFile(path);
-      }, lockWait);
+      return await this.withWriteLock(
+        key,
+        path,
+        async () => {
+          const now = await this.inspect(path);
+          if (now === null || this.#settings.expiry.expiresAt(now) > this.#now()) return false;
+          return removeFile(path);
+        },
+        lockWait,
+      );
     } catch (error) {
       if (lockWait !== undefined && error instanceof SessionLockTimeout) return false;
       throw error;
@@ -118,7 +123,10 @@ export class SessionFiles {
 }
 
 /** Runs `visit` on every entry, a few at a time. */
-export async function visitConcurrently(entries: readonly OwnEntry[], visit: (entry: OwnEntry) => Promise<void>): Promise<void> {
+export async function visitConcurrently(
+  entries: readonly OwnEntry[],
+  visit: (entry: OwnEntry) => Promise<void>,
+): Promise<void> {
   for (let i = 0; i < entries.length; i += SCAN_CONCURRENCY) {
     await Promise.all(entries.slice(i, i + SCAN_CONCURRENCY).map(visit));
   }

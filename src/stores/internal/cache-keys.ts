@@ -4,8 +4,9 @@
  * `cache_key_prefix` followed by the session key with no separator, e.g.
  * `:1:django.contrib.sessions.cache3x8…`.
  */
-import { SessionConfigError } from '../../errors.js';
+
 import { isValidSessionKey } from '../../core/session-key.js';
+import { SessionConfigError } from '../../errors.js';
 
 /** `cache_key_prefix` of Django's `cache` session engine. */
 export const CACHE_ENGINE_PREFIX = 'django.contrib.sessions.cache';
@@ -83,7 +84,9 @@ export function resolveCacheKeys(storeName: string, options: CacheKeyOptions, me
     throw new SessionConfigError(`${storeName}: \`cachePrefix\` must be a string such as '${CACHE_ENGINE_PREFIX}'.`);
   }
   if (!Number.isSafeInteger(version) || version < 0) {
-    throw new SessionConfigError(`${storeName}: \`version\` must be a non-negative integer (Django's cache VERSION, 1 by default); got ${String(version)}.`);
+    throw new SessionConfigError(
+      `${storeName}: \`version\` must be a non-negative integer (Django's cache VERSION, 1 by default); got ${String(version)}.`,
+    );
   }
   const keys = new CacheKeys(`${keyPrefix}:${version}:${cachePrefix}`);
   if (memcachedSafe) {
@@ -95,7 +98,9 @@ export function resolveCacheKeys(storeName: string, options: CacheKeyOptions, me
     }
     // Django's memcache_key_warnings rule: no character below 33 (space and control) and no DEL.
     if (/[\u0000-\u0020\u007f]/.test(keys.namespace)) {
-      throw new SessionConfigError(`${storeName}: \`keyPrefix\` and \`cachePrefix\` must not contain spaces or control characters (memcached refuses such keys).`);
+      throw new SessionConfigError(
+        `${storeName}: \`keyPrefix\` and \`cachePrefix\` must not contain spaces or control characters (memcached refuses such keys).`,
+      );
     }
   }
   return keys;

@@ -4,7 +4,7 @@
  * clear), and the configuration's clock for the TTLs they send.
  */
 import type { StoreContext } from '../../core/store-contract.js';
-import { resolveCacheKeys, type CacheKeyOptions, type CacheKeys } from './cache-keys.js';
+import { type CacheKeyOptions, type CacheKeys, resolveCacheKeys } from './cache-keys.js';
 import { LocalLocks } from './local-locks.js';
 
 /** The base of the Redis and memcached stores. */

@@ -2,8 +2,9 @@
  * Per-key locks inside one process, with a bounded wait: what the memory store offers, and the building
  * block of stores whose server has no lock of its own.
  */
-import { SessionLockTimeout } from '../../errors.js';
+
 import type { HeldLock, LockOptions } from '../../core/store-contract.js';
+import { SessionLockTimeout } from '../../errors.js';
 
 interface Waiter {
   grant(): void;

@@ -6,7 +6,14 @@
  */
 import type { ConnectionOptions } from 'mysql2';
 import { SessionConfigError } from '../../errors.js';
-import { fileOption, integerOption, parseDatabaseUrl, rejectUnknownOptions, type DatabaseUrl, type DatabaseUrlRules } from './database-url.js';
+import {
+  type DatabaseUrl,
+  type DatabaseUrlRules,
+  fileOption,
+  integerOption,
+  parseDatabaseUrl,
+  rejectUnknownOptions,
+} from './database-url.js';
 
 const STORE = 'mysqlStore';
 const KNOWN_OPTIONS = ['ssl-ca', 'ssl_mode', 'charset', 'connect_timeout'];
@@ -34,7 +41,9 @@ export function mysqlSettingsFromUrl(url: string): MysqlUrlSettings {
   const parsed = parseDatabaseUrl(url, MYSQL_URL_RULES);
   rejectUnknownOptions(parsed, KNOWN_OPTIONS, STORE);
   if (parsed.database === '') {
-    throw new SessionConfigError(`${STORE}: the URL names no database; add it as the path, e.g. mysql://user:password@127.0.0.1:3306/dbname.`);
+    throw new SessionConfigError(
+      `${STORE}: the URL names no database; add it as the path, e.g. mysql://user:password@127.0.0.1:3306/dbname.`,
+    );
   }
   const socket = parsed.host.startsWith('/');
   const connectTimeout = integerOption(parsed, 'connect_timeout', STORE);

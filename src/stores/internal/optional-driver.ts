@@ -16,7 +16,9 @@ function driverRequire(): NodeRequire {
   if (requireFromHere === undefined) {
     const { createRequire } = process.getBuiltinModule('node:module');
     const moduleUrl: unknown = import.meta.url;
-    requireFromHere = createRequire(typeof moduleUrl === 'string' && moduleUrl.startsWith('file:') ? moduleUrl : join(process.cwd(), 'noop.js'));
+    requireFromHere = createRequire(
+      typeof moduleUrl === 'string' && moduleUrl.startsWith('file:') ? moduleUrl : join(process.cwd(), 'noop.js'),
+    );
   }
   return requireFromHere;
 }

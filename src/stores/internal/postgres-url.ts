@@ -7,10 +7,26 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { ClientConfig } from 'pg';
 import { SessionConfigError } from '../../errors.js';
-import { fileOption, integerOption, parseDatabaseUrl, rejectUnknownOptions, type DatabaseUrl, type DatabaseUrlRules } from './database-url.js';
+import {
+  type DatabaseUrl,
+  type DatabaseUrlRules,
+  fileOption,
+  integerOption,
+  parseDatabaseUrl,
+  rejectUnknownOptions,
+} from './database-url.js';
 
 const STORE = 'postgresStore';
-const KNOWN_OPTIONS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'application_name', 'options', 'currentSchema', 'connect_timeout'];
+const KNOWN_OPTIONS = [
+  'sslmode',
+  'sslrootcert',
+  'sslcert',
+  'sslkey',
+  'application_name',
+  'options',
+  'currentSchema',
+  'connect_timeout',
+];
 
 /** The URL forms the store reads, and the example its messages show. */
 export const POSTGRES_URL_RULES: DatabaseUrlRules = {
@@ -38,9 +54,13 @@ export function postgresSettingsFromUrl(url: string): PostgresUrlSettings {
   rejectUnknownOptions(parsed, KNOWN_OPTIONS, STORE);
   if (parsed.database === '') {
     // pg would quietly connect to the database named after the user (often `postgres`), not the app's.
-    throw new SessionConfigError(`${STORE}: the URL names no database; add it as the path, e.g. postgres://user:password@127.0.0.1:5432/dbname.`);
+    throw new SessionConfigError(
+      `${STORE}: the URL names no database; add it as the path, e.g. postgres://user:password@127.0.0.1:5432/dbname.`,
+    );
   }
-  const sessionOptions = [parsed.options.get('options'), searchPath(parsed.options.get('currentSchema'))].filter(Boolean).join(' ');
+  const sessionOptions = [parsed.options.get('options'), searchPath(parsed.options.get('currentSchema'))]
+    .filter(Boolean)
+    .join(' ');
   const connectTimeout = integerOption(parsed, 'connect_timeout', STORE);
   const connection: ClientConfig = {
     host: parsed.host || undefined,

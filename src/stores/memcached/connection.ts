@@ -137,13 +137,20 @@ export class MemcachedConnection {
       };
       const run = (): void => {
         // Its time ran out as the slot was handed to it: the caller was told it failed, so it must not run.
-        if (command.settled) return this.#slots.release();
+        if (command.settled) {
+          this.#slots.release();
+          return;
+        }
         started = true;
         send();
       };
       const timer = setTimeout(() => {
         if (!started) {
-          settle(new StoreTimeoutError(`memcachedStore: ${what} timed out after ${this.#commandTimeoutMs} ms waiting for a connection (${this.#poolSize} commands in flight)`));
+          settle(
+            new StoreTimeoutError(
+              `memcachedStore: ${what} timed out after ${this.#commandTimeoutMs} ms waiting for a connection (${this.#poolSize} commands in flight)`,
+            ),
+          );
           return;
         }
         const reason = `a command on it got no reply within ${this.#commandTimeoutMs} ms`;
@@ -164,7 +171,10 @@ export class MemcachedConnection {
     const server = SERVER_MARKED_DOWN.exec(message)?.[1];
     const down = server === undefined ? undefined : this.#downServers.get(server);
     if (down !== undefined) {
-      return new Error(`memcachedStore: ${what} failed: ${server} is down (${down.cause}); the store tries it again ${this.#retryMs} ms after that failure`, { cause: error });
+      return new Error(
+        `memcachedStore: ${what} failed: ${server} is down (${down.cause}); the store tries it again ${this.#retryMs} ms after that failure`,
+        { cause: error },
+      );
     }
     if (message.startsWith('memcachedStore: ')) return error instanceof Error ? error : new Error(message);
     return new Error(`memcachedStore: ${what} failed: ${message}`, { cause: error });
@@ -213,7 +223,9 @@ export class MemcachedConnection {
       const cause = this.#closeReasons.get(socket) ?? socketError;
       for (const query of orphans) {
         if (typeof query.callback !== 'function') continue;
-        const error = new Error(`memcachedStore: ${query.type ?? 'command'} failed: the connection to ${socket.serverAddress} closed before the reply${cause ? ` (${cause})` : ''}`);
+        const error = new Error(
+          `memcachedStore: ${query.type ?? 'command'} failed: the connection to ${socket.serverAddress} closed before the reply${cause ? ` (${cause})` : ''}`,
+        );
         internals.makeCallback(query.callback, error);
       }
     });
@@ -234,7 +246,10 @@ export class MemcachedConnection {
 /** The message of what the client reports as an error: an `Error`, a string, a list of them, or `{ message }`. */
 function messageOf(error: unknown): string {
   const first = Array.isArray(error) ? error[0] : error;
-  const message = typeof first === 'object' && first !== null && 'message' in first ? String((first as ClientError).message) : String(first);
+  const message =
+    typeof first === 'object' && first !== null && 'message' in first
+      ? String((first as ClientError).message)
+      : String(first);
   // The client passes some errors on as `String(error)`, or wraps them so: `new Error(error)`.
   return message.replace(/^Error: /, '');
 }

@@ -73,11 +73,15 @@ export function parseRedisUrl(storeName: string, url: string): { url: URL; datab
     // Reported below.
   }
   if (parsed === null || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
-    throw new SessionConfigError(`${storeName}: ${JSON.stringify(url)} is not a Redis URL; write it as 'redis://host:6379/0' (or 'rediss://' for TLS).`);
+    throw new SessionConfigError(
+      `${storeName}: ${JSON.stringify(url)} is not a Redis URL; write it as 'redis://host:6379/0' (or 'rediss://' for TLS).`,
+    );
   }
   const written = writtenDatabaseIndex(parsed);
   if (!/^\d{1,9}$/.test(written)) {
-    throw new SessionConfigError(`${storeName}: the database index in ${JSON.stringify(redactPassword(parsed))} is not a whole number; end the URL with one, e.g. redis://${parsed.host}/0.`);
+    throw new SessionConfigError(
+      `${storeName}: the database index in ${JSON.stringify(redactPassword(parsed))} is not a whole number; end the URL with one, e.g. redis://${parsed.host}/0.`,
+    );
   }
   return { url: parsed, database: Number(written) };
 }
@@ -85,7 +89,7 @@ export function parseRedisUrl(storeName: string, url: string): { url: URL; datab
 /** The database index as a Redis URL writes it: its path (`/2`), else its `db` parameter, else `'0'`. */
 export function writtenDatabaseIndex(url: URL): string {
   const path = url.pathname === '/' ? '' : url.pathname.slice(1);
-  return path !== '' ? path : url.searchParams.get('db') ?? '0';
+  return path !== '' ? path : (url.searchParams.get('db') ?? '0');
 }
 
 function redactPassword(url: URL): string {
@@ -111,7 +115,12 @@ export function databaseRefused(database: number, cause: Error): Error {
  * Closes a client the store made: `quit` (QUIT) when `connected`, bounded by `timeoutMs`, then `drop` (the
  * socket, and reconnecting) whatever happened.
  */
-export async function quitThenDrop(connected: boolean, quit: () => Promise<unknown>, drop: () => void, timeoutMs: number): Promise<void> {
+export async function quitThenDrop(
+  connected: boolean,
+  quit: () => Promise<unknown>,
+  drop: () => void,
+  timeoutMs: number,
+): Promise<void> {
   try {
     if (connected) await withDeadline(quit(), timeoutMs, 'redisStore: QUIT');
   } catch {

@@ -5,7 +5,16 @@
 import type { Cluster, ClusterNode, Redis, RedisOptions } from 'ioredis';
 import { SessionConfigError } from '../../errors.js';
 import { loadOptionalDriver } from '../internal/optional-driver.js';
-import { databaseRefused, parseRedisUrl, quitThenDrop, reconnectDelay, type ConnectionSettings, type RedisClientState, type RedisConnection, type RedisKeyspace } from './connection.js';
+import {
+  type ConnectionSettings,
+  databaseRefused,
+  parseRedisUrl,
+  quitThenDrop,
+  type RedisClientState,
+  type RedisConnection,
+  type RedisKeyspace,
+  reconnectDelay,
+} from './connection.js';
 
 /** The ioredis module. */
 export type IoredisModule = typeof import('ioredis');
@@ -14,7 +23,9 @@ export type IoredisModule = typeof import('ioredis');
 export type IoredisClient = Redis | Cluster;
 
 /** Where the connection comes from: a client passed in, or URLs and the module to create one with. */
-export type IoredisSource = { readonly client: IoredisClient } | { readonly url?: string; readonly clusterNodes?: readonly string[]; readonly driver: 'ioredis' | IoredisModule };
+export type IoredisSource =
+  | { readonly client: IoredisClient }
+  | { readonly url?: string; readonly clusterNodes?: readonly string[]; readonly driver: 'ioredis' | IoredisModule };
 
 // How long ioredis's disconnect waits for the socket's "close" before destroying it. A socket whose
 // connection failed has closed already, and the wait (2 s by default) would keep the process alive.
@@ -36,20 +47,37 @@ export function isIoredisClient(client: unknown): client is IoredisClient {
  * - reconnects in the background forever, at most a second apart;
  * - is refused while the database of its URL could not be selected (ioredis would go on with database 0).
  */
-export function ioredisConnection(source: IoredisSource, settings: ConnectionSettings, storeName: string): RedisConnection {
+export function ioredisConnection(
+  source: IoredisSource,
+  settings: ConnectionSettings,
+  storeName: string,
+): RedisConnection {
   if ('client' in source) return new IoredisConnection(source.client, false, null);
   const driver = source.driver === 'ioredis' ? loadOptionalDriver<IoredisModule>('ioredis', storeName) : source.driver;
   if (source.url !== undefined) {
     const { database } = parseRedisUrl(storeName, source.url);
-    const client = new driver.Redis(source.url, { db: database, lazyConnect: true, enableOfflineQueue: false, retryStrategy: reconnectDelay, ...failFast(settings) });
+    const client = new driver.Redis(source.url, {
+      db: database,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: reconnectDelay,
+      ...failFast(settings),
+    });
     return new IoredisConnection(client, true, database);
   }
   return new IoredisConnection(createCluster(driver, source.clusterNodes!, settings, storeName), true, null);
 }
 
-function createCluster(driver: IoredisModule, urls: readonly string[], settings: ConnectionSettings, storeName: string): Cluster {
+function createCluster(
+  driver: IoredisModule,
+  urls: readonly string[],
+  settings: ConnectionSettings,
+  storeName: string,
+): Cluster {
   if (!Array.isArray(urls) || urls.length === 0) {
-    throw new SessionConfigError(`${storeName}: \`clusterNodes\` must list at least one node URL, e.g. ['redis://redis-1.internal:6379'].`);
+    throw new SessionConfigError(
+      `${storeName}: \`clusterNodes\` must list at least one node URL, e.g. ['redis://redis-1.internal:6379'].`,
+    );
   }
   const parsed = urls.map((url) => parseRedisUrl(storeName, url).url);
   const nodes: ClusterNode[] = parsed.map((url) => ({ host: url.hostname, port: Number(url.port || 6379) }));
@@ -69,8 +97,18 @@ function createCluster(driver: IoredisModule, urls: readonly string[], settings:
 }
 
 /** The settings of each connection (to the server, or to a cluster node) that make a dead server fail fast. */
-function failFast(settings: ConnectionSettings): Pick<RedisOptions, 'maxRetriesPerRequest' | 'autoResendUnfulfilledCommands' | 'connectTimeout' | 'disconnectTimeout'> {
-  return { maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false, connectTimeout: settings.connectTimeoutMs, disconnectTimeout: CLOSED_SOCKET_WAIT_MS };
+function failFast(
+  settings: ConnectionSettings,
+): Pick<
+  RedisOptions,
+  'maxRetriesPerRequest' | 'autoResendUnfulfilledCommands' | 'connectTimeout' | 'disconnectTimeout'
+> {
+  return {
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    connectTimeout: settings.connectTimeoutMs,
+    disconnectTimeout: CLOSED_SOCKET_WAIT_MS,
+  };
 }
 
 class IoredisConnection implements RedisConnection {
@@ -110,7 +148,10 @@ class IoredisConnection implements RedisConnection {
   }
 
   async setExpiring(key: string, value: string, ttlMs: number, condition: 'NX' | 'XX'): Promise<boolean> {
-    const reply = condition === 'NX' ? await this.#client.set(key, value, 'PX', ttlMs, 'NX') : await this.#client.set(key, value, 'PX', ttlMs, 'XX');
+    const reply =
+      condition === 'NX'
+        ? await this.#client.set(key, value, 'PX', ttlMs, 'NX')
+        : await this.#client.set(key, value, 'PX', ttlMs, 'XX');
     return reply === 'OK';
   }
 
@@ -188,6 +229,11 @@ class IoredisConnection implements RedisConnection {
   async close(quitTimeoutMs: number): Promise<void> {
     const client = this.#client;
     if (!this.#owned || client.status === 'end') return;
-    await quitThenDrop(client.status === 'ready', () => client.quit(), () => client.disconnect(), quitTimeoutMs);
+    await quitThenDrop(
+      client.status === 'ready',
+      () => client.quit(),
+      () => client.disconnect(),
+      quitTimeoutMs,
+    );
   }
 }

@@ -5,7 +5,16 @@
  */
 import { SessionConfigError } from '../../errors.js';
 import { loadOptionalDriver } from '../internal/optional-driver.js';
-import { databaseRefused, parseRedisUrl, quitThenDrop, reconnectDelay, type ConnectionSettings, type RedisClientState, type RedisConnection, type RedisKeyspace } from './connection.js';
+import {
+  type ConnectionSettings,
+  databaseRefused,
+  parseRedisUrl,
+  quitThenDrop,
+  type RedisClientState,
+  type RedisConnection,
+  type RedisKeyspace,
+  reconnectDelay,
+} from './connection.js';
 
 /** The part of a node-redis client (`createClient()` of the `redis` package, 5 or 6) the store uses. */
 export interface NodeRedisClient {
@@ -35,17 +44,21 @@ export interface NodeRedisModule {
 }
 
 /** Where the connection comes from: a client passed in, or a URL and the module to create one with. */
-export type NodeRedisSource = { readonly client: NodeRedisClient } | { readonly url: string; readonly driver: 'redis' | NodeRedisModule };
+export type NodeRedisSource =
+  | { readonly client: NodeRedisClient }
+  | { readonly url: string; readonly driver: 'redis' | NodeRedisModule };
 
 /**
  * Whether `client` looks like a node-redis client.
  * @throws SessionConfigError for a node-redis cluster, which the store does not support.
  */
 export function isNodeRedisClient(client: unknown, storeName: string): client is NodeRedisClient {
-  const candidate = client as Partial<NodeRedisClient> & { masters?: unknown } | null;
+  const candidate = client as (Partial<NodeRedisClient> & { masters?: unknown }) | null;
   if (typeof candidate?.sendCommand !== 'function' || typeof candidate.isOpen !== 'boolean') return false;
   if (Array.isArray(candidate.masters)) {
-    throw new SessionConfigError(`${storeName}: node-redis clusters are not supported; use an ioredis \`Cluster\`, or \`clusterNodes\`.`);
+    throw new SessionConfigError(
+      `${storeName}: node-redis clusters are not supported; use an ioredis \`Cluster\`, or \`clusterNodes\`.`,
+    );
   }
   return true;
 }
@@ -56,7 +69,11 @@ export function isNodeRedisClient(client: unknown, storeName: string): client is
  * unreachable), never resends a command, and reconnects in the background forever, at most a second apart.
  * A database the server does not have fails each connection attempt, with the server's reason.
  */
-export function nodeRedisConnection(source: NodeRedisSource, settings: ConnectionSettings, storeName: string): RedisConnection {
+export function nodeRedisConnection(
+  source: NodeRedisSource,
+  settings: ConnectionSettings,
+  storeName: string,
+): RedisConnection {
   if ('client' in source) return new NodeRedisConnection(source.client, null);
   const { database } = parseRedisUrl(storeName, source.url);
   const driver = source.driver === 'redis' ? loadOptionalDriver<NodeRedisModule>('redis', storeName) : source.driver;
@@ -87,7 +104,9 @@ class NodeRedisConnection implements RedisConnection {
     this.#client = client;
     this.#owned = owned;
     this.#database = database;
-    this.closedReason = owned ? 'the redis connection is closed' : 'the node-redis client is not open: connect it (await client.connect()) before the store uses it';
+    this.closedReason = owned
+      ? 'the redis connection is closed'
+      : 'the node-redis client is not open: connect it (await client.connect()) before the store uses it';
     // Also keeps a client passed in from throwing an unhandled "error" event; its owner's listeners still hear every error.
     client.on('error', this.#onError);
     client.on('ready', this.#onReady);
@@ -95,7 +114,8 @@ class NodeRedisConnection implements RedisConnection {
 
   readonly #onError = (error: Error): void => {
     // node-redis selects the database while connecting, and a refused SELECT fails the attempt.
-    this.#lastError = this.#database !== null && /DB index/i.test(error.message) ? databaseRefused(this.#database, error) : error;
+    this.#lastError =
+      this.#database !== null && /DB index/i.test(error.message) ? databaseRefused(this.#database, error) : error;
     if (!this.#client.isReady) this.#failedSinceReady = true;
   };
 
@@ -134,14 +154,24 @@ class NodeRedisConnection implements RedisConnection {
     return [
       {
         scan: async (cursor, pattern, count) => {
-          const [next, keys] = (await client.sendCommand(['SCAN', cursor, 'MATCH', pattern, 'COUNT', String(count)])) as [unknown, unknown[]];
+          const [next, keys] = (await client.sendCommand([
+            'SCAN',
+            cursor,
+            'MATCH',
+            pattern,
+            'COUNT',
+            String(count),
+          ])) as [unknown, unknown[]];
           return [text(next), keys.map(text)];
         },
         // Commands sent in the same tick travel together: one round trip.
         ttlsAndSizes: (keys) =>
           Promise.all(
             keys.map(async (key) => {
-              const [ttlMs, bytes] = await Promise.all([client.sendCommand(['PTTL', key]), client.sendCommand(['STRLEN', key])]);
+              const [ttlMs, bytes] = await Promise.all([
+                client.sendCommand(['PTTL', key]),
+                client.sendCommand(['STRLEN', key]),
+              ]);
               return { ttlMs: Number(ttlMs), bytes: Number(bytes) };
             }),
           ),

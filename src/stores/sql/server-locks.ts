@@ -7,8 +7,9 @@
  * process first ({@link LocalLocks}); only the head of each queue asks the server, polling it with a
  * non-blocking "try" ({@link pollForLock}).
  */
-import { SessionLockTimeout } from '../../errors.js';
+
 import type { HeldLock, LockOptions } from '../../core/store-contract.js';
+import { SessionLockTimeout } from '../../errors.js';
 import { settleWithin } from '../internal/deadline.js';
 import { LocalLocks } from '../internal/local-locks.js';
 import { pollForLock } from '../internal/polling-lock.js';

@@ -4,7 +4,7 @@
  * pool (opened on the first lock, so a store that never locks never opens it).
  */
 import type { HeldLock, LockOptions } from '../../core/store-contract.js';
-import { sessionTable, type SessionTable, type SqlTableOptions } from '../internal/sql-table-name.js';
+import { type SessionTable, type SqlTableOptions, sessionTable } from '../internal/sql-table-name.js';
 import { exactlyOneSource } from '../internal/store-options.js';
 import type { SqlStatements } from './dialect.js';
 import { ServerLocks } from './server-locks.js';
@@ -65,7 +65,14 @@ export interface ServerStoreRules {
  * @throws SessionConfigError naming the fix.
  */
 export function serverStoreTable(options: ServerStoreOptions<unknown>, rules: ServerStoreRules): SessionTable {
-  exactlyOneSource(options, [{ name: 'url', shown: `\`url\` (e.g. ${rules.urlExample})` }, { name: 'pool', shown: 'an existing `pool`' }], rules.factory);
+  exactlyOneSource(
+    options,
+    [
+      { name: 'url', shown: `\`url\` (e.g. ${rules.urlExample})` },
+      { name: 'pool', shown: 'an existing `pool`' },
+    ],
+    rules.factory,
+  );
   return sessionTable(options.table, rules.quote, rules.maxIdentifierLength, rules.factory);
 }
 
@@ -97,7 +104,10 @@ export abstract class ServerDialect<Pool extends { end(): Promise<void> }, Conne
     this.statements = statements;
     this.pools = pools;
     this.#locks = new ServerLocks<Connection>({
-      connect: () => this.connect((this.#lockPool ??= pools.openLockPool())),
+      connect: () => {
+        this.#lockPool ??= pools.openLockPool();
+        return this.connect(this.#lockPool);
+      },
       tryLock: (connection, key) => this.tryLock(connection, key),
       unlock: (connection, key) => this.unlock(connection, key),
       release: (connection, broken) => this.release(connection, broken),

@@ -27,7 +27,9 @@ function sqliteStatements(table: string): SqlStatements {
       `SELECT "session_key", "expire_date", length(CAST("session_data" AS BLOB)) AS "size" FROM ${t} ` +
       `WHERE "expire_date" > ? AND "session_key" > ? ORDER BY "session_key" LIMIT ?`,
     // By rowid through the expire_date index: SQLite's DELETE takes no LIMIT unless built to.
-    clearExpired: { deleteUpTo: `DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE "expire_date" < ? LIMIT ?)` },
+    clearExpired: {
+      deleteUpTo: `DELETE FROM ${t} WHERE rowid IN (SELECT rowid FROM ${t} WHERE "expire_date" < ? LIMIT ?)`,
+    },
   };
 }
 
@@ -76,5 +78,4 @@ export class SqliteDialect extends SqliteStatementRunner implements SqlDialect {
   async close(): Promise<void> {
     if (this.#ownsDatabase) this.#db.close();
   }
-
 }

@@ -10,8 +10,18 @@
  * - The table is created with Django's DDL when it is missing: on first use, or by `migrate`.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { ClearExpiredOptions, HeldLock, ListedSession, LockOptions, MigrateOutcome, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../../core/store-contract.js';
-import { deleteInBatches, type BatchOutcome } from '../internal/batched-delete.js';
+import type {
+  ClearExpiredOptions,
+  HeldLock,
+  ListedSession,
+  LockOptions,
+  MigrateOutcome,
+  SessionStore,
+  StoreContext,
+  StoredSession,
+  UpdateOutcome,
+} from '../../core/store-contract.js';
+import { type BatchOutcome, deleteInBatches } from '../internal/batched-delete.js';
 import { missingTableError } from '../internal/sql-table-name.js';
 import type { SqlDialect } from './dialect.js';
 import { RetryingOnce } from './retrying-once.js';
@@ -60,7 +70,9 @@ export class SqlStore implements SessionStore {
   constructor(dialect: SqlDialect, setup: SqlTableSetup) {
     this.name = dialect.name;
     this.#dialect = dialect;
-    this.#setup = setup.createOnFirstUse ? new RetryingOnce(async () => void (await dialect.createTableIfMissing())) : undefined;
+    this.#setup = setup.createOnFirstUse
+      ? new RetryingOnce(async () => void (await dialect.createTableIfMissing()))
+      : undefined;
     this.#createdOnOpen = setup.createdOnOpen ?? false;
     this.#ownClock = setup.now !== undefined;
     this.#now = setup.now ?? Date.now;
@@ -115,9 +127,14 @@ export class SqlStore implements SessionStore {
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
     const { statements } = this.#dialect;
     const expires = this.#dialect.writeDate(expireDate);
-    if (expected === undefined) return (await this.#changes(statements.update, [data, expires, key])) > 0 ? 'updated' : 'missing';
+    if (expected === undefined)
+      return (await this.#changes(statements.update, [data, expires, key])) > 0 ? 'updated' : 'missing';
     // The common case is one statement; only a refused update asks whether the row is there at all.
-    if (typeof expected === 'string' && (await this.#changes(statements.updateIfUnchanged, [data, expires, key, expected])) > 0) return 'updated';
+    if (
+      typeof expected === 'string' &&
+      (await this.#changes(statements.updateIfUnchanged, [data, expires, key, expected])) > 0
+    )
+      return 'updated';
     return (await this.exists(key)) ? 'conflict' : 'missing';
   }
 
@@ -159,7 +176,9 @@ export class SqlStore implements SessionStore {
     let after = '';
     return async (limit) => {
       const last = await this.#row<{ session_key: string }>(plan.keyAt, [after, limit - 1]);
-      const removed = await (last === undefined ? this.#changes(plan.deleteAfter, [now, after]) : this.#changes(plan.deleteBetween, [now, after, last.session_key]));
+      const removed = await (last === undefined
+        ? this.#changes(plan.deleteAfter, [now, after])
+        : this.#changes(plan.deleteBetween, [now, after, last.session_key]));
       if (last !== undefined) after = last.session_key;
       return { removed, more: last !== undefined };
     };
@@ -167,7 +186,9 @@ export class SqlStore implements SessionStore {
 
   /** How many rows have expired (`expire_date < now`) and wait for {@link SqlStore.clearExpired}. */
   async countExpired(): Promise<number> {
-    const row = await this.#row<{ expired: number | string | bigint }>(this.#dialect.statements.countExpired, [this.#nowValue()]);
+    const row = await this.#row<{ expired: number | string | bigint }>(this.#dialect.statements.countExpired, [
+      this.#nowValue(),
+    ]);
     return Number(row?.expired ?? 0);
   }
 
@@ -184,7 +205,8 @@ export class SqlStore implements SessionStore {
     const now = this.#nowValue();
     for (let after = ''; ; ) {
       const rows = await this.#rows<ListedRow>(this.#dialect.statements.listPage, [now, after, LIST_PAGE_SIZE]);
-      for (const row of rows) yield { key: row.session_key, expireDate: this.#dialect.readDate(row.expire_date), size: Number(row.size) };
+      for (const row of rows)
+        yield { key: row.session_key, expireDate: this.#dialect.readDate(row.expire_date), size: Number(row.size) };
       if (rows.length < LIST_PAGE_SIZE) return;
       after = rows[rows.length - 1]!.session_key;
     }
@@ -234,7 +256,9 @@ export class SqlStore implements SessionStore {
     if (this.#setup?.done === false) return this.#setup.run().then(() => this.#run(statement));
     try {
       const result = statement();
-      return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(this.#explain(error))) : result;
+      return result instanceof Promise
+        ? result.catch((error: unknown) => Promise.reject(this.#explain(error)))
+        : result;
     } catch (error) {
       throw this.#explain(error);
     }
@@ -242,6 +266,8 @@ export class SqlStore implements SessionStore {
 
   #explain(error: unknown): unknown {
     const { missingTable } = this.#dialect.errorCodes;
-    return missingTable !== undefined && this.#dialect.errorCode(error) === missingTable ? missingTableError(this.#dialect.factory, this.#dialect.quotedTable, error) : error;
+    return missingTable !== undefined && this.#dialect.errorCode(error) === missingTable
+      ? missingTableError(this.#dialect.factory, this.#dialect.quotedTable, error)
+      : error;
   }
 }

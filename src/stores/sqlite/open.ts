@@ -3,7 +3,7 @@
  * installed, a directory that does not exist or cannot be written, a file that is not a database) into a
  * `SessionConfigError` that says what to do, at construction rather than at the first request.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, type Stats, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { SessionConfigError } from '../../errors.js';
@@ -47,7 +47,9 @@ export function openDatabase(request: OpenRequest): OpenedDatabase {
   try {
     db = new Database(path, { timeout: request.busyTimeoutMs });
   } catch (error) {
-    throw new SessionConfigError(`sqliteStore: cannot open the SQLite database "${path}": ${reason(error)}. Check the path and its permissions.`);
+    throw new SessionConfigError(
+      `sqliteStore: cannot open the SQLite database "${path}": ${reason(error)}. Check the path and its permissions.`,
+    );
   }
   try {
     if (path !== MEMORY) {
@@ -64,20 +66,32 @@ export function openDatabase(request: OpenRequest): OpenedDatabase {
     db.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
   } catch (error) {
     db.close();
-    throw new SessionConfigError(`sqliteStore: "${path}" cannot be used as a SQLite database: ${reason(error)}. Point \`path\` to a SQLite file (or a new file name).`);
+    throw new SessionConfigError(
+      `sqliteStore: "${path}" cannot be used as a SQLite database: ${reason(error)}. Point \`path\` to a SQLite file (or a new file name).`,
+    );
   }
   return { db, owned: true };
 }
 
 function adopt(database: SqliteDatabase): SqliteDatabase {
-  if (database === null || typeof database !== 'object' || typeof (database as { prepare?: unknown }).prepare !== 'function') {
-    throw new SessionConfigError('sqliteStore: `database` must be a better-sqlite3 Database, e.g. new Database(\'db.sqlite3\').');
+  if (
+    database === null ||
+    typeof database !== 'object' ||
+    typeof (database as { prepare?: unknown }).prepare !== 'function'
+  ) {
+    throw new SessionConfigError(
+      "sqliteStore: `database` must be a better-sqlite3 Database, e.g. new Database('db.sqlite3').",
+    );
   }
   if (!database.open) {
-    throw new SessionConfigError('sqliteStore: the `database` connection is closed. Pass an open better-sqlite3 Database.');
+    throw new SessionConfigError(
+      'sqliteStore: the `database` connection is closed. Pass an open better-sqlite3 Database.',
+    );
   }
   if (database.readonly) {
-    throw new SessionConfigError('sqliteStore: the `database` connection is read-only; sessions must be written. Open it without `readonly: true`.');
+    throw new SessionConfigError(
+      'sqliteStore: the `database` connection is read-only; sessions must be written. Open it without `readonly: true`.',
+    );
   }
   return database;
 }
@@ -91,29 +105,39 @@ function checkFileLocation(path: string): void {
   try {
     isDirectory = statSync(directory).isDirectory();
   } catch {
-    throw new SessionConfigError(`sqliteStore: the directory "${directory}" of the database path "${path}" does not exist. Create it (mkdir -p "${directory}") or point \`path\` to a file in an existing directory.`);
+    throw new SessionConfigError(
+      `sqliteStore: the directory "${directory}" of the database path "${path}" does not exist. Create it (mkdir -p "${directory}") or point \`path\` to a file in an existing directory.`,
+    );
   }
   if (!isDirectory) {
-    throw new SessionConfigError(`sqliteStore: "${directory}" in the database path "${path}" is not a directory. Point \`path\` to a file in an existing directory.`);
+    throw new SessionConfigError(
+      `sqliteStore: "${directory}" in the database path "${path}" is not a directory. Point \`path\` to a file in an existing directory.`,
+    );
   }
   try {
     accessSync(directory, constants.W_OK);
   } catch {
-    throw new SessionConfigError(`sqliteStore: the directory "${directory}" is not writable by this process; SQLite must create its journal files there. Make it writable or choose another directory for \`path\`.`);
+    throw new SessionConfigError(
+      `sqliteStore: the directory "${directory}" is not writable by this process; SQLite must create its journal files there. Make it writable or choose another directory for \`path\`.`,
+    );
   }
-  let fileStats;
+  let fileStats: Stats;
   try {
     fileStats = statSync(file);
   } catch {
     return; // A new database file: SQLite creates it.
   }
   if (fileStats.isDirectory()) {
-    throw new SessionConfigError(`sqliteStore: the database path "${path}" is a directory. Point \`path\` to a file, e.g. "${path}/db.sqlite3".`);
+    throw new SessionConfigError(
+      `sqliteStore: the database path "${path}" is a directory. Point \`path\` to a file, e.g. "${path}/db.sqlite3".`,
+    );
   }
   try {
     accessSync(file, constants.R_OK | constants.W_OK);
   } catch {
-    throw new SessionConfigError(`sqliteStore: the database file "${file}" is not readable and writable by this process. Fix its permissions or choose another file for \`path\`.`);
+    throw new SessionConfigError(
+      `sqliteStore: the database file "${file}" is not readable and writable by this process. Fix its permissions or choose another file for \`path\`.`,
+    );
   }
 }
 

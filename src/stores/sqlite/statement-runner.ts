@@ -17,7 +17,10 @@ export class SqliteStatementRunner {
   /** Prepares `sql` now: throws when it names a table or column that is missing. */
   protected prepare(sql: string): BetterSqlite3.Statement {
     let statement = this.#prepared.get(sql);
-    if (statement === undefined) this.#prepared.set(sql, (statement = this.#db.prepare(sql)));
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#prepared.set(sql, statement);
+    }
     return statement;
   }
 
