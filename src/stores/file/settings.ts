@@ -10,8 +10,11 @@ import { MtimeExpiry } from './mtime-expiry.js';
 
 /** The options of the file store that {@link FileSettings} resolves. */
 export interface FileSettingsOptions {
+  /** The file-name prefix given to the store, if any (see `FileStoreOptions.prefix`). */
   readonly prefix?: string | undefined;
+  /** The cookie age given to the store, if any (see `FileStoreOptions.cookieAge`). */
   readonly cookieAge?: number | undefined;
+  /** Reads `_session_expiry` from stored data (see `FileStoreOptions.readExpiry`). */
   readonly readExpiry?: ((data: string) => unknown) | undefined;
 }
 

@@ -53,6 +53,7 @@ export interface ClientError {
 export interface ConnectionSettings {
   /** Whether the store created the client (and so replaces its failure handling and ends it on close). */
   readonly owned: boolean;
+  /** How long one command may take, waiting for a connection included, in milliseconds. */
   readonly commandTimeoutMs: number;
   /** How long a server whose connection failed is skipped before it is tried again. */
   readonly retryMs: number;
