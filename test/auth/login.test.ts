@@ -8,6 +8,15 @@ import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, MODEL_BACKEND, USER_ID_SESSION_K
 import { SessionConfigError } from '../../src/index.js';
 import { alice, ALICE_HASH, ALICE_SESSION_HASH, authApp, bob } from './harness.js';
 
+/** A session in which `user` logged in and then put `item` in a cart; resolves its key. */
+async function loggedInWithCart(app: ReturnType<typeof authApp>, user: typeof alice, item: string): Promise<string | null> {
+  const { key } = await app.request(null, async (session) => {
+    await app.auth.login(session, user);
+    await session.set('cart', [item]);
+  });
+  return key;
+}
+
 describe('login', () => {
   it("stores the id as a string, Django's default backend and the session auth hash Django computes", async () => {
     const app = authApp();
@@ -30,10 +39,7 @@ describe('login', () => {
 
   it("flushes a session holding another user's login: that user's data does not carry over", async () => {
     const app = authApp();
-    const { key: bobs } = await app.request(null, async (session) => {
-      await app.auth.login(session, bob);
-      await session.set('cart', ['bob-only']);
-    });
+    const bobs = await loggedInWithCart(app, bob, 'bob-only');
     const { key } = await app.request(bobs, (session) => app.auth.login(session, alice));
     expect(key).not.toBe(bobs);
     expect(await app.stored(key!)).toEqual({ [USER_ID_SESSION_KEY]: '1', [BACKEND_SESSION_KEY]: MODEL_BACKEND, [HASH_SESSION_KEY]: ALICE_SESSION_HASH });
@@ -42,10 +48,7 @@ describe('login', () => {
 
   it('flushes a session holding the same user with another hash (the password changed since)', async () => {
     const app = authApp();
-    const { key: old } = await app.request(null, async (session) => {
-      await app.auth.login(session, alice);
-      await session.set('cart', ['stale']);
-    });
+    const old = await loggedInWithCart(app, alice, 'stale');
     const changed = app.users.change(1, { passwordHash: 'pbkdf2_sha256$1$s$new' });
     const { key } = await app.request(old, (session) => app.auth.login(session, changed));
     expect(key).not.toBe(old);
@@ -55,10 +58,7 @@ describe('login', () => {
 
   it('keeps the key and the data when the session already holds this user with this hash, as Django does', async () => {
     const app = authApp();
-    const { key: first } = await app.request(null, async (session) => {
-      await app.auth.login(session, alice);
-      await session.set('cart', ['kept']);
-    });
+    const first = await loggedInWithCart(app, alice, 'kept');
     const { key } = await app.request(first, (session) => app.auth.login(session, alice));
     expect(key).toBe(first);
     expect(await app.stored(first!)).toMatchObject({ cart: ['kept'], [USER_ID_SESSION_KEY]: '1' });
