@@ -5,8 +5,8 @@
  * and logs another browser of the same user out; the logout form ends the session.
  */
 import { expect, it } from 'vitest';
-import { keyHash } from '../demo/browser.js';
 import { FAST_ITERATIONS, PASSWORDS, usersDatabase } from '../demo/accounts-users.js';
+import { keyHash } from '../demo/browser.js';
 import { demoHarness } from '../demo/harness.js';
 import { cookieOf, describeWithChromium, screenshot, useChromium } from './chromium.js';
 
@@ -78,6 +78,10 @@ describeWithChromium('Django’s users in Chromium', () => {
     expect(await here!.getByRole('heading', { level: 1 }).textContent()).toBe('Logged out');
     expect(await cookieOf(browsers[0]!, demo.url)).toBeUndefined();
     await here!.goto(`${demo.url}/whoami`);
-    expect(JSON.parse((await here!.locator('body').textContent())!)).toEqual({ authenticated: false, id: null, username: null });
+    expect(JSON.parse((await here!.locator('body').textContent())!)).toEqual({
+      authenticated: false,
+      id: null,
+      username: null,
+    });
   });
 });

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { describeIfAvailable } from '../helpers/gate.js';
 import { haveExecutable } from '../helpers/servers.js';
@@ -30,7 +30,9 @@ const ACTION_TIMEOUT_MS = 10_000;
  * CI (`CI` set), where it fails, so that a machine without the browser cannot pass unnoticed.
  */
 export function describeWithChromium(name: string, fn: () => void): void {
-  const missing = haveExecutable(CHROMIUM) ? null : `${CHROMIUM} is not installed; the browser tests drive it (apt-get install chromium)`;
+  const missing = haveExecutable(CHROMIUM)
+    ? null
+    : `${CHROMIUM} is not installed; the browser tests drive it (apt-get install chromium)`;
   describeIfAvailable('Chromium', missing, name, fn);
 }
 
@@ -96,7 +98,10 @@ function launchForTheFile(): Chromium {
     if (blockCookies) {
       // Chromium's own setting for "Block all cookies" (content setting 2: block), read at start-up.
       mkdirSync(join(directory, 'Default'));
-      writeFileSync(join(directory, 'Default', 'Preferences'), JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }));
+      writeFileSync(
+        join(directory, 'Default', 'Preferences'),
+        JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }),
+      );
     }
     return {
       async open() {

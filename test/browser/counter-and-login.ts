@@ -13,39 +13,42 @@ const chromium = useChromium();
 describeWithChromium('the demo in Chromium: the counter, login and logout', () => {
   // The in-process cache counts as SQLite does, and test/demo covers it over HTTP: the browser's time goes to
   // a store on disk and to a session held in the cookie.
-  it.each(engines.filter((engine) => engine.label !== 'memory cache'))('counts visits on $label: the page, the same count at /visit, another browser from 1', async (engine) => {
-    const demo = await start(engine);
-    const context = await chromium.context();
-    const page = await context.newPage();
-    await page.goto(`${demo.url}/`);
-    await page.getByRole('navigation').getByRole('link', { name: 'Visit counter' }).click();
-    const count = page.locator('[data-visit-count]');
-    expect(await count.textContent()).toBe('1');
-    await page.getByRole('link', { name: 'Count another visit' }).click();
-    expect(await count.textContent()).toBe('2');
-    await page.reload();
-    expect(await count.textContent()).toBe('3');
-    await page.goto(`${demo.url}/visit`);
-    expect(await page.locator('body').textContent()).toBe('Visit count:4');
+  it.each(engines.filter((engine) => engine.label !== 'memory cache'))(
+    'counts visits on $label: the page, the same count at /visit, another browser from 1',
+    async (engine) => {
+      const demo = await start(engine);
+      const context = await chromium.context();
+      const page = await context.newPage();
+      await page.goto(`${demo.url}/`);
+      await page.getByRole('navigation').getByRole('link', { name: 'Visit counter' }).click();
+      const count = page.locator('[data-visit-count]');
+      expect(await count.textContent()).toBe('1');
+      await page.getByRole('link', { name: 'Count another visit' }).click();
+      expect(await count.textContent()).toBe('2');
+      await page.reload();
+      expect(await count.textContent()).toBe('3');
+      await page.goto(`${demo.url}/visit`);
+      expect(await page.locator('body').textContent()).toBe('Visit count:4');
 
-    const cookie = await cookieOf(context, demo.url);
-    expect(cookie).toBeDefined();
-    if (engine.serverSide) {
-      // The browser holds a key; the number is in the store.
-      expect(cookie).toMatch(/^[a-z0-9]{32}$/);
-      expect(await demo.inner!.load(cookie!)).not.toBeNull();
-    } else {
-      // The browser holds the data itself, signed.
-      expect(cookie).toMatch(/^[\w.-]+:[\w-]+:[\w-]+$/);
-    }
+      const cookie = await cookieOf(context, demo.url);
+      expect(cookie).toBeDefined();
+      if (engine.serverSide) {
+        // The browser holds a key; the number is in the store.
+        expect(cookie).toMatch(/^[a-z0-9]{32}$/);
+        expect(await demo.inner!.load(cookie!)).not.toBeNull();
+      } else {
+        // The browser holds the data itself, signed.
+        expect(cookie).toMatch(/^[\w.-]+:[\w-]+:[\w-]+$/);
+      }
 
-    const other = await chromium.page();
-    await other.goto(`${demo.url}/counter`);
-    expect(await other.locator('[data-visit-count]').textContent()).toBe('1');
-    await page.goto(`${demo.url}/counter`);
-    expect(await count.textContent()).toBe('5');
-    if (engine.label === 'SQLite') await screenshot(page, 'counter');
-  });
+      const other = await chromium.page();
+      await other.goto(`${demo.url}/counter`);
+      expect(await other.locator('[data-visit-count]').textContent()).toBe('1');
+      await page.goto(`${demo.url}/counter`);
+      expect(await count.textContent()).toBe('5');
+      if (engine.label === 'SQLite') await screenshot(page, 'counter');
+    },
+  );
 
   it('logs in with the keyboard: the key changes, the old key is dead, the visit count stays', async () => {
     const demo = await start(engines[1]!); // SQLite: the old key's record can be looked up

@@ -5,7 +5,7 @@
  * to both: the visit count grows across the two, and the user logged in with a password on the demo is
  * Django's `request.user` too, until the demo logs out.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,19 +33,33 @@ afterAll(() => {
 
 /** The environment of the Django site: the demo's secret and database; no bytecode left in the tree. */
 function siteEnv(database: string): NodeJS.ProcessEnv {
-  return { ...process.env, SECRET_KEY: TEST_SECRET, SESSIONKIT_DJANGO_DB: database, PYTHONDONTWRITEBYTECODE: '1', PYTHONUNBUFFERED: '1' };
+  return {
+    ...process.env,
+    SECRET_KEY: TEST_SECRET,
+    SESSIONKIT_DJANGO_DB: database,
+    PYTHONDONTWRITEBYTECODE: '1',
+    PYTHONUNBUFFERED: '1',
+  };
 }
 
 /** Creates Django's session table in `database` with Django's own migration. */
 function migrate(database: string): void {
-  const run = spawnSync(djangoPython, ['manage.py', 'migrate', '--noinput'], { cwd: SITE, env: siteEnv(database), encoding: 'utf8' });
+  const run = spawnSync(djangoPython, ['manage.py', 'migrate', '--noinput'], {
+    cwd: SITE,
+    env: siteEnv(database),
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`manage.py migrate failed:\n${run.stdout}${run.stderr}`);
 }
 
 /** Django's development server on `database`, on a free port of 127.0.0.1; resolves its URL once it answers. */
 async function runDjango(database: string): Promise<string> {
   const port = await freePort();
-  const child = spawn(djangoPython, ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`], { cwd: SITE, env: siteEnv(database), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(djangoPython, ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`], {
+    cwd: SITE,
+    env: siteEnv(database),
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   children.push(child);
   let log = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));

@@ -8,8 +8,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FRAMEWORKS } from '../../examples/demo/app.js';
-import { TEST_SECRET } from '../helpers/secrets.js';
 import { cookieOf } from '../helpers/cookies.js';
+import { TEST_SECRET } from '../helpers/secrets.js';
 
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const SERVER = fileURLToPath(new URL('../../examples/demo/server.ts', import.meta.url));
@@ -25,7 +25,14 @@ interface Run {
 
 /** Runs the demo's server with `FRAMEWORK=framework` (unset when `undefined`) and `extra` variables, on a free port. */
 function runServer(framework: string | undefined, extra: NodeJS.ProcessEnv = {}): Run {
-  const env: NodeJS.ProcessEnv = { ...process.env, SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', HOST: '127.0.0.1', PORT: '0', ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SECRET_KEY: TEST_SECRET,
+    SESSION_ENGINE: 'cache',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ...extra,
+  };
   if (framework === undefined) delete env.FRAMEWORK;
   else env.FRAMEWORK = framework;
   const child = spawn(process.execPath, ['--import', TSX_LOADER, SERVER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,22 +58,25 @@ function runServer(framework: string | undefined, extra: NodeJS.ProcessEnv = {})
 // One server at a time: nine starting at once (each a Node process compiling the demo) would starve the
 // test files running beside this one.
 describe('FRAMEWORK=… npm start', () => {
-  it.each([...FRAMEWORKS, undefined])('FRAMEWORK=%s: names the framework as it starts, serves the demo, and stops on SIGTERM', async (framework) => {
-    const run = runServer(framework);
-    try {
-      const started = await run.started;
-      expect(started, (await Promise.race([run.ended, Promise.resolve(undefined)]))?.stderr).toBeDefined();
-      expect(started!.framework).toBe(framework ?? 'node');
-      const first = await fetch(`${started!.url}visit`);
-      const cookie = cookieOf(first.headers.getSetCookie());
-      expect(await first.text()).toBe('Visit count:1');
-      expect(await (await fetch(`${started!.url}visit`, { headers: { cookie } })).text()).toBe('Visit count:2');
-    } finally {
-      run.stop();
-    }
-    const { code, stderr } = await run.ended;
-    expect([code, stderr]).toEqual([0, '']);
-  });
+  it.each([...FRAMEWORKS, undefined])(
+    'FRAMEWORK=%s: names the framework as it starts, serves the demo, and stops on SIGTERM',
+    async (framework) => {
+      const run = runServer(framework);
+      try {
+        const started = await run.started;
+        expect(started, (await Promise.race([run.ended, Promise.resolve(undefined)]))?.stderr).toBeDefined();
+        expect(started!.framework).toBe(framework ?? 'node');
+        const first = await fetch(`${started!.url}visit`);
+        const cookie = cookieOf(first.headers.getSetCookie());
+        expect(await first.text()).toBe('Visit count:1');
+        expect(await (await fetch(`${started!.url}visit`, { headers: { cookie } })).text()).toBe('Visit count:2');
+      } finally {
+        run.stop();
+      }
+      const { code, stderr } = await run.ended;
+      expect([code, stderr]).toEqual([0, '']);
+    },
+  );
 
   it('a SESSION_ADMIN_TOKEN under 16 characters stops the start with how to make one, and no stack trace', async () => {
     const { code, stdout, stderr } = await runServer(undefined, { SESSION_ADMIN_TOKEN: 'letmein' }).ended;

@@ -49,7 +49,10 @@ describe('the packed package', () => {
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'sessionkit-pack-'));
     // prepack builds dist/ first, so a fresh clone packs the compiled library, not two files.
-    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: ROOT, maxBuffer: 16 << 20 });
+    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', scratch], {
+      cwd: ROOT,
+      maxBuffer: 16 << 20,
+    });
     const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     tarball = join(scratch, packed!.filename);
     // Installed once, in the folder that holds both projects: each finds it as a project finds its own.
@@ -58,7 +61,10 @@ describe('the packed package', () => {
     for (const flavour of ['cjs', 'esm']) {
       const project = join(scratch, flavour);
       await mkdir(project);
-      await writeFile(join(project, 'package.json'), JSON.stringify({ name: `scratch-${flavour}`, private: true, type: flavour === 'esm' ? 'module' : 'commonjs' }));
+      await writeFile(
+        join(project, 'package.json'),
+        JSON.stringify({ name: `scratch-${flavour}`, private: true, type: flavour === 'esm' ? 'module' : 'commonjs' }),
+      );
     }
   }, 240_000);
 
@@ -69,10 +75,20 @@ describe('the packed package', () => {
   it('ships the compiled library, its sources for the source maps, the licence and the changelog', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
     const files = stdout.split('\n');
-    for (const file of ['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/adapters/express.js', 'package/src/index.ts', 'package/LICENSE', 'package/CHANGELOG.md', 'package/README.md']) {
+    for (const file of [
+      'package/dist/index.js',
+      'package/dist/index.d.ts',
+      'package/dist/adapters/express.js',
+      'package/src/index.ts',
+      'package/LICENSE',
+      'package/CHANGELOG.md',
+      'package/README.md',
+    ]) {
       expect(files).toContain(file);
     }
-    const map = JSON.parse((await run('tar', ['-xzOf', tarball, 'package/dist/manager.js.map'])).stdout) as { sources: string[] };
+    const map = JSON.parse((await run('tar', ['-xzOf', tarball, 'package/dist/manager.js.map'])).stdout) as {
+      sources: string[];
+    };
     expect(map.sources).toEqual(['../src/manager.ts']);
   });
 
@@ -86,7 +102,9 @@ describe('the packed package', () => {
   it('import loads every subpath from an ESM project', async () => {
     const subpaths = await publicSubpaths();
     const script = `for (const p of ${JSON.stringify(subpaths)}) { const m = await import(p); if (Object.keys(m).length === 0) throw new Error(p + ' exported nothing'); } console.log('ok');`;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: join(scratch, 'esm') });
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: join(scratch, 'esm'),
+    });
     expect(stdout.trim()).toBe('ok');
   });
 
@@ -127,19 +145,32 @@ describe('the packed package', () => {
       ),
     );
     expect(stats.hasErrors(), stats.toString('errors-only')).toBe(false);
-    const { stdout } = await run(process.execPath, [join(project, 'webpack-bundle.cjs')], { cwd: project, env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') } });
+    const { stdout } = await run(process.execPath, [join(project, 'webpack-bundle.cjs')], {
+      cwd: project,
+      env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+    });
     expect(stdout.trim()).toBe('42');
   });
 
-  it.each(['cjs', 'esm'] as const)('an esbuild %s bundle starts and loads an optional driver from node_modules', async (format) => {
-    const project = join(scratch, format);
-    const entry = join(project, 'entry.mjs');
-    await writeFile(entry, BUNDLE_ENTRY);
-    const out = join(project, `bundle.${format === 'cjs' ? 'cjs' : 'mjs'}`);
-    const esbuild = join(ROOT, 'node_modules/.bin/esbuild');
-    // better-sqlite3 is native: it stays outside the bundle, as every bundler leaves such drivers.
-    await run(esbuild, [entry, '--bundle', '--platform=node', `--format=${format}`, '--external:better-sqlite3', `--outfile=${out}`], { cwd: project });
-    const { stdout } = await run(process.execPath, [out], { cwd: project, env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') } });
-    expect(stdout.trim()).toBe('42');
-  });
+  it.each(['cjs', 'esm'] as const)(
+    'an esbuild %s bundle starts and loads an optional driver from node_modules',
+    async (format) => {
+      const project = join(scratch, format);
+      const entry = join(project, 'entry.mjs');
+      await writeFile(entry, BUNDLE_ENTRY);
+      const out = join(project, `bundle.${format === 'cjs' ? 'cjs' : 'mjs'}`);
+      const esbuild = join(ROOT, 'node_modules/.bin/esbuild');
+      // better-sqlite3 is native: it stays outside the bundle, as every bundler leaves such drivers.
+      await run(
+        esbuild,
+        [entry, '--bundle', '--platform=node', `--format=${format}`, '--external:better-sqlite3', `--outfile=${out}`],
+        { cwd: project },
+      );
+      const { stdout } = await run(process.execPath, [out], {
+        cwd: project,
+        env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+      });
+      expect(stdout.trim()).toBe('42');
+    },
+  );
 });

@@ -42,21 +42,31 @@ export function fixtureCompiler(): (fixture: string) => Compiled {
 
   return (fixture) => {
     const configPath = join(FIXTURES, fixture, 'tsconfig.json');
-    const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
-      ...ts.sys,
-      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-        throw new Error(`${configPath}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`);
+    const config = ts.getParsedCommandLineOfConfigFile(
+      configPath,
+      {},
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+          throw new Error(`${configPath}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`);
+        },
       },
-    })!;
+    )!;
     const host = ts.createCompilerHost(config.options);
     const read = host.getSourceFile.bind(host);
     host.getSourceFile = (fileName, version, onError, shouldCreate) => {
-      const format = typeof version === 'object' ? `${version.languageVersion}/${version.impliedNodeFormat}` : String(version);
+      const format =
+        typeof version === 'object' ? `${version.languageVersion}/${version.impliedNodeFormat}` : String(version);
       const key = `${format}:${fileName}`;
       if (!parsed.has(key)) parsed.set(key, read(fileName, version, onError, shouldCreate));
       return parsed.get(key);
     };
-    const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, host, configFileParsingDiagnostics: config.errors });
+    const program = ts.createProgram({
+      rootNames: config.fileNames,
+      options: config.options,
+      host,
+      configFileParsingDiagnostics: config.errors,
+    });
     // The fixture's own files: what a user's project would have. The library's sources are checked
     // under the project's own settings by `tsc -p tsconfig.json`; a user gets their declarations.
     const own = program.getSourceFiles().filter((file) => file.fileName.startsWith(FIXTURES));

@@ -11,15 +11,22 @@ import { expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSC = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
-const BUILD_INFO = fileURLToPath(new URL('../../node_modules/.cache/sessionkit/typecheck.tsbuildinfo', import.meta.url));
+const BUILD_INFO = fileURLToPath(
+  new URL('../../node_modules/.cache/sessionkit/typecheck.tsbuildinfo', import.meta.url),
+);
 
 /** Runs tsc on the root tsconfig; resolves its exit code and everything it printed. */
 function typecheck(): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [TSC, '-p', 'tsconfig.json', '--noEmit', '--pretty', 'false', '--incremental', '--tsBuildInfoFile', BUILD_INFO], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') return reject(error);
-      resolve({ code: typeof error?.code === 'number' ? error.code : 0, output: `${stdout}${stderr}` });
-    });
+    execFile(
+      process.execPath,
+      [TSC, '-p', 'tsconfig.json', '--noEmit', '--pretty', 'false', '--incremental', '--tsBuildInfoFile', BUILD_INFO],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') return reject(error);
+        resolve({ code: typeof error?.code === 'number' ? error.code : 0, output: `${stdout}${stderr}` });
+      },
+    );
   });
 }
 

@@ -5,8 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createSessions, SessionConfigError, type SecurityEvent, type SessionOptions, type SessionStore } from '../../src/index.js';
 import type { SchemaResult, SessionSchema } from '../../src/core/data-schema.js';
+import {
+  createSessions,
+  type SecurityEvent,
+  SessionConfigError,
+  type SessionOptions,
+  type SessionStore,
+} from '../../src/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { cookieOf } from '../helpers/cookies.js';
@@ -23,7 +29,8 @@ function visitsSchema(seen: unknown[] = []): SessionSchema<Visits> {
       validate(value: unknown): SchemaResult<Visits> {
         seen.push(value);
         const data = value as Record<string, unknown>;
-        if (data.visit !== undefined && !Number.isInteger(data.visit)) return { issues: [{ message: 'must be a whole number', path: ['visit'] }] };
+        if (data.visit !== undefined && !Number.isInteger(data.visit))
+          return { issues: [{ message: 'must be a whole number', path: ['visit'] }] };
         return { value: { theme: 'light', ...data } as Visits };
       },
     },
@@ -35,7 +42,13 @@ function setup(schema: SessionSchema<object>, options: Partial<SessionOptions> =
   const store: SessionStore = memoryStore();
   const events: SecurityEvent[] = [];
   const writer = createSessions({ secret: TEST_SECRET, store, ...options });
-  const reader = createSessions({ secret: TEST_SECRET, store, schema, onSecurityEvent: (event) => events.push(event), ...options });
+  const reader = createSessions({
+    secret: TEST_SECRET,
+    store,
+    schema,
+    onSecurityEvent: (event) => events.push(event),
+    ...options,
+  });
   const plant = async (data: Record<string, unknown>): Promise<string> => {
     const session = writer.load(undefined);
     await session.update(data);
@@ -60,7 +73,13 @@ describe('the schema option', () => {
     expect(await session.get('visit')).toBeUndefined();
     expect(await session.keys()).toEqual([]);
     expect(session.sessionKey).not.toBeNull(); // as for corrupt data: the next save overwrites the record
-    expect(events).toEqual([{ type: 'invalid-data', engine: 'memory', message: 'session data refused by the schema (hand-written): visit: must be a whole number' }]);
+    expect(events).toEqual([
+      {
+        type: 'invalid-data',
+        engine: 'memory',
+        message: 'session data refused by the schema (hand-written): visit: must be a whole number',
+      },
+    ]);
     expect(await reader.commit(session)).toEqual({ setCookie: [], vary: true, cachePrivate: false });
     expect(await stored(cookie)).toEqual({ visit: 'three', theme: 'dark' });
   });
@@ -72,7 +91,12 @@ describe('the schema option', () => {
     await planted.set('visit', 1);
     await planted.setExpiry(600);
     await planted.setTestCookie();
-    await planted.update({ _auth_user_id: '7', _auth_user_backend: 'django.contrib.auth.backends.ModelBackend', _auth_user_hash: 'abc', _messages: '[]' });
+    await planted.update({
+      _auth_user_id: '7',
+      _auth_user_backend: 'django.contrib.auth.backends.ModelBackend',
+      _auth_user_hash: 'abc',
+      _messages: '[]',
+    });
     const cookie = cookieOf((await writer.commit(planted)).setCookie);
     const session = reader.load(cookie);
     expect(await session.toJSON()).toEqual({
@@ -113,7 +137,13 @@ describe('the schema option', () => {
     ['answers neither a value nor issues', () => undefined, 'validate() answered neither a value nor issues'],
     ['answers an array', () => ({ value: [1] }), 'its output is not an object'],
     ['outputs a value JSON cannot store', () => ({ value: { visit: Number.NaN } }), 'its output cannot be stored'],
-    ['answers issues without paths', () => ({ issues: [{ message: 'no' }, { message: 'never' }, { message: 'nope' }, { message: 'not this either' }] }), 'no; never; nope (and 1 more)'],
+    [
+      'answers issues without paths',
+      () => ({
+        issues: [{ message: 'no' }, { message: 'never' }, { message: 'nope' }, { message: 'not this either' }],
+      }),
+      'no; never; nope (and 1 more)',
+    ],
   ])('gives a fresh session when the schema %s, never an error', async (_what, validate, message) => {
     const schema = { '~standard': { version: 1, vendor: 'odd', validate } } as unknown as SessionSchema<Visits>;
     const { reader, plant, events } = setup(schema);
@@ -152,7 +182,10 @@ describe('the schema option', () => {
   });
 
   it('works with zod, a real Standard Schema validator (unknown keys are stripped, as zod does by default)', async () => {
-    const schema = z.object({ visit: z.number().int().nonnegative().optional(), username: z.string().max(150).optional() });
+    const schema = z.object({
+      visit: z.number().int().nonnegative().optional(),
+      username: z.string().max(150).optional(),
+    });
     const { reader, plant, events } = setup(schema);
     const session = reader.load(await plant({ visit: 2, username: 'ada', extra: true }));
     expect(await session.toJSON()).toEqual({ visit: 2, username: 'ada' });
@@ -175,15 +208,26 @@ describe('the schema option', () => {
     await planted.set('visit', 'x');
     const session = reader.load(cookieOf((await writer.commit(planted)).setCookie));
     await session.load();
-    expect(logger.warnings).toEqual(['sessionkit: stored session data ignored (memory): session data refused by the schema (hand-written): visit: must be a whole number']);
+    expect(logger.warnings).toEqual([
+      'sessionkit: stored session data ignored (memory): session data refused by the schema (hand-written): visit: must be a whole number',
+    ]);
     expect(logger.errors).toEqual([]);
   });
 
   it('refuses a schema that is not a Standard Schema at construction, saying what fits', () => {
-    for (const schema of [{}, { '~standard': { version: 2, validate: () => ({ value: {} }) } }, { '~standard': { version: 1 } }, 'zod']) {
-      expect(() => createSessions({ secret: TEST_SECRET, store: memoryStore(), schema: schema as never })).toThrow(SessionConfigError);
+    for (const schema of [
+      {},
+      { '~standard': { version: 2, validate: () => ({ value: {} }) } },
+      { '~standard': { version: 1 } },
+      'zod',
+    ]) {
+      expect(() => createSessions({ secret: TEST_SECRET, store: memoryStore(), schema: schema as never })).toThrow(
+        SessionConfigError,
+      );
     }
-    expect(() => createSessions({ secret: TEST_SECRET, store: memoryStore(), schema: {} as never })).toThrow(/Standard Schema validator — a zod \(3\.24 or later\)/);
+    expect(() => createSessions({ secret: TEST_SECRET, store: memoryStore(), schema: {} as never })).toThrow(
+      /Standard Schema validator — a zod \(3\.24 or later\)/,
+    );
     expect(() => createSessions({ secret: TEST_SECRET, store: memoryStore(), schema: null })).not.toThrow();
   });
 });

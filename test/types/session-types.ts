@@ -4,7 +4,14 @@
  */
 import { expectTypeOf } from 'vitest';
 import { z } from 'zod';
-import { createSessions, SessionError, type Session, type SessionData, type SessionManager, type SessionOptions } from '../../src/index.js';
+import {
+  createSessions,
+  type Session,
+  type SessionData,
+  type SessionError,
+  type SessionManager,
+  type SessionOptions,
+} from '../../src/index.js';
 import type { DeclaredSessionData } from '../../src/session.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
@@ -75,7 +82,18 @@ export async function reservedKeysAreTypedInEveryTypedSession(): Promise<void> {
   expectTypeOf(await session.get('_messages')).toEqualTypeOf<string | undefined>();
   // @ts-expect-error: Django keeps the user's primary key as a string
   await session.set('_auth_user_id', 1);
-  expectTypeOf<Awaited<ReturnType<typeof session.keys>>>().toEqualTypeOf<Array<'visit' | 'username' | '_session_expiry' | 'testcookie' | '_auth_user_id' | '_auth_user_backend' | '_auth_user_hash' | '_messages'>>();
+  expectTypeOf<Awaited<ReturnType<typeof session.keys>>>().toEqualTypeOf<
+    Array<
+      | 'visit'
+      | 'username'
+      | '_session_expiry'
+      | 'testcookie'
+      | '_auth_user_id'
+      | '_auth_user_backend'
+      | '_auth_user_hash'
+      | '_messages'
+    >
+  >();
 }
 
 // Passing sessions around needs no cast: a typed session is a `Session`, and a helper can be generic.
@@ -85,7 +103,11 @@ function showVisits(session: Session): Promise<unknown> {
 function countVisit<T extends object>(session: Session<T>): Session {
   return session;
 }
-export function sessionsAreAssignableWhereTheyShouldBe(typed: Session<VisitSession>, cart: Session<CartSession>, untyped: Session): void {
+export function sessionsAreAssignableWhereTheyShouldBe(
+  typed: Session<VisitSession>,
+  cart: Session<CartSession>,
+  untyped: Session,
+): void {
   void showVisits(typed);
   void showVisits(cart);
   void countVisit(typed);
@@ -107,7 +129,7 @@ export function sessionsAreAssignableWhereTheyShouldBe(typed: Session<VisitSessi
 
 export function declaredDataIsUntypedUntilAKeyIsDeclared(): void {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface Nothing {}
+  type Nothing = {};
   interface Declared {
     visit: number;
   }
@@ -127,7 +149,10 @@ const handWritten = {
 } as const;
 
 export async function aSchemaTypesTheSession(): Promise<void> {
-  const zodSessions = createSessions({ ...options, schema: z.object({ visit: z.number().optional(), cart: z.array(z.string()).optional() }) });
+  const zodSessions = createSessions({
+    ...options,
+    schema: z.object({ visit: z.number().optional(), cart: z.array(z.string()).optional() }),
+  });
   const session = zodSessions.load(undefined);
   expectTypeOf(await session.get('cart')).toEqualTypeOf<string[] | undefined>();
   // @ts-expect-error: a misspelt key
