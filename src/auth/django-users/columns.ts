@@ -31,9 +31,6 @@ export interface DjangoUserColumns {
   readonly dateJoined: string | null;
 }
 
-/** The fields a custom user model may lack (`null` in `columns`). */
-export type OptionalField = Exclude<keyof DjangoUserColumns, 'id' | 'username' | 'password'>;
-
 /** The columns of `django.contrib.auth.models.User`, in Django's order. */
 export const DJANGO_USER_COLUMNS: DjangoUserColumns = {
   id: 'id',
