@@ -128,7 +128,7 @@ export function sessionsAreAssignableWhereTheyShouldBe(
 }
 
 export function declaredDataIsUntypedUntilAKeyIsDeclared(): void {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // biome-ignore lint/complexity/noBannedTypes: the empty interface of an app that has declared no key yet
   type Nothing = {};
   interface Declared {
     visit: number;
