@@ -21,18 +21,7 @@
  * compare-and-set goes to the database).
  */
 
-import type {
-  ClearExpiredOptions,
-  HeldLock,
-  ListedSession,
-  LockOptions,
-  MigrateOutcome,
-  SessionStore,
-  StoreContext,
-  StoredSession,
-  StoreLogger,
-  UpdateOutcome,
-} from '../core/store-contract.js';
+import type { SessionStore, StoreContext, StoredSession, StoreLogger, UpdateOutcome } from '../core/store-contract.js';
 import { SessionConfigError } from '../errors.js';
 import { CacheCopy } from './cached-db/cache-copy.js';
 import { KeyedMutex } from './internal/keyed-mutex.js';
@@ -74,18 +63,18 @@ class LoadedVersion {
 export class CachedDbStore implements SessionStore {
   readonly name = 'cached_db';
   /** Takes the database's per-session lock (or the cache's, when the database has none). */
-  readonly lock?: (key: string, options: LockOptions) => Promise<HeldLock>;
+  readonly lock?: SessionStore['lock'];
   /** Lists the database's live sessions (when the database can). */
-  readonly list?: () => AsyncIterable<ListedSession>;
+  readonly list?: SessionStore['list'];
   /**
    * The database's batched `clearExpired` (when it has one), then a sweep of the cache as
    * {@link CachedDbStore.clearExpired} does; resolves the database's count.
    */
-  readonly clearExpiredInBatches?: (options?: ClearExpiredOptions) => Promise<number>;
+  readonly clearExpiredInBatches?: SessionStore['clearExpiredInBatches'];
   /** How many of the database's rows have expired (when the database can count them). */
-  readonly countExpired?: () => Promise<number>;
+  readonly countExpired?: SessionStore['countExpired'];
   /** Creates the database's session table when it is missing (when the database can). */
-  readonly migrate?: () => Promise<MigrateOutcome>;
+  readonly migrate?: SessionStore['migrate'];
   readonly #db: SessionStore;
   readonly #cache: SessionStore;
   readonly #copy: CacheCopy;

@@ -3,9 +3,8 @@
  * single-process apps; sessions vanish on restart and are not shared between processes.
  */
 import type {
-  HeldLock,
   ListedSession,
-  LockOptions,
+  LockingStore,
   SessionStore,
   StoreContext,
   StoredSession,
@@ -103,9 +102,8 @@ export class MemoryStore implements SessionStore {
     return removed;
   }
 
-  lock(key: string, options: LockOptions): Promise<HeldLock> {
-    return this.#locks.acquire(key, options);
-  }
+  /** Takes the session's lock, for the requests of this process (the store's only ones). */
+  readonly lock: LockingStore['lock'] = (key, options) => this.#locks.acquire(key, options);
 
   async *list(): AsyncIterable<ListedSession> {
     const now = this.#now();

@@ -37,13 +37,14 @@ export interface PostgresStoreOptions extends ServerStoreOptions<pg.Pool> {
   readonly connectionTimeoutMs?: number;
 }
 
+const STORE = 'postgresStore';
+const URL_EXAMPLE = 'postgres://user:password@127.0.0.1:5432/dbname';
 const RULES: ServerStoreRules = {
-  factory: 'postgresStore',
-  urlExample: 'postgres://user:password@127.0.0.1:5432/dbname',
+  factory: STORE,
+  urlExample: URL_EXAMPLE,
   quote: '"',
   maxIdentifierLength: POSTGRES_MAX_IDENTIFIER_LENGTH,
 };
-const STORE = RULES.factory;
 const CLIENT_TIMEOUT_MARGIN_MS = 1000;
 
 /** Django's `db` session engine on PostgreSQL. */

@@ -123,3 +123,20 @@ export function fileOption(url: DatabaseUrl, name: string, storeName: string): s
     throw new SessionConfigError(`${storeName}: cannot read the ${name} file "${path}" given in the URL (${reason}).`);
   }
 }
+
+/**
+ * Parses the URL of a server store: as {@link parseDatabaseUrl}, refusing options not in `known` and a
+ * URL that names no database (drivers would quietly connect to another one, e.g. PostgreSQL's database
+ * named after the user).
+ * @throws SessionConfigError naming the store, with an example of a URL it takes.
+ */
+export function parseStoreUrl(url: string, rules: DatabaseUrlRules, known: readonly string[]): DatabaseUrl {
+  const parsed = parseDatabaseUrl(url, rules);
+  rejectUnknownOptions(parsed, known, rules.storeName);
+  if (parsed.database === '') {
+    throw new SessionConfigError(
+      `${rules.storeName}: the URL names no database; add it as the path, e.g. ${rules.example}.`,
+    );
+  }
+  return parsed;
+}

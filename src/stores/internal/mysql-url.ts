@@ -6,14 +6,8 @@
  */
 import type { ConnectionOptions } from 'mysql2';
 import { SessionConfigError } from '../../errors.js';
-import {
-  type DatabaseUrl,
-  type DatabaseUrlRules,
-  fileOption,
-  integerOption,
-  parseDatabaseUrl,
-  rejectUnknownOptions,
-} from './database-url.js';
+import type { DatabaseUrl, DatabaseUrlRules } from './database-url.js';
+import { fileOption, integerOption, parseStoreUrl } from './database-url.js';
 
 const STORE = 'mysqlStore';
 const KNOWN_OPTIONS = ['ssl-ca', 'ssl_mode', 'charset', 'connect_timeout'];
@@ -38,13 +32,7 @@ export interface MysqlUrlSettings {
  * @throws SessionConfigError when the URL or one of its options is unusable.
  */
 export function mysqlSettingsFromUrl(url: string): MysqlUrlSettings {
-  const parsed = parseDatabaseUrl(url, MYSQL_URL_RULES);
-  rejectUnknownOptions(parsed, KNOWN_OPTIONS, STORE);
-  if (parsed.database === '') {
-    throw new SessionConfigError(
-      `${STORE}: the URL names no database; add it as the path, e.g. mysql://user:password@127.0.0.1:3306/dbname.`,
-    );
-  }
+  const parsed = parseStoreUrl(url, MYSQL_URL_RULES, KNOWN_OPTIONS);
   const socket = parsed.host.startsWith('/');
   const connectTimeout = integerOption(parsed, 'connect_timeout', STORE);
   const charset = parsed.options.get('charset');

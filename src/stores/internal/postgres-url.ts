@@ -7,14 +7,8 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { ClientConfig } from 'pg';
 import { SessionConfigError } from '../../errors.js';
-import {
-  type DatabaseUrl,
-  type DatabaseUrlRules,
-  fileOption,
-  integerOption,
-  parseDatabaseUrl,
-  rejectUnknownOptions,
-} from './database-url.js';
+import type { DatabaseUrl, DatabaseUrlRules } from './database-url.js';
+import { fileOption, integerOption, parseStoreUrl } from './database-url.js';
 
 const STORE = 'postgresStore';
 const KNOWN_OPTIONS = [
@@ -50,14 +44,7 @@ export interface PostgresUrlSettings {
  * @throws SessionConfigError when the URL names no database, or it or one of its options is unusable.
  */
 export function postgresSettingsFromUrl(url: string): PostgresUrlSettings {
-  const parsed = parseDatabaseUrl(url, POSTGRES_URL_RULES);
-  rejectUnknownOptions(parsed, KNOWN_OPTIONS, STORE);
-  if (parsed.database === '') {
-    // pg would quietly connect to the database named after the user (often `postgres`), not the app's.
-    throw new SessionConfigError(
-      `${STORE}: the URL names no database; add it as the path, e.g. postgres://user:password@127.0.0.1:5432/dbname.`,
-    );
-  }
+  const parsed = parseStoreUrl(url, POSTGRES_URL_RULES, KNOWN_OPTIONS);
   const sessionOptions = [parsed.options.get('options'), searchPath(parsed.options.get('currentSchema'))]
     .filter(Boolean)
     .join(' ');
