@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { mysqlSettingsFromUrl } from '../../src/stores/internal/mysql-url.js';
 import { type MysqlStoreOptions, mysqlStore } from '../../src/stores/mysql.js';
@@ -31,15 +31,14 @@ let tableCount = 0;
 
 // Connections for inspecting and dropping tables, independent of the stores under test.
 const admin = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2, connectTimeout: 3000 });
-const unreachable = await admin.query('SELECT 1').then(
-  () => undefined,
-  (error: unknown) =>
-    `MySQL at ${MYSQL_URL} is not reachable (${error instanceof Error ? error.message : String(error)})`,
-);
-afterAll(() => admin.end());
-const scratch = scratchTables('mysql', `sk_my_${RUN_ID}`, unreachable, (table) =>
-  admin.query(`DROP TABLE IF EXISTS \`${table}\``),
-);
+const scratch = await scratchTables({
+  name: 'mysql',
+  shown: `MySQL at ${MYSQL_URL}`,
+  prefix: `sk_my_${RUN_ID}`,
+  probe: () => admin.query('SELECT 1'),
+  drop: (table) => admin.query(`DROP TABLE IF EXISTS \`${table}\``),
+  close: () => admin.end(),
+});
 
 async function query<R = mysql.RowDataPacket>(sql: string, values: unknown[] = []): Promise<R[]> {
   const [rows] = await admin.query<mysql.RowDataPacket[]>(sql, values);

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { postgresSettingsFromUrl } from '../../src/stores/internal/postgres-url.js';
 import { type PostgresStoreOptions, postgresStore } from '../../src/stores/postgres.js';
@@ -23,15 +23,14 @@ const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
 // One connection for inspecting and dropping tables, independent of the stores under test.
 const admin = new pg.Pool({ connectionString: PG_URL, max: 2, connectionTimeoutMillis: 3000 });
 admin.on('error', () => {});
-const unreachable = await admin.query('SELECT 1').then(
-  () => undefined,
-  (error: unknown) =>
-    `PostgreSQL at ${PG_URL} is not reachable (${error instanceof Error ? error.message : String(error)})`,
-);
-afterAll(() => admin.end());
-const scratch = scratchTables('postgres', `sk_pg_${RUN_ID}`, unreachable, (table) =>
-  admin.query(`DROP TABLE IF EXISTS "${table}"`),
-);
+const scratch = await scratchTables({
+  name: 'postgres',
+  shown: `PostgreSQL at ${PG_URL}`,
+  prefix: `sk_pg_${RUN_ID}`,
+  probe: () => admin.query('SELECT 1'),
+  drop: (table) => admin.query(`DROP TABLE IF EXISTS "${table}"`),
+  close: () => admin.end(),
+});
 
 const { newTable, dropLater } = scratch;
 

@@ -101,21 +101,37 @@ export interface ScratchTables extends Pick<SqlStoreTarget, 'name' | 'unreachabl
   dropLater(table: string): void;
 }
 
+/** How a test file reaches its database, for {@link scratchTables}. */
+export interface DatabaseAccess {
+  /** The dialect's name. */
+  readonly name: string;
+  /** The database as messages show it, e.g. `PostgreSQL at postgres://…`. */
+  readonly shown: string;
+  /** Table names are `<prefix>_<n>`. */
+  readonly prefix: string;
+  /** A statement that succeeds when the database is reachable. */
+  probe(): Promise<unknown>;
+  /** Drops a table. */
+  drop(table: string): Promise<unknown>;
+  /** Closes the file's own connection to the database, after the tables are dropped. */
+  close(): Promise<unknown>;
+}
+
 /**
- * Names the tables of the dialect `name` `<prefix>_<n>` and drops them with `drop` after the file's tests,
- * unless the database is unreachable. Register it after the `afterAll` that closes the connection `drop`
- * uses: the later hook runs first.
+ * Asks whether the database is reachable, names the file's tables `<prefix>_<n>` and, after the file's
+ * tests, drops them (when it was reachable) and closes the connection.
  */
-export function scratchTables(
-  name: string,
-  prefix: string,
-  unreachable: string | undefined,
-  drop: (table: string) => Promise<unknown>,
-): ScratchTables {
+export async function scratchTables(access: DatabaseAccess): Promise<ScratchTables> {
+  const { name, prefix } = access;
+  const unreachable = await access.probe().then(
+    () => undefined,
+    (error: unknown) => `${access.shown} is not reachable (${error instanceof Error ? error.message : String(error)})`,
+  );
   const created = new Set<string>();
   let count = 0;
   afterAll(async () => {
-    if (!unreachable) for (const table of created) await drop(table);
+    if (!unreachable) for (const table of created) await access.drop(table);
+    await access.close();
   });
   return {
     name,
