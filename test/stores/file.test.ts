@@ -9,11 +9,9 @@ import {
   promises as fsp,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
-  rmSync,
   statSync,
   symlinkSync,
   unlinkSync,
@@ -22,7 +20,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { createSessions, SessionConfigError, SessionLockTimeout } from '../../src/index.js';
 import { dumps, loads } from '../../src/signing/index.js';
@@ -31,17 +29,11 @@ import { describeWithDjango, django } from '../django/bridge.js';
 import { cookieOf } from '../helpers/cookies.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { describeStoreConformance } from './conformance.js';
+import { scratchDirectories } from './scratch-files.js';
 
 const COOKIE_AGE = 1209600;
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
-const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-file-test-'));
-let dirCount = 0;
-/** A fresh empty directory inside this run's scratch directory. */
-const freshDir = (): string => {
-  const dir = join(scratch, `d${++dirCount}`);
-  mkdirSync(dir, { mode: 0o700 });
-  return dir;
-};
+const { root: scratch, fresh: freshDir } = scratchDirectories('sessionkit-file-test-');
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
 const past = (seconds = 3600): Date => new Date(Date.now() - seconds * 1000);
 const sessionFiles = (dir: string): string[] =>
@@ -52,7 +44,6 @@ const leftovers = (dir: string): string[] => readdirSync(dir).filter((name) => !
 const encode = (data: Record<string, unknown>): string =>
   dumps(data, { key: TEST_SECRET, salt: DATA_SALT, compress: true });
 
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 afterEach(() => {
   vi.restoreAllMocks();
   vi.useRealTimers();
