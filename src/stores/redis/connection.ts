@@ -129,3 +129,28 @@ export async function quitThenDrop(
     drop();
   }
 }
+
+/** A client's event emitter, as {@link listenTo} uses it. */
+export interface ClientEvents {
+  on(event: string, listener: () => void): unknown;
+  off(event: string, listener: () => void): unknown;
+}
+
+/** Adds each `[event, listener]` to `client`; the function returned removes them all. */
+export function listenTo(client: ClientEvents, listeners: ReadonlyArray<readonly [string, () => void]>): () => void {
+  for (const [event, listener] of listeners) client.on(event, listener);
+  return () => {
+    for (const [event, listener] of listeners) client.off(event, listener);
+  };
+}
+
+/** What the two client wrappers share: the last error their client reported, for the store's messages. */
+export abstract class ClientWrapper {
+  /** The client's last connection error since it was last ready; `null` when there is none. */
+  protected lastFailure: Error | null = null;
+
+  /** See {@link RedisConnection.lastError}. */
+  lastError(): Error | null {
+    return this.lastFailure;
+  }
+}

@@ -5,16 +5,8 @@
 import type { Cluster, ClusterNode, Redis, RedisOptions } from 'ioredis';
 import { SessionConfigError } from '../../errors.js';
 import { loadOptionalDriver } from '../internal/optional-driver.js';
-import {
-  type ConnectionSettings,
-  databaseRefused,
-  parseRedisUrl,
-  quitThenDrop,
-  type RedisClientState,
-  type RedisConnection,
-  type RedisKeyspace,
-  reconnectDelay,
-} from './connection.js';
+import type { ConnectionSettings, RedisClientState, RedisConnection, RedisKeyspace } from './connection.js';
+import { ClientWrapper, databaseRefused, listenTo, parseRedisUrl, quitThenDrop, reconnectDelay } from './connection.js';
 
 /** The ioredis module. */
 export type IoredisModule = typeof import('ioredis');
@@ -111,23 +103,23 @@ function failFast(
   };
 }
 
-class IoredisConnection implements RedisConnection {
+class IoredisConnection extends ClientWrapper implements RedisConnection {
   readonly closedReason = 'the redis connection is closed';
   readonly #client: IoredisClient;
   readonly #owned: boolean;
   // The database the URL selects; null for a client passed in, whose errors the store does not listen to.
   readonly #database: number | null;
-  #lastError: Error | null = null;
   #selectFailure: Error | null = null;
 
   constructor(client: IoredisClient, owned: boolean, database: number | null) {
+    super();
     this.#client = client;
     this.#owned = owned;
     this.#database = database;
     if (!owned) return;
     // Without a listener ioredis prints every failed reconnection; the last one goes into error messages.
     client.on('error', (error: Error & { command?: { name?: string } }) => {
-      this.#lastError = error;
+      this.lastFailure = error;
       // ioredis reports a refused SELECT here and then declares the connection ready, on database 0.
       if (error.command?.name === 'select') this.#selectFailure = error;
     });
@@ -135,7 +127,7 @@ class IoredisConnection implements RedisConnection {
       this.#selectFailure = null;
     });
     client.on('ready', () => {
-      this.#lastError = null;
+      this.lastFailure = null;
     });
   }
 
@@ -207,19 +199,11 @@ class IoredisConnection implements RedisConnection {
   }
 
   watch(ready: () => void, failed: () => void): () => void {
-    const client = this.#client;
-    client.on('ready', ready);
-    client.on('close', failed);
-    client.on('end', failed);
-    return () => {
-      client.off('ready', ready);
-      client.off('close', failed);
-      client.off('end', failed);
-    };
-  }
-
-  lastError(): Error | null {
-    return this.#lastError;
+    return listenTo(this.#client, [
+      ['ready', ready],
+      ['close', failed],
+      ['end', failed],
+    ]);
   }
 
   refusal(): Error | null {

@@ -5,16 +5,8 @@
  */
 import { SessionConfigError } from '../../errors.js';
 import { loadOptionalDriver } from '../internal/optional-driver.js';
-import {
-  type ConnectionSettings,
-  databaseRefused,
-  parseRedisUrl,
-  quitThenDrop,
-  type RedisClientState,
-  type RedisConnection,
-  type RedisKeyspace,
-  reconnectDelay,
-} from './connection.js';
+import type { ConnectionSettings, RedisClientState, RedisConnection, RedisKeyspace } from './connection.js';
+import { ClientWrapper, databaseRefused, listenTo, parseRedisUrl, quitThenDrop, reconnectDelay } from './connection.js';
 
 /** The part of a node-redis client (`createClient()` of the `redis` package, 5 or 6) the store uses. */
 export interface NodeRedisClient {
@@ -86,20 +78,20 @@ export function nodeRedisConnection(
   return new NodeRedisConnection(client, database);
 }
 
-class NodeRedisConnection implements RedisConnection {
+class NodeRedisConnection extends ClientWrapper implements RedisConnection {
   readonly closedReason: string;
   readonly #client: NodeRedisClient;
   readonly #owned: boolean;
   // The database the URL selects; null for a client passed in.
   readonly #database: number | null;
   #started = false;
-  #lastError: Error | null = null;
   // node-redis keeps the socket "open" while it retries; an attempt that failed since the last "ready"
   // means the server is down.
   #failedSinceReady = false;
 
   /** `database`: the one the store's own client selects; `null` for a client passed in. */
   constructor(client: NodeRedisClient, database: number | null) {
+    super();
     const owned = database !== null;
     this.#client = client;
     this.#owned = owned;
@@ -114,13 +106,13 @@ class NodeRedisConnection implements RedisConnection {
 
   readonly #onError = (error: Error): void => {
     // node-redis selects the database while connecting, and a refused SELECT fails the attempt.
-    this.#lastError =
+    this.lastFailure =
       this.#database !== null && /DB index/i.test(error.message) ? databaseRefused(this.#database, error) : error;
     if (!this.#client.isReady) this.#failedSinceReady = true;
   };
 
   readonly #onReady = (): void => {
-    this.#lastError = null;
+    this.lastFailure = null;
     this.#failedSinceReady = false;
   };
 
@@ -196,18 +188,11 @@ class NodeRedisConnection implements RedisConnection {
     const onError = (): void => {
       if (!client.isReady) failed();
     };
-    client.on('ready', ready);
-    client.on('error', onError);
-    client.on('end', failed);
-    return () => {
-      client.off('ready', ready);
-      client.off('error', onError);
-      client.off('end', failed);
-    };
-  }
-
-  lastError(): Error | null {
-    return this.#lastError;
+    return listenTo(client, [
+      ['ready', ready],
+      ['error', onError],
+      ['end', failed],
+    ]);
   }
 
   refusal(): Error | null {
