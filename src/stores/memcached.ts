@@ -18,7 +18,8 @@ import { CacheStore } from './internal/cache-store.js';
 import { loadOptionalDriver } from './internal/optional-driver.js';
 import { acquirePollingLock, lockToken } from './internal/polling-lock.js';
 import { exactlyOneSource, positiveInteger } from './internal/store-options.js';
-import { type ClientError, MemcachedConnection } from './memcached/connection.js';
+import type { ClientError } from './memcached/client-internals.js';
+import { MemcachedConnection } from './memcached/connection.js';
 import { EXPIRED_LIFETIME, memcachedLifetime } from './memcached/lifetime.js';
 import { checkServers, serversOfUrl } from './memcached/servers.js';
 

@@ -21,9 +21,11 @@ import type {
   StoredSession,
   UpdateOutcome,
 } from '../../core/store-contract.js';
-import { type BatchOutcome, deleteInBatches } from '../internal/batched-delete.js';
+import { deleteInBatches } from '../internal/batched-delete.js';
 import { missingTableError } from '../internal/sql-table-name.js';
+import { databaseOf, type SqlDatabase } from './database.js';
 import type { SqlDialect } from './dialect.js';
+import { expiredBatches } from './expired-batches.js';
 import { RetryingOnce } from './retrying-once.js';
 
 /** How the store comes by its table. */
@@ -50,11 +52,7 @@ interface ListedRow {
   readonly size: number | string;
 }
 
-/**
- * The store's database, for statements on its other tables ({@link SqlStore.database}): how to run them
- * and how its dates are written and read.
- */
-export type SqlDatabase = Pick<SqlDialect, 'name' | 'rows' | 'changes' | 'writeDate' | 'readDate' | 'errorCode'>;
+export type { SqlDatabase } from './database.js';
 
 /** The SQL session store; `sqliteStore`, `postgresStore` and `mysqlStore` each make one with their dialect. */
 export class SqlStore implements SessionStore {
@@ -89,15 +87,7 @@ export class SqlStore implements SessionStore {
    * the same timeouts); no table is created for them. The store's `close()` closes it.
    */
   get database(): SqlDatabase {
-    const dialect = this.#dialect;
-    return {
-      name: dialect.name,
-      rows: <R>(sql: string, values: readonly unknown[]) => dialect.rows<R>(sql, values),
-      changes: (sql, values) => dialect.changes(sql, values),
-      writeDate: (date) => dialect.writeDate(date),
-      readDate: (value) => dialect.readDate(value),
-      errorCode: (error) => dialect.errorCode(error),
-    };
+    return databaseOf(this.#dialect);
   }
 
   async load(key: string): Promise<StoredSession | null> {
@@ -154,7 +144,10 @@ export class SqlStore implements SessionStore {
    * records whose holders died.
    */
   async clearExpiredInBatches(options: ClearExpiredOptions = {}): Promise<number> {
-    const deleteBatch = this.#expiredBatches(this.#nowValue());
+    const deleteBatch = expiredBatches(this.#dialect.statements.clearExpired, this.#nowValue(), {
+      changes: (sql, values) => this.#changes(sql, values),
+      row: <R>(sql: string, values: readonly unknown[]) => this.#row<R>(sql, values),
+    });
     const removed = await deleteInBatches(async (limit) => {
       const batch = await deleteBatch(limit);
       await nextTurn();
@@ -162,26 +155,6 @@ export class SqlStore implements SessionStore {
     }, options);
     this.#dialect.purgeExpiredLocks?.();
     return removed;
-  }
-
-  #expiredBatches(now: unknown): (limit: number) => Promise<BatchOutcome> {
-    const plan = this.#dialect.statements.clearExpired;
-    if ('deleteUpTo' in plan) {
-      return async (limit) => {
-        const removed = await this.#changes(plan.deleteUpTo, [now, limit]);
-        // A short batch means nothing was left (or only rows a concurrent request holds, left for next time).
-        return { removed, more: removed === limit };
-      };
-    }
-    let after = '';
-    return async (limit) => {
-      const last = await this.#row<{ session_key: string }>(plan.keyAt, [after, limit - 1]);
-      const removed = await (last === undefined
-        ? this.#changes(plan.deleteAfter, [now, after])
-        : this.#changes(plan.deleteBetween, [now, after, last.session_key]));
-      if (last !== undefined) after = last.session_key;
-      return { removed, more: last !== undefined };
-    };
   }
 
   /** How many rows have expired (`expire_date < now`) and wait for {@link SqlStore.clearExpired}. */
