@@ -8,6 +8,7 @@ import {
   type SessionOptions,
 } from '../../src/index.js';
 import { sessionInternals } from '../../src/core/session-handle.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
@@ -153,40 +154,36 @@ describe('Session: dict API and the accessed / modified flags (Django §3.1–3.
 });
 
 describe('Session: expiry (Django §3.4)', () => {
-  it('defaults to the cookie age', async () => {
+  /** A new session of a manager whose clock reads T0. */
+  const newSessionAtT0 = (): Session => {
     const { sessions, setNow } = setup();
     setNow(T0);
-    const s = sessions.load(undefined);
-    expect(await s.getExpiryAge()).toBe(1209600);
-    expect((await s.getExpiryDate()).getTime()).toBe(T0 + 1209600_000);
-    expect(await s.getExpireAtBrowserClose()).toBe(false);
-  });
+    return sessions.load(undefined);
+  };
 
-  it('setExpiry(seconds) stores an int counted from the last save', async () => {
-    const { sessions, setNow } = setup();
-    setNow(T0);
-    const s = sessions.load(undefined);
-    await s.setExpiry(300);
-    expect(await s.get(EXPIRY_KEY)).toBe(300);
-    expect(await s.getExpiryAge()).toBe(300);
-    expect((await s.getExpiryDate()).getTime()).toBe(T0 + 300_000);
-    expect(await s.getExpireAtBrowserClose()).toBe(false);
-  });
-
-  it('setExpiry(0) means at browser close, and its expiry date is now + cookie age', async () => {
-    const { sessions, setNow } = setup();
-    setNow(T0);
-    const s = sessions.load(undefined);
-    await s.setExpiry(0);
-    expect(await s.getExpireAtBrowserClose()).toBe(true);
-    expect(await s.getExpiryAge()).toBe(1209600);
-    expect((await s.getExpiryDate()).getTime()).toBe(T0 + 1209600_000);
+  it.each([
+    ['defaults to the cookie age', undefined, { age: 1209600, date: T0 + 1209600_000, browserClose: false }],
+    [
+      'setExpiry(seconds) stores an int counted from the last save',
+      300,
+      { stored: 300, age: 300, date: T0 + 300_000, browserClose: false },
+    ],
+    [
+      'setExpiry(0) means at browser close, and its expiry date is now + cookie age',
+      0,
+      { stored: 0, age: 1209600, date: T0 + 1209600_000, browserClose: true },
+    ],
+  ])('%s', async (_title, expiry, expected) => {
+    const s = newSessionAtT0();
+    if (expiry !== undefined) await s.setExpiry(expiry);
+    if ('stored' in expected) expect(await s.get(EXPIRY_KEY)).toBe(expected.stored);
+    expect(await s.getExpiryAge()).toBe(expected.age);
+    expect((await s.getExpiryDate()).getTime()).toBe(expected.date);
+    expect(await s.getExpireAtBrowserClose()).toBe(expected.browserClose);
   });
 
   it('setExpiry(Date) stores Python isoformat and counts floor seconds, negative when past', async () => {
-    const { sessions, setNow } = setup();
-    setNow(T0);
-    const s = sessions.load(undefined);
+    const s = newSessionAtT0();
     await s.setExpiry(new Date(T0 + 90_500));
     expect(await s.get(EXPIRY_KEY)).toBe('2023-11-14T22:14:50.500000+00:00');
     expect(await s.getExpiryAge()).toBe(90);
@@ -198,9 +195,7 @@ describe('Session: expiry (Django §3.4)', () => {
   });
 
   it('reads ISO expiries in the forms Django writes, naive ones as UTC', async () => {
-    const { sessions, setNow } = setup();
-    setNow(T0);
-    const s = sessions.load(undefined);
+    const s = newSessionAtT0();
     expect(await s.getExpiryAge({ expiry: '2023-11-14T23:13:20+01:00' })).toBe(0);
     expect(await s.getExpiryAge({ expiry: '2023-11-14T22:14:20' })).toBe(60);
     expect(await s.getExpiryAge({ expiry: '2023-11-14T22:14:20.999999' })).toBe(60);
@@ -236,9 +231,7 @@ describe('Session: expiry (Django §3.4)', () => {
   });
 
   it('getExpiryAge and getExpiryDate accept a Date as the expiry, as Django accepts a datetime', async () => {
-    const { sessions, setNow } = setup();
-    setNow(T0);
-    const s = sessions.load(undefined);
+    const s = newSessionAtT0();
     expect(await s.getExpiryAge({ expiry: new Date(T0 + 90_500) })).toBe(90);
     expect((await s.getExpiryDate({ expiry: new Date(T0 + 90_500) })).getTime()).toBe(T0 + 90_500);
     expect(await s.getExpiryAge({ expiry: new Date(T0 - 1_000) })).toBe(-1);
@@ -434,15 +427,7 @@ describe('Session: signed cookies engine (Django §4.5)', () => {
     expect(logger.warnings[0]).toMatch(/browsers drop cookies over 4096 bytes/);
   });
 
-  it('flush deletes the cookie', async () => {
-    const sessions = createSessions({ secret: TEST_SECRET, store: signedCookies() });
-    const s = sessions.load(undefined);
-    await s.set('a', 1);
-    const cookie = (await sessions.commit(s)).setCookie[0]!.split(';')[0]!;
-    const again = sessions.load(cookie);
-    await again.flush();
-    expect((await sessions.commit(again)).setCookie[0]).toMatch(/^sessionid="";/);
-  });
+  // A flush deleting the cookie: test/core/commit.test.ts ('signed cookies: commit makes the decision once').
 });
 
 describe('Session: values a session cannot hold are refused at the call (SessionValueError, 400)', () => {
@@ -614,36 +599,23 @@ describe('Session: stored data with a valid signature but the wrong shape (anoth
   const DATA_SALT = 'django.contrib.sessions.SessionStore';
   const KEY = 'abcdefgh12345678abcdefgh12345678';
 
+  type Engine = { options: SessionOptions; cookie: (json: string) => Promise<string> };
+  /** A server-side engine on a new `store`: `json`, as `encode` stores it, is planted under KEY for an hour. */
+  const serverSide =
+    (makeStore: () => SessionStore, encode: (json: string) => string) => async (): Promise<Engine> => {
+      const store = makeStore();
+      return {
+        options: { secret: TEST_SECRET, store },
+        cookie: async (json) => {
+          await store.create(KEY, encode(json), new Date(Date.now() + 3600_000));
+          return `sessionid=${KEY}`;
+        },
+      };
+    };
   // Each engine with a way to plant validly signed raw JSON and the cookie that names it.
-  const engines: Array<
-    [string, () => Promise<{ options: SessionOptions; cookie: (json: string) => Promise<string> }>]
-  > = [
-    [
-      'db (SQLite, signed data)',
-      async () => {
-        const store = sqliteStore({ path: ':memory:' });
-        return {
-          options: { secret: TEST_SECRET, store },
-          cookie: async (json) => {
-            await store.create(KEY, signedRaw(json, DATA_SALT), new Date(Date.now() + 3600_000));
-            return `sessionid=${KEY}`;
-          },
-        };
-      },
-    ],
-    [
-      'cache (memory, plain JSON)',
-      async () => {
-        const store = memoryStore();
-        return {
-          options: { secret: TEST_SECRET, store },
-          cookie: async (json) => {
-            await store.create(KEY, json, new Date(Date.now() + 3600_000));
-            return `sessionid=${KEY}`;
-          },
-        };
-      },
-    ],
+  const engines: Array<[string, () => Promise<Engine>]> = [
+    ['db (SQLite, signed data)', serverSide(() => sqliteStore({ path: ':memory:' }), (json) => signedRaw(json, DATA_SALT))],
+    ['cache (memory, plain JSON)', serverSide(() => memoryStore(), (json) => json)],
     [
       'signed_cookies',
       async () => {
