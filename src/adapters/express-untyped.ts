@@ -14,6 +14,7 @@ import type { Session, SessionData } from '../session.js';
 import { sessionInternals } from '../core/session-handle.js';
 import { withExpressSessionApi } from './express-session-api.js';
 import { attachSession } from './node.js';
+import { attachedUser } from './attached-user.js';
 
 /** Options of the Express middleware. */
 export interface ExpressSessionOptions {
@@ -78,9 +79,5 @@ export function sessionOf<T extends object = SessionData>(req: Request): Session
  * app.get('/whoami', async (req, res) => res.json(await userOf<MyUser>(req)()));
  */
 export function userOf<U extends SessionUser = SessionUser>(req: Request): RequestUser<U> {
-  const user = (req as { user?: unknown }).user;
-  if (typeof user !== 'function') {
-    throw new SessionConfigError("userOf(req) needs the session middleware mounted with `{ auth }`: app.use(session(sessions, { auth: createAuth({ ... }) })).");
-  }
-  return user as RequestUser<U>;
+  return attachedUser<U>(req, 'userOf(req) needs the session middleware mounted with `{ auth }`: app.use(session(sessions, { auth: createAuth({ ... }) })).');
 }

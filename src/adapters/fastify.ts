@@ -17,6 +17,7 @@ import { SessionConfigError } from '../errors.js';
 import type { CommitResult, SessionManager } from '../manager.js';
 import { mergeVary } from '../policy.js';
 import type { DeclaredSessionData, Session } from '../session.js';
+import { attachedUser } from './attached-user.js';
 
 /**
  * The data type of `request.session` in Fastify apps: declare your keys in it once, and a misspelt key or
@@ -74,11 +75,7 @@ export interface SessionPluginOptions {
  * app.get('/whoami', async (request) => (await userOf<MyUser>(request)())?.username ?? 'anonymous');
  */
 export function userOf<U extends SessionUser = SessionUser>(request: FastifyRequest): RequestUser<U> {
-  const user = (request as { user?: unknown }).user;
-  if (typeof user !== 'function') {
-    throw new SessionConfigError('userOf(request) needs sessionPlugin registered with `{ auth }`: app.register(sessionPlugin, { sessions, auth: createAuth({ ... }) }).');
-  }
-  return user as RequestUser<U>;
+  return attachedUser<U>(request, 'userOf(request) needs sessionPlugin registered with `{ auth }`: app.register(sessionPlugin, { sessions, auth: createAuth({ ... }) }).');
 }
 
 // Set once the request's session is committed, so the error handler's own reply does not commit it again.

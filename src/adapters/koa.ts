@@ -13,6 +13,7 @@ import type { CommitResult, SessionManager } from '../manager.js';
 import type { ResolvedOptions } from '../options.js';
 import { mergeVary } from '../policy.js';
 import type { DeclaredSessionData, Session } from '../session.js';
+import { attachedUser } from './attached-user.js';
 
 /**
  * The data type of `ctx.session` in Koa apps: declare your keys in it once, and a misspelt key or a value
@@ -61,11 +62,7 @@ export interface KoaSessionOptions {
  * app.use(async (ctx) => { ctx.body = await userOf<MyUser>(ctx)(); });
  */
 export function userOf<U extends SessionUser = SessionUser>(ctx: ExtendableContext): RequestUser<U> {
-  const user = (ctx as { user?: unknown }).user;
-  if (typeof user !== 'function') {
-    throw new SessionConfigError('userOf(ctx) needs the session middleware mounted with `{ auth }`: app.use(session(sessions, { auth: createAuth({ ... }) })).');
-  }
-  return user as RequestUser<U>;
+  return attachedUser<U>(ctx, 'userOf(ctx) needs the session middleware mounted with `{ auth }`: app.use(session(sessions, { auth: createAuth({ ... }) })).');
 }
 
 /**
