@@ -3,6 +3,7 @@ import { createSessions, SessionStoreUnavailable, type SessionOptions } from '..
 import type { SessionStore, StoreContext } from '../../src/core/store-contract.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { httpDate } from '../../src/cookies/serialize.js';
+import { cookieOf } from '../helpers/cookies.js';
 import { countingStore } from '../helpers/counting-store.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 
@@ -14,6 +15,14 @@ function setup(options: Partial<SessionOptions> = {}, start = Date.now()) {
   let now = start;
   const sessions = createSessions({ secret: TEST_SECRET, store: counting.store, now: () => now, ...options });
   return { sessions, counting, advance: (ms: number) => (now += ms) };
+}
+
+/** The cookie of a session holding `{ a: 1 }`, saved in `store` by a manager signing with `secret`. */
+async function savedUnder(secret: string, store: SessionStore): Promise<string> {
+  const sessions = createSessions({ secret, store });
+  const s = sessions.load(undefined);
+  await s.set('a', 1);
+  return cookieOf((await sessions.commit(s)).setCookie);
 }
 
 async function existing(ctx: ReturnType<typeof setup>, data: Record<string, unknown> = { a: 1 }): Promise<string> {
@@ -206,10 +215,7 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
 
   it('stored data signed with a fallback secret is read, then re-signed with the current secret', async () => {
     const counting = countingStore(memoryStore());
-    const old = createSessions({ secret: `${TEST_SECRET}-old`, store: counting.store });
-    const s = old.load(undefined);
-    await s.set('a', 1);
-    const cookie = (await old.commit(s)).setCookie[0]!.split(';')[0]!;
+    const cookie = await savedUnder(`${TEST_SECRET}-old`, counting.store);
     const logger = recordingLogger();
     const rotated = createSessions({
       secret: TEST_SECRET,
@@ -228,10 +234,7 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
 
   it("stored data with a bad signature reads as empty, logs Django's warning, keeps the key", async () => {
     const counting = countingStore(memoryStore());
-    const a = createSessions({ secret: `${TEST_SECRET}-a`, store: counting.store });
-    const s = a.load(undefined);
-    await s.set('a', 1);
-    const cookie = (await a.commit(s)).setCookie[0]!.split(';')[0]!;
+    const cookie = await savedUnder(`${TEST_SECRET}-a`, counting.store);
     const logger = recordingLogger();
     const b = createSessions({ secret: TEST_SECRET, store: counting.store, logger });
     const r = b.load(cookie);
