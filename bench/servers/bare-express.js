@@ -2,6 +2,6 @@
 import express from 'express';
 
 const app = express();
-app.get('/visit', (req, res) => res.type('text/plain').send('Visit count:1'));
-app.get('/hello', (req, res) => res.type('text/plain').send('Hello, world'));
+app.get('/visit', (_req, res) => res.type('text/plain').send('Visit count:1'));
+app.get('/hello', (_req, res) => res.type('text/plain').send('Hello, world'));
 app.listen(Number(process.env.PORT), '127.0.0.1');

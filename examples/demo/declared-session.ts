@@ -10,7 +10,7 @@ import type { DemoData } from './exchange.js';
  * app-wide interface declares only the demo's own keys, so as not to admit any key everywhere in the
  * program, while `DemoData` also admits the keys the demo's JSON API stores.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: takes the session of any adapter, whatever data type it declares
 export function demoSession(session: Session<any>): Session<DemoData> {
   return session as Session<DemoData>;
 }

@@ -8,7 +8,6 @@ import type { Request, RequestHandler } from 'express';
 import type { Auth } from '../auth/create-auth.js';
 import type { RequestUser } from '../auth/request-user.js';
 import type { SessionUser } from '../auth/user.js';
-import { SessionConfigError } from '../errors.js';
 import type { SessionManager } from '../manager.js';
 import type { Session, SessionData } from '../session.js';
 import { sessionInternals } from '../core/session-handle.js';

@@ -21,7 +21,7 @@ export type { ExpressSessionCompatible, ExpressSessionCookie, ExpressSessionMeth
  *   interface ExpressSessionData { visit: number; username: string }
  * }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: applications declare their keys into it by declaration merging
 export interface ExpressSessionData {}
 
 declare global {

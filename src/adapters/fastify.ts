@@ -31,7 +31,7 @@ import { attachedUser } from './attached-user.js';
  *   interface FastifySessionData { visit: number; username: string }
  * }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: applications declare their keys into it by declaration merging
 export interface FastifySessionData {}
 
 /** `request.session`: typed by {@link FastifySessionData} when it declares keys, untyped otherwise. */
@@ -85,18 +85,21 @@ type TrackedRequest = FastifyRequest & { [COMMITTED]: boolean };
 function registerSessions(app: FastifyInstance, options: SessionPluginOptions, done: (error?: Error) => void): void {
   const manager = options?.sessions;
   if (typeof manager?.load !== 'function') {
-    return done(new SessionConfigError('sessionPlugin needs the session manager: app.register(sessionPlugin, { sessions: createSessions({ ... }) }).'));
+    done(new SessionConfigError('sessionPlugin needs the session manager: app.register(sessionPlugin, { sessions: createSessions({ ... }) }).'));
+    return;
   }
   if (app.hasRequestDecorator('session')) {
-    return done(
+    done(
       new SessionConfigError(
         'request.session is already decorated in this context. Register sessionPlugin once (at the root, or in the plugin whose routes use sessions) and without another session plugin such as @fastify/session.',
       ),
     );
+    return;
   }
   const auth = options.auth;
   if (auth && app.hasRequestDecorator('user')) {
-    return done(new SessionConfigError('request.user is already decorated in this context (by @fastify/passport?): register sessionPlugin without `auth`, or without the other plugin.'));
+    done(new SessionConfigError('request.user is already decorated in this context (by @fastify/passport?): register sessionPlugin without `auth`, or without the other plugin.'));
+    return;
   }
   // Declared up front so every request object has the same shape.
   app.decorateRequest('session');

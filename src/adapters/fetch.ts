@@ -12,7 +12,7 @@ import type { RequestUser } from '../auth/request-user.js';
 import type { SessionUser } from '../auth/user.js';
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager.js';
-import type { Session, SessionData } from '../session.js';
+import type { Session, } from '../session.js';
 import { failureResponse, statusOf, webRequestFacts, withCommitHeaders } from './web-response.js';
 
 /**
@@ -59,10 +59,16 @@ const sessionsOf = new WeakMap<object, WeakMap<Request, unknown>>();
  */
 export function getSession<T extends object>(manager: SessionManager<T>, request: Request): Session<T> {
   let byRequest = sessionsOf.get(manager);
-  if (byRequest === undefined) sessionsOf.set(manager, (byRequest = new WeakMap()));
+  if (byRequest === undefined) {
+    byRequest = new WeakMap();
+    sessionsOf.set(manager, byRequest);
+  }
   // The map holds only sessions this manager loaded, which are Session<T>.
   let session = byRequest.get(request) as Session<T> | undefined;
-  if (session === undefined) byRequest.set(request, (session = manager.load(request.headers.get('cookie'))));
+  if (session === undefined) {
+    session = manager.load(request.headers.get('cookie'));
+    byRequest.set(request, session);
+  }
   return session;
 }
 

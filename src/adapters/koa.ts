@@ -8,7 +8,7 @@ import type { Auth } from '../auth/create-auth.js';
 import type { RequestUser } from '../auth/request-user.js';
 import type { SessionUser } from '../auth/user.js';
 import { errorResponse, logRequestError } from '../core/error-response.js';
-import { SessionConfigError, SessionError } from '../errors.js';
+import { SessionError } from '../errors.js';
 import type { CommitResult, SessionManager } from '../manager.js';
 import type { ResolvedOptions } from '../options.js';
 import { mergeVary } from '../policy.js';
@@ -27,7 +27,7 @@ import { attachedUser } from './attached-user.js';
  *   interface KoaSessionData { visit: number; username: string }
  * }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+// biome-ignore lint/suspicious/noEmptyInterface: applications declare their keys into it by declaration merging
 export interface KoaSessionData {}
 
 /** `ctx.session`: typed by {@link KoaSessionData} when it declares keys, untyped otherwise. */

@@ -5,7 +5,6 @@
 import { errorResponse, logRequestError } from '../core/error-response.js';
 import type { CommitRequest, CommitResult, SessionManager } from '../manager.js';
 import { mergeVary } from '../policy.js';
-import type { SessionData } from '../session.js';
 
 /** What the commit must know of a web `Request`: whether it came over HTTPS, for `cookieSecure: 'auto'`. */
 export function webRequestFacts<T extends object>(manager: SessionManager<T>, request: Request): CommitRequest | undefined {

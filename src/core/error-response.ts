@@ -47,7 +47,8 @@ export function errorResponse(error: unknown): ErrorResponse {
 export function logRequestError(options: Pick<ResolvedOptions, 'logger' | 'debug'>, error: unknown): void {
   if (error instanceof SessionError) {
     if (error.status < 500 || error.code === 'STORE_UNAVAILABLE') return;
-    return logOneLine(options, `sessionkit: ${error.message}`, error);
+    logOneLine(options, `sessionkit: ${error.message}`, error);
+    return;
   }
   // Not the session's doing: a bug in the handler or the framework. Its stack is what the developer needs.
   options.logger.error(`sessionkit: request failed: ${describeError(error)}`, error);

@@ -12,6 +12,6 @@ export function serveExpress(sessions) {
     await req.session.set('visit', visit);
     res.type('text/plain').send(`Visit count:${visit}`);
   });
-  app.get('/hello', (req, res) => res.type('text/plain').send('Hello, world'));
+  app.get('/hello', (_req, res) => res.type('text/plain').send('Hello, world'));
   app.listen(Number(process.env.PORT), '127.0.0.1');
 }

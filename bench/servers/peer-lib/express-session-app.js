@@ -12,6 +12,6 @@ export function serveExpressSession(store) {
     req.session.visit = (req.session.visit ?? 0) + 1;
     res.type('text/plain').send(`Visit count:${req.session.visit}`);
   });
-  app.get('/hello', (req, res) => res.type('text/plain').send('Hello, world'));
+  app.get('/hello', (_req, res) => res.type('text/plain').send('Hello, world'));
   app.listen(Number(process.env.PORT), '127.0.0.1');
 }

@@ -21,6 +21,6 @@ export async function serveFastifySession(store) {
     request.session.set('visit', visit);
     return reply.type('text/plain; charset=utf-8').send(`Visit count:${visit}`);
   });
-  app.get('/hello', async (request, reply) => reply.type('text/plain; charset=utf-8').send('Hello, world'));
+  app.get('/hello', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('Hello, world'));
   await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT) });
 }

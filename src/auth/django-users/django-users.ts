@@ -114,7 +114,7 @@ export class DjangoUsers implements UserSource<DjangoUser> {
       return null;
     }
     const checked = await this.checkPassword(user, password);
-    return checked !== null && checked.isActive ? checked : null;
+    return checked?.isActive ? checked : null;
   }
 
   /**
