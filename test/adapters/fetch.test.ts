@@ -122,7 +122,8 @@ describe('Fetch API adapter specifics', () => {
     const { sessions } = setup();
     type Event = { request: Request; locals: { session?: Session<Data> } };
     const handle = ({ event, resolve }: { event: Event; resolve: (event: Event) => Promise<Response> }) => {
-      const session = (event.locals.session = getSession(sessions, event.request));
+      const session = getSession(sessions, event.request);
+      event.locals.session = session;
       return commitSession(sessions, session, resolve(event));
     };
     const resolve = async (event: Event) => {
@@ -195,8 +196,14 @@ describe('Fetch API adapter specifics', () => {
 
   it('a SessionError from the commit answers with its status; the handler body is dropped', async () => {
     const { sessions, logger } = setup();
-    const seed = withSessions(sessions, async (_req, _context, session) => (await session.set('visit', 1), new Response('seeded')));
-    const logout = withSessions(sessions, async (_req, _context, session) => (await session.flush(), new Response('bye')));
+    const seed = withSessions(sessions, async (_req, _context, session) => {
+      await session.set('visit', 1);
+      return new Response('seeded');
+    });
+    const logout = withSessions(sessions, async (_req, _context, session) => {
+      await session.flush();
+      return new Response('bye');
+    });
     const cookie = cookiePair(await seed(request('/'), undefined));
     // A logout deletes the session between this request's load and its save.
     const session = getSession(sessions, request('/', cookie));
@@ -204,7 +211,10 @@ describe('Fetch API adapter specifics', () => {
     await logout(request('/logout', cookie), undefined);
     await session.set('visit', 2);
     let cancelled = false;
-    const body = new ReadableStream({ cancel: () => void (cancelled = true) });
+    const body = new ReadableStream({ cancel: () => {
+        cancelled = true;
+      },
+    });
     const answer = await commitSession(sessions, session, new Response(body));
     expect(answer.status).toBe(400);
     expect(await answer.text()).toContain("The request's session was deleted before the request completed.");

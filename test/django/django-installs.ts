@@ -40,7 +40,10 @@ export const djangoInstalls: readonly DjangoInstall[] = [
  * under CI and is skipped with a warning elsewhere.
  */
 export function describeWithInstall(install: DjangoInstall, name: string, fn: () => void, requires: readonly string[] = []): void {
-  if (install.python === djangoPython) return describeWithDjango(name, fn, requires);
+  if (install.python === djangoPython) {
+    describeWithDjango(name, fn, requires);
+    return;
+  }
   const missing = install.available ? requires.filter((module) => spawnSync(install.python, ['-c', `import ${module}`], { stdio: 'ignore' }).status !== 0) : [];
   const unavailable = !install.available
     ? `${install.label} is not at ${install.python}: .ci/run makes it`

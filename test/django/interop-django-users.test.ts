@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAuth, djangoUsers, type DjangoUser, type DjangoUsers, type DjangoUsersOptions } from '../../src/auth/index.js';
 import { emailProblem, usernameProblem } from '../../src/auth/django-users/user-fields.js';
 import { createSessions, type SessionManager } from '../../src/index.js';
