@@ -249,11 +249,13 @@ function comparable(framework: Framework, answer: { statusLine: string; raw: str
   }
   if (HEADER_NAMES[framework] === 'lower case, sorted') lines.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   // The session's view shows a hash of its key and its expiry date, different on each run; so do the pages
-  // about login (the hash, in an attribute and as text) and about expiry (dates).
+  // about login and the session admin (the hash, in attributes and as text) and about expiry (dates).
   const body = answer.body
     .replace(/"sessionKeyHash":"[0-9a-f]{12}"/, '"sessionKeyHash":"<hash>"')
     .replace(/"expiryDate":"[^"]+"/, '"expiryDate":"<date>"')
     .replace(/(?<=[">])[0-9a-f]{12}(?=["<])/g, '<hash>')
+    // The session admin's rows link to each session, and label its button, by that hash.
+    .replace(/(?<=hash=|Delete session )[0-9a-f]{12}(?=")/g, '<hash>')
     // The expiry pages show instants (as long on every run) and suggest a date a day ahead.
     .replace(/<time datetime="[^"]+">[^<]+<\/time>/g, '<time>')
     // The session admin's forms carry the session's random CSRF token.
