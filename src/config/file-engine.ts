@@ -5,7 +5,7 @@
  * local user can list the file names, which are the session keys.
  */
 import { DEFAULTS } from '../options.js';
-import { fileStore } from '../stores/file.js';
+import { type FileStore, fileStore } from '../stores/file.js';
 import type { EngineContext, OpenedEngine } from './engines.js';
 import { readCookieAge, readString } from './values.js';
 import { openFor } from './variable-errors.js';
@@ -14,7 +14,7 @@ import { openFor } from './variable-errors.js';
  * Opens the `file` engine; a missing or unwritable directory, or one other users can write to, is a
  * `SessionConfigError` naming `SESSION_FILE_PATH`.
  */
-export function openFileEngine(context: EngineContext): OpenedEngine {
+export function openFileEngine(context: EngineContext): OpenedEngine & { readonly store: FileStore } {
   const { env } = context;
   const directory = readString(env, 'SESSION_FILE_PATH');
   // Django names the files after the cookie, and judges a file without its own expiry by SESSION_COOKIE_AGE.

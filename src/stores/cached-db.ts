@@ -60,7 +60,7 @@ class LoadedVersion {
 }
 
 /** Django's `cached_db` engine. */
-export class CachedDbStore implements SessionStore {
+class CachedDbStore implements SessionStore {
   readonly name = 'cached_db';
   /** Takes the database's per-session lock (or the cache's, when the database has none). */
   readonly lock?: SessionStore['lock'];
@@ -219,3 +219,5 @@ function isStore(value: unknown): value is SessionStore {
     )
   );
 }
+
+export type { CachedDbStore };

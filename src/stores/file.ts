@@ -61,7 +61,7 @@ import { acquirePollingLock } from './internal/polling-lock.js';
 export type { FileStoreOptions } from './file/options.js';
 
 /** Django's file engine. */
-export class FileStore implements SessionStore {
+class FileStore implements SessionStore {
   readonly name = 'file';
   /** The absolute directory holding the session files. */
   readonly directory: string;
@@ -247,3 +247,5 @@ export class FileStore implements SessionStore {
 export function fileStore(options: FileStoreOptions = {}): FileStore {
   return new FileStore(options);
 }
+
+export type { FileStore };

@@ -80,7 +80,7 @@ const FACTORY = 'memcachedStore';
  *
  * memcached cannot enumerate its keys, so this store has no `list()`.
  */
-export class MemcachedStore extends CacheStore implements SessionStore {
+class MemcachedStore extends CacheStore implements SessionStore {
   readonly name = 'memcached';
   readonly #client: Memcached;
   readonly #connection: MemcachedConnection;
@@ -216,3 +216,5 @@ export class MemcachedStore extends CacheStore implements SessionStore {
 export function memcachedStore(options: MemcachedStoreOptions): MemcachedStore {
   return new MemcachedStore(options);
 }
+
+export type { MemcachedStore };

@@ -28,7 +28,7 @@ interface Entry {
 }
 
 /** The in-memory store. */
-export class MemoryStore implements SessionStore {
+class MemoryStore implements SessionStore {
   readonly name = 'memory';
   /** Unsigned, as Django's cache engine keeps the session dict (see {@link SessionStore.dataFormat}). */
   readonly dataFormat = 'plain';
@@ -122,3 +122,5 @@ export class MemoryStore implements SessionStore {
 export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   return new MemoryStore(options);
 }
+
+export type { MemoryStore };

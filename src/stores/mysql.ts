@@ -53,7 +53,7 @@ const RULES: ServerStoreRules = {
 const STORE = RULES.factory;
 
 /** Django's `db` session engine on MySQL or MariaDB. */
-export class MysqlStore extends SqlStore {
+class MysqlStore extends SqlStore {
   constructor(options: MysqlStoreOptions) {
     const table = serverStoreTable(options, RULES);
     const timeouts: MysqlTimeouts = {
@@ -113,3 +113,5 @@ function watchedPool(driver: Mysql2Driver, config: mysql.PoolOptions): mysql.Poo
 export function mysqlStore(options: MysqlStoreOptions): MysqlStore {
   return new MysqlStore(options);
 }
+
+export type { MysqlStore };

@@ -48,7 +48,7 @@ const RULES: ServerStoreRules = {
 const CLIENT_TIMEOUT_MARGIN_MS = 1000;
 
 /** Django's `db` session engine on PostgreSQL. */
-export class PostgresStore extends SqlStore {
+class PostgresStore extends SqlStore {
   constructor(options: PostgresStoreOptions) {
     super(new PostgresDialect(serverStoreTable(options, RULES), poolsFor(options)), {
       createOnFirstUse: options.createTable !== false,
@@ -102,3 +102,5 @@ function watchedPool(driver: PgDriver, config: pg.PoolConfig): pg.Pool {
 export function postgresStore(options: PostgresStoreOptions): PostgresStore {
   return new PostgresStore(options);
 }
+
+export type { PostgresStore };

@@ -92,7 +92,7 @@ const SCAN_COUNT = 500;
  * (compare-and-set the data key, compare-and-delete the lock key), so a session's data and lock may live
  * on different nodes.
  */
-export class RedisStore extends CacheStore implements SessionStore {
+class RedisStore extends CacheStore implements SessionStore {
   readonly name = 'redis';
   readonly #connection: RedisConnection;
   readonly #gate: ReadyGate;
@@ -244,3 +244,5 @@ function ttlMs(expireDate: Date, now: number): number {
 function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }
+
+export type { RedisStore };

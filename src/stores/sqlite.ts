@@ -64,7 +64,7 @@ export interface SqliteStoreOptions {
 }
 
 /** The SQLite session store. */
-export class SqliteStore extends SqlStore {
+class SqliteStore extends SqlStore {
   /** The session table in use. */
   readonly table: string;
 
@@ -127,3 +127,5 @@ function openStore(options: SqliteStoreOptions): { dialect: SqliteDialect; setup
 export function sqliteStore(options: SqliteStoreOptions): SqliteStore {
   return new SqliteStore(options);
 }
+
+export type { SqliteStore };

@@ -14,15 +14,8 @@ import { optionsFromEnv, type Env, type EnvSettings } from '../../src/config/env
 import { SessionConfigError } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
 import { loads } from '../../src/signing/index.js';
-import { CachedDbStore } from '../../src/stores/cached-db.js';
 import type { SessionStore } from '../../src/core/store-contract.js';
-import { FileStore } from '../../src/stores/file.js';
-import { MemcachedStore } from '../../src/stores/memcached.js';
-import { MemoryStore } from '../../src/stores/memory.js';
-import { MysqlStore } from '../../src/stores/mysql.js';
-import { PostgresStore } from '../../src/stores/postgres.js';
-import { RedisStore } from '../../src/stores/redis.js';
-import { SqliteStore } from '../../src/stores/sqlite.js';
+import type { FileStore } from '../../src/stores/file.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { askTcp, MEMCACHED_BIN, missingExecutables, startMemcached, useServer } from '../helpers/servers.js';
 import { describeIfAvailable } from '../helpers/gate.js';
@@ -100,14 +93,14 @@ describe('each engine starts with one variable set', () => {
   it('SESSION_ENGINE=cache: the in-process cache', async () => {
     const { settings } = await roundTrips({ SESSION_ENGINE: 'cache' });
     expect(settings.engine).toBe('cache');
-    expect(storeOf(settings)).toBeInstanceOf(MemoryStore);
+    expect(storeOf(settings)).toMatchObject({ name: 'memory' });
     expect(settings.description).toBe('cache — in-process memory cache (lost on restart, not shared between processes)');
   });
 
   it('SESSION_ENGINE=file: files named sessionid<key> in a private directory (mode 0700) in the temporary directory', async () => {
     const { settings, key } = await roundTrips({ SESSION_ENGINE: 'file' });
     const store = storeOf(settings) as FileStore;
-    expect(store).toBeInstanceOf(FileStore);
+    expect(store).toMatchObject({ name: 'file' });
     expect(realpathSync(store.directory)).toBe(realpathSync(join(tmpdir(), `sessionkit-${process.getuid!()}`)));
     expect(statSync(store.directory).mode & 0o777).toBe(0o700);
     const file = join(store.directory, `sessionid${key}`);
@@ -121,10 +114,10 @@ describe('each engine starts with one variable set', () => {
     process.chdir(cwd);
     try {
       const cachedDb = await roundTrips({ SESSION_ENGINE: 'cached_db' });
-      expect(storeOf(cachedDb.settings)).toBeInstanceOf(CachedDbStore);
+      expect(storeOf(cachedDb.settings)).toMatchObject({ name: 'cached_db' });
       expect(cachedDb.settings.description).toBe(`cached_db — SQLite ${join(process.cwd(), 'db.sqlite3')}, cached in in-process memory cache (lost on restart, not shared between processes)`);
       const db = await roundTrip({ SESSION_ENGINE: 'db' });
-      expect(storeOf(db.settings)).toBeInstanceOf(SqliteStore);
+      expect(storeOf(db.settings)).toMatchObject({ name: 'sqlite' });
       const file = new Database(join(cwd, 'db.sqlite3'), { readonly: true });
       const keys = file.prepare('SELECT session_key FROM django_session').pluck().all();
       file.close();
@@ -140,7 +133,7 @@ describeIfAvailable('PostgreSQL', postgresUnavailable, 'db engine on PostgreSQL'
     const url = postgres!.url.replace(/^postgres:/, `${scheme}:`);
     // DATABASE_URL alone selects the db engine.
     const { settings, key } = await roundTrips({ DATABASE_URL: url });
-    expect(storeOf(settings)).toBeInstanceOf(PostgresStore);
+    expect(storeOf(settings)).toMatchObject({ name: 'postgres' });
     expect(settings.description).toMatch(/^db — PostgreSQL 127\.0\.0\.1:5432\/sk_cfg_\w+$/);
     const [row] = await postgres!.query<{ session_data: string }>('SELECT session_data FROM django_session WHERE session_key = $1', [key]);
     expect(decoded(row?.session_data)).toEqual({ user: 'alice', visits: 2 });
@@ -155,7 +148,7 @@ describeIfAvailable('MySQL/MariaDB', mysqlUnavailable, 'db engine on MySQL/Maria
   ])('DATABASE_URL=%s://…', async (scheme, shown) => {
     const url = mysqlDb!.url.replace(/^mysql:/, `${scheme}:`);
     const { settings, key } = await roundTrips({ SESSION_ENGINE: 'db', DATABASE_URL: url });
-    expect(storeOf(settings)).toBeInstanceOf(MysqlStore);
+    expect(storeOf(settings)).toMatchObject({ name: 'mysql' });
     expect(settings.description).toMatch(new RegExp(`^db — ${shown} 127\\.0\\.0\\.1:3306/sk_cfg_\\w+$`));
     const [row] = await mysqlDb!.query<{ session_data: string }>('SELECT session_data FROM django_session WHERE session_key = ?', [key]);
     expect(decoded(row?.session_data)).toEqual({ user: 'alice', visits: 2 });
@@ -165,7 +158,7 @@ describeIfAvailable('MySQL/MariaDB', mysqlUnavailable, 'db engine on MySQL/Maria
 describeIfAvailable('Redis', redisUnavailable, 'cache engine on Redis', () => {
   it('keys the sessions with CACHE_KEY_PREFIX and CACHE_VERSION, as Django does', async () => {
     const { settings, key } = await roundTrips({ SESSION_ENGINE: 'cache', CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix, CACHE_VERSION: '7', SESSION_COOKIE_AGE: '600' });
-    expect(storeOf(settings)).toBeInstanceOf(RedisStore);
+    expect(storeOf(settings)).toMatchObject({ name: 'redis' });
     expect(settings.description).toBe(`cache — Redis ${REDIS_URL}`);
     const cacheKey = `${redisPrefix}:7:django.contrib.sessions.cache${key}`;
     expect(plainData(await redis!.get(cacheKey))).toEqual({ user: 'alice', visits: 2 });
@@ -192,7 +185,7 @@ describeIfAvailable('memcached', missingExecutables(MEMCACHED_BIN), 'cache engin
   it('keys the sessions as Django does, on the server CACHE_URL names', async () => {
     const server = memcached();
     const { settings, key } = await roundTrips({ SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${server.port}`, CACHE_KEY_PREFIX: 'cfg', CACHE_VERSION: '2' });
-    expect(storeOf(settings)).toBeInstanceOf(MemcachedStore);
+    expect(storeOf(settings)).toMatchObject({ name: 'memcached' });
     expect(settings.description).toBe(`cache — memcached memcached://127.0.0.1:${server.port}`);
     const reply = await askTcp(server.port, `get cfg:2:django.contrib.sessions.cache${key}\r\n`, (text) => text.endsWith('END\r\n'));
     const value = /^VALUE \S+ \d+ \d+\r\n(.*)\r\nEND\r\n$/s.exec(reply)?.[1];
@@ -201,7 +194,7 @@ describeIfAvailable('memcached', missingExecutables(MEMCACHED_BIN), 'cache engin
 
   it('accepts several servers in one URL', () => {
     const settings = optionsFromEnv({ SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', CACHE_URL: 'memcached://127.0.0.2:11211,127.0.0.3' }, { logger: recordingLogger() });
-    expect(storeOf(settings)).toBeInstanceOf(MemcachedStore);
+    expect(storeOf(settings)).toMatchObject({ name: 'memcached' });
     void storeOf(settings).close?.();
   });
 });
@@ -209,7 +202,7 @@ describeIfAvailable('memcached', missingExecutables(MEMCACHED_BIN), 'cache engin
 describeIfAvailable('PostgreSQL and Redis', postgresUnavailable ?? redisUnavailable, 'cached_db engine: Redis in front of PostgreSQL', () => {
   it("writes the row and its own cache entry, and deletes Django's pickled cache entry on write", async () => {
     const { settings, key } = await roundTrips({ SESSION_ENGINE: 'cached_db', DATABASE_URL: postgres!.url, CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix });
-    expect(storeOf(settings)).toBeInstanceOf(CachedDbStore);
+    expect(storeOf(settings)).toMatchObject({ name: 'cached_db' });
     expect(settings.description).toMatch(/^cached_db — PostgreSQL 127\.0\.0\.1:5432\/sk_cfg_\w+, cached in Redis redis:\/\//);
     const [row] = await postgres!.query<{ session_data: string }>('SELECT session_data FROM django_session WHERE session_key = $1', [key]);
     expect(decoded(row?.session_data)).toEqual({ user: 'alice', visits: 2 });

@@ -12,7 +12,6 @@ import { configErrorReason } from '../../config/variable-errors.js';
 import { SessionConfigError } from '../../errors.js';
 import { DEFAULTS } from '../../options.js';
 import { serverStore, type StoreOption } from '../../core/engine.js';
-import { FileStore } from '../../stores/file.js';
 import { CACHE_ENGINE_PREFIX } from '../../stores/internal/cache-keys.js';
 import { MYSQL_URL_RULES } from '../../stores/internal/mysql-url.js';
 import { POSTGRES_URL_RULES } from '../../stores/internal/postgres-url.js';
@@ -132,7 +131,7 @@ function cookieAgeOf(env: Env): number {
 }
 
 async function checkFileDirectory(env: Env): Promise<StoreCheck> {
-  let opened: OpenedEngine;
+  let opened: ReturnType<typeof openFileEngine>;
   try {
     // The cookie settings are judged on their own; here only the directory may fail.
     opened = openFileEngine({
@@ -151,7 +150,7 @@ async function checkFileDirectory(env: Env): Promise<StoreCheck> {
   }
   const where = opened.description;
   try {
-    return { where, problems: opened.store instanceof FileStore ? directoryProblems(opened.store) : [] };
+    return { where, problems: directoryProblems(opened.store) };
   } finally {
     await closeQuietly(opened.store);
   }
