@@ -291,9 +291,10 @@ export function describeAdapterConformance(adapter: AdapterUnderConformance): vo
       const cookie = await login('kept');
       for (const [operations, path, withCookie] of [[['create', 'update'], '/set', false], [['load'], '/read', true]] as const) {
         failing.broken = new Set(operations);
-        const started = Date.now();
+        failing.reset();
         const response = await request(path, withCookie ? cookie : undefined);
-        expect(Date.now() - started).toBeLessThan(1000);
+        // Fast because the store was asked once: no retry waits on a store that is down.
+        expect(failing.total()).toBe(1);
         expect(response.status).toBe(503);
         expect(response.headers.get('retry-after')).toBe('5');
         expect(response.headers.get('vary')).toMatch(/\bCookie\b/);

@@ -166,7 +166,8 @@ describe('Fetch API adapter specifics', () => {
   });
 
   it('a handler that throws is rethrown and releases the lock at once, not after the lock wait', async () => {
-    const { sessions, counting } = setup({ locking: true });
+    // Never waited for: a lock the failed request still held would answer the next one with 503 at once.
+    const { sessions, counting } = setup({ locking: { waitMs: 0 } });
     const visit = withSessions(sessions, async (_req, _context, session) => {
       const count = ((await session.get('visit')) ?? 0) + 1;
       await session.set('visit', count);
@@ -181,9 +182,7 @@ describe('Fetch API adapter specifics', () => {
     await expect(failing(request('/', cookie), undefined)).rejects.toThrow('handler bug');
     expect(counting.calls.lock).toBe(1);
     expect(counting.writes()).toBe(0);
-    const started = Date.now();
     expect(await (await visit(request('/', cookie), undefined)).text()).toBe('Visit count:2');
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('a handler that throws synchronously is treated the same', async () => {
