@@ -366,10 +366,8 @@ describe('file store: expired sessions are deleted when loaded, as Django does',
     clock += 2000;
     const writeLock = join(dir, `sessionid${key}.lock`);
     writeFileSync(writeLock, `another-process:${Date.now() + 60_000}`);
-    const started = Date.now();
+    // The write lock's wait (10 s) is longer than the test's: a load that took it would time the test out.
     expect(await store.load(key)).toBeNull();
-    // The write lock's wait is 10 s: the load did not take it.
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(existsSync(join(dir, `sessionid${key}`))).toBe(true);
     expect(readFileSync(writeLock, 'ascii')).toMatch(/^another-process:/);
     unlinkSync(writeLock);
@@ -636,7 +634,7 @@ describe('file store: concurrency across processes', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
-  it('serialises a session lock across stores and breaks the lock of a holder that died', async () => {
+  it('serialises a session lock across stores', async () => {
     const dir = freshDir();
     const a = fileStore({ directory: dir });
     const b = fileStore({ directory: dir });
@@ -647,14 +645,7 @@ describe('file store: concurrency across processes', () => {
     await held.release();
     const again = await b.lock(key, { waitMs: 100, ttlMs: 10_000 });
     await again.release();
-
-    // A holder that never releases (its process died): its lock is taken over after its ttl.
-    await a.lock(key, { waitMs: 100, ttlMs: 150 });
-    const started = Date.now();
-    const takeover = await b.lock(key, { waitMs: 3000, ttlMs: 10_000 });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
-    expect(Date.now() - started).toBeLessThan(2000);
-    await takeover.release();
+    // A holder that never releases (its process died) is taken over after its ttl: test/real-time/lock-waits.test.ts.
     expect(leftovers(dir)).toEqual([]);
   });
 

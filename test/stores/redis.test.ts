@@ -1,7 +1,8 @@
 /**
  * The Redis store against the Redis server on 127.0.0.1:6379 (each run in a key prefix of its own,
  * deleted afterwards), on every client library it supports: created by the store from a URL, or passed in.
- * Server failures are in redis-faults.test.ts.
+ * The store's own failures are in redis-faults.test.ts; what runs on real time (a dead holder's lock taken
+ * over after its TTL, closing, server outages) is in test/real-time/.
  */
 import { type AddressInfo, createServer } from 'node:net';
 import { Redis } from 'ioredis';
@@ -198,16 +199,6 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
       await expectLockHandover(s, store(), key, () => raw.get(lockKey));
     });
 
-    it('a lock whose holder died is taken over after its TTL', async () => {
-      const s = store();
-      const key = generateSessionKey();
-      await raw.set(`${RUN_HERE}:1:${CACHE}${key}:lock`, 'dead-holder', 'PX', 300);
-      const started = Date.now();
-      const held = await s.lock(key, { waitMs: 3000, ttlMs: 10_000 });
-      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-      await held.release();
-    });
-
     it('lists the sessions of its namespace with expiry and byte size, not locks or other prefixes', async () => {
       const prefix = `${RUN_HERE}-list`;
       const s = store({ keyPrefix: prefix });
@@ -346,9 +337,7 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
         try {
           await new Promise((resolve) => setTimeout(resolve, 100));
           expect(connections).toBe(0);
-          const started = Date.now();
           await expect(s.load(generateSessionKey())).rejects.toThrow(/redis/);
-          expect(Date.now() - started).toBeLessThan(1000);
           expect(connections).toBeGreaterThanOrEqual(1);
         } finally {
           await s.close();

@@ -1,0 +1,165 @@
+/**
+ * Session locks that wait in real time: a second holder waits, gives up with SessionLockTimeout, and takes
+ * the lock once it is released; a lock whose holder died is taken over once its ttl runs out. On the SQL
+ * stores (two stores on one table, as two processes hold them), the file store and Redis. The stores' own
+ * tests check the same locks without waiting.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSessionKey } from '../../src/core/session-key.js';
+import { SessionLockTimeout } from '../../src/index.js';
+import { fileStore } from '../../src/stores/file.js';
+import { mysqlStore } from '../../src/stores/mysql.js';
+import { postgresStore } from '../../src/stores/postgres.js';
+import { redisStore } from '../../src/stores/redis.js';
+import type { SqlStore } from '../../src/stores/sql/store.js';
+import { sqliteStore } from '../../src/stores/sqlite.js';
+import { describeIfAvailable } from '../helpers/gate.js';
+import { askTcp } from '../helpers/servers.js';
+import { DRIVERS } from '../stores/redis-drivers.js';
+import { scratchDatabaseFiles } from '../stores/scratch-files.js';
+import { describeWith, rejection, type SqlStoreTarget, scratchTables } from '../stores/sql-target.js';
+
+const CACHE = 'django.contrib.sessions.cache';
+const RUN_ID = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What the lock scenarios need of a SQL dialect. */
+type LockTarget = Pick<SqlStoreTarget, 'name' | 'unreachable' | 'newTable' | 'store'>;
+
+const sqliteFile = scratchDatabaseFiles('sessionkit-lock-waits-')();
+let sqliteTables = 0;
+const sqlite: LockTarget = {
+  name: 'sqlite',
+  newTable: () => `sk_sqlite_${++sqliteTables}`,
+  store: (table) => sqliteStore({ path: sqliteFile, table }),
+};
+
+const PG_URL = process.env['SESSIONKIT_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const pgAdmin = new pg.Pool({ connectionString: PG_URL, max: 1, connectionTimeoutMillis: 3000 });
+pgAdmin.on('error', () => {});
+const postgres: LockTarget = {
+  ...(await scratchTables({
+    name: 'postgres',
+    shown: `PostgreSQL at ${PG_URL}`,
+    prefix: `sk_pg_${RUN_ID}_lock`,
+    probe: () => pgAdmin.query('SELECT 1'),
+    drop: (table) => pgAdmin.query(`DROP TABLE IF EXISTS "${table}"`),
+    close: () => pgAdmin.end(),
+  })),
+  store: (table) => postgresStore({ url: PG_URL, table }),
+};
+
+const MYSQL_URL = process.env['SESSIONKIT_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
+const mysqlAdmin = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 1, connectTimeout: 3000 });
+const mysqlTarget: LockTarget = {
+  ...(await scratchTables({
+    name: 'mysql',
+    shown: `MySQL at ${MYSQL_URL}`,
+    prefix: `sk_my_${RUN_ID}_lock`,
+    probe: () => mysqlAdmin.query('SELECT 1'),
+    drop: (table) => mysqlAdmin.query(`DROP TABLE IF EXISTS \`${table}\``),
+    close: () => mysqlAdmin.end(),
+  })),
+  store: (table) => mysqlStore({ url: MYSQL_URL, table }),
+};
+
+for (const target of [sqlite, postgres, mysqlTarget]) {
+  describeWith(target, `${target.name} store: a lock waited for across processes (two stores on one table)`, () => {
+    let first: SqlStore;
+    let second: SqlStore;
+    let third: SqlStore;
+    beforeAll(() => {
+      const table = target.newTable();
+      [first, second, third] = [target.store(table), target.store(table), target.store(table)];
+    });
+    afterAll(() => Promise.all([first.close(), second.close(), third.close()]));
+
+    it('makes a second holder wait, time out with SessionLockTimeout, then get the lock once released', async () => {
+      const key = generateSessionKey();
+      const held = await first.lock(key, { waitMs: 1000, ttlMs: 10_000 });
+      const { ms, error } = await rejection(() => second.lock(key, { waitMs: 300, ttlMs: 10_000 }));
+      expect(error).toBeInstanceOf(SessionLockTimeout);
+      expect(ms).toBeGreaterThanOrEqual(250);
+      expect(ms).toBeLessThan(2000);
+      const waiting = second.lock(key, { waitMs: 3000, ttlMs: 10_000 });
+      await sleep(50);
+      await held.release();
+      await held.release();
+      const taken = await waiting;
+      await expect(first.lock(key, { waitMs: 50, ttlMs: 10_000 })).rejects.toBeInstanceOf(SessionLockTimeout);
+      await taken.release();
+      await taken.release();
+      await (await first.lock(key, { waitMs: 500, ttlMs: 10_000 })).release();
+    });
+
+    it("frees a lock whose holder never releases it after ttlMs, and the old holder's release does not free the new one", async () => {
+      const key = generateSessionKey();
+      const stale = await first.lock(key, { waitMs: 1000, ttlMs: 300 });
+      const started = Date.now();
+      const fresh = await second.lock(key, { waitMs: 3000, ttlMs: 10_000 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+      await stale.release();
+      await expect(third.lock(key, { waitMs: 100, ttlMs: 10_000 })).rejects.toBeInstanceOf(SessionLockTimeout);
+      await fresh.release();
+      await (await third.lock(key, { waitMs: 500, ttlMs: 10_000 })).release();
+    });
+  });
+}
+
+describe('file store: a lock whose holder died', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sessionkit-lock-waits-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is taken over after its ttl, and leaves no lock file behind', async () => {
+    const a = fileStore({ directory: dir });
+    const b = fileStore({ directory: dir });
+    const key = generateSessionKey();
+    await a.lock(key, { waitMs: 100, ttlMs: 150 });
+    const started = Date.now();
+    const takeover = await b.lock(key, { waitMs: 3000, ttlMs: 10_000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(100);
+    expect(Date.now() - started).toBeLessThan(2000);
+    await takeover.release();
+    expect(readdirSync(dir).filter((name) => !/^sessionid[a-z0-9]+$/.test(name))).toEqual([]);
+  });
+});
+
+const redisUp = await askTcp(6379, 'PING\r\n', (reply) => reply.includes('\r\n')).then(
+  (reply) => reply.startsWith('+PONG'),
+  () => false,
+);
+
+describeIfAvailable('Redis', redisUp ? null : 'Redis on 127.0.0.1:6379 does not answer PING', 'redis store: a lock whose holder died', () => {
+  const prefix = `sessionkit-lock-waits-${RUN_ID}`;
+  let raw: Redis;
+  beforeAll(() => {
+    raw = new Redis('redis://127.0.0.1:6379/0');
+  });
+  afterAll(async () => {
+    const keys = await raw.keys(`${prefix}*`);
+    if (keys.length > 0) await raw.del(...keys);
+    raw.disconnect();
+  });
+
+  it.each(DRIVERS)('is taken over after its TTL, on $name', async ({ driver, slug }) => {
+    const keyPrefix = `${prefix}-${slug}`;
+    const s = redisStore({ url: 'redis://127.0.0.1:6379/0', driver, keyPrefix });
+    try {
+      const key = generateSessionKey();
+      await raw.set(`${keyPrefix}:1:${CACHE}${key}:lock`, 'dead-holder', 'PX', 300);
+      const started = Date.now();
+      const held = await s.lock(key, { waitMs: 3000, ttlMs: 10_000 });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+      await held.release();
+    } finally {
+      await s.close();
+    }
+  });
+});
