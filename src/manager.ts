@@ -197,7 +197,7 @@ export function createSessions<T extends object>(
   options: SessionOptions & { readonly schema: SessionSchema<T> },
 ): SessionManager<T>;
 export function createSessions<T extends object = SessionData>(
-  options: SessionOptions & { readonly schema?: SessionSchema<NoInfer<T>> | null },
+  options: SessionOptions & { readonly schema?: SessionSchema<NoInfer<T>> | null | undefined },
 ): SessionManager<T>;
 export function createSessions<T extends object>(options: SessionOptions): SessionManager<T> {
   return new SessionManager<T>(options);

@@ -22,7 +22,7 @@ import { isSessionSchema, type SessionSchema } from './core/data-schema.js';
 import { SessionConfigError } from './errors.js';
 import { jsonSerializer, type Serializer } from './signing/index.js';
 import { serverStore } from './core/engine.js';
-import type { SessionStore } from './core/store-contract.js';
+import type { LockOptions, SessionStore } from './core/store-contract.js';
 import type { SignedCookies } from './stores/signed-cookies.js';
 
 /** `SESSION_COOKIE_SAMESITE`: `false` omits the attribute. */
@@ -57,12 +57,12 @@ export interface LockingOptions {
    * How long a request waits for the lock before failing with a 503, in milliseconds.
    * @default 5000
    */
-  readonly waitMs?: number;
+  readonly waitMs?: number | undefined;
   /**
    * How long a lock survives a crashed holder, in milliseconds.
    * @default 30000
    */
-  readonly ttlMs?: number;
+  readonly ttlMs?: number | undefined;
 }
 
 /** Options of `createSessions`. */
@@ -74,7 +74,7 @@ export interface SessionOptions {
    * uses `secret`.
    * @default []
    */
-  readonly secretFallbacks?: readonly string[];
+  readonly secretFallbacks?: readonly string[] | undefined;
   /**
    * `SESSION_ENGINE`: where sessions live — a store such as `sqliteStore(...)` or `memoryStore()`, or
    * `signedCookies()` to keep the data in the cookie.
@@ -84,103 +84,103 @@ export interface SessionOptions {
    * `SESSION_COOKIE_NAME`.
    * @default 'sessionid'
    */
-  readonly cookieName?: string;
+  readonly cookieName?: string | undefined;
   /**
    * `SESSION_COOKIE_AGE`: session lifetime in seconds, at most {@link MAX_COOKIE_AGE} (10,000,000,000,
    * about 317 years), so that every expiry date stays one that JavaScript and Django (years 1 to 9999)
    * can represent.
    * @default 1209600
    */
-  readonly cookieAge?: number;
+  readonly cookieAge?: number | undefined;
   /**
    * `SESSION_COOKIE_DOMAIN`: `null` makes a host-only cookie.
    * @default null
    */
-  readonly cookieDomain?: string | null;
+  readonly cookieDomain?: string | null | undefined;
   /**
    * `SESSION_COOKIE_PATH`.
    * @default '/'
    */
-  readonly cookiePath?: string;
+  readonly cookiePath?: string | undefined;
   /**
    * `SESSION_COOKIE_SECURE`: send the cookie over HTTPS only. `'auto'` sets `Secure` on responses to
    * requests that arrived over HTTPS: the server's own TLS, or a proxy trusted with `secureProxySslHeader`.
    * @default false
    */
-  readonly cookieSecure?: boolean | 'auto';
+  readonly cookieSecure?: boolean | 'auto' | undefined;
   /**
    * Django's `SECURE_PROXY_SSL_HEADER`: the header and value with which a proxy in front of the app marks
    * requests it received over HTTPS, e.g. `['X-Forwarded-Proto', 'https']`. Only for `cookieSecure: 'auto'`;
    * set it only when every request passes through that proxy, which must overwrite the header.
    * @default null (no proxy is trusted)
    */
-  readonly secureProxySslHeader?: ProxySslHeader | null;
+  readonly secureProxySslHeader?: ProxySslHeader | null | undefined;
   /**
    * `Partitioned` (CHIPS): a cookie kept per top-level site, for apps embedded in other sites' pages. Needs
    * a Secure cookie.
    * @default false
    */
-  readonly cookiePartitioned?: boolean;
+  readonly cookiePartitioned?: boolean | undefined;
   /**
    * `Priority` (Chromium): `'High'` keeps the session cookie when the browser evicts cookies of the site.
    * @default null (no attribute)
    */
-  readonly cookiePriority?: CookiePriority | null;
+  readonly cookiePriority?: CookiePriority | null | undefined;
   /**
    * `SESSION_COOKIE_HTTPONLY`: hide the cookie from scripts.
    * @default true
    */
-  readonly cookieHttpOnly?: boolean;
+  readonly cookieHttpOnly?: boolean | undefined;
   /**
    * `SESSION_COOKIE_SAMESITE`: `'Lax'`, `'Strict'`, `'None'` (any case), or `false` to omit it.
    * @default 'Lax'
    */
-  readonly cookieSameSite?: SameSite | 'lax' | 'strict' | 'none';
+  readonly cookieSameSite?: SameSite | 'lax' | 'strict' | 'none' | undefined;
   /**
    * `SESSION_EXPIRE_AT_BROWSER_CLOSE`: a cookie without Max-Age/expires.
    * @default false
    */
-  readonly expireAtBrowserClose?: boolean;
+  readonly expireAtBrowserClose?: boolean | undefined;
   /**
    * `SESSION_SAVE_EVERY_REQUEST`: save and re-send the cookie on every request (a sliding expiry).
    * @default false
    */
-  readonly saveEveryRequest?: boolean;
+  readonly saveEveryRequest?: boolean | undefined;
   /**
    * `SESSION_SERIALIZER`.
    * @default the JSON serializer, byte-compatible with Django's
    */
-  readonly serializer?: Serializer;
+  readonly serializer?: Serializer | undefined;
   /**
    * Salt of stored session data: `'django.contrib.sessions.' + <store class name>`. Django's stock engines
    * all use `SessionStore`; change it only to match a custom Django store class.
    * @default 'django.contrib.sessions.SessionStore'
    */
-  readonly dataSalt?: string;
+  readonly dataSalt?: string | undefined;
   /**
    * Keep changes of concurrent requests to different keys of one session (compare-and-set on save).
    * `false` restores Django's last-write-wins.
    * @default true
    */
-  readonly mergeConcurrentUpdates?: boolean;
+  readonly mergeConcurrentUpdates?: boolean | undefined;
   /**
    * How many compare-and-set rounds a save tries before answering 503.
    * @default 100
    */
-  readonly maxMergeAttempts?: number;
+  readonly maxMergeAttempts?: number | undefined;
   /**
    * Opt-in per-session locking: a request that reads its session holds the session's lock until its
    * response is committed, so read-modify-write of the same key is serialised. `true` uses the defaults.
    * @default false
    */
-  readonly locking?: boolean | LockingOptions;
+  readonly locking?: boolean | LockingOptions | undefined;
   /**
    * The largest session, in bytes of serialized data (before compression), for loading and saving alike:
    * a save of more throws `SessionDataTooLarge` (413) and leaves the stored session as it was, and a load
    * of more (or of compressed data inflating past it: a zlib bomb) gives a fresh session.
    * @default 1048576
    */
-  readonly maxDataBytes?: number;
+  readonly maxDataBytes?: number | undefined;
   /**
    * A Standard Schema validator (zod 3.24+, valibot 1, arktype 2, …) for the application's keys: loaded
    * data it refuses gives a fresh session and an `invalid-data` security event, never an error; data it
@@ -192,28 +192,28 @@ export interface SessionOptions {
   // Any output here: `createSessions` reads the schema's own type, and options without one can still be
   // given a data type (`createSessions<{ visit: number }>(options)`).
   // biome-ignore lint/suspicious/noExplicitAny: any output type; `createSessions` narrows it to `T`.
-  readonly schema?: SessionSchema<any> | null;
+  readonly schema?: SessionSchema<any> | null | undefined;
   /**
    * Called for each quietly handled security event. By default Django's behaviour: a warning
    * "Session data corrupted" through `logger` for bad signatures of stored data.
    */
-  readonly onSecurityEvent?: (event: SecurityEvent) => void;
+  readonly onSecurityEvent?: ((event: SecurityEvent) => void) | undefined;
   /**
    * Where warnings and store errors go.
    * @default console
    */
-  readonly logger?: SessionLogger;
+  readonly logger?: SessionLogger | undefined;
   /**
    * Django's `DEBUG` for logging: pass the error (with its stack) to `logger.error` next to each message.
    * Off, a store outage logs one line when it starts and one when it ends, and nothing per request.
    * @default false
    */
-  readonly debug?: boolean;
+  readonly debug?: boolean | undefined;
   /**
    * Clock in milliseconds since the epoch; for tests.
    * @default Date.now
    */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
 }
 
 /** {@link SessionOptions} with every default applied and every value checked. */
@@ -237,7 +237,7 @@ export interface ResolvedOptions {
   readonly dataSalt: string;
   readonly mergeConcurrentUpdates: boolean;
   readonly maxMergeAttempts: number;
-  readonly locking: Required<LockingOptions> | null;
+  readonly locking: LockOptions | null;
   readonly maxDataBytes: number;
   readonly schema: SessionSchema | null;
   readonly onSecurityEvent: (event: SecurityEvent) => void;
@@ -348,7 +348,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   }
 
   const lockingOption = options.locking ?? false;
-  let locking: Required<LockingOptions> | null = null;
+  let locking: LockOptions | null = null;
   if (lockingOption) {
     const given = lockingOption === true ? {} : lockingOption;
     locking = { waitMs: given.waitMs ?? DEFAULTS.lockWaitMs, ttlMs: given.ttlMs ?? DEFAULTS.lockTtlMs };

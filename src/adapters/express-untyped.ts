@@ -23,21 +23,21 @@ export interface ExpressSessionOptions {
    * `next`, so there an outage would be an unhandled rejection: preloading is the default on Express 4.
    * @default false on Express 5, true on Express 4
    */
-  readonly preload?: boolean;
+  readonly preload?: boolean | undefined;
   /**
    * express-session's API on `req.session` — `req.session.<key>` read and written synchronously,
    * `regenerate(cb)`, `save(cb)`, `reload(cb)`, `destroy(cb)`, `touch()`, `id`, `cookie` — for Passport and
    * other code written for express-session. Loads the session before `next()`.
    * @default false
    */
-  readonly expressSessionApi?: boolean;
+  readonly expressSessionApi?: boolean | undefined;
   /**
    * The `createAuth()` result: each request also gets its lazy user, read with {@link userOf}: no query
    * until it is called, then one per request. It is `req.user`, untyped, because Passport declares
    * `req.user` for itself; an app using Passport's logins leaves this out.
    * @default undefined (no user)
    */
-  readonly auth?: Auth<SessionUser>;
+  readonly auth?: Auth<SessionUser> | undefined;
 }
 
 /**

@@ -62,7 +62,7 @@ export interface SessionPluginOptions {
    * Fastify's request, where `@fastify/passport` declares a `user` of its own.)
    * @default undefined (no user)
    */
-  auth?: Auth<SessionUser>;
+  auth?: Auth<SessionUser> | undefined;
 }
 
 /**

@@ -41,7 +41,7 @@ export interface FetchSessionOptions<U extends SessionUser> {
    * request))` gives the same.
    * @default undefined (no user)
    */
-  readonly auth?: Auth<U>;
+  readonly auth?: Auth<U> | undefined;
 }
 
 // Per manager, the session of each request, so every getSession() of one request shares one session.

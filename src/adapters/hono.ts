@@ -36,7 +36,7 @@ export interface HonoSessionOptions<U extends SessionUser> {
    * is called, then one per request.
    * @default undefined (no user)
    */
-  readonly auth?: Auth<U>;
+  readonly auth?: Auth<U> | undefined;
 }
 
 /**

@@ -49,7 +49,7 @@ export interface KoaSessionOptions {
    * Koa's context, where other packages may declare a `user` of their own.)
    * @default undefined (no user)
    */
-  readonly auth?: Auth<SessionUser>;
+  readonly auth?: Auth<SessionUser> | undefined;
 }
 
 /**
@@ -91,7 +91,7 @@ export function session<T extends object>(manager: SessionManager<T>, options: K
   return async (ctx: ExtendableContext, next: Next): Promise<void> => {
     const current = manager.load(ctx.get('cookie'));
     // The manager's data type and the declared `KoaSessionData` are two names for the app's one session type.
-    ctx.session = current as KoaSession;
+    ctx.session = current as unknown as KoaSession;
     if (auth) (ctx as { user?: unknown }).user = auth.requestUser(current);
     try {
       await next();

@@ -28,7 +28,7 @@ export interface WithSessionsOptions<U extends SessionUser> {
    * on the first call (no query before) and once per request.
    * @default undefined (no `req.user`)
    */
-  readonly auth?: Auth<U>;
+  readonly auth?: Auth<U> | undefined;
 }
 
 type Hooked = 'writeHead' | 'write' | 'end' | 'flushHeaders';

@@ -15,7 +15,7 @@ export interface AuthOptions<U extends SessionUser> {
    * them made is rewritten with `secret` (and given a new key) the first time it is read, as Django 4.1+ does.
    * @default []
    */
-  readonly secretFallbacks?: readonly string[];
+  readonly secretFallbacks?: readonly string[] | undefined;
   /** Where logged-in users are loaded from by id (Django's `backend.get_user`). */
   readonly users: UserSource<U>;
   /**
@@ -23,7 +23,7 @@ export interface AuthOptions<U extends SessionUser> {
    * backend is anonymous here. With one entry, it is what {@link Auth.login} writes by default.
    * @default ['django.contrib.auth.backends.ModelBackend']
    */
-  readonly backends?: readonly string[];
+  readonly backends?: readonly string[] | undefined;
 }
 
 /** {@link AuthOptions} with defaults applied. */

@@ -16,7 +16,7 @@ export interface LoginOptions {
    * The backend path stored as `_auth_user_backend`. Must be one of `backends`.
    * @default the only entry of `backends` (an error when there are several)
    */
-  readonly backend?: string;
+  readonly backend?: string | undefined;
 }
 
 /**

@@ -17,7 +17,7 @@ export interface CommandUsersOptions {
    * Create the SQLite file when it does not exist (migrate); otherwise a missing file is a failure.
    * @default false
    */
-  readonly create?: boolean;
+  readonly create?: boolean | undefined;
 }
 
 /**

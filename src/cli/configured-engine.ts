@@ -40,7 +40,7 @@ export interface OpenEngineOptions {
    * the session table, which the app's stores create when they are missing.
    * @default false
    */
-  readonly readOnly?: boolean;
+  readonly readOnly?: boolean | undefined;
 }
 
 // Stands in for SECRET_KEY for commands that never sign or verify: nothing is signed with it.

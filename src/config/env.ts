@@ -93,7 +93,7 @@ export interface OptionsFromEnvOptions {
    * Receives the warning about a missing `SECRET_KEY`, and becomes the sessions' logger.
    * @default console
    */
-  readonly logger?: SessionLogger;
+  readonly logger?: SessionLogger | undefined;
 }
 
 /**

@@ -43,9 +43,9 @@ export interface CodecOptions {
   /** The engine's name, for security events. */
   readonly engine: string;
   /** Reject signed values older than this many seconds (signed cookies). @default no limit */
-  readonly maxAge?: number;
+  readonly maxAge?: number | undefined;
   /** How the data is stored. @default 'signed' */
-  readonly format?: DataFormat;
+  readonly format?: DataFormat | undefined;
 }
 
 /** A codec for `salt`, signing with `options.secret`, verifying with it and the fallbacks. */

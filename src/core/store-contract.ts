@@ -69,9 +69,9 @@ export interface ClearExpiredOptions {
    * entries one step examines (file store).
    * @default 5000
    */
-  readonly batchSize?: number;
+  readonly batchSize?: number | undefined;
   /** Called after each step that removed sessions, with the number removed so far. */
-  readonly onProgress?: (removedSoFar: number) => void;
+  readonly onProgress?: ((removedSoFar: number) => void) | undefined;
 }
 
 /** Outcome of {@link SessionStore.migrate}. */

@@ -18,13 +18,13 @@ export interface AddMessageOptions {
    * Django's `extra_tags`: more tags for the message, space-separated, put before the level's tag.
    * @default ''
    */
-  readonly extraTags?: string;
+  readonly extraTags?: string | undefined;
   /**
    * Marks the text as safe HTML (Django's `mark_safe`): Django templates show it without escaping. Set it
    * only for HTML the application wrote itself.
    * @default false
    */
-  readonly safe?: boolean;
+  readonly safe?: boolean | undefined;
 }
 
 /** Django's messages API, bound to one configuration (see {@link createMessages}). */

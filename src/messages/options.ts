@@ -11,13 +11,13 @@ export interface MessagesOptions {
    * request.
    * @default INFO (20)
    */
-  readonly level?: number;
+  readonly level?: number | undefined;
   /**
    * Django's `MESSAGE_TAGS`: the tag of each level, merged over the defaults (`debug`, `info`, `success`,
    * `warning`, `error`), e.g. `{ [ERROR]: 'danger' }` for Bootstrap's alert classes.
    * @default {}
    */
-  readonly tags?: Readonly<Record<number, string>>;
+  readonly tags?: Readonly<Record<number, string>> | undefined;
 }
 
 /** {@link MessagesOptions} with the defaults filled in. */

@@ -13,20 +13,20 @@ export interface DumpsOptions {
   /** The secret to sign with (Django's `SECRET_KEY`). */
   key: string | Uint8Array;
   /** Namespace; default `'django.core.signing'` (`''` means the TimestampSigner default, as in Django). */
-  salt?: string;
+  salt?: string | undefined;
   /** Converts the value to bytes; default the Django-compatible JSON serializer. */
-  serializer?: Serializer;
+  serializer?: Serializer | undefined;
   /** Try zlib compression (used only when it saves at least two bytes). */
-  compress?: boolean;
+  compress?: boolean | undefined;
   /**
    * Try compression only on serialized data at least this long (see `SignObjectOptions.compressMinBytes`).
    * @default 10
    */
-  compressMinBytes?: number;
+  compressMinBytes?: number | undefined;
   /** Refuse values whose serialized form is longer than this many bytes (`PayloadTooLarge`). @default no limit */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /** Current time in (fractional) seconds; default `Date.now() / 1000`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** Options of {@link loads}. */
@@ -34,19 +34,19 @@ export interface LoadsOptions {
   /** The current secret, tried first. */
   key: string | Uint8Array;
   /** Older secrets still accepted, tried in order (Django's `SECRET_KEY_FALLBACKS`). */
-  fallbackKeys?: ReadonlyArray<string | Uint8Array>;
+  fallbackKeys?: ReadonlyArray<string | Uint8Array> | undefined;
   /** Namespace; must equal the one used by {@link dumps}. Default `'django.core.signing'`. */
-  salt?: string;
+  salt?: string | undefined;
   /** Converts bytes back to a value; default the Django-compatible JSON serializer. */
-  serializer?: Serializer;
+  serializer?: Serializer | undefined;
   /** Maximum token age in seconds; unchecked when omitted. */
-  maxAge?: number;
+  maxAge?: number | undefined;
   /** Cap on the inflated size of a compressed payload (zlib bomb guard); default 1 MiB. */
-  maxDecompressedBytes?: number;
+  maxDecompressedBytes?: number | undefined;
   /** Refuse payloads whose serialized form is longer than this many bytes, compressed or not. @default no limit */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /** Current time in (fractional) seconds; default `Date.now() / 1000`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /**

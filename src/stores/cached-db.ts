@@ -42,12 +42,12 @@ export interface CachedDbStoreOptions {
    * serves its stale copy of a session this store changed. Its errors are logged and tolerated.
    * @default undefined (no Django cache to keep fresh)
    */
-  readonly djangoCache?: SessionStore;
+  readonly djangoCache?: SessionStore | undefined;
   /**
    * Where tolerated cache errors are reported (Django logs them on `django.contrib.sessions`).
    * @default console (the `logger` of `createSessions` when attached)
    */
-  readonly logger?: StoreLogger;
+  readonly logger?: StoreLogger | undefined;
 }
 
 /** The version handed out by {@link CachedDbStore.load}: where the data came from, and the database's version when known. */
@@ -63,18 +63,18 @@ class LoadedVersion {
 class CachedDbStore implements SessionStore {
   readonly name = 'cached_db';
   /** Takes the database's per-session lock (or the cache's, when the database has none). */
-  readonly lock?: SessionStore['lock'];
+  readonly lock?: NonNullable<SessionStore['lock']>;
   /** Lists the database's live sessions (when the database can). */
-  readonly list?: SessionStore['list'];
+  readonly list?: NonNullable<SessionStore['list']>;
   /**
    * The database's batched `clearExpired` (when it has one), then a sweep of the cache as
    * {@link CachedDbStore.clearExpired} does; resolves the database's count.
    */
-  readonly clearExpiredInBatches?: SessionStore['clearExpiredInBatches'];
+  readonly clearExpiredInBatches?: NonNullable<SessionStore['clearExpiredInBatches']>;
   /** How many of the database's rows have expired (when the database can count them). */
-  readonly countExpired?: SessionStore['countExpired'];
+  readonly countExpired?: NonNullable<SessionStore['countExpired']>;
   /** Creates the database's session table when it is missing (when the database can). */
-  readonly migrate?: SessionStore['migrate'];
+  readonly migrate?: NonNullable<SessionStore['migrate']>;
   readonly #db: SessionStore;
   readonly #cache: SessionStore;
   readonly #copy: CacheCopy;

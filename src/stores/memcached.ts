@@ -28,41 +28,41 @@ export { memcachedLifetime } from './memcached/lifetime.js';
 /** Options of {@link memcachedStore}. Give exactly one of `url`, `servers` or `client`. */
 export interface MemcachedStoreOptions extends CacheKeyOptions {
   /** The servers as a URL: `memcached://host:port[,host:port…]` (port 11211 when left out). */
-  readonly url?: string;
+  readonly url?: string | undefined;
   /** The servers as `host:port` strings (Django's `LOCATION` list). Keys are spread over them by consistent hashing. */
-  readonly servers?: readonly string[];
+  readonly servers?: readonly string[] | undefined;
   /**
    * A `memcached` client you created and own: the store never ends it and does not change its failure
    * handling. Prefer `url` or `servers`: the package's own handling of a dead server retries it only
    * after `retry` (30 s by default) and its reconnection runs the `ping` program, which crashes the
    * process on machines that lack it; the store's own client avoids both (see {@link MemcachedStore}).
    */
-  readonly client?: Memcached;
+  readonly client?: Memcached | undefined;
   /**
    * How long one command may take before it fails, in milliseconds.
    * @default 2000
    */
-  readonly commandTimeoutMs?: number;
+  readonly commandTimeoutMs?: number | undefined;
   /**
    * How long connecting to a server may take before the command fails, in milliseconds (for a client
    * the store creates; a client passed in keeps its own `timeout`).
    * @default 2000
    */
-  readonly connectTimeoutMs?: number;
+  readonly connectTimeoutMs?: number | undefined;
   /**
    * After a connection to a server fails, its commands fail at once for this long; then the next command
    * tries to connect again. This is how the store notices a server that came back. Only for a client the
    * store creates.
    * @default 1000
    */
-  readonly retryMs?: number;
+  readonly retryMs?: number | undefined;
   /**
    * Connections to each server (for a client the store creates). The store never has more commands in
    * flight than this; more wait their turn (within `commandTimeoutMs`), since the client answers a full
    * pool with an error.
    * @default 10
    */
-  readonly poolSize?: number;
+  readonly poolSize?: number | undefined;
 }
 
 // The factory, which the store's errors name.

@@ -18,7 +18,7 @@ export interface MemoryStoreOptions {
    * Remove expired sessions after this many creations, so an idle process does not hold on to them.
    * @default 1000
    */
-  readonly sweepEvery?: number;
+  readonly sweepEvery?: number | undefined;
 }
 
 interface Entry {

@@ -30,18 +30,18 @@ export interface MysqlStoreOptions extends ServerStoreOptions<mysql.Pool> {
    * Most connections the store's pool opens (only with `url`).
    * @default 10
    */
-  readonly connectionLimit?: number;
+  readonly connectionLimit?: number | undefined;
   /**
    * How long opening a connection may take, in milliseconds (only with `url`). A `connect_timeout` in the URL
    * is used when this is not given.
    * @default 5000
    */
-  readonly connectTimeoutMs?: number;
+  readonly connectTimeoutMs?: number | undefined;
   /**
    * How long to wait for a free connection from the pool, in milliseconds.
    * @default 5000
    */
-  readonly acquireTimeoutMs?: number;
+  readonly acquireTimeoutMs?: number | undefined;
 }
 
 const RULES: ServerStoreRules = {

@@ -28,13 +28,13 @@ export interface PostgresStoreOptions extends ServerStoreOptions<pg.Pool> {
    * Most connections the store's pool opens (only with `url`).
    * @default 10
    */
-  readonly max?: number;
+  readonly max?: number | undefined;
   /**
    * How long to wait for a connection (opening one, or a free one from the pool) before failing, in
    * milliseconds (only with `url`). A `connect_timeout` in the URL is used when this is not given.
    * @default 5000
    */
-  readonly connectionTimeoutMs?: number;
+  readonly connectionTimeoutMs?: number | undefined;
 }
 
 const STORE = 'postgresStore';

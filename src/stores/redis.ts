@@ -37,12 +37,12 @@ export interface RedisStoreOptions extends CacheKeyOptions {
    * The server: `redis://[user:password@]host:port[/db]`, or `rediss://…` for TLS. A database the server
    * does not have fails every command (never database 0 instead).
    */
-  readonly url?: string;
+  readonly url?: string | undefined;
   /**
    * Seed nodes of a Redis Cluster, each a `redis://` or `rediss://` URL (credentials and TLS are taken
    * from the first one). The store discovers the other nodes itself.
    */
-  readonly clusterNodes?: readonly string[];
+  readonly clusterNodes?: readonly string[] | undefined;
   /**
    * A client you created and own: an ioredis `Redis` or `Cluster`, or a node-redis client
    * (`createClient()` of the `redis` package, connected before the store uses it). The store never
@@ -50,24 +50,24 @@ export interface RedisStoreOptions extends CacheKeyOptions {
    * {@link RedisStore}); with your own client, its offline queue and retry options apply, and only the
    * store's time bounds protect requests.
    */
-  readonly client?: RedisClient;
+  readonly client?: RedisClient | undefined;
   /**
    * The library the store creates its client with, from `url` (or `clusterNodes`, ioredis only):
    * `'ioredis'`, or `'redis'` for node-redis. The module itself (`await import('redis')`) also does, for
    * when sessionkit cannot load the package from where it is installed (a bundle, a second copy).
    * @default 'ioredis'
    */
-  readonly driver?: RedisDriver;
+  readonly driver?: RedisDriver | undefined;
   /**
    * How long one command may take before it fails, in milliseconds.
    * @default 2000
    */
-  readonly commandTimeoutMs?: number;
+  readonly commandTimeoutMs?: number | undefined;
   /**
    * How long connecting to the server may take before requests fail, in milliseconds.
    * @default 2000
    */
-  readonly connectTimeoutMs?: number;
+  readonly connectTimeoutMs?: number | undefined;
 }
 
 // The factory, which the store's errors name.

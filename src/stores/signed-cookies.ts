@@ -16,7 +16,7 @@ export interface SignedCookiesOptions {
    * Salt of the signature. Change it only to keep these cookies apart from Django's.
    * @default 'django.contrib.sessions.backends.signed_cookies'
    */
-  readonly salt?: string;
+  readonly salt?: string | undefined;
 }
 
 /** The signed-cookie engine; pass it as the `store` option. */

@@ -24,17 +24,17 @@ export interface SqliteStoreOptions {
    * The database file (Django's `DATABASES['default']['NAME']`), created when missing; its directory must
    * exist and be writable. `':memory:'` gives a private in-memory database (tests, one process).
    */
-  readonly path?: string;
+  readonly path?: string | undefined;
   /**
    * An open better-sqlite3 connection to use instead of `path`. The store leaves its settings (journal
    * mode, busy timeout) as they are and does not close it.
    */
-  readonly database?: SqliteDatabase;
+  readonly database?: SqliteDatabase | undefined;
   /**
    * The session table (Django's `db_table`); letters, digits and underscores.
    * @default 'django_session'
    */
-  readonly table?: string;
+  readonly table?: string | undefined;
   /**
    * Create the table and its `expire_date` index when they are missing, with Django's exact schema, as
    * the store opens the database. If a Django project will later run `migrate` on the same file, run it
@@ -42,25 +42,25 @@ export interface SqliteStoreOptions {
    * already exists.
    * @default true
    */
-  readonly createTable?: boolean;
+  readonly createTable?: boolean | undefined;
   /**
    * How long a write waits for another connection's write to finish before failing, in milliseconds.
    * Ignored with `database`.
    * @default 5000
    */
-  readonly busyTimeoutMs?: number;
+  readonly busyTimeoutMs?: number | undefined;
   /**
    * SQLite's `synchronous` setting for file databases in WAL mode. `'NORMAL'` never corrupts the file
    * and survives a crash of the process, but a power loss may drop the last commits; `'FULL'` syncs every
    * commit to disk, at a cost in throughput. Ignored with `database` and `':memory:'`.
    * @default 'NORMAL'
    */
-  readonly synchronous?: 'NORMAL' | 'FULL';
+  readonly synchronous?: 'NORMAL' | 'FULL' | undefined;
   /**
    * The clock that decides which sessions have expired, in milliseconds since the epoch; for tests.
    * @default Date.now
    */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
 }
 
 /** The SQLite session store. */

@@ -30,13 +30,13 @@ users that log in here too. Then reload this page.</p>`;
 /** What the login form shows. */
 export interface LoginFacts {
   /** Why nobody can log in yet (the user table is missing); the form is then left out. */
-  readonly unavailable?: string;
-  readonly error?: string;
+  readonly unavailable?: string | undefined;
+  readonly error?: string | undefined;
   /** The username typed before a refusal, shown again. */
-  readonly username?: string;
+  readonly username?: string | undefined;
   /** Where a successful login goes: a local path, or `undefined` for the profile. */
-  readonly next?: string;
-  readonly messages?: readonly FlashMessage[];
+  readonly next?: string | undefined;
+  readonly messages?: readonly FlashMessage[] | undefined;
   /** The hash of the session's key, `null` without one. */
   readonly current: string | null;
 }

@@ -59,7 +59,7 @@ export function accountRoutes({ accounts }: DemoContext): Record<string, Record<
     }
   }
 
-  async function loginForm(session: Session<DemoData>, facts: { error?: string; username?: string; next?: string; unavailable?: string }): Promise<DemoResponse> {
+  async function loginForm(session: Session<DemoData>, facts: { error?: string; username?: string; next?: string | undefined; unavailable?: string | undefined }): Promise<DemoResponse> {
     const messages = await getMessages(session);
     return html(200, accountLoginPage({ ...facts, messages, current: currentKeyHash(session) }));
   }

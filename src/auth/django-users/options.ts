@@ -16,32 +16,32 @@ export interface DjangoUsersOptions {
    * A SQL session store (`sqliteStore`, `postgresStore`, `mysqlStore`) on the database that holds the users:
    * its connection is used, and stays the store's to close.
    */
-  readonly store?: SqlStore;
+  readonly store?: SqlStore | undefined;
   /**
    * The database as a `DATABASE_URL` (`sqlite:///db.sqlite3`, `postgres://…`, `mysql://…`, as the `db`
    * engine reads it), for users in another database than the sessions, or sessions in another engine. The
    * user source opens its own connection, closed by `close()`. A SQLite file must exist.
    */
-  readonly url?: string;
+  readonly url?: string | undefined;
   /**
    * The user table (`db_table` of `AUTH_USER_MODEL`), `schema.table` on PostgreSQL.
    * @default 'auth_user'
    */
-  readonly table?: string;
+  readonly table?: string | undefined;
   /**
    * The columns of a custom `AUTH_USER_MODEL`, by field: a name where it differs from Django's `User`, `null`
    * for a field the model lacks, e.g. `{ username: 'email', firstName: null, lastName: null }` for a model
    * whose `USERNAME_FIELD` is `email`. `id`, `username` and `password` cannot be `null`.
    * @default Django's User: id, username, password, last_login, is_active, is_staff, is_superuser, email, first_name, last_name, date_joined
    */
-  readonly columns?: Partial<Record<keyof DjangoUserColumns, string | null>>;
+  readonly columns?: Partial<Record<keyof DjangoUserColumns, string | null>> | undefined;
   /**
    * The PBKDF2 iteration count of the Django project's `PBKDF2PasswordHasher` (260,000 on Django 3.2, 600,000
    * on 4.2, 1,000,000 on 5.2). New hashes get it; at login a hash with another count is rehashed to it, as
    * Django does. Give the Django project's count, or the two sides rehash each other's logins.
    * @default 1_000_000 (Django 5.2's)
    */
-  readonly iterations?: number;
+  readonly iterations?: number | undefined;
   /**
    * Rehash a correct password at login when Django would (Django's `check_password` setter): a hash that
    * is not `pbkdf2_sha256` at `iterations` (another count, `pbkdf2_sha1`, `argon2`, `bcrypt_sha256`) or
@@ -50,28 +50,28 @@ export interface DjangoUsersOptions {
    * Node would otherwise turn its hashes back into PBKDF2 ones.
    * @default true
    */
-  readonly upgradePasswords?: boolean;
+  readonly upgradePasswords?: boolean | undefined;
   /**
    * Whether the primary key is a whole number (Django's `AutoField`): a session holding anything else as
    * the user id is anonymous without a query. Set `false` for a `UUIDField` or `CharField` key.
    * @default true
    */
-  readonly integerIds?: boolean;
+  readonly integerIds?: boolean | undefined;
   /**
    * The package verifying `argon2` hashes.
    * @default the first installed of argon2, \@node-rs/argon2, hash-wasm
    */
-  readonly argon2?: Argon2DriverName;
+  readonly argon2?: Argon2DriverName | undefined;
   /**
    * The package verifying `bcrypt_sha256` hashes.
    * @default the first installed of bcrypt, bcryptjs, hash-wasm
    */
-  readonly bcrypt?: BcryptDriverName;
+  readonly bcrypt?: BcryptDriverName | undefined;
   /**
    * The clock for `last_login` and `date_joined`, in milliseconds since the epoch; for tests.
    * @default Date.now
    */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
 }
 
 /** {@link DjangoUsersOptions} checked, with defaults applied (without where the users are). */

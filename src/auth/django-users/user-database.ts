@@ -34,7 +34,7 @@ export interface OpenUserDatabaseOptions {
    * Create a SQLite file that does not exist (for creating the table); otherwise a missing file is an error.
    * @default false
    */
-  readonly create?: boolean;
+  readonly create?: boolean | undefined;
 }
 
 /**

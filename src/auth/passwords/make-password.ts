@@ -18,12 +18,12 @@ export interface MakePasswordOptions {
    * `PBKDF2PasswordHasher.iterations` differs rehashes the password at the user's next login there.
    * @default 1_000_000 (Django 5.2's)
    */
-  readonly iterations?: number;
+  readonly iterations?: number | undefined;
   /**
    * The salt. Leave it out: a random one (22 characters of `[a-zA-Z0-9]`, 128 bits, as Django) is drawn.
    * @default random
    */
-  readonly salt?: string;
+  readonly salt?: string | undefined;
 }
 
 /**

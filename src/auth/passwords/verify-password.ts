@@ -18,17 +18,17 @@ export interface VerifyPasswordOptions {
    * from a wrong password by timing.
    * @default 1_000_000 (Django 5.2's)
    */
-  readonly iterations?: number;
+  readonly iterations?: number | undefined;
   /**
    * The package verifying `argon2` hashes.
    * @default the first installed of argon2, \@node-rs/argon2, hash-wasm
    */
-  readonly argon2?: Argon2DriverName;
+  readonly argon2?: Argon2DriverName | undefined;
   /**
    * The package verifying `bcrypt_sha256` hashes.
    * @default the first installed of bcrypt, bcryptjs, hash-wasm
    */
-  readonly bcrypt?: BcryptDriverName;
+  readonly bcrypt?: BcryptDriverName | undefined;
 }
 
 // Django's check_password makes a password when it has nothing to check, so that path costs the same.

@@ -24,7 +24,7 @@ export interface SettingsReport {
 /** Options of {@link checkSettings}. */
 export interface CheckSettingsOptions {
   /** The site is served over HTTPS (`--https`), whatever `SITE_URL` and `SECURE_SSL_REDIRECT` say. */
-  readonly https?: boolean;
+  readonly https?: boolean | undefined;
 }
 
 const MIN_SECRET_LENGTH = 50;

@@ -19,18 +19,18 @@ export interface CacheKeyOptions {
    * Django's `CACHES[alias]['KEY_PREFIX']`.
    * @default ''
    */
-  readonly keyPrefix?: string;
+  readonly keyPrefix?: string | undefined;
   /**
    * Django's `CACHES[alias]['VERSION']`: a non-negative integer.
    * @default 1
    */
-  readonly version?: number;
+  readonly version?: number | undefined;
   /**
    * The session engine's `cache_key_prefix`: `django.contrib.sessions.cache` for the `cache` engine,
    * `django.contrib.sessions.cached_db` for the cache half of `cached_db`.
    * @default 'django.contrib.sessions.cache'
    */
-  readonly cachePrefix?: string;
+  readonly cachePrefix?: string | undefined;
 }
 
 // The lock of a session lives next to its data. ':' never occurs in a session key, so no lock key can

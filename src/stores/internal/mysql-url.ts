@@ -38,8 +38,8 @@ export function mysqlSettingsFromUrl(url: string): MysqlUrlSettings {
   const charset = parsed.options.get('charset');
   const connection: ConnectionOptions = {
     ...(socket ? { socketPath: parsed.host } : { host: parsed.host || 'localhost', port: parsed.port ?? 3306 }),
-    user: parsed.user || undefined,
-    password: parsed.password || undefined,
+    ...(parsed.user && { user: parsed.user }),
+    ...(parsed.password && { password: parsed.password }),
     database: parsed.database,
     ...(charset !== undefined && { charset }),
     ...tlsSettings(parsed),

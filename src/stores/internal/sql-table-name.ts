@@ -48,13 +48,13 @@ export interface SqlTableOptions {
    * database on MySQL (`name.table`).
    * @default 'django_session'
    */
-  readonly table?: string;
+  readonly table?: string | undefined;
   /**
    * Create the table with Django's columns and indexes on first use when it is missing. Turn off when the
    * database user may not create tables (run Django's `migrate`, or `sessionkit migrate`, instead).
    * @default true
    */
-  readonly createTable?: boolean;
+  readonly createTable?: boolean | undefined;
 }
 
 /** A store's session table: its validated name, and that name quoted for SQL. */

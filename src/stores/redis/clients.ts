@@ -16,10 +16,10 @@ export type RedisDriver = 'ioredis' | 'redis' | IoredisModule | NodeRedisModule;
 
 /** Where the store's client comes from: exactly one of these is set. */
 export interface ConnectionSource {
-  readonly url?: string;
-  readonly clusterNodes?: readonly string[];
-  readonly client?: RedisClient;
-  readonly driver?: RedisDriver;
+  readonly url?: string | undefined;
+  readonly clusterNodes?: readonly string[] | undefined;
+  readonly client?: RedisClient | undefined;
+  readonly driver?: RedisDriver | undefined;
 }
 
 /**

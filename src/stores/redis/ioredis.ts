@@ -17,7 +17,7 @@ export type IoredisClient = Redis | Cluster;
 /** Where the connection comes from: a client passed in, or URLs and the module to create one with. */
 export type IoredisSource =
   | { readonly client: IoredisClient }
-  | { readonly url?: string; readonly clusterNodes?: readonly string[]; readonly driver: 'ioredis' | IoredisModule };
+  | { readonly url?: string | undefined; readonly clusterNodes?: readonly string[] | undefined; readonly driver: 'ioredis' | IoredisModule };
 
 // How long ioredis's disconnect waits for the socket's "close" before destroying it. A socket whose
 // connection failed has closed already, and the wait (2 s by default) would keep the process alive.

@@ -23,7 +23,7 @@ export interface ServerStoreOptions<Pool> extends SqlTableOptions {
    *   percent-encoded path as host is a Unix socket). Supported query options: `ssl-ca`, `ssl_mode`,
    *   `charset`, `connect_timeout`.
    */
-  readonly url?: string;
+  readonly url?: string | undefined;
   /**
    * An existing pool to use instead of `url`; the store does not end it on `close()`.
    * - PostgreSQL: timeouts are the pool's own: set `connectionTimeoutMillis`, `statement_timeout` and
@@ -31,21 +31,21 @@ export interface ServerStoreOptions<Pool> extends SqlTableOptions {
    * - MySQL (a `mysql2/promise` pool): keep mysql2's default `FOUND_ROWS` flag on. Per-session locks take
    *   their connections from this pool too, so size it for them.
    */
-  readonly pool?: Pool;
+  readonly pool?: Pool | undefined;
   /**
    * Most connections held at once by per-session locks, in a pool of their own so locks never starve
    * ordinary queries. Only opened when locking is on. On MySQL only with `url`: with `pool`, locks use
    * that pool.
    * @default 10
    */
-  readonly maxLockConnections?: number;
+  readonly maxLockConnections?: number | undefined;
   /**
    * How long a statement may run, in milliseconds. PostgreSQL (only with `url`): the server cancels it,
    * and the client gives up one second later still, in case the server or the network hangs. MySQL: the
    * store gives up on it and closes its connection.
    * @default 5000
    */
-  readonly statementTimeoutMs?: number;
+  readonly statementTimeoutMs?: number | undefined;
 }
 
 /** How a server store names itself and its table. */
