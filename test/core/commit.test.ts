@@ -10,12 +10,13 @@ import {
   SessionDataTooLarge,
   SessionInterrupted,
   SessionLockTimeout,
+  type SessionOptions,
   SessionStoreUnavailable,
   SessionValueError,
-  type SessionOptions,
 } from '../../src/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
+import { cookieOf } from '../helpers/cookies.js';
 import { countingStore } from '../helpers/counting-store.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 
@@ -55,7 +56,7 @@ describe('commit: one decision, synchronous when no I/O is needed', () => {
     await first.set('a', 1);
     const saving = sessions.commit(first);
     expect(saving).toBeInstanceOf(Promise);
-    const cookie = (await saving).setCookie[0]!.split(';')[0]!;
+    const cookie = cookieOf((await saving).setCookie);
 
     const untouched = sessions.commit(sessions.load(cookie));
     expect(untouched).not.toBeInstanceOf(Promise);
@@ -116,7 +117,7 @@ describe('commit: one clock reading for the stored expiry and the cookie', () =>
     const { sessions, counting } = setup({ now: tickingClock() });
     const first = sessions.load(undefined);
     await first.set('a', 1);
-    const cookie = (await sessions.commit(first)).setCookie[0]!.split(';')[0]!;
+    const cookie = cookieOf((await sessions.commit(first)).setCookie);
     const updates: Date[] = [];
     const update = counting.store.update;
     counting.store.update = (key, data, expires, expected) => {
@@ -143,7 +144,7 @@ describe("save({ mustCreate: true }): Django's CreateError", () => {
     const { sessions } = setup();
     const first = sessions.load(undefined);
     await first.set('a', 1);
-    const cookie = (await sessions.commit(first)).setCookie[0]!.split(';')[0]!;
+    const cookie = cookieOf((await sessions.commit(first)).setCookie);
     const again = sessions.load(cookie);
     await again.load();
     const error = await again.save({ mustCreate: true }).catch((e: unknown) => e);
@@ -158,7 +159,7 @@ describe('a store outage in the log: one line when it starts, one when it ends',
     const { sessions, counting } = setup({ logger });
     const first = sessions.load(undefined);
     await first.set('a', 1);
-    const cookie = (await sessions.commit(first)).setCookie[0]!.split(';')[0]!;
+    const cookie = cookieOf((await sessions.commit(first)).setCookie);
     counting.failing = true;
     for (let i = 0; i < 20; i++) {
       const error = await sessions
@@ -279,7 +280,7 @@ describe('signed cookies: commit makes the decision once', () => {
     const sessions = createSessions({ secret: TEST_SECRET, store: signedCookies() });
     const s = sessions.load(undefined);
     await s.set('a', 1);
-    const cookie = (await sessions.commit(s)).setCookie[0]!.split(';')[0]!;
+    const cookie = cookieOf((await sessions.commit(s)).setCookie);
     const r = sessions.load(cookie);
     expect(await r.get('a')).toBe(1);
     await r.flush();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createSessions, SessionStoreUnavailable, type SessionOptions } from '../../src/index.js';
-import type { SessionStore, StoreContext } from '../../src/core/store-contract.js';
-import { memoryStore } from '../../src/stores/memory.js';
 import { httpDate } from '../../src/cookies/serialize.js';
+import type { SessionStore, StoreContext } from '../../src/core/store-contract.js';
+import { createSessions, type SessionOptions, SessionStoreUnavailable } from '../../src/index.js';
+import { memoryStore } from '../../src/stores/memory.js';
 import { cookieOf } from '../helpers/cookies.js';
 import { countingStore } from '../helpers/counting-store.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
@@ -28,7 +28,7 @@ async function savedUnder(secret: string, store: SessionStore): Promise<string> 
 async function existing(ctx: ReturnType<typeof setup>, data: Record<string, unknown> = { a: 1 }): Promise<string> {
   const s = ctx.sessions.load(undefined);
   await s.update(data);
-  return (await ctx.sessions.commit(s)).setCookie[0]!.split(';')[0]!;
+  return cookieOf((await ctx.sessions.commit(s)).setCookie);
 }
 
 describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () => {

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { sessionInternals } from '../../src/core/session-handle.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import {
   createSessions,
   EXPIRY_KEY,
-  SessionInterrupted,
-  SessionValueError,
   type Session,
+  SessionInterrupted,
   type SessionOptions,
+  SessionValueError,
 } from '../../src/index.js';
-import { sessionInternals } from '../../src/core/session-handle.js';
-import type { SessionStore } from '../../src/core/store-contract.js';
+import { b64Encode, TimestampSigner } from '../../src/signing/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
-import { b64Encode, TimestampSigner } from '../../src/signing/index.js';
+import { cookieOf } from '../helpers/cookies.js';
 import { countingStore } from '../helpers/counting-store.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 
@@ -22,7 +23,6 @@ function setup(options: Partial<SessionOptions> = {}) {
   const counting = countingStore(memoryStore());
   let now = Date.now();
   const sessions = createSessions({ secret: TEST_SECRET, store: counting.store, now: () => now, ...options });
-  const cookieOf = (setCookie: readonly string[]): string => setCookie[0]!.split(';')[0]!;
   return { sessions, counting, cookieOf, setNow: (ms: number) => (now = ms) };
 }
 
@@ -375,7 +375,7 @@ describe('Session: signed cookies engine (Django §4.5)', () => {
     const sessions = createSessions({ secret: TEST_SECRET, store: signedCookies(), now: () => now });
     const s = sessions.load(undefined);
     await s.set('visit', 1);
-    const first = (await sessions.commit(s)).setCookie[0]!.split(';')[0]!;
+    const first = cookieOf((await sessions.commit(s)).setCookie);
     expect(first).toMatch(/^sessionid=[\w.-]+:[0-9A-Za-z]+:[\w-]{43}$/);
     now += 5000;
     const again = sessions.load(first);
@@ -390,7 +390,7 @@ describe('Session: signed cookies engine (Django §4.5)', () => {
     const s = sessions.load('sessionid=eyJ2aXNpdCI6MX0:1r31eq:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     expect(await s.get('visit')).toBeUndefined();
     const { setCookie } = await sessions.commit(s);
-    const fresh = sessions.load(setCookie[0]!.split(';')[0]!);
+    const fresh = sessions.load(cookieOf(setCookie));
     expect(await fresh.load()).toEqual({});
   });
 
@@ -406,7 +406,7 @@ describe('Session: signed cookies engine (Django §4.5)', () => {
     });
     const s = sessions.load(undefined);
     await s.set('a', 1);
-    const cookie = (await sessions.commit(s)).setCookie[0]!.split(';')[0]!;
+    const cookie = cookieOf((await sessions.commit(s)).setCookie);
     now += 60_000;
     expect(await sessions.load(cookie).get('a')).toBe(1);
     now += 1_000;
@@ -644,7 +644,7 @@ describe('Session: stored data with a valid signature but the wrong shape (anoth
         await s.set('visit', 1);
         const { setCookie } = await sessions.commit(s);
         expect(setCookie[0]).toMatch(/Max-Age=1209600/);
-        expect(await sessions.load(setCookie[0]!.split(';')[0]!).load()).toEqual({ ...expected, visit: 1 });
+        expect(await sessions.load(cookieOf(setCookie)).load()).toEqual({ ...expected, visit: 1 });
       },
     );
   });

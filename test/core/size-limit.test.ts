@@ -15,7 +15,7 @@ import { fileStore } from '../../src/stores/file.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
-import { cookieOf } from '../helpers/cookies.js';
+import { cookieOf, cookieValue } from '../helpers/cookies.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'sessionkit-size-limit-'));
@@ -32,7 +32,6 @@ interface Engine {
   open(): { store: SessionOptions['store']; stored(cookie: string): string | null | Promise<string | null> };
 }
 
-const keyOf = (cookie: string): string => cookie.split('=')[1]!;
 
 const engines: Engine[] = [
   {
@@ -46,7 +45,7 @@ const engines: Engine[] = [
           try {
             const row = db
               .prepare('SELECT session_data FROM django_session WHERE session_key = ?')
-              .get(keyOf(cookie)) as { session_data: string } | undefined;
+              .get(cookieValue(cookie)) as { session_data: string } | undefined;
             return row?.session_data ?? null;
           } finally {
             db.close();
@@ -63,7 +62,7 @@ const engines: Engine[] = [
       return {
         store: fileStore({ directory }),
         stored(cookie) {
-          const name = `sessionid${keyOf(cookie)}`;
+          const name = `sessionid${cookieValue(cookie)}`;
           return readdirSync(directory).includes(name) ? readFileSync(join(directory, name), 'ascii') : null;
         },
       };
@@ -74,12 +73,12 @@ const engines: Engine[] = [
     open() {
       const store = memoryStore();
       // No expiry passes during a test, so the store's own load shows what it holds.
-      return { store, stored: async (cookie) => (await store.load(keyOf(cookie)))?.data ?? null };
+      return { store, stored: async (cookie) => (await store.load(cookieValue(cookie)))?.data ?? null };
     },
   },
   {
     name: 'signed_cookies',
-    open: () => ({ store: signedCookies(), stored: (cookie) => keyOf(cookie) }),
+    open: () => ({ store: signedCookies(), stored: (cookie) => cookieValue(cookie) }),
   },
 ];
 

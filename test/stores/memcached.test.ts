@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { createSessions, SessionConfigError, type SessionStore } from '../../src/index.js';
 import { type MemcachedStore, memcachedLifetime, memcachedStore } from '../../src/stores/memcached.js';
+import { cookieOf } from '../helpers/cookies.js';
 import { describeIfAvailable } from '../helpers/gate.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import {
@@ -86,7 +87,7 @@ describeIfAvailable('memcached', noMemcached, 'memcached store', () => {
           const session = sessions.load(cookies[i]);
           await session.set('visit', ((await session.get('visit')) ?? 0) + 1);
           const { setCookie } = await sessions.commit(session);
-          if (setCookie[0]) cookies[i] = setCookie[0].split(';')[0];
+          if (setCookie.length > 0) cookies[i] = cookieOf(setCookie);
         }),
       );
     }
