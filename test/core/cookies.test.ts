@@ -3,6 +3,16 @@ import { readCookie } from '../../src/cookies/parse.js';
 import { httpDate, serializeCookie, serializeDeletion } from '../../src/cookies/serialize.js';
 
 const T0 = 1700000000_000;
+/** Django's defaults for a cookie that lasts as long as the browser session: no Max-Age, no expires. */
+const BROWSER_SESSION: Parameters<typeof serializeCookie>[2] = {
+  domain: null,
+  path: '/',
+  secure: false,
+  httpOnly: true,
+  sameSite: 'Lax',
+  maxAge: null,
+  expiresAt: null,
+};
 
 describe('serializeCookie (Django §5.3)', () => {
   it('writes a new session cookie byte-for-byte as Django does', () => {
@@ -39,15 +49,7 @@ describe('serializeCookie (Django §5.3)', () => {
 
   it('omits Max-Age and expires for a browser-session cookie, and SameSite when false', () => {
     expect(
-      serializeCookie('sessionid', 'abcdefgh', {
-        domain: null,
-        path: '/',
-        secure: false,
-        httpOnly: true,
-        sameSite: 'Lax',
-        maxAge: null,
-        expiresAt: null,
-      }),
+      serializeCookie('sessionid', 'abcdefgh', BROWSER_SESSION),
     ).toBe('sessionid=abcdefgh; HttpOnly; Path=/; SameSite=Lax');
     expect(
       serializeCookie('sessionid', 'abcdefgh', {
@@ -65,15 +67,7 @@ describe('serializeCookie (Django §5.3)', () => {
   it('writes signed-cookie tokens unquoted', () => {
     const token = '.eJyrVkrLz1eyUkpKLFKqBQAdegQ0:1r31eq:Z54F2ppzsrQrAlJLmG6p5Eowpraumpa4o6J5WucqK18';
     expect(
-      serializeCookie('sessionid', token, {
-        domain: null,
-        path: '/',
-        secure: false,
-        httpOnly: true,
-        sameSite: 'Lax',
-        maxAge: null,
-        expiresAt: null,
-      }),
+      serializeCookie('sessionid', token, BROWSER_SESSION),
     ).toBe(`sessionid=${token}; HttpOnly; Path=/; SameSite=Lax`);
   });
 
