@@ -41,34 +41,33 @@ const sqlite: LockTarget = {
   store: (table) => sqliteStore({ path: sqliteFile, table }),
 };
 
+/** What {@link serverTarget} needs of a database client: a statement, and closing. */
+interface AdminClient {
+  query(sql: string): Promise<unknown>;
+  end(): Promise<unknown>;
+}
+
+/** A database server's lock target, on tables of this file's own that `admin` drops after the file. */
+async function serverTarget(name: string, shown: string, admin: AdminClient, quote: string, store: LockTarget['store']): Promise<LockTarget> {
+  const tables = await scratchTables({
+    name,
+    shown,
+    prefix: `sk_${name}_${RUN_ID}_lock`,
+    probe: () => admin.query('SELECT 1'),
+    drop: (table) => admin.query(`DROP TABLE IF EXISTS ${quote}${table}${quote}`),
+    close: () => admin.end(),
+  });
+  return { ...tables, store };
+}
+
 const PG_URL = process.env['SESSIONKIT_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgAdmin = new pg.Pool({ connectionString: PG_URL, max: 1, connectionTimeoutMillis: 3000 });
 pgAdmin.on('error', () => {});
-const postgres: LockTarget = {
-  ...(await scratchTables({
-    name: 'postgres',
-    shown: `PostgreSQL at ${PG_URL}`,
-    prefix: `sk_pg_${RUN_ID}_lock`,
-    probe: () => pgAdmin.query('SELECT 1'),
-    drop: (table) => pgAdmin.query(`DROP TABLE IF EXISTS "${table}"`),
-    close: () => pgAdmin.end(),
-  })),
-  store: (table) => postgresStore({ url: PG_URL, table }),
-};
+const postgres = await serverTarget('postgres', `PostgreSQL at ${PG_URL}`, pgAdmin, '"', (table) => postgresStore({ url: PG_URL, table }));
 
 const MYSQL_URL = process.env['SESSIONKIT_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
 const mysqlAdmin = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 1, connectTimeout: 3000 });
-const mysqlTarget: LockTarget = {
-  ...(await scratchTables({
-    name: 'mysql',
-    shown: `MySQL at ${MYSQL_URL}`,
-    prefix: `sk_my_${RUN_ID}_lock`,
-    probe: () => mysqlAdmin.query('SELECT 1'),
-    drop: (table) => mysqlAdmin.query(`DROP TABLE IF EXISTS \`${table}\``),
-    close: () => mysqlAdmin.end(),
-  })),
-  store: (table) => mysqlStore({ url: MYSQL_URL, table }),
-};
+const mysqlTarget = await serverTarget('mysql', `MySQL at ${MYSQL_URL}`, mysqlAdmin, '`', (table) => mysqlStore({ url: MYSQL_URL, table }));
 
 for (const target of [sqlite, postgres, mysqlTarget]) {
   describeWith(target, `${target.name} store: a lock waited for across processes (two stores on one table)`, () => {

@@ -7,19 +7,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { memcachedStore } from '../../src/stores/memcached.js';
 import { describeIfAvailable } from '../helpers/gate.js';
-import { askTcp, type ManagedServer, MEMCACHED_BIN, missingExecutables, startMemcached, waitUntil } from '../helpers/servers.js';
+import { type ManagedServer, MEMCACHED_BIN, missingExecutables, startMemcached, waitUntil } from '../helpers/servers.js';
+import { rawGet } from '../stores/memcached-raw.js';
 
 const CACHE = 'django.contrib.sessions.cache';
 const noMemcached = missingExecutables(MEMCACHED_BIN);
 
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
-
-/** The raw value under `key` on the server at `port`, read with the text protocol; `null` when absent. */
-async function rawGet(port: number, key: string): Promise<string | null> {
-  const reply = await askTcp(port, `get ${key}\r\n`, (r) => r.endsWith('END\r\n'));
-  const match = /^VALUE \S+ \d+ \d+\r\n([\s\S]*)\r\nEND\r\n$/.exec(reply);
-  return match ? match[1]! : null;
-}
 
 describeIfAvailable('memcached', noMemcached, 'memcached store: server failures', () => {
   const TIMEOUT_MS = 400;

@@ -19,6 +19,7 @@ import {
   startMemcached,
 } from '../helpers/servers.js';
 import { describeStoreConformance } from './conformance.js';
+import { rawGet } from './memcached-raw.js';
 import { expectLockHandover, expectOneWriterWins } from './server-checks.js';
 import { contextWithClock } from './store-context.js';
 
@@ -27,13 +28,6 @@ const DAY_S = 24 * 60 * 60;
 const noMemcached = missingExecutables(MEMCACHED_BIN);
 
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
-
-/** The raw value under `key` on the server at `port`, read with the text protocol; `null` when absent. */
-async function rawGet(port: number, key: string): Promise<string | null> {
-  const reply = await askTcp(port, `get ${key}\r\n`, (r) => r.endsWith('END\r\n'));
-  const match = /^VALUE \S+ \d+ \d+\r\n([\s\S]*)\r\nEND\r\n$/.exec(reply);
-  return match ? match[1]! : null;
-}
 
 /** Seconds the item under `key` has left to live, from the meta protocol's `t` flag (-1: never expires). */
 async function rawTtl(port: number, key: string): Promise<number | null> {
