@@ -25,6 +25,7 @@
  * | SESSION_EXPIRE_AT_BROWSER_CLOSE | expireAtBrowserClose | True/False/1/0                           |
  * | SESSION_SAVE_EVERY_REQUEST      | saveEveryRequest     | True/False/1/0                           |
  * | SESSION_LOCKING                 | locking              | True/False/1/0                           |
+ * | SESSION_LOCK_WAIT_MS            | locking.waitMs       | milliseconds (default 5000)              |
  * | SESSION_MAX_DATA_BYTES          | maxDataBytes         | bytes (default 1048576)                  |
  * | DEBUG                           | debug                | True/False/1/0 (stack traces in the log) |
  *
@@ -155,10 +156,18 @@ export function sessionSettingsFromEnv(env: Env): SessionSettings {
     cookieSameSite: readSameSite(env, 'SESSION_COOKIE_SAMESITE'),
     expireAtBrowserClose: readBoolean(env, 'SESSION_EXPIRE_AT_BROWSER_CLOSE'),
     saveEveryRequest: readBoolean(env, 'SESSION_SAVE_EVERY_REQUEST'),
-    locking: readBoolean(env, 'SESSION_LOCKING'),
+    locking: readLocking(env),
     maxDataBytes: readPositiveInteger(env, 'SESSION_MAX_DATA_BYTES', 'bytes'),
     debug: readBoolean(env, 'DEBUG'),
   };
+}
+
+/** `SESSION_LOCKING`, with `SESSION_LOCK_WAIT_MS` for how long a request waits for its session's lock. */
+function readLocking(env: Env): SessionOptions['locking'] {
+  const on = readBoolean(env, 'SESSION_LOCKING');
+  const waitMs = readPositiveInteger(env, 'SESSION_LOCK_WAIT_MS', 'milliseconds');
+  if (!on) return on;
+  return waitMs === undefined ? true : { waitMs };
 }
 
 /** The error for `SESSION_LOCKING=True` on an engine that has no locks (signed cookies). */

@@ -302,7 +302,7 @@ describe("list's user column", () => {
     const run = await runCli(['list'], db.env);
     expect(run.status).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^KEY\s+EXPIRES\s+SIZE  USER$/);
+    expect(lines[0]).toMatch(/^KEY\s+EXPIRES\s+SIZE {2}USER$/);
     expect(run.stdout).toMatch(new RegExp(`^${keys['alice']}  .* UTC\\s+\\d+  1$`, 'm'));
     expect(run.stdout).toMatch(new RegExp(`^${keys['anonymous']}  .* UTC\\s+\\d+  -$`, 'm'));
     expect(run.stdout).toMatch(new RegExp(`^${keys['foreign']}  .* UTC\\s+\\d+  \\?$`, 'm'));

@@ -62,7 +62,7 @@ describe('db engine on a SQLite file', () => {
   it('lists the live sessions with their expiry, size and user, and counts the expired ones', async () => {
     const [table, json] = await Promise.all([runCli(['list'], env), runCli(['list', '--json'], env)]);
     expect(table.status).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^KEY\s+EXPIRES\s+SIZE  USER$/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^KEY\s+EXPIRES\s+SIZE {2}USER$/);
     // Nobody is logged in to the seeded sessions: "-".
     for (const key of seeded.live) expect(table.stdout).toMatch(new RegExp(`^${key}  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\s+\\d+  -$`, 'm'));
     expect(table.stderr).toBe(`3 sessions; 7 expired sessions wait for clearsessions (db — SQLite ${path}).\n`);

@@ -182,7 +182,7 @@ describeIfAvailable('PostgreSQL and Redis', postgresUnavailable ?? redisUnavaila
 describeIfAvailable('memcached', missingExecutables(MEMCACHED_BIN), 'on memcached (cache engine)', () => {
   const memcached = useServer(() => startMemcached());
 
-  it('shows and deletes, cannot list, has nothing to clear', async (context) => {
+  it('shows and deletes, cannot list, has nothing to clear', async () => {
     const env = { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${memcached().port}` };
     const seeded = await seedSessions(env, [{ user: 'mallory' }]);
     const [show, list, clear] = await Promise.all([runCli(['show', seeded.live[0]!], env), runCli(['list'], env), runCli(['clearsessions'], env)]);

@@ -160,7 +160,7 @@ describe('decode', () => {
   });
 
   it('says why JSON is not a cache entry', async () => {
-    const runs = await Promise.all([runCli(['decode', '{"user": '], env), runCli(['decode', '{"deep": ' + '['.repeat(200) + ']'.repeat(200) + '}'], env)]);
+    const runs = await Promise.all([runCli(['decode', '{"user": '], env), runCli(['decode', `{"deep": ${'['.repeat(200)}${']'.repeat(200)}}`], env)]);
     for (const run of runs) {
       expect(run.status).toBe(1);
       expect(run.stdout).toBe('');

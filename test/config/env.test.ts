@@ -214,6 +214,13 @@ describe('optionsFromEnv: every variable', () => {
     expect(error.message).toContain('SESSION_LOCKING');
   });
 
+  it('reads SESSION_LOCK_WAIT_MS as the lock wait, and refuses one that is not a whole number', () => {
+    expect(manager({ SESSION_LOCKING: 'True' }).options.locking).toEqual({ waitMs: 5000, ttlMs: 30000 });
+    expect(manager({ SESSION_LOCKING: 'True', SESSION_LOCK_WAIT_MS: '60000' }).options.locking).toEqual({ waitMs: 60000, ttlMs: 30000 });
+    expect(manager({ SESSION_LOCK_WAIT_MS: '60000' }).options.locking).toBeNull();
+    expect(configError(() => read({ SESSION_LOCKING: 'True', SESSION_LOCK_WAIT_MS: 'soon' })).message).toContain('SESSION_LOCK_WAIT_MS');
+  });
+
   it('checks every value before opening the database', () => {
     const url = sqliteUrl();
     configError(() => read({ DATABASE_URL: url, SESSION_COOKIE_AGE: 'soon' }));

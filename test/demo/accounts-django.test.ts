@@ -135,7 +135,7 @@ for (const target of targets) {
             { op: 'auth_migrate' },
             ...users.map((username) => ({ op: 'auth_create_user', username, password: PASSWORDS[username], is_active: username !== 'inactive' })),
           ])) as [null, ...Array<{ id: number; password: string }>];
-          users.forEach((username, index) => ids.set(username, made[index + 1]!.id));
+          for (const [index, username] of users.entries()) ids.set(username, made[index + 1]!.id);
           expect(made[1]!.password).toMatch(/^pbkdf2_sha256\$260000\$/);
         });
 

@@ -30,7 +30,7 @@ export function badTokens(secret: string, salt: string): Record<string, string> 
     'malformed base64 inside a valid signature': signer.sign('!!!not*base64!!!'),
     'a non-JSON payload inside a valid signature': dumps(null, { key: secret, salt, serializer: rawBytes(Buffer.from('{not json')) }),
     'a JSON array inside a valid signature': dumps([1, 2, 3], { key: secret, salt }),
-    'a zlib bomb inside a valid signature': signer.sign('.' + b64Encode(bomb)),
+    'a zlib bomb inside a valid signature': signer.sign(`.${b64Encode(bomb)}`),
   };
 }
 

@@ -136,7 +136,11 @@ export function demoHarness(): DemoHarness {
     // On the store itself, not the counting wrapper: the db engine's users share its connection.
     const users = startOptions.users && demoUserDatabase(variables, options.store, startOptions.users);
     const server = await listen(await createDemoServer(sessions, engine.framework, { engine: engineName, adminToken: adminTokenFromEnv(variables), users }));
-    running.push(async () => (await server.close(), await users?.close(), await sessions.close()));
+    running.push(async () => {
+      await server.close();
+      await users?.close();
+      await sessions.close();
+    });
     const browser = (): Browser => new Browser(server.url);
     const view = async (b: Browser): Promise<SessionView> => {
       const response = await b.fetch('/session');
