@@ -238,16 +238,22 @@ async function allThreadsStopped(pid: number): Promise<boolean> {
   });
 }
 
+// A free port can be taken by another test file between the probe and the server's bind: a server that
+// could not start on a port it was not given tries again on another.
+const LAUNCH_ATTEMPTS = 3;
+
 async function launch(recipe: ServerRecipe, port?: number): Promise<ManagedServer> {
   if (!haveExecutable(recipe.binary)) throw new Error(`${recipe.binary} is not installed`);
-  const server = new ServerProcess(recipe, port ?? (await freePort()));
-  try {
-    await server.start();
-  } catch (error) {
-    await server.stop();
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    const server = new ServerProcess(recipe, port ?? (await freePort()));
+    try {
+      await server.start();
+      return server;
+    } catch (error) {
+      await server.stop();
+      if (port !== undefined || attempt >= LAUNCH_ATTEMPTS) throw error;
+    }
   }
-  return server;
 }
 
 const redisPong = async (port: number): Promise<boolean> => (await askTcp(port, 'PING\r\n', (r) => r.includes('\r\n'))).startsWith('+PONG');
