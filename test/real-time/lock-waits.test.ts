@@ -9,14 +9,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { SessionLockTimeout } from '../../src/index.js';
 import { fileStore } from '../../src/stores/file.js';
-import { mysqlStore } from '../../src/stores/mysql.js';
-import { postgresStore } from '../../src/stores/postgres.js';
 import { redisStore } from '../../src/stores/redis.js';
 import type { SqlStore } from '../../src/stores/sql/store.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
@@ -24,7 +20,8 @@ import { describeIfAvailable } from '../helpers/gate.js';
 import { askTcp } from '../helpers/servers.js';
 import { DRIVERS } from '../stores/redis-drivers.js';
 import { scratchDatabaseFiles } from '../stores/scratch-files.js';
-import { describeWith, rejection, type SqlStoreTarget, scratchTables } from '../stores/sql-target.js';
+import { describeWith, rejection, type SqlStoreTarget } from '../stores/sql-target.js';
+import { sqlServers } from './sql-servers.js';
 
 const CACHE = 'django.contrib.sessions.cache';
 const RUN_ID = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
@@ -41,35 +38,7 @@ const sqlite: LockTarget = {
   store: (table) => sqliteStore({ path: sqliteFile, table }),
 };
 
-/** What {@link serverTarget} needs of a database client: a statement, and closing. */
-interface AdminClient {
-  query(sql: string): Promise<unknown>;
-  end(): Promise<unknown>;
-}
-
-/** A database server's lock target, on tables of this file's own that `admin` drops after the file. */
-async function serverTarget(name: string, shown: string, admin: AdminClient, quote: string, store: LockTarget['store']): Promise<LockTarget> {
-  const tables = await scratchTables({
-    name,
-    shown,
-    prefix: `sk_${name}_${RUN_ID}_lock`,
-    probe: () => admin.query('SELECT 1'),
-    drop: (table) => admin.query(`DROP TABLE IF EXISTS ${quote}${table}${quote}`),
-    close: () => admin.end(),
-  });
-  return { ...tables, store };
-}
-
-const PG_URL = process.env['SESSIONKIT_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const pgAdmin = new pg.Pool({ connectionString: PG_URL, max: 1, connectionTimeoutMillis: 3000 });
-pgAdmin.on('error', () => {});
-const postgres = await serverTarget('postgres', `PostgreSQL at ${PG_URL}`, pgAdmin, '"', (table) => postgresStore({ url: PG_URL, table }));
-
-const MYSQL_URL = process.env['SESSIONKIT_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
-const mysqlAdmin = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 1, connectTimeout: 3000 });
-const mysqlTarget = await serverTarget('mysql', `MySQL at ${MYSQL_URL}`, mysqlAdmin, '`', (table) => mysqlStore({ url: MYSQL_URL, table }));
-
-for (const target of [sqlite, postgres, mysqlTarget]) {
+for (const target of [sqlite, ...sqlServers]) {
   describeWith(target, `${target.name} store: a lock waited for across processes (two stores on one table)`, () => {
     let first: SqlStore;
     let second: SqlStore;

@@ -1,18 +1,15 @@
 /**
  * The SQL store's scenarios on a database server (PostgreSQL, MySQL), registered by `describeSqlStore`:
- * the table created once on first use or by `migrate`, a missing table explained, outages and hangs
- * answered fast and recovered from, a caller's pool left open, one lock connection per locked session.
+ * the table created once on first use or by `migrate`, a missing table explained, a table created once a
+ * server that was down is back, a caller's pool left open, one lock connection per locked session. Outages
+ * and hangs answered within a bound are in test/real-time/sql-server-faults.test.ts.
  */
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
-import { createSessions, SessionLockTimeout, SessionStoreUnavailable } from '../../src/index.js';
-import type { SqlStore } from '../../src/stores/sql/store.js';
-import { TEST_SECRET } from '../helpers/secrets.js';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import {
   describeWith,
+  proxiedStores,
   rejection,
-  type ServerStoreSettings,
   type SqlServerTarget,
   type SqlStoreTarget,
 } from './sql-target.js';
@@ -24,11 +21,6 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 /** Registers the server scenarios for one dialect. */
 export function describeSqlServer(target: SqlStoreTarget, server: SqlServerTarget): void {
   const { name } = target;
-  const withUrl = (port: number): string => {
-    const url = new URL(server.url);
-    url.port = String(port);
-    return url.toString();
-  };
 
   describeWith(target, `${name} store: table`, () => {
     it('creates the table once, with its indexes, when several stores start at the same moment', async () => {
@@ -90,84 +82,9 @@ export function describeSqlServer(target: SqlStoreTarget, server: SqlServerTarge
   });
 
   describeWith(target, `${name} store: faults`, () => {
-    const proxies: TcpProxy[] = [];
-    afterAll(async () => {
-      await Promise.all(proxies.map((proxy) => proxy.close()));
-    });
-    const proxied = async (settings: ServerStoreSettings = {}): Promise<{ proxy: TcpProxy; store: SqlStore }> => {
-      const proxy = await startTcpProxy(Number(new URL(server.url).port));
-      proxies.push(proxy);
-      return { proxy, store: server.storeAt(withUrl(proxy.port), target.newTable(), settings) };
-    };
+    const proxied = proxiedStores(server, target.newTable);
 
-    it('fails fast with a clear error when nothing listens on the port', async () => {
-      const store = server.storeAt(withUrl(1), target.newTable(), { connectTimeoutMs: 2000 });
-      try {
-        const { ms, error } = await rejection(() => store.load(generateSessionKey()));
-        expect(ms).toBeLessThan(2000);
-        expect(messageOf(error)).toMatch(/ECONNREFUSED 127\.0\.0\.1:1/);
-        const sessions = createSessions({ secret: TEST_SECRET, store });
-        const session = sessions.load(`sessionid=${generateSessionKey()}`);
-        const failure = await rejection(() => session.get('anything'));
-        expect(failure.error).toBeInstanceOf(SessionStoreUnavailable);
-        expect((failure.error as SessionStoreUnavailable).status).toBe(503);
-        expect(messageOf(failure.error)).toBe(`Session store "${name}" is unavailable.`);
-        expect(messageOf((failure.error as Error).cause)).toMatch(/ECONNREFUSED/);
-      } finally {
-        await store.close();
-      }
-    });
-
-    it('gives up connecting to a server that accepts but never answers within the connect timeout', async () => {
-      const { proxy, store } = await proxied({ connectTimeoutMs: 800 });
-      try {
-        await proxy.pause('hang');
-        const { ms, error } = await rejection(() => store.load(generateSessionKey()));
-        expect(ms).toBeGreaterThanOrEqual(700);
-        expect(ms).toBeLessThan(2500);
-        expect(messageOf(error)).toMatch(/ETIMEDOUT|timed? ?out/i);
-      } finally {
-        await store.close();
-      }
-    });
-
-    it('gives up on a statement when the server hangs mid-connection, then recovers', async () => {
-      const { proxy, store } = await proxied({ statementTimeoutMs: 500, connectTimeoutMs: 1000 });
-      try {
-        const key = generateSessionKey();
-        await store.create(key, 'before-hang', future());
-        await proxy.pause('hang');
-        const { ms, error } = await rejection(() => store.load(key));
-        // MySQL gives up after the statement timeout; pg one second later, the server being out of reach.
-        expect(ms).toBeLessThan(3000);
-        expect(messageOf(error)).toMatch(/timeout/i);
-        await proxy.resume();
-        expect((await store.load(key))?.data).toBe('before-hang');
-      } finally {
-        await store.close();
-      }
-    });
-
-    it('fails fast while the server is down and works again when it is back', async () => {
-      const { proxy, store } = await proxied();
-      try {
-        const key = generateSessionKey();
-        await store.create(key, 'survives', future());
-        await proxy.pause('down');
-        const down = await rejection(() => store.load(key));
-        expect(down.ms).toBeLessThan(1000);
-        const lockDown = await rejection(() => store.lock(key, { waitMs: 3000, ttlMs: 10_000 }));
-        expect(lockDown.error).not.toBeInstanceOf(SessionLockTimeout);
-        expect(lockDown.ms).toBeLessThan(1000);
-        await proxy.resume();
-        expect((await store.load(key))?.data).toBe('survives');
-        expect(await store.update(key, 'updated', future(), 'survives')).toBe('updated');
-        await (await store.lock(key, { waitMs: 1000, ttlMs: 10_000 })).release();
-      } finally {
-        await store.close();
-      }
-    });
-
+    // Timeouts, hangs and outages answered within a bound run on real time: test/real-time/sql-server-faults.test.ts.
     it('retries creating its table on the next call when the server was down at first', async () => {
       const { proxy, store } = await proxied();
       try {

@@ -6,6 +6,7 @@ import { afterAll, expect } from 'vitest';
 import { SessionConfigError } from '../../src/index.js';
 import type { SqlStore } from '../../src/stores/sql/store.js';
 import { describeIfAvailable } from '../helpers/gate.js';
+import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 
 /** How one dialect is plugged into the suite. */
 export interface SqlStoreTarget {
@@ -142,5 +143,32 @@ export async function scratchTables(access: DatabaseAccess): Promise<ScratchTabl
       return table;
     },
     dropLater: (table) => void created.add(table),
+  };
+}
+
+/** A store behind a TCP proxy in front of the database, and the proxy that hangs or drops it on demand. */
+export interface ProxiedStore {
+  readonly proxy: TcpProxy;
+  readonly store: SqlStore;
+}
+
+/**
+ * Makes stores on new tables of `server`'s database, each reached through a proxy of its own; call it
+ * inside a `describe`, whose end closes the proxies.
+ */
+export function proxiedStores(
+  server: Pick<SqlServerTarget, 'url' | 'storeAt'>,
+  newTable: () => string,
+): (settings?: ServerStoreSettings) => Promise<ProxiedStore> {
+  const proxies: TcpProxy[] = [];
+  afterAll(async () => {
+    await Promise.all(proxies.map((proxy) => proxy.close()));
+  });
+  return async (settings = {}) => {
+    const url = new URL(server.url);
+    const proxy = await startTcpProxy(Number(url.port));
+    proxies.push(proxy);
+    url.port = String(proxy.port);
+    return { proxy, store: server.storeAt(url.toString(), newTable(), settings) };
   };
 }
