@@ -6,7 +6,9 @@
 import { expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
 import { createSessions, SessionLockTimeout, SessionStoreUnavailable } from '../../src/index.js';
+import { mysqlStore } from '../../src/stores/mysql.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { describeWith, messageOf, proxiedStores, rejection } from '../stores/sql-target.js';
 import { sqlServers } from './sql-servers.js';
 
@@ -92,3 +94,32 @@ for (const server of sqlServers) {
     });
   });
 }
+
+const mysql = sqlServers.find((server) => server.name === 'mysql')!;
+describeWith(mysql, 'mysql store: its pool in real time', () => {
+  it('does not wait forever for a free connection', async () => {
+    const proxy = await startTcpProxy(Number(new URL(mysql.url).port));
+    const url = new URL(mysql.url);
+    url.port = String(proxy.port);
+    const store = mysqlStore({
+      url: url.toString(),
+      table: mysql.newTable(),
+      connectionLimit: 1,
+      acquireTimeoutMs: 300,
+      statementTimeoutMs: 3000,
+    });
+    try {
+      await store.exists(generateSessionKey());
+      await proxy.pause('hang');
+      const stuck = rejection(() => store.load(generateSessionKey()));
+      const { ms, error } = await rejection(() => store.load(generateSessionKey()));
+      expect(ms).toBeLessThan(1000);
+      expect(messageOf(error)).toMatch(/no database connection became available within 300 ms/);
+      await proxy.resume();
+      await stuck.catch(() => {});
+    } finally {
+      await store.close();
+      await proxy.close();
+    }
+  });
+});

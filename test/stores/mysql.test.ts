@@ -2,7 +2,8 @@
  * The MySQL/MariaDB store against the real server (127.0.0.1:3306, user root without password, database
  * `test`; set SESSIONKIT_MYSQL_URL to use another). Every table is unique to this run and dropped
  * afterwards, so test files can run in parallel. The scenarios every SQL dialect shares are in
- * `sql-store.ts`; here is what only MySQL does.
+ * `sql-store.ts`; here is what only MySQL does. Its pool's acquire timeout, which runs on real time, is in
+ * test/real-time/sql-server-faults.test.ts.
  */
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
@@ -11,21 +12,17 @@ import { generateSessionKey } from '../../src/core/session-key.js';
 import { mysqlSettingsFromUrl } from '../../src/stores/internal/mysql-url.js';
 import { type MysqlStoreOptions, mysqlStore } from '../../src/stores/mysql.js';
 import { djangoDatabaseSettings } from '../django/bridge.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
 import { describeDjangoSchema } from './sql-django-schema.js';
 import { describeSqlStore } from './sql-store.js';
 import {
   configErrorOf,
   definedOnly,
   describeWith,
-  messageOf,
-  rejection,
   type SqlStoreTarget,
   scratchTables,
 } from './sql-target.js';
 
 const MYSQL_URL = process.env['SESSIONKIT_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
-const MYSQL_PORT = Number(new URL(MYSQL_URL).port || 3306);
 const RUN_ID = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
 let tableCount = 0;
 
@@ -179,34 +176,6 @@ describeWith(mysqlTarget, 'mysql store: data', () => {
     } finally {
       await store.close();
       await pool.end();
-    }
-  });
-});
-
-describeWith(mysqlTarget, 'mysql store: faults', () => {
-  it('does not wait forever for a free connection', async () => {
-    const proxy = await startTcpProxy(MYSQL_PORT);
-    const url = new URL(MYSQL_URL);
-    url.port = String(proxy.port);
-    const store = mysqlStore({
-      url: url.toString(),
-      table: newTable(),
-      connectionLimit: 1,
-      acquireTimeoutMs: 300,
-      statementTimeoutMs: 3000,
-    });
-    try {
-      await store.exists(generateSessionKey());
-      await proxy.pause('hang');
-      const stuck = rejection(() => store.load(generateSessionKey()));
-      const { ms, error } = await rejection(() => store.load(generateSessionKey()));
-      expect(ms).toBeLessThan(1000);
-      expect(messageOf(error)).toMatch(/no database connection became available within 300 ms/);
-      await proxy.resume();
-      await stuck.catch(() => {});
-    } finally {
-      await store.close();
-      await proxy.close();
     }
   });
 });
