@@ -3,17 +3,17 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileS
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { provision, serverVersions } from './lib/backends.js';
-import { builtServer, buildSessionkit } from './lib/build.js';
+import { buildSessionkit, builtServer } from './lib/build.js';
 import { runClearStep } from './lib/clear.js';
 import { checkHello, checkNewClient, countsFor, createClients } from './lib/clients.js';
 import { benchDir, config, workDir } from './lib/config.js';
 import { cpuSeconds } from './lib/cpu.js';
 import { busyWhileIdle, machine, packageVersion } from './lib/machine.js';
 import { frameworksSection, resultsMarkdown, withFrameworksSection } from './lib/markdown.js';
-import { Report, workloads, type ClearOutcome, type Measurement, type VariantResult } from './lib/report.js';
+import { type ClearOutcome, type Measurement, Report, type VariantResult, workloads } from './lib/report.js';
 import { freePort, startServer } from './lib/server.js';
-import { missingSources, selectVariants, type Backend, type Variant } from './lib/variants.js';
-import { wrk, type WrkResult, type WrkRun } from './lib/wrk.js';
+import { type Backend, missingSources, selectVariants, type Variant } from './lib/variants.js';
+import { type WrkResult, type WrkRun, wrk } from './lib/wrk.js';
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -61,10 +61,11 @@ async function checkCounters(v: Variant, port: number, cookies: string[], runs: 
   const completed = runs.map((r) => r.requests);
   // wrk calls request() once to validate the script before sending, so request k carries cookie k + 1.
   const cookieOf = (k: number) => (k + 1) % n;
-  const hits = (i: number) => completed.reduce((t, r) => {
-    const first = (i - 1 + n) % n;
-    return t + (first < r ? Math.floor((r - 1 - first) / n) + 1 : 0);
-  }, 0);
+  const hits = (i: number) =>
+    completed.reduce((t, r) => {
+      const first = (i - 1 + n) % n;
+      return t + (first < r ? Math.floor((r - 1 - first) / n) + 1 : 0);
+    }, 0);
   const used = Math.min(n, Math.max(...completed));
   const picks = [...new Set([0, 1, 2, 3, 4].map((j) => cookieOf(Math.floor((j * (used - 1)) / 4))))];
   const counts = await countsFor(port, cookies, picks);
@@ -142,9 +143,34 @@ async function measureVariant(v: Variant, result: VariantResult, tmp: string, ba
 function packageFacts(): Record<string, string> {
   const at = (dir: string) => (names: string[]) => names.map((n) => `${n} ${packageVersion(n, dir)}`).join(', ');
   return {
-    'Peers (bench/node_modules)': at(benchDir)(['express', 'express-session', 'connect-sqlite3', 'sqlite3', 'connect-redis', 'redis', 'connect-pg-simple', 'pg']),
-    'Frameworks and their session libraries (as bench/ resolves them)': at(benchDir)(['fastify', '@fastify/session', '@fastify/cookie', 'koa', 'koa-session', 'hono', '@hono/node-server', 'hono-sessions', '@hono/session']),
-    'sessionkit drivers (as the compiled servers resolve them)': at(join(workDir, 'build', 'src', 'stores'))(['better-sqlite3', 'pg', 'mysql2', 'ioredis', 'memcached']),
+    'Peers (bench/node_modules)': at(benchDir)([
+      'express',
+      'express-session',
+      'connect-sqlite3',
+      'sqlite3',
+      'connect-redis',
+      'redis',
+      'connect-pg-simple',
+      'pg',
+    ]),
+    'Frameworks and their session libraries (as bench/ resolves them)': at(benchDir)([
+      'fastify',
+      '@fastify/session',
+      '@fastify/cookie',
+      'koa',
+      'koa-session',
+      'hono',
+      '@hono/node-server',
+      'hono-sessions',
+      '@hono/session',
+    ]),
+    'sessionkit drivers (as the compiled servers resolve them)': at(join(workDir, 'build', 'src', 'stores'))([
+      'better-sqlite3',
+      'pg',
+      'mysql2',
+      'ioredis',
+      'memcached',
+    ]),
   };
 }
 
@@ -158,11 +184,14 @@ async function main(): Promise<number> {
     log('compiling sessionkit with tsc');
     const build = buildSessionkit();
     if (build.diagnostics) {
-      notes.push(`tsc reported ${build.diagnostics} type error(s) while compiling src/ and the sessionkit servers; the emitted JavaScript was measured anyway.`);
+      notes.push(
+        `tsc reported ${build.diagnostics} type error(s) while compiling src/ and the sessionkit servers; the emitted JavaScript was measured anyway.`,
+      );
       log(`tsc: ${build.diagnostics} type error(s):\n${build.log}`);
     }
     for (const r of results) {
-      if (r.variant.sessionkit && r.status === 'ok' && !builtServer(r.variant.name)) Object.assign(r, { status: 'not available', note: 'tsc emitted no server' });
+      if (r.variant.sessionkit && r.status === 'ok' && !builtServer(r.variant.name))
+        Object.assign(r, { status: 'not available', note: 'tsc emitted no server' });
     }
   }
   for (const r of results) if (r.status !== 'ok') log(`${r.variant.name}: ${r.status} (${r.note})`);
@@ -214,10 +243,15 @@ async function main(): Promise<number> {
   const busy = results.filter((r) => r.otherWork !== undefined).map((r) => `${r.variant.name} ${((r.otherWork ?? 0) * 100).toFixed(0)} %`);
   // Other work on this 2-core machine skews a run. The load average also counts the database servers the
   // engine variants keep busy, so the CPU use sampled while the bench is idle decides the warning.
-  if (loads.length) notes.push(`highest 1-minute load average as each variant started (the bench itself accounts for about 2, more with the database servers): ${loads.join(', ')}`);
+  if (loads.length)
+    notes.push(
+      `highest 1-minute load average as each variant started (the bench itself accounts for about 2, more with the database servers): ${loads.join(', ')}`,
+    );
   if (busy.length) notes.push(`CPU in use (both cores) during the 1 s before each variant, while the bench ran nothing: ${busy.join(', ')}`);
   if (results.some((r) => (r.otherWork ?? 0) > OTHER_WORK_LIMIT)) {
-    notes.unshift(`**Other work was running on this machine during the run (over ${OTHER_WORK_LIMIT * 100} % of the CPU busy while the bench was idle): the numbers are unreliable; re-run on a quiet machine.**`);
+    notes.unshift(
+      `**Other work was running on this machine during the run (over ${OTHER_WORK_LIMIT * 100} % of the CPU busy while the bench was idle): the numbers are unreliable; re-run on a quiet machine.**`,
+    );
   }
   const backends = new Set<Backend>(results.flatMap((r) => r.variant.backends));
   if (runClear) backends.add('postgres');

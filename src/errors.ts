@@ -16,13 +16,7 @@ export class SessionConfigError extends Error {
 }
 
 /** Machine-readable reason of a {@link SessionError}. */
-export type SessionErrorCode =
-  | 'SESSION_INTERRUPTED'
-  | 'STORE_UNAVAILABLE'
-  | 'LOCK_TIMEOUT'
-  | 'UPDATE_CONFLICT'
-  | 'INVALID_VALUE'
-  | 'DATA_TOO_LARGE';
+export type SessionErrorCode = 'SESSION_INTERRUPTED' | 'STORE_UNAVAILABLE' | 'LOCK_TIMEOUT' | 'UPDATE_CONFLICT' | 'INVALID_VALUE' | 'DATA_TOO_LARGE';
 
 /** The HTTP statuses a {@link SessionError} maps to. */
 export type SessionErrorStatus = 400 | 413 | 503;
@@ -105,11 +99,7 @@ export class SessionStoreUnavailable extends SessionError {
 export class SessionLockTimeout extends SessionError {
   override name = 'SessionLockTimeout';
   constructor(waitMs: number) {
-    super(
-      'LOCK_TIMEOUT',
-      503,
-      `Timed out after ${waitMs} ms waiting for this session's lock: another request of the same session holds it.`,
-    );
+    super('LOCK_TIMEOUT', 503, `Timed out after ${waitMs} ms waiting for this session's lock: another request of the same session holds it.`);
   }
 }
 

@@ -2,38 +2,11 @@
  * sessionkit: Django's session framework for Node.js.
  * @packageDocumentation
  */
-export { createSessions, SessionManager, type CommitRequest, type CommitResult } from './manager.js';
+
 export type { SchemaIssue, SchemaResult, SessionSchema } from './core/data-schema.js';
-export {
-  Session,
-  TEST_COOKIE_KEY,
-  type DeclaredSessionData,
-  type ExpiryQuery,
-  type ReservedSessionData,
-  type SessionData,
-} from './session.js';
-export {
-  isWeakSecret,
-  type LockingOptions,
-  type ResolvedOptions,
-  type SameSite,
-  type SecurityEvent,
-  type SessionLogger,
-  type SessionOptions,
-} from './options.js';
-export {
-  CreateError,
-  SessionConfigError,
-  SessionError,
-  SessionInterrupted,
-  SessionLockTimeout,
-  SessionStoreUnavailable,
-  SessionUpdateConflict,
-  SessionValueError,
-  SessionDataTooLarge,
-  type SessionErrorCode,
-  type SessionErrorStatus,
-} from './errors.js';
+export { type ErrorResponse, errorResponse } from './core/error-response.js';
+export { EXPIRY_KEY } from './core/expiry.js';
+export { isValidSessionKey, SESSION_KEY_LENGTH } from './core/session-key.js';
 export type {
   ClearExpiredOptions,
   DataFormat,
@@ -46,12 +19,40 @@ export type {
   SessionStore,
   StoreAdministration,
   StoreContext,
+  StoredSession,
   StoreLifecycle,
   StoreLogger,
-  StoredSession,
   UpdateOutcome,
 } from './core/store-contract.js';
+export {
+  CreateError,
+  SessionConfigError,
+  SessionDataTooLarge,
+  SessionError,
+  type SessionErrorCode,
+  type SessionErrorStatus,
+  SessionInterrupted,
+  SessionLockTimeout,
+  SessionStoreUnavailable,
+  SessionUpdateConflict,
+  SessionValueError,
+} from './errors.js';
+export { type CommitRequest, type CommitResult, createSessions, SessionManager } from './manager.js';
+export {
+  isWeakSecret,
+  type LockingOptions,
+  type ResolvedOptions,
+  type SameSite,
+  type SecurityEvent,
+  type SessionLogger,
+  type SessionOptions,
+} from './options.js';
 export { mergeVary } from './policy.js';
-export { isValidSessionKey, SESSION_KEY_LENGTH } from './core/session-key.js';
-export { EXPIRY_KEY } from './core/expiry.js';
-export { errorResponse, type ErrorResponse } from './core/error-response.js';
+export {
+  type DeclaredSessionData,
+  type ExpiryQuery,
+  type ReservedSessionData,
+  Session,
+  type SessionData,
+  TEST_COOKIE_KEY,
+} from './session.js';

@@ -3,14 +3,14 @@
  * and whether to add `Vary: Cookie`. Adapters only move these strings.
  */
 import { isSecureRequest } from './cookies/browser-attributes.js';
-import { serializeCookie, serializeDeletion, type CookieAttributes } from './cookies/serialize.js';
-import { engineFor, type SessionEngine } from './core/engine.js';
-import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, type StoredExpiry } from './core/expiry.js';
+import { type CookieAttributes, serializeCookie, serializeDeletion } from './cookies/serialize.js';
 import type { SessionSchema } from './core/data-schema.js';
-import { sessionInternals, type SessionHandle } from './core/session-handle.js';
-import type { SessionData } from './core/state.js';
-import { resolveOptions, type ResolvedOptions, type SessionOptions } from './options.js';
+import { engineFor, type SessionEngine } from './core/engine.js';
 import { describeError, logOneLine } from './core/error-response.js';
+import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, type StoredExpiry } from './core/expiry.js';
+import { type SessionHandle, sessionInternals } from './core/session-handle.js';
+import type { SessionData } from './core/state.js';
+import { type ResolvedOptions, resolveOptions, type SessionOptions } from './options.js';
 import { decideResponse } from './policy.js';
 import { Session } from './session.js';
 
@@ -76,8 +76,7 @@ export class SessionManager<T extends object = SessionData> {
    */
   commit(session: Session<T>, status = 200, request?: CommitRequest): CommitResult | Promise<CommitResult> {
     const internals = sessionInternals(session);
-    if (!session.cookieSent && !session.accessed && !session.modified && !internals.holdsLock && !internals.hasRetired)
-      return UNCHANGED;
+    if (!session.cookieSent && !session.accessed && !session.modified && !internals.holdsLock && !internals.hasRetired) return UNCHANGED;
     const decision = decideResponse({
       cookieSent: session.cookieSent,
       accessed: session.accessed,
@@ -86,12 +85,10 @@ export class SessionManager<T extends object = SessionData> {
       saveEveryRequest: this.options.saveEveryRequest,
       status,
     });
-    if (decision.save)
-      return this.#writeAndRelease(internals, () => this.#save(session, internals, request?.secure === true));
+    if (decision.save) return this.#writeAndRelease(internals, () => this.#save(session, internals, request?.secure === true));
     const result = decision.deleteCookie ? this.#deletion : decision.vary ? VARY_ONLY : UNCHANGED;
     // What flush(), cycleKey() or destroy() retired is deleted even when nothing is saved (a logout, a 5xx).
-    if (internals.hasRetired)
-      return this.#writeAndRelease(internals, () => internals.deleteRetired().then(() => result));
+    if (internals.hasRetired) return this.#writeAndRelease(internals, () => internals.deleteRetired().then(() => result));
     return internals.holdsLock ? this.#release(internals).then(() => result) : result;
   }
 
@@ -107,9 +104,7 @@ export class SessionManager<T extends object = SessionData> {
   #release(internals: SessionHandle): Promise<void> {
     return internals
       .release()
-      .catch((error: unknown) =>
-        logOneLine(this.options, `sessionkit: could not release the session lock: ${describeError(error)}`, error),
-      );
+      .catch((error: unknown) => logOneLine(this.options, `sessionkit: could not release the session lock: ${describeError(error)}`, error));
   }
 
   // One clock reading for the stored expiry and the cookie's, computed from the data as stored, so the two
@@ -151,9 +146,7 @@ export class SessionManager<T extends object = SessionData> {
    */
   requestFacts(encrypted: boolean, header: (name: string) => string | null | undefined): CommitRequest | undefined {
     const o = this.options;
-    return o.cookieSecure === 'auto'
-      ? { secure: isSecureRequest(o.secureProxySslHeader, encrypted, header) }
-      : undefined;
+    return o.cookieSecure === 'auto' ? { secure: isSecureRequest(o.secureProxySslHeader, encrypted, header) } : undefined;
   }
 
   #cookie(value: string, maxAge: number | null, expiresAt: number | null, secureRequest: boolean): string {
@@ -193,9 +186,7 @@ export class SessionManager<T extends object = SessionData> {
  * });
  * const checked = createSessions({ secret, store, schema: z.object({ visit: z.number().optional() }) });
  */
-export function createSessions<T extends object>(
-  options: SessionOptions & { readonly schema: SessionSchema<T> },
-): SessionManager<T>;
+export function createSessions<T extends object>(options: SessionOptions & { readonly schema: SessionSchema<T> }): SessionManager<T>;
 export function createSessions<T extends object = SessionData>(
   options: SessionOptions & { readonly schema?: SessionSchema<NoInfer<T>> | null | undefined },
 ): SessionManager<T>;

@@ -17,12 +17,12 @@
  * | SESSION_ENGINE                   | store                  | (required)     |
  * | SESSION_SERIALIZER               | serializer             | JSON           |
  */
-import { resolveBrowserAttributes, type CookiePriority, type ProxySslHeader } from './cookies/browser-attributes.js';
+import { type CookiePriority, type ProxySslHeader, resolveBrowserAttributes } from './cookies/browser-attributes.js';
 import { isSessionSchema, type SessionSchema } from './core/data-schema.js';
-import { SessionConfigError } from './errors.js';
-import { jsonSerializer, type Serializer } from './signing/index.js';
 import { serverStore } from './core/engine.js';
 import type { LockOptions, SessionStore } from './core/store-contract.js';
+import { SessionConfigError } from './errors.js';
+import { jsonSerializer, type Serializer } from './signing/index.js';
 import type { SignedCookies } from './stores/signed-cookies.js';
 
 /** `SESSION_COOKIE_SAMESITE`: `false` omits the attribute. */
@@ -298,16 +298,10 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   }
   const secretFallbacks = options.secretFallbacks ?? [];
   if (!Array.isArray(secretFallbacks) || secretFallbacks.some((s) => typeof s !== 'string' || s.length === 0)) {
-    throw new SessionConfigError(
-      'createSessions: `secretFallbacks` (SECRET_KEY_FALLBACKS) must be an array of non-empty strings.',
-    );
+    throw new SessionConfigError('createSessions: `secretFallbacks` (SECRET_KEY_FALLBACKS) must be an array of non-empty strings.');
   }
   const store = options.store;
-  if (
-    !store ||
-    typeof store !== 'object' ||
-    (serverStore(store) !== null && typeof (store as SessionStore).load !== 'function')
-  ) {
+  if (!store || typeof store !== 'object' || (serverStore(store) !== null && typeof (store as SessionStore).load !== 'function')) {
     throw new SessionConfigError(
       'createSessions: the `store` option (SESSION_ENGINE) is missing. Pick one: `sqliteStore({ path })` from "sessionkit/stores/sqlite", `memoryStore()` from "sessionkit/stores/memory", or `signedCookies()` from "sessionkit/stores/signed-cookies".',
     );
@@ -333,9 +327,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
   }
   const cookiePath = options.cookiePath ?? DEFAULTS.cookiePath;
   if (typeof cookiePath !== 'string' || !cookiePath.startsWith('/') || !COOKIE_ATTRIBUTE.test(cookiePath)) {
-    throw new SessionConfigError(
-      'createSessions: `cookiePath` (SESSION_COOKIE_PATH) must start with "/" and contain no spaces or semicolons.',
-    );
+    throw new SessionConfigError('createSessions: `cookiePath` (SESSION_COOKIE_PATH) must start with "/" and contain no spaces or semicolons.');
   }
   const cookieSameSite = resolveSameSite(options.cookieSameSite);
   const cookieSecure = options.cookieSecure ?? DEFAULTS.cookieSecure;
@@ -353,9 +345,7 @@ export function resolveOptions(options: SessionOptions): ResolvedOptions {
     const given = lockingOption === true ? {} : lockingOption;
     locking = { waitMs: given.waitMs ?? DEFAULTS.lockWaitMs, ttlMs: given.ttlMs ?? DEFAULTS.lockTtlMs };
     if (!(locking.waitMs >= 0) || !(locking.ttlMs > 0)) {
-      throw new SessionConfigError(
-        'createSessions: `locking.waitMs` must be ≥ 0 and `locking.ttlMs` > 0 (milliseconds).',
-      );
+      throw new SessionConfigError('createSessions: `locking.waitMs` must be ≥ 0 and `locking.ttlMs` > 0 (milliseconds).');
     }
     const server = serverStore(store);
     if (server === null) {

@@ -54,7 +54,10 @@ export function decideResponse(facts: ResponseFacts): ResponseDecision {
  */
 export function mergeVary(existing: string | undefined | null): string {
   if (!existing) return 'Cookie';
-  const entries = existing.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = existing
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   if (entries.includes('*')) return '*';
   if (entries.some((entry) => entry.toLowerCase() === 'cookie')) return entries.join(', ');
   return [...entries, 'Cookie'].join(', ');

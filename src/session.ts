@@ -2,18 +2,11 @@
  * `Session<T>`: Django's `SessionBase` API for one request. Nothing is read from the store until the data
  * is first touched (lazy loading), so every data method is async.
  */
-import { exposeSessionHandles, SessionHandle } from './core/session-handle.js';
+
 import type { SessionEngine } from './core/engine.js';
-import {
-  EXPIRY_KEY,
-  expiresAtBrowserClose,
-  expiryAge,
-  expiryDate,
-  expiryProblem,
-  pythonIsoFormat,
-  type StoredExpiry,
-} from './core/expiry.js';
-import { markChanged, setEntry, type SessionData } from './core/state.js';
+import { EXPIRY_KEY, expiresAtBrowserClose, expiryAge, expiryDate, expiryProblem, pythonIsoFormat, type StoredExpiry } from './core/expiry.js';
+import { exposeSessionHandles, SessionHandle } from './core/session-handle.js';
+import { markChanged, type SessionData, setEntry } from './core/state.js';
 import { SessionValueError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -194,8 +187,7 @@ export class Session<T extends object = SessionData> {
    */
   update(values: Partial<Data<T>>): Promise<void> {
     try {
-      if (values === null || typeof values !== 'object' || Array.isArray(values))
-        throw new SessionValueError('update() takes an object of keys and values.');
+      if (values === null || typeof values !== 'object' || Array.isArray(values)) throw new SessionValueError('update() takes an object of keys and values.');
       for (const [key, value] of Object.entries(values)) this.#h.assertStorable(key, value);
     } catch (error) {
       return Promise.reject(error);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
@@ -183,7 +183,10 @@ export async function provision(v: Variant): Promise<Provisioned> {
 /** The version of each server the selected variants use, for RESULTS.md ("unreachable: …" when it is down). */
 export async function serverVersions(backends: Set<Backend>): Promise<Record<string, string>> {
   const ask: Record<Backend, [string, () => Promise<string>]> = {
-    postgres: ['PostgreSQL', () => withPostgres(async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?')],
+    postgres: [
+      'PostgreSQL',
+      () => withPostgres(async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? '?'),
+    ],
     mysql: ['MariaDB/MySQL', () => withMysql(async (c) => String((await c.query<mysql.RowDataPacket[]>('SELECT VERSION() AS v'))[0][0]?.v))],
     redis: ['Redis', () => withRedis(async (c) => /redis_version:(\S+)/.exec(await c.info('server'))?.[1] ?? '?')],
     memcached: [

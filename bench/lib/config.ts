@@ -47,7 +47,10 @@ export const config = {
   rounds: int(process.env.BENCH_ROUNDS, 1),
   serverCore: process.env.BENCH_SERVER_CORE ?? '1',
   wrkCore: process.env.BENCH_WRK_CORE ?? '0',
-  only: (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  only: (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
   group: group(process.env.BENCH_GROUP),
   clear: flag(process.env.BENCH_CLEAR),
   // Expired rows the clearsessions step deletes while logins go on.

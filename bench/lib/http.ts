@@ -16,9 +16,7 @@ export const get = (port: number, path: string, cookie?: string): Promise<Reply>
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
       res.on('end', () => {
-        const cookies = (res.headers['set-cookie'] ?? [])
-          .map((c) => c.split(';', 1)[0]?.trim() ?? '')
-          .filter((c) => /^[^=]+=(?!""$).+/.test(c));
+        const cookies = (res.headers['set-cookie'] ?? []).map((c) => c.split(';', 1)[0]?.trim() ?? '').filter((c) => /^[^=]+=(?!""$).+/.test(c));
         resolve({ status: res.statusCode ?? 0, body, cookies });
       });
       res.on('error', reject);

@@ -1,6 +1,6 @@
 import { benchDir, config } from './config.js';
 import { packageVersion } from './machine.js';
-import { Report, workloads, type ClearOutcome, type VariantResult } from './report.js';
+import { type ClearOutcome, Report, type VariantResult, workloads } from './report.js';
 
 /** How the server-backed engines and their peers were set up; only for runs that measured some. */
 function engineSettings(results: VariantResult[]): string[] {
@@ -10,18 +10,24 @@ function engineSettings(results: VariantResult[]): string[] {
   const out: string[] = [];
   if (results.some((r) => r.variant.backends.length > 0)) {
     out.push(
-      '- PostgreSQL, MariaDB and Redis are the machine\'s own services (not pinned, not restarted between variants; URLs from `BENCH_POSTGRES_URL`, `BENCH_MYSQL_URL`, `BENCH_REDIS_URL`). Each run of a variant gets a fresh table (`bench_django_session_<n>`; the connect-pg-simple peer `bench_express_session_<n>`) or Redis key prefix (`bench<n>`), dropped or deleted afterwards; memcached variants get a `memcached -U 0 -l 127.0.0.1` of their own (64 MB, not pinned), stopped afterwards',
-      '- sessionkit engines at their defaults: PostgreSQL and MariaDB pools of 10, ioredis for Redis, the `memcached` package; `cached-db-sqlite` is `memoryStore()` in front of SQLite, `cached-db-postgres` is Redis (`cachePrefix: \'sessionkit.cached_db\'`) in front of PostgreSQL; `file` writes into the run\'s temp dir',
+      "- PostgreSQL, MariaDB and Redis are the machine's own services (not pinned, not restarted between variants; URLs from `BENCH_POSTGRES_URL`, `BENCH_MYSQL_URL`, `BENCH_REDIS_URL`). Each run of a variant gets a fresh table (`bench_django_session_<n>`; the connect-pg-simple peer `bench_express_session_<n>`) or Redis key prefix (`bench<n>`), dropped or deleted afterwards; memcached variants get a `memcached -U 0 -l 127.0.0.1` of their own (64 MB, not pinned), stopped afterwards",
+      "- sessionkit engines at their defaults: PostgreSQL and MariaDB pools of 10, ioredis for Redis, the `memcached` package; `cached-db-sqlite` is `memoryStore()` in front of SQLite, `cached-db-postgres` is Redis (`cachePrefix: 'sessionkit.cached_db'`) in front of PostgreSQL; `file` writes into the run's temp dir",
     );
   }
   if (any('express-session-redis')) {
-    out.push(`- express-session + ${peer('connect-redis')} (10.x needs Node ≥ 22; 9.0.0 is the newest that runs on Node 20) on the \`${peer('redis')}\` client it is written for, at its defaults (prefix per run, TTL from the cookie or one day)`);
+    out.push(
+      `- express-session + ${peer('connect-redis')} (10.x needs Node ≥ 22; 9.0.0 is the newest that runs on Node 20) on the \`${peer('redis')}\` client it is written for, at its defaults (prefix per run, TTL from the cookie or one day)`,
+    );
   }
   if (any('express-session-postgres')) {
-    out.push(`- express-session + ${peer('connect-pg-simple')} (on ${peer('pg')}) at its defaults: its own pool of 10, \`createTableIfMissing: true\` (its own schema and expire index), \`pruneSessionInterval\` left at its default (every 15 min, randomised to 7.5–22.5 min after the first request, so no prune falls inside a variant's run)`);
+    out.push(
+      `- express-session + ${peer('connect-pg-simple')} (on ${peer('pg')}) at its defaults: its own pool of 10, \`createTableIfMissing: true\` (its own schema and expire index), \`pruneSessionInterval\` left at its default (every 15 min, randomised to 7.5–22.5 min after the first request, so no prune falls inside a variant's run)`,
+    );
   }
   if (results.some((r) => r.variant.name.endsWith('-lww'))) {
-    out.push('- `-lww` variants: the same server with `mergeConcurrentUpdates: false` (Django\'s last-write-wins: a plain UPDATE/SET on save, no compare-and-set)');
+    out.push(
+      "- `-lww` variants: the same server with `mergeConcurrentUpdates: false` (Django's last-write-wins: a plain UPDATE/SET on save, no compare-and-set)",
+    );
   }
   return out;
 }
@@ -34,21 +40,31 @@ function frameworkSettings(results: VariantResult[]): string[] {
   const out: string[] = [];
   if (![...names].some((n) => /^(bare|sessionkit)-(fastify|koa|hono|fetch)|^(fastify|koa|hono|honojs)-session/.test(n))) return out;
   out.push(
-    '- every framework serves the same two routes three ways: bare (`bare-<framework>`, no session), with its session library (run as written) and with sessionkit\'s adapter, in the same app with the same handlers and answers; sessionkit at its defaults (`memoryStore()`, or `redisStore` on ioredis)',
+    "- every framework serves the same two routes three ways: bare (`bare-<framework>`, no session), with its session library (run as written) and with sessionkit's adapter, in the same app with the same handlers and answers; sessionkit at its defaults (`memoryStore()`, or `redisStore` on ioredis)",
   );
   if (any('fastify') || any('sessionkit-fastify') || any('bare-fastify')) {
-    out.push(`- ${v('fastify')}: \`${v('@fastify/session')}\` with \`${v('@fastify/cookie')}\`, \`saveUninitialized: false\` (as the express-session peers), \`cookie.secure: false\` (the bench speaks plain HTTP, where its default sets no cookie), the rest at its defaults (\`rolling: true\`: a Set-Cookie on every answer); its Redis variant on connect-redis 9 and the \`redis\` client, as express-session-redis`);
+    out.push(
+      `- ${v('fastify')}: \`${v('@fastify/session')}\` with \`${v('@fastify/cookie')}\`, \`saveUninitialized: false\` (as the express-session peers), \`cookie.secure: false\` (the bench speaks plain HTTP, where its default sets no cookie), the rest at its defaults (\`rolling: true\`: a Set-Cookie on every answer); its Redis variant on connect-redis 9 and the \`redis\` client, as express-session-redis`,
+    );
   }
   if (any('koa') || any('sessionkit-koa') || any('bare-koa')) {
-    out.push(`- ${v('koa')}: \`${v('koa-session')}\` at its defaults (signed cookie through \`app.keys\`, one-day maxAge) with an external store over a Map, so it keeps sessions in the process as \`memoryStore()\` does (its default keeps the data in the cookie). No Redis row: koa-redis, its Redis store, has had no release since 4.0.1 (January 2020, on ioredis 4)`);
+    out.push(
+      `- ${v('koa')}: \`${v('koa-session')}\` at its defaults (signed cookie through \`app.keys\`, one-day maxAge) with an external store over a Map, so it keeps sessions in the process as \`memoryStore()\` does (its default keeps the data in the cookie). No Redis row: koa-redis, its Redis store, has had no release since 4.0.1 (January 2020, on ioredis 4)`,
+    );
   }
   if (any('hono') || any('sessionkit-hono') || any('bare-hono')) {
-    out.push(`- ${v('hono')} on \`${v('@hono/node-server')}\` (\`serve\`): \`${v('hono-sessions')}\` with its MemoryStore, \`expireAfterSeconds\` two weeks, at its default (no \`encryptionKey\`: the id in the cookie as it is, as sessionkit's) and with the \`encryptionKey\` its README recommends (\`hono-sessions-sealed-memory\`: the id sealed with iron on every response); \`${v('@hono/session')}\` with \`useSessionStorage\` over a Map (the cookie is a JWE holding the id) and \`duration.absolute\` two weeks`);
+    out.push(
+      `- ${v('hono')} on \`${v('@hono/node-server')}\` (\`serve\`): \`${v('hono-sessions')}\` with its MemoryStore, \`expireAfterSeconds\` two weeks, at its default (no \`encryptionKey\`: the id in the cookie as it is, as sessionkit's) and with the \`encryptionKey\` its README recommends (\`hono-sessions-sealed-memory\`: the id sealed with iron on every response); \`${v('@hono/session')}\` with \`useSessionStorage\` over a Map (the cookie is a JWE holding the id) and \`duration.absolute\` two weeks`,
+    );
   }
   if (any('sessionkit-fetch') || any('bare-fetch')) {
-    out.push('- Fetch API: `sessionkit/fetch`\'s `withSessions` handler served through node:http by `@hono/node-server`\'s `getRequestListener` (its lightweight `Request`, whose `Headers` are built on first use, and `Response`); `bare-fetch` is the same handler without sessions');
+    out.push(
+      "- Fetch API: `sessionkit/fetch`'s `withSessions` handler served through node:http by `@hono/node-server`'s `getRequestListener` (its lightweight `Request`, whose `Headers` are built on first use, and `Response`); `bare-fetch` is the same handler without sessions",
+    );
   }
-  out.push('- server CPU: the server process\'s user + system time over the measured run (from `/proc/<pid>/stat`, 10 ms ticks), divided by the requests wrk completed; the session layer is that of a variant minus that of the same framework bare');
+  out.push(
+    "- server CPU: the server process's user + system time over the measured run (from `/proc/<pid>/stat`, 10 ms ticks), divided by the requests wrk completed; the session layer is that of a variant minus that of the same framework bare",
+  );
   return out;
 }
 
@@ -119,16 +135,22 @@ export function resultsMarkdown(results: VariantResult[], facts: Record<string, 
     '## Settings',
     '',
     `- wrk: \`taskset -c ${config.wrkCore} wrk -t${config.threads} -c${config.connections} -d${config.duration}\`, after a ${config.warmup} warm-up with the same settings before each measured run`,
-    ...(config.rounds > 1 ? [`- ${config.rounds} rounds, every server restarted each round; each cell is the median round by req/s (the lower middle one for an even count)`] : []),
+    ...(config.rounds > 1
+      ? [`- ${config.rounds} rounds, every server restarted each round; each cell is the median round by req/s (the lower middle one for an even count)`]
+      : []),
     `- servers: \`taskset -c ${config.serverCore}\`, one process each, on 127.0.0.1`,
     `- returning clients: ${config.sessions} sessions created first (cookie-less \`/visit\` requests), then rotated by \`wrk/rotate-cookies.lua\``,
     '- Node servers run as plain JavaScript under `node`: the peers as written, the sessionkit variants compiled by `tsc` (`bench/tsconfig.sessionkit.json`, into `bench/.work/build`) — no tsx or other loader in the request path',
     '- Django: `gunicorn --workers 1 --worker-class sync` (one sync worker, pinned like the others; master and worker share the core), DEBUG off, database sessions on SQLite, default `CONN_MAX_AGE` (a connection per request)',
     '- express-session: `resave: false, saveUninitialized: false`; connect-sqlite3 at its defaults (rollback journal, a sync per commit)',
-    '- sessionkit SQLite store at its defaults (WAL, `synchronous=NORMAL`); every SQLite file lives in a fresh temp dir per variant (below), so the disk\'s sync cost weighs on the peers more than on sessionkit',
+    "- sessionkit SQLite store at its defaults (WAL, `synchronous=NORMAL`); every SQLite file lives in a fresh temp dir per variant (below), so the disk's sync cost weighs on the peers more than on sessionkit",
     ...engineSettings(results),
     ...frameworkSettings(results),
-    ...(config.only.length ? [`- **filtered run**: BENCH_ONLY=${config.only.join(',')}`] : config.group !== 'all' ? [`- **filtered run**: BENCH_GROUP=${config.group} (its variants and those they are compared with)`] : []),
+    ...(config.only.length
+      ? [`- **filtered run**: BENCH_ONLY=${config.only.join(',')}`]
+      : config.group !== 'all'
+        ? [`- **filtered run**: BENCH_GROUP=${config.group} (its variants and those they are compared with)`]
+        : []),
     '',
   ];
   for (const w of workloads) {
@@ -138,7 +160,15 @@ export function resultsMarkdown(results: VariantResult[], facts: Record<string, 
   const frameworks = frameworkTableLines(report);
   if (frameworks.length) out.push('## Frameworks', '', ...frameworks);
   const lww = report.lastWriteWinsTable();
-  if (lww) out.push('## Lost-update protection', '', 'Returning clients; the default merges concurrent changes with a compare-and-set on save, `mergeConcurrentUpdates: false` is Django\'s last-write-wins.', '', lww, '');
+  if (lww)
+    out.push(
+      '## Lost-update protection',
+      '',
+      "Returning clients; the default merges concurrent changes with a compare-and-set on save, `mergeConcurrentUpdates: false` is Django's last-write-wins.",
+      '',
+      lww,
+      '',
+    );
   const clearLines = report.clearLines();
   if (clearLines.length) out.push('## clearsessions at scale (PostgreSQL)', '', ...clearLines, '');
   out.push('## Targets', '', ...report.targetLines(), '');

@@ -1,6 +1,6 @@
 import { CLEAR_TARGET_SECONDS, type ClearResult } from './clear.js';
-import type { WrkResult } from './wrk.js';
 import { lastWriteWinsEngines, type Variant } from './variants.js';
+import type { WrkResult } from './wrk.js';
 
 export type Workload = 'returning' | 'new' | 'untouched';
 export const workloads: { id: Workload; title: string; what: string }[] = [
@@ -44,30 +44,92 @@ export const targets: Target[] = [
   ...visitTargets('sessionkit on Express (memory) ≥ 1.5 × express-session MemoryStore', 'sessionkit-express-memory', 'express-session-memory', 1.5),
   ...visitTargets('sessionkit SQLite on Express ≥ 2 × express-session + connect-sqlite3', 'sessionkit-express-sqlite', 'express-session-sqlite', 2),
   ...visitTargets('sessionkit SQLite via node:http ≥ 20 × Django on SQLite', 'sessionkit-node-sqlite', 'django', 20),
-  { label: 'untouched route with sessionkit ≥ 0.97 × the same server without it (node:http)', a: 'sessionkit-node-memory', b: 'bare-node', min: 0.97, workload: 'untouched' },
+  {
+    label: 'untouched route with sessionkit ≥ 0.97 × the same server without it (node:http)',
+    a: 'sessionkit-node-memory',
+    b: 'bare-node',
+    min: 0.97,
+    workload: 'untouched',
+  },
   // The engines on their servers: returning clients, the workload every request of a real app resembles.
-  { label: 'sessionkit Redis on Express ≥ 1.5 × express-session + connect-redis', a: 'sessionkit-express-redis', b: 'express-session-redis', min: 1.5, workload: 'returning' },
+  {
+    label: 'sessionkit Redis on Express ≥ 1.5 × express-session + connect-redis',
+    a: 'sessionkit-express-redis',
+    b: 'express-session-redis',
+    min: 1.5,
+    workload: 'returning',
+  },
   { label: 'sessionkit Redis on Express ≥ 0.75 × bare Express', a: 'sessionkit-express-redis', b: 'bare-express', min: 0.75, workload: 'returning' },
-  { label: 'sessionkit PostgreSQL on Express ≥ 2 × express-session + connect-pg-simple', a: 'sessionkit-express-postgres', b: 'express-session-postgres', min: 2, workload: 'returning' },
+  {
+    label: 'sessionkit PostgreSQL on Express ≥ 2 × express-session + connect-pg-simple',
+    a: 'sessionkit-express-postgres',
+    b: 'express-session-postgres',
+    min: 2,
+    workload: 'returning',
+  },
   { label: 'sessionkit Redis via node:http ≥ 0.25 × bare node:http', a: 'sessionkit-node-redis', b: 'bare-node', min: 0.25, workload: 'returning' },
   // Each framework against the session libraries its users already use, and against itself without sessions.
   { label: 'sessionkit on Express (memory) ≥ 0.75 × bare Express', a: 'sessionkit-express-memory', b: 'bare-express', min: 0.75, workload: 'returning' },
-  { label: 'sessionkit on Fastify (memory) ≥ 2 × @fastify/session MemoryStore', a: 'sessionkit-fastify-memory', b: 'fastify-session-memory', min: 2, workload: 'returning' },
-  { label: 'sessionkit on Fastify (Redis) ≥ 2 × @fastify/session + connect-redis', a: 'sessionkit-fastify-redis', b: 'fastify-session-redis', min: 2, workload: 'returning' },
-  { label: 'sessionkit on Koa (memory) ≥ 2 × koa-session (in-process store)', a: 'sessionkit-koa-memory', b: 'koa-session-memory', min: 2, workload: 'returning' },
-  { label: 'sessionkit on Hono (memory) ≥ 2 × hono-sessions MemoryStore (its defaults: no encryptionKey)', a: 'sessionkit-hono-memory', b: 'hono-sessions-memory', min: 2, workload: 'returning' },
-  { label: 'sessionkit on Hono (memory) ≥ 2 × hono-sessions MemoryStore with an encryptionKey (its README\'s advice)', a: 'sessionkit-hono-memory', b: 'hono-sessions-sealed-memory', min: 2, workload: 'returning' },
-  { label: 'sessionkit on Hono (memory) ≥ 2 × @hono/session (in-process storage)', a: 'sessionkit-hono-memory', b: 'honojs-session-memory', min: 2, workload: 'returning' },
-  { label: 'sessionkit on Hono (memory) ≥ 0.5 × bare Hono', a: 'sessionkit-hono-memory', b: 'bare-hono', min: 0.5, workload: 'returning' },
-  { label: 'Fetch API adapter through node:http ≥ 0.8 × the node:http adapter (memory)', a: 'sessionkit-fetch-memory', b: 'sessionkit-node-memory', min: 0.8, workload: 'returning' },
-  // Cost ≤ 15 % means the default keeps ≥ 85 % of the last-write-wins throughput.
-  ...lastWriteWinsEngines.map((engine): Target => ({
-    label: `lost-update protection on ${engineTitle[engine]} costs ≤ 15 % (default ≥ 0.85 × \`mergeConcurrentUpdates: false\`, node:http)`,
-    a: `sessionkit-node-${engine}`,
-    b: `sessionkit-node-${engine}-lww`,
-    min: 0.85,
+  {
+    label: 'sessionkit on Fastify (memory) ≥ 2 × @fastify/session MemoryStore',
+    a: 'sessionkit-fastify-memory',
+    b: 'fastify-session-memory',
+    min: 2,
     workload: 'returning',
-  })),
+  },
+  {
+    label: 'sessionkit on Fastify (Redis) ≥ 2 × @fastify/session + connect-redis',
+    a: 'sessionkit-fastify-redis',
+    b: 'fastify-session-redis',
+    min: 2,
+    workload: 'returning',
+  },
+  {
+    label: 'sessionkit on Koa (memory) ≥ 2 × koa-session (in-process store)',
+    a: 'sessionkit-koa-memory',
+    b: 'koa-session-memory',
+    min: 2,
+    workload: 'returning',
+  },
+  {
+    label: 'sessionkit on Hono (memory) ≥ 2 × hono-sessions MemoryStore (its defaults: no encryptionKey)',
+    a: 'sessionkit-hono-memory',
+    b: 'hono-sessions-memory',
+    min: 2,
+    workload: 'returning',
+  },
+  {
+    label: "sessionkit on Hono (memory) ≥ 2 × hono-sessions MemoryStore with an encryptionKey (its README's advice)",
+    a: 'sessionkit-hono-memory',
+    b: 'hono-sessions-sealed-memory',
+    min: 2,
+    workload: 'returning',
+  },
+  {
+    label: 'sessionkit on Hono (memory) ≥ 2 × @hono/session (in-process storage)',
+    a: 'sessionkit-hono-memory',
+    b: 'honojs-session-memory',
+    min: 2,
+    workload: 'returning',
+  },
+  { label: 'sessionkit on Hono (memory) ≥ 0.5 × bare Hono', a: 'sessionkit-hono-memory', b: 'bare-hono', min: 0.5, workload: 'returning' },
+  {
+    label: 'Fetch API adapter through node:http ≥ 0.8 × the node:http adapter (memory)',
+    a: 'sessionkit-fetch-memory',
+    b: 'sessionkit-node-memory',
+    min: 0.8,
+    workload: 'returning',
+  },
+  // Cost ≤ 15 % means the default keeps ≥ 85 % of the last-write-wins throughput.
+  ...lastWriteWinsEngines.map(
+    (engine): Target => ({
+      label: `lost-update protection on ${engineTitle[engine]} costs ≤ 15 % (default ≥ 0.85 × \`mergeConcurrentUpdates: false\`, node:http)`,
+      a: `sessionkit-node-${engine}`,
+      b: `sessionkit-node-${engine}-lww`,
+      min: 0.85,
+      workload: 'returning',
+    }),
+  ),
 ];
 
 /** A row of the framework table: sessionkit on one framework and store, and what it is compared with. */
@@ -95,11 +157,46 @@ export const frameworkRows: FrameworkRow[] = [
     otherLabel: 'sessionkit, node:http adapter',
     otherBare: 'bare-node',
   },
-  { framework: 'Express', store: 'memory', sessionkit: 'sessionkit-express-memory', bare: 'bare-express', other: 'express-session-memory', otherLabel: 'express-session, MemoryStore' },
-  { framework: 'Fastify', store: 'memory', sessionkit: 'sessionkit-fastify-memory', bare: 'bare-fastify', other: 'fastify-session-memory', otherLabel: '@fastify/session, MemoryStore' },
-  { framework: 'Fastify', store: 'Redis', sessionkit: 'sessionkit-fastify-redis', bare: 'bare-fastify', other: 'fastify-session-redis', otherLabel: '@fastify/session + connect-redis' },
-  { framework: 'Koa', store: 'memory', sessionkit: 'sessionkit-koa-memory', bare: 'bare-koa', other: 'koa-session-memory', otherLabel: 'koa-session, in-process store' },
-  { framework: 'Hono on `@hono/node-server`', store: 'memory', sessionkit: 'sessionkit-hono-memory', bare: 'bare-hono', other: 'hono-sessions-memory', otherLabel: 'hono-sessions, MemoryStore, no `encryptionKey` (its default)' },
+  {
+    framework: 'Express',
+    store: 'memory',
+    sessionkit: 'sessionkit-express-memory',
+    bare: 'bare-express',
+    other: 'express-session-memory',
+    otherLabel: 'express-session, MemoryStore',
+  },
+  {
+    framework: 'Fastify',
+    store: 'memory',
+    sessionkit: 'sessionkit-fastify-memory',
+    bare: 'bare-fastify',
+    other: 'fastify-session-memory',
+    otherLabel: '@fastify/session, MemoryStore',
+  },
+  {
+    framework: 'Fastify',
+    store: 'Redis',
+    sessionkit: 'sessionkit-fastify-redis',
+    bare: 'bare-fastify',
+    other: 'fastify-session-redis',
+    otherLabel: '@fastify/session + connect-redis',
+  },
+  {
+    framework: 'Koa',
+    store: 'memory',
+    sessionkit: 'sessionkit-koa-memory',
+    bare: 'bare-koa',
+    other: 'koa-session-memory',
+    otherLabel: 'koa-session, in-process store',
+  },
+  {
+    framework: 'Hono on `@hono/node-server`',
+    store: 'memory',
+    sessionkit: 'sessionkit-hono-memory',
+    bare: 'bare-hono',
+    other: 'hono-sessions-memory',
+    otherLabel: 'hono-sessions, MemoryStore, no `encryptionKey` (its default)',
+  },
   {
     framework: 'Hono on `@hono/node-server`',
     store: 'memory',
@@ -108,7 +205,14 @@ export const frameworkRows: FrameworkRow[] = [
     other: 'hono-sessions-sealed-memory',
     otherLabel: 'hono-sessions, MemoryStore, `encryptionKey`',
   },
-  { framework: 'Hono on `@hono/node-server`', store: 'memory', sessionkit: 'sessionkit-hono-memory', bare: 'bare-hono', other: 'honojs-session-memory', otherLabel: '@hono/session, in-process storage' },
+  {
+    framework: 'Hono on `@hono/node-server`',
+    store: 'memory',
+    sessionkit: 'sessionkit-hono-memory',
+    bare: 'bare-hono',
+    other: 'honojs-session-memory',
+    otherLabel: '@hono/session, in-process storage',
+  },
 ];
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -150,7 +254,10 @@ export class Report {
   }
 
   table(w: Workload): string {
-    const rows = ['| Variant | req/s | p99 (ms) | server CPU (µs/req) | × bare node:http | Compared with | × that | Check |', '|---|--:|--:|--:|--:|---|--:|---|'];
+    const rows = [
+      '| Variant | req/s | p99 (ms) | server CPU (µs/req) | × bare node:http | Compared with | × that | Check |',
+      '|---|--:|--:|--:|--:|---|--:|---|',
+    ];
     for (const r of this.results) {
       const m = r.runs[w];
       const name = `\`${r.variant.name}\``;
@@ -186,7 +293,9 @@ export class Report {
     if (this.clear?.ok) {
       const { rows, clearSeconds } = this.clear.result;
       const verdict = clearSeconds < CLEAR_TARGET_SECONDS ? '**met**' : '**missed**';
-      lines.push(`- clearsessions on ${fmt(rows)} expired PostgreSQL rows in < ${CLEAR_TARGET_SECONDS} s, logins going on: ${fmt(clearSeconds, 1)} s → ${verdict}`);
+      lines.push(
+        `- clearsessions on ${fmt(rows)} expired PostgreSQL rows in < ${CLEAR_TARGET_SECONDS} s, logins going on: ${fmt(clearSeconds, 1)} s → ${verdict}`,
+      );
     }
     const left = targets.length - inRun.length;
     if (left) lines.push(`- (${left} target(s) compare variants this run did not select; see BENCH_GROUP / BENCH_ONLY)`);
@@ -223,7 +332,10 @@ export class Report {
           n(this.ratio(sk, bare, 'untouched'), 2),
           `${n(cpu(bare), 1)} / ${n(cpu(sk), 1)} / ${n(cpu(other), 1)}`,
           `${n(layer, 1)} / ${n(otherLayer, 1)}`,
-        ].join(' | ').replace(/^/, '| ').replace(/$/, ' |'),
+        ]
+          .join(' | ')
+          .replace(/^/, '| ')
+          .replace(/$/, ' |'),
       );
     }
     return rows.length > 2 ? rows.join('\n') : undefined;
@@ -251,7 +363,7 @@ export class Report {
       `- ${fmt(c.rows)} expired rows put in a fresh Django table in ${fmt(c.fillSeconds, 1)} s (one \`INSERT … SELECT generate_series\`, then \`ANALYZE\`)`,
       `- \`postgresStore(...).clearExpiredInBatches()\` (what \`clearExpired()\` and \`sessionkit clearsessions\` run; ${fmt(c.batchSize)} rows per statement), on a store and pool of its own: **${fmt(c.clearSeconds, 1)} s**`,
       `- check: ${c.check}`,
-      '- the fill, the logins and the clear run from the harness process (not pinned) against the machine\'s PostgreSQL, with no variant running',
+      "- the fill, the logins and the clear run from the harness process (not pinned) against the machine's PostgreSQL, with no variant running",
       '',
       'Logins (a new session: `createSessions(...)`, `session.set`, `commit`, one INSERT each), one after another from one loop:',
       '',

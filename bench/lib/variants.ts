@@ -42,10 +42,14 @@ const compiled = (name: string) => () => [process.execPath, join(workDir, 'build
 
 const gunicorn = (port: number) => [
   config.gunicorn,
-  '--workers', '1',
-  '--worker-class', 'sync',
-  '--bind', `127.0.0.1:${port}`,
-  '--chdir', join(benchDir, 'django_app'),
+  '--workers',
+  '1',
+  '--worker-class',
+  'sync',
+  '--bind',
+  `127.0.0.1:${port}`,
+  '--chdir',
+  join(benchDir, 'django_app'),
   'benchsite.wsgi:application',
 ];
 
@@ -74,7 +78,12 @@ const stores: Record<string, StoreSetup> = {
   file: { group: 'engines', sources: ['file'], backends: [], peer: noPeer },
   // cached_db against its database alone shows what the cache in front buys.
   'cached-db-sqlite': { group: 'engines', sources: ['cached-db', 'memory', 'sqlite'], backends: [], peer: (fw) => `sessionkit-${fw}-sqlite` },
-  'cached-db-postgres': { group: 'engines', sources: ['cached-db', 'redis', 'postgres'], backends: ['redis', 'postgres'], peer: (fw) => `sessionkit-${fw}-postgres` },
+  'cached-db-postgres': {
+    group: 'engines',
+    sources: ['cached-db', 'redis', 'postgres'],
+    backends: ['redis', 'postgres'],
+    peer: (fw) => `sessionkit-${fw}-postgres`,
+  },
 };
 
 const sessionkitVariant = (fw: Fw, store: string, setup: StoreSetup): Variant => {
@@ -212,7 +221,17 @@ const frameworkVariants: Variant[] = [
 
 const listed: Variant[] = [
   { name: 'bare-node', framework: 'node', session: false, sessionkit: false, needs: [], backends: [], group: 'core', command: nodeScript('bare-node.js') },
-  { name: 'bare-express', framework: 'express', session: false, sessionkit: false, needs: [], backends: [], group: 'core', base: 'bare-node', command: nodeScript('bare-express.js') },
+  {
+    name: 'bare-express',
+    framework: 'express',
+    session: false,
+    sessionkit: false,
+    needs: [],
+    backends: [],
+    group: 'core',
+    base: 'bare-node',
+    command: nodeScript('bare-express.js'),
+  },
   peer('express-session-memory', 'core', []),
   peer('express-session-sqlite', 'core', []),
   { name: 'django', framework: 'django', session: true, sessionkit: false, needs: [], backends: [], group: 'core', command: gunicorn },

@@ -22,11 +22,17 @@ export interface WrkRun {
 export function wrk(run: WrkRun): Promise<WrkResult> {
   const wrkDir = join(benchDir, 'wrk');
   const args = [
-    '-c', config.wrkCore, 'wrk',
-    `-t${config.threads}`, `-c${config.connections}`, `-d${run.duration}`,
+    '-c',
+    config.wrkCore,
+    'wrk',
+    `-t${config.threads}`,
+    `-c${config.connections}`,
+    `-d${run.duration}`,
     // Slow servers (Django) queue requests; a long timeout keeps them from turning into errors.
-    '--timeout', '10s',
-    '-s', join(wrkDir, run.cookieFile ? 'rotate-cookies.lua' : 'static.lua'),
+    '--timeout',
+    '10s',
+    '-s',
+    join(wrkDir, run.cookieFile ? 'rotate-cookies.lua' : 'static.lua'),
     ...(run.cookie ? ['-H', `Cookie: ${run.cookie}`] : []),
     `http://127.0.0.1:${run.port}${run.path}`,
     ...(run.cookieFile ? ['--', run.cookieFile] : []),

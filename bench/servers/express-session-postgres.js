@@ -1,6 +1,7 @@
 // connect-pg-simple at its defaults (its own pg pool of 10, pruning every 15 minutes), creating its table.
-import session from 'express-session';
+
 import connectPgSimple from 'connect-pg-simple';
+import session from 'express-session';
 import { serveExpressSession } from './peer-lib/express-session-app.js';
 
 const PgStore = connectPgSimple(session);

@@ -1,6 +1,7 @@
 // connect-sqlite3 at its defaults (no WAL), as most of its users run it.
-import session from 'express-session';
+
 import connectSqlite3 from 'connect-sqlite3';
+import session from 'express-session';
 import { serveExpressSession } from './peer-lib/express-session-app.js';
 
 const SQLiteStore = connectSqlite3(session);

@@ -9,11 +9,11 @@ import type { SessionManager } from '../../src/manager.js';
 import type { DemoData } from './exchange.js';
 import type { DemoSettings } from './settings.js';
 
+export type { WhoAmI } from './accounts/routes.js';
+export { type DemoUserDatabase, type DemoUserOptions, demoUserDatabase } from './accounts/user-database.js';
 export type { DemoData } from './exchange.js';
 export type { SessionView } from './routes.js';
 export { adminTokenFromEnv, type DemoSettings } from './settings.js';
-export { demoUserDatabase, type DemoUserDatabase, type DemoUserOptions } from './accounts/user-database.js';
-export type { WhoAmI } from './accounts/routes.js';
 
 /** The frameworks the demo runs on, as `FRAMEWORK` names them. */
 export const FRAMEWORKS = ['node', 'express', 'fastify', 'koa', 'hono', 'fetch'] as const;

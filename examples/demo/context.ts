@@ -4,12 +4,12 @@
  * exactly what `sessionkit show` and `sessionkit decode` would).
  */
 import { createDecoder, type DecodeResult } from '../../src/cli/decoding.js';
+import { serverStore } from '../../src/core/engine.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import type { SessionManager } from '../../src/manager.js';
 import type { ResolvedOptions } from '../../src/options.js';
-import type { SessionStore } from '../../src/core/store-contract.js';
-import { serverStore } from '../../src/core/engine.js';
 import type { SignedCookies } from '../../src/stores/signed-cookies.js';
-import { demoAccounts, type DemoAccounts } from './accounts/accounts.js';
+import { type DemoAccounts, demoAccounts } from './accounts/accounts.js';
 import type { DemoData } from './exchange.js';
 import type { DemoSettings } from './settings.js';
 

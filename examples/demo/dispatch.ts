@@ -5,7 +5,7 @@
  */
 import type { DemoContext } from './context.js';
 import { crossSiteRefusal } from './cross-site.js';
-import { HttpError, text, type DemoRequest, type DemoResponse } from './exchange.js';
+import { type DemoRequest, type DemoResponse, HttpError, text } from './exchange.js';
 import { demoRoutes } from './routes.js';
 
 /** Answers one demo request. */

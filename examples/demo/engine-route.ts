@@ -2,7 +2,7 @@
 import { adminStore } from './admin/listing.js';
 import type { DemoContext } from './context.js';
 import { enginePage, type StoredView } from './engine-page.js';
-import { html, type DemoRequest, type DemoResponse } from './exchange.js';
+import { type DemoRequest, type DemoResponse, html } from './exchange.js';
 import { sessionKeyHash } from './key-hash.js';
 
 /** The expiry the store lists for `key`, for stores whose `load` does not report it (caches); `null` when not listed. */
@@ -29,12 +29,24 @@ export function engineRoute(context: DemoContext): (req: DemoRequest) => Promise
       view =
         record === null
           ? { kind: 'missing', keyHash: sessionKeyHash(key) }
-          : { kind: 'record', keyHash: sessionKeyHash(key), data: record.data, expireDate: record.expireDate ?? (await listedExpiry(context, key)), decoded: context.decodeRecord(record.data) };
+          : {
+              kind: 'record',
+              keyHash: sessionKeyHash(key),
+              data: record.data,
+              expireDate: record.expireDate ?? (await listedExpiry(context, key)),
+              decoded: context.decodeRecord(record.data),
+            };
     }
     const { options } = context;
     return html(
       200,
-      enginePage({ engine: context.engine, storeName: options.store.name, dataFormat: context.store?.dataFormat ?? 'signed', cookieName: options.cookieName, view }),
+      enginePage({
+        engine: context.engine,
+        storeName: options.store.name,
+        dataFormat: context.store?.dataFormat ?? 'signed',
+        cookieName: options.cookieName,
+        view,
+      }),
     );
   };
 }

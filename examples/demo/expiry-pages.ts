@@ -68,7 +68,9 @@ function cookieSentence(facts: ExpiryFacts): string {
 /** The expiry page: the session's answers, and the form that changes them. */
 export function expiryPage(facts: ExpiryFacts, form: ExpiryForm, messages: readonly FlashMessage[] = [], error?: string): string {
   const alert = error ? `<p role="alert">${escapeHtml(error)}</p>\n` : '';
-  const session = facts.hasSession ? '' : '<p class="muted">You have no session yet: these are the answers a new session would give. Setting an expiry creates one.</p>\n';
+  const session = facts.hasSession
+    ? ''
+    : '<p class="muted">You have no session yet: these are the answers a new session would give. Setting an expiry creates one.</p>\n';
   return page(
     'Per-session expiry',
     `${flashList(messages)}${alert}${session}<dl class="facts" id="expiry-facts" data-expiry-age="${facts.age}" data-expire-at-browser-close="${facts.atBrowserClose}">

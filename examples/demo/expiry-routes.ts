@@ -7,8 +7,8 @@ import { EXPIRY_KEY } from '../../src/core/expiry.js';
 import { getMessages, success } from '../../src/messages/index.js';
 import type { Session } from '../../src/session.js';
 import type { DemoContext } from './context.js';
-import { html, redirect, type DemoData, type DemoRequest, type DemoResponse } from './exchange.js';
-import { browserClosePage, expiryPage, formFor, type ExpiryFacts, type ExpiryForm, type ExpiryMode } from './expiry-pages.js';
+import { type DemoData, type DemoRequest, type DemoResponse, html, redirect } from './exchange.js';
+import { browserClosePage, type ExpiryFacts, type ExpiryForm, type ExpiryMode, expiryPage, formFor } from './expiry-pages.js';
 import { duration } from './layout.js';
 
 const MODES: readonly ExpiryMode[] = ['default', 'seconds', 'date', 'browser-close'];

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Session } from '../../src/session.js';
-import { badTarget, parseTarget, type DemoHandler } from './dispatch.js';
+import { badTarget, type DemoHandler, parseTarget } from './dispatch.js';
 import type { DemoData, DemoResponse } from './exchange.js';
 import { readNodeBody } from './node-body.js';
 

@@ -53,7 +53,10 @@ on another store.</p>
 
 /** The visit counter at its `count`-th visit. */
 export function counterPage(count: number, storage: Storage): string {
-  const first = count === 1 ? '<p>This is the first visit of this session: the session was new and empty, and setting <code>visit</code> made it worth saving, so the response carried a new <code>sessionid</code> cookie.</p>\n' : '';
+  const first =
+    count === 1
+      ? '<p>This is the first visit of this session: the session was new and empty, and setting <code>visit</code> made it worth saving, so the response carried a new <code>sessionid</code> cookie.</p>\n'
+      : '';
   const where =
     storage.keptIn === 'cookie'
       ? 'With the <code>signed_cookies</code> engine the number travels in the <code>sessionid</code> cookie itself, signed with <code>SECRET_KEY</code> so that it cannot be changed: readable, but tamper-proof.'
@@ -113,7 +116,8 @@ export interface KeyChange {
 export function loggedInPage(username: string, messages: readonly FlashMessage[] = [], current: string | null = null, change?: KeyChange): string {
   let key = `<p>Your session key: ${keyHash(current)} (${KEY_HASH_NOTE}).</p>`;
   if (change?.signedCookie) {
-    key = '<p>With signed cookies the session is the cookie itself: it is signed anew as you log in, and there is no key on the server that someone could plant beforehand.</p>';
+    key =
+      '<p>With signed cookies the session is the cookie itself: it is signed anew as you log in, and there is no key on the server that someone could plant beforehand.</p>';
   } else if (change) {
     key =
       change.before === null

@@ -18,7 +18,7 @@ import { CSRF_KEY, STAFF_KEY } from './admin/access.js';
 import { adminRoutes } from './admin/routes.js';
 import type { DemoContext } from './context.js';
 import { engineRoute } from './engine-route.js';
-import { HttpError, html, json, text, type DemoData, type DemoRequest, type DemoResponse } from './exchange.js';
+import { type DemoData, type DemoRequest, type DemoResponse, HttpError, html, json, text } from './exchange.js';
 import { expiryRoutes } from './expiry-routes.js';
 import { sessionKeyHash } from './key-hash.js';
 import { cookieTestPage, counterPage, homePage, loggedInPage, loggedOutPage, loginPage, type Storage } from './pages.js';

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { optionsFromEnv } from '../../src/config/env.js';
 import { SessionConfigError } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
-import { adminTokenFromEnv, createDemoServer, demoUserDatabase, parseFramework, type DemoData, type DemoUserDatabase } from './app.js';
+import { adminTokenFromEnv, createDemoServer, type DemoData, type DemoUserDatabase, demoUserDatabase, parseFramework } from './app.js';
 
 async function main(): Promise<void> {
   const framework = parseFramework(process.env.FRAMEWORK);

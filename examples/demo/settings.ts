@@ -3,7 +3,7 @@
  * token that opens the session admin, and where Django's users are. `npm start` reads them from the
  * environment.
  */
-import { NEW_SECRET_KEY_COMMAND, type Env } from '../../src/config/env.js';
+import { type Env, NEW_SECRET_KEY_COMMAND } from '../../src/config/env.js';
 import { SessionConfigError } from '../../src/errors.js';
 import type { DemoUserDatabase } from './accounts/user-database.js';
 

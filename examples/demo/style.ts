@@ -2,7 +2,7 @@
  * The demo's stylesheet, served at `/style.css`: text with a contrast of at least 7:1 (links on code
  * backgrounds included), a focus ring on everything the keyboard reaches, and no layout that needs a script.
  */
-import { respond, type DemoResponse } from './exchange.js';
+import { type DemoResponse, respond } from './exchange.js';
 
 const STYLESHEET = `:root { color-scheme: light; --text: #1b1b1f; --muted: #45454d; --link: #0a46ad; --line: #c9c9d1; --soft: #f3f3f6; }
 * { box-sizing: border-box; }

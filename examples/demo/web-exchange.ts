@@ -7,7 +7,7 @@ import { getRequestListener, RequestError } from '@hono/node-server';
 import { logRequestError } from '../../src/core/error-response.js';
 import type { ResolvedOptions } from '../../src/options.js';
 import type { Session } from '../../src/session.js';
-import { badTarget, parseTarget, type DemoHandler } from './dispatch.js';
+import { badTarget, type DemoHandler, parseTarget } from './dispatch.js';
 import type { DemoData, DemoResponse } from './exchange.js';
 import { failureResponse } from './failure.js';
 import { readWebBody } from './web-body.js';

@@ -8,12 +8,12 @@ import type { Request, RequestHandler } from 'express';
 import type { Auth } from '../auth/create-auth.js';
 import type { RequestUser } from '../auth/request-user.js';
 import type { SessionUser } from '../auth/user.js';
+import { sessionInternals } from '../core/session-handle.js';
 import type { SessionManager } from '../manager.js';
 import type { Session, SessionData } from '../session.js';
-import { sessionInternals } from '../core/session-handle.js';
+import { attachedUser } from './attached-user.js';
 import { withExpressSessionApi } from './express-session-api.js';
 import { attachSession } from './node.js';
-import { attachedUser } from './attached-user.js';
 
 /** Options of the Express middleware. */
 export interface ExpressSessionOptions {
@@ -56,10 +56,12 @@ export function session<T extends object>(manager: SessionManager<T>, options: E
     if (auth) (req as { user?: unknown }).user = auth.requestUser(attached);
     // Express 4 keeps its router in `app._router`; Express 5 has none there.
     if (!(api || (options.preload ?? '_router' in req.app))) return next();
-    sessionInternals(attached).prefetch().then(() => {
-      if (api) (req as { session: unknown }).session = withExpressSessionApi(attached, manager.options);
-      next();
-    }, next);
+    sessionInternals(attached)
+      .prefetch()
+      .then(() => {
+        if (api) (req as { session: unknown }).session = withExpressSessionApi(attached, manager.options);
+        next();
+      }, next);
   };
 }
 

@@ -6,8 +6,8 @@
  */
 import type { DeclaredSessionData, Session } from '../session.js';
 
-export { session, sessionOf, userOf, type ExpressSessionOptions } from './express-untyped.js';
 export type { ExpressSessionCompatible, ExpressSessionCookie, ExpressSessionMethods, SessionCallback } from './express-session-api.js';
+export { type ExpressSessionOptions, session, sessionOf, userOf } from './express-untyped.js';
 
 /**
  * The data type of `req.session` in Express apps: declare your keys in it once, and a misspelt key or a

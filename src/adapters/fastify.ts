@@ -75,7 +75,10 @@ export interface SessionPluginOptions {
  * app.get('/whoami', async (request) => (await userOf<MyUser>(request)())?.username ?? 'anonymous');
  */
 export function userOf<U extends SessionUser = SessionUser>(request: FastifyRequest): RequestUser<U> {
-  return attachedUser<U>(request, 'userOf(request) needs sessionPlugin registered with `{ auth }`: app.register(sessionPlugin, { sessions, auth: createAuth({ ... }) }).');
+  return attachedUser<U>(
+    request,
+    'userOf(request) needs sessionPlugin registered with `{ auth }`: app.register(sessionPlugin, { sessions, auth: createAuth({ ... }) }).',
+  );
 }
 
 // Set once the request's session is committed, so the error handler's own reply does not commit it again.
@@ -98,7 +101,11 @@ function registerSessions(app: FastifyInstance, options: SessionPluginOptions, d
   }
   const auth = options.auth;
   if (auth && app.hasRequestDecorator('user')) {
-    done(new SessionConfigError('request.user is already decorated in this context (by @fastify/passport?): register sessionPlugin without `auth`, or without the other plugin.'));
+    done(
+      new SessionConfigError(
+        'request.user is already decorated in this context (by @fastify/passport?): register sessionPlugin without `auth`, or without the other plugin.',
+      ),
+    );
     return;
   }
   // Declared up front so every request object has the same shape.

@@ -12,18 +12,14 @@ import type { RequestUser } from '../auth/request-user.js';
 import type { SessionUser } from '../auth/user.js';
 import { SessionError } from '../errors.js';
 import type { SessionManager } from '../manager.js';
-import type { Session, } from '../session.js';
+import type { Session } from '../session.js';
 import { failureResponse, statusOf, webRequestFacts, withCommitHeaders } from './web-response.js';
 
 /**
  * A Fetch API handler that also receives its request's session. `context` is whatever the framework
  * passes second: Next.js's `{ params }`, Bun's server, Deno's connection info.
  */
-export type SessionFetchHandler<T extends object, R extends Request, C> = (
-  request: R,
-  context: C,
-  session: Session<T>,
-) => Response | Promise<Response>;
+export type SessionFetchHandler<T extends object, R extends Request, C> = (request: R, context: C, session: Session<T>) => Response | Promise<Response>;
 
 /** A {@link SessionFetchHandler} that also receives its request's lazy user (`withSessions(..., { auth })`). */
 export type UserFetchHandler<T extends object, U extends SessionUser, R extends Request, C> = (

@@ -102,7 +102,10 @@ export function session<T extends object>(manager: SessionManager<T>, options: K
     }
     let result: CommitResult;
     try {
-      const facts = manager.options.cookieSecure === 'auto' ? manager.requestFacts((ctx.req.socket as { encrypted?: boolean }).encrypted === true, (name) => ctx.get(name)) : undefined;
+      const facts =
+        manager.options.cookieSecure === 'auto'
+          ? manager.requestFacts((ctx.req.socket as { encrypted?: boolean }).encrypted === true, (name) => ctx.get(name))
+          : undefined;
       result = await manager.commit(current, ctx.status, facts);
     } catch (error) {
       return answerSessionError(manager.options, ctx, error);

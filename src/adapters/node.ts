@@ -5,12 +5,12 @@
  * replayed in order (at once when the commit needs no I/O). All decisions are the manager's; this file
  * only moves strings.
  */
-import { ServerResponse, type IncomingMessage } from 'node:http';
-import { describeError, errorResponse, logRequestError, type ErrorResponse } from '../core/error-response.js';
-import { sessionInternals } from '../core/session-handle.js';
+import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Auth } from '../auth/create-auth.js';
 import type { RequestUser } from '../auth/request-user.js';
 import type { SessionUser } from '../auth/user.js';
+import { describeError, type ErrorResponse, errorResponse, logRequestError } from '../core/error-response.js';
+import { sessionInternals } from '../core/session-handle.js';
 import type { CommitRequest, CommitResult, SessionManager } from '../manager.js';
 import { mergeVary } from '../policy.js';
 import type { Session, SessionData } from '../session.js';

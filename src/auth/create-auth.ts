@@ -3,12 +3,12 @@
  * @module
  */
 import type { Session, SessionData } from '../session.js';
-import { resolveAuthOptions, type AuthOptions } from './auth-options.js';
+import { type AuthOptions, resolveAuthOptions } from './auth-options.js';
 import { loggedInUser } from './get-user.js';
 import { logIn, logOut } from './login.js';
-import { RequestUsers, type RequestUser } from './request-user.js';
-import type { SessionUser } from './user.js';
+import { type RequestUser, RequestUsers } from './request-user.js';
 import { updateHash } from './update-session-auth-hash.js';
+import type { SessionUser } from './user.js';
 
 /** Options of {@link Auth.login}. */
 export interface LoginOptions {

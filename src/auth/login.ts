@@ -47,8 +47,7 @@ export async function logIn<U extends SessionUser, T extends SessionData>(
   const auth = authView(session);
   if (await auth.has(USER_ID_SESSION_KEY)) {
     const storedHash = await auth.get(HASH_SESSION_KEY);
-    const sameLogin =
-      storedUserId(await auth.get(USER_ID_SESSION_KEY)) === userId && constantTimeEqual(typeof storedHash === 'string' ? storedHash : '', hash);
+    const sameLogin = storedUserId(await auth.get(USER_ID_SESSION_KEY)) === userId && constantTimeEqual(typeof storedHash === 'string' ? storedHash : '', hash);
     if (!sameLogin) await session.flush();
   } else {
     await session.cycleKey();

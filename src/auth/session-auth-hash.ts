@@ -21,7 +21,7 @@ export function sessionAuthSecretOf(user: SessionUser): string {
   if (typeof record.sessionAuthSecret === 'string') return record.sessionAuthSecret;
   if (typeof record.passwordHash === 'string') return record.passwordHash;
   throw new SessionConfigError(
-    'a user given to sessionkit/auth has neither a string `passwordHash` nor a string `sessionAuthSecret`. Make the user source return one of them (for Django\'s auth_user table, the `password` column).',
+    "a user given to sessionkit/auth has neither a string `passwordHash` nor a string `sessionAuthSecret`. Make the user source return one of them (for Django's auth_user table, the `password` column).",
   );
 }
 

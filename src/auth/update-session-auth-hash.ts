@@ -26,8 +26,7 @@ export async function updateHash<U extends SessionUser, T extends SessionData>(
   await session.cycleKey();
   const auth = authView(session);
   const backend = await auth.get(BACKEND_SESSION_KEY);
-  const loggedInAsUser =
-    storedUserId(await auth.get(USER_ID_SESSION_KEY)) === userId && typeof backend === 'string' && options.backends.includes(backend);
+  const loggedInAsUser = storedUserId(await auth.get(USER_ID_SESSION_KEY)) === userId && typeof backend === 'string' && options.backends.includes(backend);
   if (loggedInAsUser) await auth.set(HASH_SESSION_KEY, hash);
   return loggedInAsUser;
 }

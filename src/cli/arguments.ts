@@ -1,5 +1,5 @@
 /** Reading the command line with `node:util`'s `parseArgs`: which subcommand, its arguments and options. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Command } from './command.js';
 import { UsageError } from './failures.js';
 
@@ -33,7 +33,10 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
     throw new UsageError(`${command.name} needs ${command.args.slice(args.length).join(' ')}.`, command.name);
   }
   if (args.length > command.args.length) {
-    throw new UsageError(`${command.name} takes ${command.args.length === 0 ? 'no arguments' : command.args.join(' ')}; "${args[command.args.length]}" is one too many.`, command.name);
+    throw new UsageError(
+      `${command.name} takes ${command.args.length === 0 ? 'no arguments' : command.args.join(' ')}; "${args[command.args.length]}" is one too many.`,
+      command.name,
+    );
   }
   const { help: _help, ...options } = parsed.values;
   return { kind: 'run', command, args, options };

@@ -3,12 +3,12 @@
  * with what the commands need besides: the store (or `null` for signed cookies) and where it came from.
  * For the commands that only read, the database is opened without creating its file or table.
  */
-import { engineName, ENGINES, type OpenedEngine } from '../config/engines.js';
+import { ENGINES, engineName, type OpenedEngine } from '../config/engines.js';
+import { type EnvSettings, optionsFromEnv } from '../config/env.js';
+import { type Env, readString } from '../config/values.js';
 import { serverStore } from '../core/engine.js';
-import { optionsFromEnv, type EnvSettings } from '../config/env.js';
-import { readString, type Env } from '../config/values.js';
-import type { SessionLogger, SessionOptions } from '../options.js';
 import type { SessionStore } from '../core/store-contract.js';
+import type { SessionLogger, SessionOptions } from '../options.js';
 import type { StoreOrigin } from './failures.js';
 import { openDatabaseToRead } from './read-only-database.js';
 
@@ -47,12 +47,8 @@ export interface OpenEngineOptions {
 const UNUSED_SECRET = 'sessionkit-command-without-signing-placeholder-secret-0123456789';
 
 /** Opens the engine `env` configures. Throws `SessionConfigError` for a bad setting. */
-export function openConfiguredEngine(
-  env: Env,
-  { logger, usesSecret, readOnly = false }: OpenEngineOptions,
-): ConfiguredEngine {
-  const effective =
-    usesSecret || readString(env, 'SECRET_KEY') !== undefined ? env : { ...env, SECRET_KEY: UNUSED_SECRET };
+export function openConfiguredEngine(env: Env, { logger, usesSecret, readOnly = false }: OpenEngineOptions): ConfiguredEngine {
+  const effective = usesSecret || readString(env, 'SECRET_KEY') !== undefined ? env : { ...env, SECRET_KEY: UNUSED_SECRET };
   const settings = readOnly ? openToRead(effective, logger) : optionsFromEnv(effective, { logger });
   const store = serverStore(settings.options.store);
   return {

@@ -27,9 +27,12 @@ export type Decoder = (salt: string, value: string, format?: DataFormat) => Deco
 export function createDecoder(options: SessionOptions): Decoder {
   // The codec reports why a value did not decode as a security event rather than by throwing.
   const seen: { event?: SecurityEvent | undefined } = {};
-  const resolved = resolveOptions({ ...options, onSecurityEvent: (event) => {
+  const resolved = resolveOptions({
+    ...options,
+    onSecurityEvent: (event) => {
       seen.event = event;
-    } });
+    },
+  });
   const codecs = new Map<string, SessionCodec>();
   return (salt, value, format = 'signed') => {
     const id = `${format}:${salt}`;

@@ -4,9 +4,10 @@
  * Errors from stores and drivers are turned into such a sentence by {@link explainError}, naming the
  * environment variable that configured the store and never showing a password.
  */
-import { SessionConfigError } from '../errors.js';
-import { configErrorReason, redactUrlsIn } from '../config/variable-errors.js';
+
 import type { Env } from '../config/values.js';
+import { configErrorReason, redactUrlsIn } from '../config/variable-errors.js';
+import { SessionConfigError } from '../errors.js';
 
 /** Exit status of a successful run. */
 export const EXIT_OK = 0;
@@ -43,7 +44,8 @@ export interface StoreOrigin {
 export const CREATE_TABLE_FIX = 'run "sessionkit migrate" (or Django\'s "manage.py migrate sessions")';
 
 // Driver errors that mean the server could not be reached (or stopped answering).
-const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN|EPIPE|could not connect|not connected|connection (?:terminated|issue|closed|lost)|timed? ?out/i;
+const UNREACHABLE =
+  /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|ECONNRESET|EAI_AGAIN|EPIPE|could not connect|not connected|connection (?:terminated|issue|closed|lost)|timed? ?out/i;
 
 /**
  * One sentence for `error`. Configuration errors keep their own message (it says how to fix the setting);

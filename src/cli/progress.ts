@@ -25,7 +25,7 @@ export interface ProgressOptions {
    * The clock, for tests.
    * @default Date.now
    */
-  readonly now?: ((() => number)) | undefined;
+  readonly now?: (() => number) | undefined;
 }
 
 // Redrawing more often than this only costs terminal output.

@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { DATABASE_BACKENDS, DEFAULT_DATABASE_URL, openDatabaseUrl, sqlitePathFromUrl, type OpenedDatabaseStore } from '../config/database-url.js';
+import { DATABASE_BACKENDS, DEFAULT_DATABASE_URL, type OpenedDatabaseStore, openDatabaseUrl, sqlitePathFromUrl } from '../config/database-url.js';
 import { openMysql, openPostgres } from '../config/sql-databases.js';
-import { SessionConfigError } from '../errors.js';
 import type { SessionStore } from '../core/store-contract.js';
+import { SessionConfigError } from '../errors.js';
 import { mysqlStore } from '../stores/mysql.js';
 import { postgresStore } from '../stores/postgres.js';
 import { sqliteStore } from '../stores/sqlite.js';

@@ -18,7 +18,7 @@ import { showCommand } from './commands/show.js';
 import type { ConfiguredEngine } from './configured-engine.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, explainError, hidePasswords, UsageError } from './failures.js';
 import { commandHelp, PROGRAM, programHelp, usageOf } from './help.js';
-import { note, type CliIO } from './output.js';
+import { type CliIO, note } from './output.js';
 
 /** The subcommands, in the order `--help` lists them. */
 export const COMMANDS: readonly Command[] = [

@@ -4,7 +4,7 @@
  */
 import type { CookiePriority, ProxySslHeader } from '../cookies/browser-attributes.js';
 import { SessionConfigError } from '../errors.js';
-import { readBoolean, readString, type Env } from './values.js';
+import { type Env, readBoolean, readString } from './values.js';
 
 /** `SESSION_COOKIE_SECURE`: a boolean, or `auto` to follow the request's scheme. */
 export function readCookieSecure(env: Env): boolean | 'auto' | undefined {
@@ -31,7 +31,9 @@ export function readProxySslHeader(env: Env): ProxySslHeader | undefined {
   if (value === undefined) return undefined;
   const match = /^\s*\(?\s*['"]?([A-Za-z0-9_-]+)['"]?\s*,\s*['"]?([^'"\s)]+)['"]?\s*\)?\s*$/.exec(value);
   if (!match) {
-    throw new SessionConfigError(`SECURE_PROXY_SSL_HEADER=${JSON.stringify(value)} is not valid. Write the header and its value, e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https.`);
+    throw new SessionConfigError(
+      `SECURE_PROXY_SSL_HEADER=${JSON.stringify(value)} is not valid. Write the header and its value, e.g. SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https.`,
+    );
   }
   const name = match[1]!.replace(/^HTTP_/i, '').replaceAll('_', '-');
   return [name, match[2]!];

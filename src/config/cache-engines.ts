@@ -2,8 +2,9 @@
  * The `cache` and `cached_db` engines from the environment: `CACHE_URL` (with `CACHE_KEY_PREFIX` and
  * `CACHE_VERSION`) for the cache, `DATABASE_URL` for `cached_db`'s database.
  */
-import { cachedDbStore } from '../stores/cached-db.js';
+
 import type { SessionStore } from '../core/store-contract.js';
+import { cachedDbStore } from '../stores/cached-db.js';
 import { CACHE_ENGINE_PREFIX, CACHED_DB_ENGINE_PREFIX } from '../stores/internal/cache-keys.js';
 import { cacheKeysFromEnv, openCacheUrl } from './cache-url.js';
 import type { OpenedDatabaseStore } from './database-url.js';

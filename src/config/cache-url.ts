@@ -10,14 +10,15 @@
  *
  * To add a cache, write its opener and register its scheme in {@link CACHE_BACKENDS}.
  */
-import { SessionConfigError } from '../errors.js';
+
 import type { SessionStore } from '../core/store-contract.js';
+import { SessionConfigError } from '../errors.js';
 import type { CacheKeyOptions } from '../stores/internal/cache-keys.js';
 import { memcachedStore } from '../stores/memcached.js';
 import { memoryStore } from '../stores/memory.js';
-import { redisStore } from '../stores/redis.js';
 import { writtenDatabaseIndex } from '../stores/redis/connection.js';
-import { readString, type Env } from './values.js';
+import { redisStore } from '../stores/redis.js';
+import { type Env, readString } from './values.js';
 import { openFor, redactUrl, shownVariable } from './variable-errors.js';
 
 /** What a cache URL opened to. */
@@ -103,7 +104,9 @@ export function cacheKeysFromEnv(env: Env, cachePrefix: string): CacheKeyOptions
   if (versionText !== undefined) {
     version = /^\d+$/.test(versionText) ? Number(versionText) : NaN;
     if (!Number.isSafeInteger(version)) {
-      throw new SessionConfigError(`CACHE_VERSION=${JSON.stringify(versionText)} is not a whole number ≥ 0; write Django's CACHES VERSION, e.g. CACHE_VERSION=1.`);
+      throw new SessionConfigError(
+        `CACHE_VERSION=${JSON.stringify(versionText)} is not a whole number ≥ 0; write Django's CACHES VERSION, e.g. CACHE_VERSION=1.`,
+      );
     }
   }
   return { cachePrefix, ...(keyPrefix !== undefined && { keyPrefix }), ...(version !== undefined && { version }) };
@@ -117,9 +120,13 @@ export function openCacheUrl(url: string = DEFAULT_CACHE_URL, keys: CacheKeyOpti
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
   const opener = scheme === undefined || !Object.hasOwn(CACHE_BACKENDS, scheme) ? undefined : CACHE_BACKENDS[scheme];
   if (!opener) {
-    const known = Object.keys(CACHE_BACKENDS).map((s) => `${s}://`).join(', ');
+    const known = Object.keys(CACHE_BACKENDS)
+      .map((s) => `${s}://`)
+      .join(', ');
     const what = scheme === undefined ? 'is not a URL' : `uses "${scheme}://", which sessionkit has no cache for`;
-    throw new SessionConfigError(`${shownVariable('CACHE_URL', url)} ${what}. Supported: ${known} (e.g. CACHE_URL=redis://127.0.0.1:6379/0, or leave it unset for an in-process cache).`);
+    throw new SessionConfigError(
+      `${shownVariable('CACHE_URL', url)} ${what}. Supported: ${known} (e.g. CACHE_URL=redis://127.0.0.1:6379/0, or leave it unset for an in-process cache).`,
+    );
   }
   return openFor(`${shownVariable('CACHE_URL', url)} cannot be used`, () => opener(url, keys));
 }

@@ -4,11 +4,11 @@
  * To add a database, write its opener and register its schemes in {@link DATABASE_BACKENDS}.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { SessionConfigError } from '../errors.js';
-import { redactUrl } from './variable-errors.js';
 import type { SessionStore } from '../core/store-contract.js';
+import { SessionConfigError } from '../errors.js';
 import { sqliteStore } from '../stores/sqlite.js';
 import { openMysql, openPostgres } from './sql-databases.js';
+import { redactUrl } from './variable-errors.js';
 
 /** What a database URL opened to. */
 export interface OpenedDatabaseStore {
@@ -31,7 +31,10 @@ export const DEFAULT_DATABASE_URL = 'sqlite:///db.sqlite3';
  */
 export function sqlitePathFromUrl(url: string): string {
   const match = /^sqlite:\/\/([^/?#]*)(\/[^?#]*)?(?:[?#].*)?$/i.exec(url);
-  if (!match) throw new SessionConfigError(`DATABASE_URL ${JSON.stringify(url)} is not a sqlite URL; write sqlite:///db.sqlite3 (relative) or sqlite:////absolute/path/db.sqlite3.`);
+  if (!match)
+    throw new SessionConfigError(
+      `DATABASE_URL ${JSON.stringify(url)} is not a sqlite URL; write sqlite:///db.sqlite3 (relative) or sqlite:////absolute/path/db.sqlite3.`,
+    );
   const [, host = '', rest = ''] = match;
   if (host === ':memory:' && rest === '') return ':memory:';
   if (host !== '') {
@@ -82,7 +85,9 @@ export function openDatabaseUrl(url: string = DEFAULT_DATABASE_URL): OpenedDatab
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   const opener = scheme === undefined || !Object.hasOwn(DATABASE_BACKENDS, scheme) ? undefined : DATABASE_BACKENDS[scheme];
   if (!opener) {
-    const known = Object.keys(DATABASE_BACKENDS).map((s) => `${s}://`).join(', ');
+    const known = Object.keys(DATABASE_BACKENDS)
+      .map((s) => `${s}://`)
+      .join(', ');
     const what = scheme === undefined ? 'has no scheme' : `uses "${scheme}://", which the db engine does not support yet`;
     throw new SessionConfigError(`DATABASE_URL ${JSON.stringify(redactUrl(url))} ${what}. Supported: ${known} (e.g. ${DEFAULT_DATABASE_URL}).`);
   }

@@ -3,14 +3,15 @@
  *
  * To add an engine, register a factory in {@link ENGINES} under Django's short name.
  */
+
+import type { SessionStore } from '../core/store-contract.js';
 import { SessionConfigError } from '../errors.js';
 import type { SessionLogger } from '../options.js';
-import type { SessionStore } from '../core/store-contract.js';
-import { signedCookies, type SignedCookies } from '../stores/signed-cookies.js';
-import { openCacheEngine, openCachedDbEngine } from './cache-engines.js';
-import { openDatabaseUrl, type OpenedDatabaseStore } from './database-url.js';
+import { type SignedCookies, signedCookies } from '../stores/signed-cookies.js';
+import { openCachedDbEngine, openCacheEngine } from './cache-engines.js';
+import { type OpenedDatabaseStore, openDatabaseUrl } from './database-url.js';
 import { openFileEngine } from './file-engine.js';
-import { readString, type Env } from './values.js';
+import { type Env, readString } from './values.js';
 
 /** Django's default engine. */
 export const DEFAULT_ENGINE = 'db';

@@ -31,21 +31,13 @@
  *
  * An unset or blank variable takes Django's default.
  */
+
+import { type StoreOption, serverStore } from '../core/engine.js';
 import { SessionConfigError } from '../errors.js';
 import type { SessionLogger, SessionOptions } from '../options.js';
-import { serverStore, type StoreOption } from '../core/engine.js';
 import { readCookiePriority, readCookieSecure, readProxySslHeader } from './browser-values.js';
 import { engineName, openEngine } from './engines.js';
-import {
-  readBoolean,
-  readCookieAge,
-  readList,
-  readOptionalString,
-  readPositiveInteger,
-  readSameSite,
-  readString,
-  type Env,
-} from './values.js';
+import { type Env, readBoolean, readCookieAge, readList, readOptionalString, readPositiveInteger, readSameSite, readString } from './values.js';
 
 export type { Env } from './values.js';
 

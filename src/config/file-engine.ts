@@ -22,6 +22,8 @@ export function openFileEngine(context: EngineContext): OpenedEngine & { readonl
   const cookieAge = readCookieAge(env);
   const shown =
     directory === undefined ? 'SESSION_FILE_PATH (unset: a private directory in the temporary directory)' : `SESSION_FILE_PATH=${JSON.stringify(directory)}`;
-  const store = openFor(`SESSION_ENGINE=file with ${shown} cannot be used`, () => fileStore({ ...(directory !== undefined && { directory }), prefix, ...(cookieAge !== undefined && { cookieAge }) }));
+  const store = openFor(`SESSION_ENGINE=file with ${shown} cannot be used`, () =>
+    fileStore({ ...(directory !== undefined && { directory }), prefix, ...(cookieAge !== undefined && { cookieAge }) }),
+  );
   return { store, description: `files ${store.directory}/${store.prefix}<key>` };
 }

@@ -9,10 +9,10 @@
  * take the user from the environment, as libpq does.)
  */
 import { SessionConfigError } from '../errors.js';
-import { mysqlStore } from '../stores/mysql.js';
-import { parseDatabaseUrl, type DatabaseUrlRules } from '../stores/internal/database-url.js';
+import { type DatabaseUrlRules, parseDatabaseUrl } from '../stores/internal/database-url.js';
 import { MYSQL_URL_RULES, mysqlSettingsFromUrl } from '../stores/internal/mysql-url.js';
 import { POSTGRES_URL_RULES, postgresSettingsFromUrl } from '../stores/internal/postgres-url.js';
+import { mysqlStore } from '../stores/mysql.js';
 import { postgresStore } from '../stores/postgres.js';
 import type { OpenedDatabaseStore } from './database-url.js';
 import { openFor, shownVariable } from './variable-errors.js';
@@ -41,7 +41,12 @@ export function mysqlProduct(url: string): string {
 }
 
 /** `host:port/database` (or `socket/database`) of MySQL connection settings, for messages. */
-export function mysqlLocation(connection: { socketPath?: string | undefined; host?: string | undefined; port?: number | undefined; database?: string | undefined }): string {
+export function mysqlLocation(connection: {
+  socketPath?: string | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
+  database?: string | undefined;
+}): string {
   return `${connection.socketPath ?? `${connection.host}:${connection.port}`}/${connection.database}`;
 }
 
@@ -53,7 +58,14 @@ export function mysqlLocation(connection: { socketPath?: string | undefined; hos
 export function requireUser(url: string, rules: DatabaseUrlRules, defaultPort: number): void {
   const parsed = parseDatabaseUrl(url, rules);
   if (parsed.user !== '') return;
-  const host = parsed.host === '' ? '127.0.0.1' : parsed.host.startsWith('/') ? encodeURIComponent(parsed.host) : parsed.host.includes(':') ? `[${parsed.host}]` : parsed.host;
+  const host =
+    parsed.host === ''
+      ? '127.0.0.1'
+      : parsed.host.startsWith('/')
+        ? encodeURIComponent(parsed.host)
+        : parsed.host.includes(':')
+          ? `[${parsed.host}]`
+          : parsed.host;
   const example = `${parsed.scheme}://USER@${host}:${parsed.port ?? defaultPort}/${encodeURIComponent(parsed.database)}`;
   throw new SessionConfigError(`the URL names no user; add one, e.g. ${example} (USER:PASSWORD@ when the server asks for a password).`);
 }

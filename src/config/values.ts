@@ -45,7 +45,10 @@ export function readCookieAge(env: Env): number | undefined {
 
 /** A comma-separated list; blanks are dropped. */
 export function readList(env: Env, name: string): string[] {
-  return (readString(env, name) ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return (readString(env, name) ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 /** A string where `None` (Python's) means `null`; `undefined` when unset. */

@@ -45,7 +45,9 @@ export function resolveBrowserAttributes(options: BrowserAttributeOptions): Brow
     );
   }
   if (cookieName.startsWith('__Secure-') && cookieSecure !== true) {
-    throw new SessionConfigError(`the cookie name "${cookieName}" starts with __Secure-, which browsers accept only with cookieSecure: true. Set it, or drop the prefix.`);
+    throw new SessionConfigError(
+      `the cookie name "${cookieName}" starts with __Secure-, which browsers accept only with cookieSecure: true. Set it, or drop the prefix.`,
+    );
   }
   const cookiePartitioned = options.cookiePartitioned ?? false;
   if (typeof cookiePartitioned !== 'boolean') throw new SessionConfigError('`cookiePartitioned` (SESSION_COOKIE_PARTITIONED) must be true or false.');
@@ -74,11 +76,7 @@ export function resolveBrowserAttributes(options: BrowserAttributeOptions): Brow
  * @param encrypted - the request's own connection is TLS (`req.socket.encrypted`, an `https:` URL).
  * @param header - reads a request header by its lower-case name.
  */
-export function isSecureRequest(
-  trusted: ProxySslHeader | null,
-  encrypted: boolean,
-  header: (name: string) => string | null | undefined,
-): boolean {
+export function isSecureRequest(trusted: ProxySslHeader | null, encrypted: boolean, header: (name: string) => string | null | undefined): boolean {
   if (encrypted) return true;
   if (trusted === null) return false;
   const sent = header(trusted[0]);

@@ -31,7 +31,7 @@ const OCTAL_ESCAPE = /\\(?:([0-3][0-7][0-7])|(.))/g;
 /** Python's `http.cookies._unquote`: strips surrounding quotes and resolves `\ooo` and `\x` escapes. */
 function unquote(value: string): string {
   if (value.length < 2 || value[0] !== '"' || value[value.length - 1] !== '"') return value;
-  return value.slice(1, -1).replace(OCTAL_ESCAPE, (_, octal: string | undefined, char: string | undefined) =>
-    octal ? String.fromCharCode(parseInt(octal, 8)) : (char ?? ''),
-  );
+  return value
+    .slice(1, -1)
+    .replace(OCTAL_ESCAPE, (_, octal: string | undefined, char: string | undefined) => (octal ? String.fromCharCode(parseInt(octal, 8)) : (char ?? '')));
 }

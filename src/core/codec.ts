@@ -13,12 +13,12 @@
  */
 import { SessionDataTooLarge } from '../errors.js';
 import type { ResolvedOptions, SecurityEvent } from '../options.js';
-import type { DataFormat } from './store-contract.js';
 import { BadSignature, PayloadTooLarge, SignatureExpired, TimestampSigner } from '../signing/index.js';
 import { jsonSerializer, strictJsonStringify } from '../signing/serializer.js';
 import { EXPIRY_KEY, storedExpiryProblem } from './expiry.js';
 import { dataProblem, describeDataProblem } from './session-values.js';
 import type { SessionData } from './state.js';
+import type { DataFormat } from './store-contract.js';
 
 // Small sessions (a counter, a user id) almost never shrink by two bytes, and each zlib attempt costs
 // more than the rest of a save. Skipping it only changes the bytes, not what Django can read.

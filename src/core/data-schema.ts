@@ -13,7 +13,7 @@ import type { ReservedSessionData } from '../session.js';
 import { reportSecurityEvent } from './codec.js';
 import { EXPIRY_KEY } from './expiry.js';
 import { dataProblem, describeDataProblem } from './session-values.js';
-import { setEntry, type SessionData } from './state.js';
+import { type SessionData, setEntry } from './state.js';
 
 /** One problem a validator found, as Standard Schema reports it. */
 export interface SchemaIssue {
@@ -61,7 +61,12 @@ const REPORTED_ISSUES = 3;
 export function isSessionSchema(schema: unknown): schema is SessionSchema {
   if (schema === null || (typeof schema !== 'object' && typeof schema !== 'function')) return false;
   const standard: unknown = (schema as Record<string, unknown>)['~standard'];
-  return typeof standard === 'object' && standard !== null && (standard as { version?: unknown }).version === 1 && typeof (standard as { validate?: unknown }).validate === 'function';
+  return (
+    typeof standard === 'object' &&
+    standard !== null &&
+    (standard as { version?: unknown }).version === 1 &&
+    typeof (standard as { validate?: unknown }).validate === 'function'
+  );
 }
 
 /** The check of the `schema` option for `engine`, or `null` without a schema (then loading costs nothing more). */
@@ -69,7 +74,8 @@ export function createDataCheck(options: ResolvedOptions, engine: string): DataC
   const schema = options.schema;
   if (schema === null) return null;
   const standard = schema['~standard'];
-  const refuse = (message: string): null => reportSecurityEvent(options, 'invalid-data', engine, `session data refused by the schema (${String(standard.vendor)}): ${message}`);
+  const refuse = (message: string): null =>
+    reportSecurityEvent(options, 'invalid-data', engine, `session data refused by the schema (${String(standard.vendor)}): ${message}`);
 
   return async (data) => {
     let own = data;

@@ -11,7 +11,7 @@ import type { Session } from '../session.js';
 import type { SessionEngine } from './engine.js';
 import { EXPIRY_KEY, storedExpiryProblem } from './expiry.js';
 import { describeValueProblem, valueProblem } from './session-values.js';
-import { markChanged, newState, setEntry, type SessionData, type SessionState } from './state.js';
+import { markChanged, newState, type SessionData, type SessionState, setEntry } from './state.js';
 
 /** One request's session state and what the package does with it besides the dict API. */
 export class SessionHandle {
@@ -103,9 +103,7 @@ export class SessionHandle {
    */
   assertStorable(key: unknown, value: unknown): void {
     if (typeof key !== 'string')
-      throw new SessionValueError(
-        `Session keys must be strings, not ${typeof key === 'object' ? 'null or an object' : `a ${typeof key}`}.`,
-      );
+      throw new SessionValueError(`Session keys must be strings, not ${typeof key === 'object' ? 'null or an object' : `a ${typeof key}`}.`);
     if (key === EXPIRY_KEY) {
       const problem = storedExpiryProblem(value, this.options.now());
       if (problem !== null) throw new SessionValueError(`The session expiry ${problem}.`);

@@ -85,7 +85,6 @@ export function markChanged(state: SessionState, key: string): void {
  * JSON from a client can carry) would change the object's prototype and silently drop the entry.
  */
 export function setEntry(data: SessionData, key: string, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(data, key, { value, writable: true, enumerable: true, configurable: true });
   else data[key] = value;
 }

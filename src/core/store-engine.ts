@@ -6,21 +6,15 @@
  * version loaded; when another request wrote in between, the stored data is read again, this request's
  * own changes (the keys it set or deleted) are applied on top, and the write is retried.
  */
-import {
-  CreateError,
-  SessionError,
-  SessionInterrupted,
-  SessionStoreUnavailable,
-  SessionUpdateConflict,
-} from '../errors.js';
+import { CreateError, SessionError, SessionInterrupted, SessionStoreUnavailable, SessionUpdateConflict } from '../errors.js';
 import type { ResolvedOptions } from '../options.js';
-import type { LockOptions, SessionStore, StoredSession } from './store-contract.js';
 import { createCodec, type SessionCodec } from './codec.js';
 import { createDataCheck, type DataCheck } from './data-schema.js';
 import type { SessionEngine } from './engine.js';
 import { EXPIRY_KEY, expiryDate, type StoredExpiry } from './expiry.js';
 import { generateSessionKey, isValidSessionKey } from './session-key.js';
-import { markWritten, retire, setEntry, type SessionData, type SessionState } from './state.js';
+import { markWritten, retire, type SessionData, type SessionState, setEntry } from './state.js';
+import type { LockOptions, SessionStore, StoredSession } from './store-contract.js';
 import { StoreHealth } from './store-health.js';
 
 // Key collisions are astronomically unlikely; a store that keeps refusing new keys is broken.
@@ -105,10 +99,7 @@ export class StoreEngine implements SessionEngine {
         return;
       }
     }
-    throw new SessionStoreUnavailable(
-      this.name,
-      new Error(`no new session key could be created in ${MAX_CREATE_ATTEMPTS} attempts`),
-    );
+    throw new SessionStoreUnavailable(this.name, new Error(`no new session key could be created in ${MAX_CREATE_ATTEMPTS} attempts`));
   }
 
   async save(state: SessionState, mustCreate: boolean, now = this.#options.now()): Promise<void> {
@@ -122,10 +113,7 @@ export class StoreEngine implements SessionEngine {
       // A key cycleKey() made and someone took meanwhile (astronomically unlikely): another new key.
       if (!created && !mustCreate) return this.create(state, now);
       // Django's CreateError: the caller asked for a new record and this key is taken.
-      if (!created)
-        throw new CreateError(
-          `save({ mustCreate: true }): a session with this key already exists in the "${this.name}" store.`,
-        );
+      if (!created) throw new CreateError(`save({ mustCreate: true }): a session with this key already exists in the "${this.name}" store.`);
       state.keyIsNew = false;
       markWritten(state);
       return;
@@ -136,9 +124,7 @@ export class StoreEngine implements SessionEngine {
     for (let attempt = 1; ; attempt++) {
       // Encoded outside the store guard: unserialisable data is the application's error, not the store's.
       const encoded = this.#codec.encode(current);
-      const outcome = await this.#call(() =>
-        this.#store.update(key, encoded, this.#expireDate(current, now), expected),
-      );
+      const outcome = await this.#call(() => this.#store.update(key, encoded, this.#expireDate(current, now), expected));
       if (outcome === 'updated') break;
       if (outcome === 'missing') throw new SessionInterrupted();
       if (attempt >= this.#options.maxMergeAttempts) throw new SessionUpdateConflict(attempt);
@@ -198,9 +184,7 @@ export class StoreEngine implements SessionEngine {
   #call<R>(operation: () => Promise<R>): Promise<R> {
     try {
       const pending = operation();
-      return this.#health.down
-        ? pending.then(this.#recovered, this.#rethrowAsStoreFailure)
-        : pending.then(undefined, this.#rethrowAsStoreFailure);
+      return this.#health.down ? pending.then(this.#recovered, this.#rethrowAsStoreFailure) : pending.then(undefined, this.#rethrowAsStoreFailure);
     } catch (error) {
       return Promise.reject(this.#storeFailure(error));
     }

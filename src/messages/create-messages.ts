@@ -5,11 +5,11 @@
  */
 import type { SessionData } from '../session.js';
 import { decodeMessages, encodeMessages } from './codec.js';
-import { toFlashMessage, type FlashMessage } from './flash-message.js';
+import { type FlashMessage, toFlashMessage } from './flash-message.js';
 import { DEBUG, ERROR, INFO, SUCCESS, WARNING } from './levels.js';
-import { resolveMessagesOptions, type MessagesOptions } from './options.js';
+import { type MessagesOptions, resolveMessagesOptions } from './options.js';
 import { inOrder, requestMessages } from './request-state.js';
-import { messagesAccess, type MessagesSession } from './session-access.js';
+import { type MessagesSession, messagesAccess } from './session-access.js';
 import { MESSAGES_SESSION_KEY, type StoredMessage } from './stored-message.js';
 
 /** Options of `addMessage` and the level shortcuts. */
@@ -65,13 +65,16 @@ export interface Messages {
 
 function checkLevel(level: unknown, what: string): asserts level is number {
   if (typeof level !== 'number' || !Number.isSafeInteger(level)) {
-    throw new TypeError(`sessionkit: ${what} must be a whole number such as INFO (20), not ${typeof level === 'string' ? JSON.stringify(level) : String(level)}.`);
+    throw new TypeError(
+      `sessionkit: ${what} must be a whole number such as INFO (20), not ${typeof level === 'string' ? JSON.stringify(level) : String(level)}.`,
+    );
   }
 }
 
 function checkMessage(message: unknown, options: AddMessageOptions): asserts message is string {
   if (typeof message !== 'string') throw new TypeError(`sessionkit: a message is a string, not ${message === null ? 'null' : typeof message}.`);
-  if (options.extraTags !== undefined && typeof options.extraTags !== 'string') throw new TypeError('sessionkit: extraTags is a string of space-separated tags.');
+  if (options.extraTags !== undefined && typeof options.extraTags !== 'string')
+    throw new TypeError('sessionkit: extraTags is a string of space-separated tags.');
   if (options.safe !== undefined && typeof options.safe !== 'boolean') throw new TypeError('sessionkit: safe is true or false.');
 }
 
@@ -99,7 +102,12 @@ export function createMessages(options: MessagesOptions = {}): Messages {
 
   const getLevel = <T extends SessionData>(session: MessagesSession<T>): number => requestMessages(session).level ?? defaultLevel;
 
-  const add = async <T extends SessionData>(session: MessagesSession<T>, level: number, message: string, addOptions: AddMessageOptions = {}): Promise<boolean> => {
+  const add = async <T extends SessionData>(
+    session: MessagesSession<T>,
+    level: number,
+    message: string,
+    addOptions: AddMessageOptions = {},
+  ): Promise<boolean> => {
     checkLevel(level, 'a message level');
     checkMessage(message, addOptions);
     if (message === '' || level < getLevel(session)) return false;

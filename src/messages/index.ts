@@ -24,7 +24,7 @@
  */
 import { createMessages, type Messages } from './create-messages.js';
 
-export { createMessages, type AddMessageOptions, type Messages } from './create-messages.js';
+export { type AddMessageOptions, createMessages, type Messages } from './create-messages.js';
 export type { FlashMessage } from './flash-message.js';
 export { DEBUG, DEFAULT_TAGS, ERROR, INFO, SUCCESS, WARNING } from './levels.js';
 export type { MessagesOptions } from './options.js';

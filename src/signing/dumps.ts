@@ -61,7 +61,12 @@ export interface LoadsOptions {
  */
 export function dumps(value: unknown, options: DumpsOptions): string {
   const signer = new TimestampSigner({ key: options.key, salt: options.salt ?? DEFAULT_SALT, now: options.now });
-  return signer.signObject(value, { serializer: options.serializer, compress: options.compress, compressMinBytes: options.compressMinBytes, maxBytes: options.maxBytes });
+  return signer.signObject(value, {
+    serializer: options.serializer,
+    compress: options.compress,
+    compressMinBytes: options.compressMinBytes,
+    maxBytes: options.maxBytes,
+  });
 }
 
 /**

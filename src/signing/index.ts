@@ -3,17 +3,18 @@
  * `TimestampSigner`, the JSON serializer and `dumps` / `loads`.
  * @module
  */
-export { b64Decode, b64Encode } from './base64url.js';
+
 export { b62Decode, b62Encode } from './base62.js';
-export { constantTimeEqual, saltedHmac, type HashAlgorithm } from './salted-hmac.js';
+export { b64Decode, b64Encode } from './base64url.js';
+export { type DumpsOptions, dumps, type LoadsOptions, loads } from './dumps.js';
 export { BadPayload, BadSignature, PayloadTooLarge, SignatureExpired } from './errors.js';
+export { constantTimeEqual, type HashAlgorithm, saltedHmac } from './salted-hmac.js';
 export { jsonSerializer, type Serializer } from './serializer.js';
 export {
   Signer,
-  TimestampSigner,
   type SignerOptions,
   type SignObjectOptions,
+  TimestampSigner,
   type TimestampSignerOptions,
   type UnsignObjectOptions,
 } from './signer.js';
-export { dumps, loads, type DumpsOptions, type LoadsOptions } from './dumps.js';

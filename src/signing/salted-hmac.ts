@@ -89,13 +89,10 @@ export function deriveHmacKey(keySalt: string, secret: string | Uint8Array, algo
  * @returns The raw digest bytes (use `.toString('hex')` for Django's
  *   `hexdigest()`).
  */
-export function saltedHmac(
-  keySalt: string,
-  value: string | Uint8Array,
-  secret: string | Uint8Array,
-  algorithm: HashAlgorithm = 'sha1',
-): Buffer {
-  return createHmac(algorithm, deriveHmacKey(keySalt, secret, algorithm)).update(value).digest();
+export function saltedHmac(keySalt: string, value: string | Uint8Array, secret: string | Uint8Array, algorithm: HashAlgorithm = 'sha1'): Buffer {
+  return createHmac(algorithm, deriveHmacKey(keySalt, secret, algorithm))
+    .update(value)
+    .digest();
 }
 
 function toBytes(value: string | Uint8Array): Uint8Array {

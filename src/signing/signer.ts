@@ -4,8 +4,8 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { b62Decode, b62Encode } from './base62.js';
-import { BadPayload, BadSignature, SignatureExpired, type PayloadTooLarge } from './errors.js';
-import { assertByteLimit, decodePayload, DEFAULT_MAX_DECOMPRESSED_BYTES, encodePayload } from './payload.js';
+import { BadPayload, BadSignature, type PayloadTooLarge, SignatureExpired } from './errors.js';
+import { assertByteLimit, DEFAULT_MAX_DECOMPRESSED_BYTES, decodePayload, encodePayload } from './payload.js';
 import { assertHashAlgorithm, deriveHmacKey, type HashAlgorithm } from './salted-hmac.js';
 import { jsonSerializer, type Serializer } from './serializer.js';
 
@@ -120,9 +120,7 @@ export class Signer {
     for (const [i, fallback] of fallbackKeys.entries()) assertKey(fallback, `fallbackKeys[${i}]`);
     assertHashAlgorithm(algorithm);
     if (typeof sep !== 'string' || isUnsafeSeparator(sep)) {
-      throw new RangeError(
-        `Unsafe Signer separator: ${JSON.stringify(sep)} (cannot be empty or consist of only A-z0-9-_=)`,
-      );
+      throw new RangeError(`Unsafe Signer separator: ${JSON.stringify(sep)} (cannot be empty or consist of only A-z0-9-_=)`);
     }
     this.sep = sep;
     this.salt = options.salt || this.defaultSalt;

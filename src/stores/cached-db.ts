@@ -83,15 +83,11 @@ class CachedDbStore implements SessionStore {
 
   constructor(options: CachedDbStoreOptions) {
     if (options === null || typeof options !== 'object') {
-      throw new SessionConfigError(
-        'cachedDbStore(options) needs `{ cache, db }`, e.g. `{ cache: memoryStore(), db: sqliteStore({ path }) }`.',
-      );
+      throw new SessionConfigError('cachedDbStore(options) needs `{ cache, db }`, e.g. `{ cache: memoryStore(), db: sqliteStore({ path }) }`.');
     }
     const { cache, db, djangoCache } = options;
     if (!isStore(db)) {
-      throw new SessionConfigError(
-        'cachedDbStore: `db` must be a database store such as `sqliteStore({ path })` or `postgresStore(...)`.',
-      );
+      throw new SessionConfigError('cachedDbStore: `db` must be a database store such as `sqliteStore({ path })` or `postgresStore(...)`.');
     }
     if (!isStore(cache)) {
       throw new SessionConfigError(
@@ -100,9 +96,7 @@ class CachedDbStore implements SessionStore {
     }
     if (cache === db) throw new SessionConfigError('cachedDbStore: `cache` and `db` must be two different stores.');
     if (djangoCache !== undefined && !isStore(djangoCache)) {
-      throw new SessionConfigError(
-        "cachedDbStore: `djangoCache` must be a store addressing Django's cached_db cache entries, or left out.",
-      );
+      throw new SessionConfigError("cachedDbStore: `djangoCache` must be a store addressing Django's cached_db cache entries, or left out.");
     }
     this.#db = db;
     this.#cache = cache;
@@ -214,9 +208,7 @@ function isStore(value: unknown): value is SessionStore {
   return (
     value !== null &&
     typeof value === 'object' &&
-    ['load', 'exists', 'create', 'update', 'delete', 'clearExpired'].every(
-      (method) => typeof (value as Record<string, unknown>)[method] === 'function',
-    )
+    ['load', 'exists', 'create', 'update', 'delete', 'clearExpired'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function')
   );
 }
 

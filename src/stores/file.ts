@@ -35,23 +35,11 @@ import type {
   UpdateOutcome,
 } from '../core/store-contract.js';
 import { SessionConfigError } from '../errors.js';
-import {
-  createPlaceholder,
-  readSessionFile,
-  removeFile,
-  replaceFileAtomically,
-  statSessionFile,
-} from './file/atomic-write.js';
+import { createPlaceholder, readSessionFile, removeFile, replaceFileAtomically, statSessionFile } from './file/atomic-write.js';
 import { checkSessionDirectory, openDefaultDirectory } from './file/directory.js';
 import { SESSION_LOCK_SUFFIX } from './file/names.js';
 import type { FileStoreOptions } from './file/options.js';
-import {
-  ABANDONED_LOCK_GRACE_MS,
-  NO_WAIT,
-  removeLeftover,
-  SessionFiles,
-  visitConcurrently,
-} from './file/session-files.js';
+import { ABANDONED_LOCK_GRACE_MS, NO_WAIT, removeLeftover, SessionFiles, visitConcurrently } from './file/session-files.js';
 import { FileSettings } from './file/settings.js';
 import { deleteInBatches } from './internal/batched-delete.js';
 import { lockFile, removeAbandonedLock } from './internal/file-lock.js';
@@ -73,20 +61,15 @@ class FileStore implements SessionStore {
   readonly #sessionLocks = new LocalLocks();
 
   constructor(options: FileStoreOptions = {}) {
-    this.directory =
-      options.directory === undefined ? openDefaultDirectory() : checkSessionDirectory(options.directory);
+    this.directory = options.directory === undefined ? openDefaultDirectory() : checkSessionDirectory(options.directory);
     this.#settings = new FileSettings(options);
     const timeoutMs = options.operationTimeoutMs ?? 5000;
     if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-      throw new SessionConfigError(
-        `fileStore: \`operationTimeoutMs\` must be a positive whole number of milliseconds, not ${String(timeoutMs)}.`,
-      );
+      throw new SessionConfigError(`fileStore: \`operationTimeoutMs\` must be a positive whole number of milliseconds, not ${String(timeoutMs)}.`);
     }
     this.#timeoutMs = timeoutMs;
     if (options.now !== undefined && typeof options.now !== 'function') {
-      throw new SessionConfigError(
-        'fileStore: `now` must be a function returning milliseconds since the epoch, or left out.',
-      );
+      throw new SessionConfigError('fileStore: `now` must be a function returning milliseconds since the epoch, or left out.');
     }
     this.#ownClock = options.now !== undefined;
     this.#now = options.now ?? Date.now;
@@ -217,12 +200,7 @@ class FileStore implements SessionStore {
    */
   async lock(key: string, options: LockOptions): Promise<HeldLock> {
     const path = this.#files.requirePath(key);
-    return acquirePollingLock(
-      this.#sessionLocks,
-      key,
-      options,
-      lockFile(path + SESSION_LOCK_SUFFIX, options.ttlMs, this.#timeoutMs),
-    );
+    return acquirePollingLock(this.#sessionLocks, key, options, lockFile(path + SESSION_LOCK_SUFFIX, options.ttlMs, this.#timeoutMs));
   }
 
   /** The live sessions: the session files not yet expired, empty placeholders left out. */

@@ -91,24 +91,17 @@ class MemcachedStore extends CacheStore implements SessionStore {
     const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', FACTORY);
     const retryMs = positiveInteger(options.retryMs, 1000, 'retryMs', FACTORY);
     const poolSize = positiveInteger(options.poolSize, 10, 'poolSize', FACTORY);
-    exactlyOneSource(
-      options,
-      [{ name: 'url', shown: "`url` (e.g. 'memcached://127.0.0.1:11211')" }, { name: 'servers' }, { name: 'client' }],
-      FACTORY,
-    );
+    exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'memcached://127.0.0.1:11211')" }, { name: 'servers' }, { name: 'client' }], FACTORY);
     const settings = { commandTimeoutMs, retryMs, poolSize };
     if (options.client !== undefined) {
       if (typeof (options.client as Partial<Memcached>).gets !== 'function') {
-        throw new SessionConfigError(
-          `${FACTORY}: \`client\` must be a client of the \`memcached\` package; or pass \`url\` or \`servers\` instead.`,
-        );
+        throw new SessionConfigError(`${FACTORY}: \`client\` must be a client of the \`memcached\` package; or pass \`url\` or \`servers\` instead.`);
       }
       this.#client = options.client;
       this.#connection = new MemcachedConnection(options.client, { ...settings, owned: false });
       return;
     }
-    const servers =
-      options.url !== undefined ? serversOfUrl(FACTORY, options.url) : checkServers(FACTORY, options.servers!);
+    const servers = options.url !== undefined ? serversOfUrl(FACTORY, options.url) : checkServers(FACTORY, options.servers!);
     const MemcachedClient = loadOptionalDriver<typeof Memcached>('memcached', FACTORY);
     this.#client = new MemcachedClient(servers, {
       retries: 0,
@@ -177,9 +170,7 @@ class MemcachedStore extends CacheStore implements SessionStore {
 
   /** `gets`: the value with its CAS id, or `null` when there is none. */
   async #gets(cacheKey: string): Promise<{ value: string; cas: string } | null> {
-    const reply = await this.#connection.call<Record<string, unknown> | undefined>('gets', (done) =>
-      this.#client.gets(cacheKey, done),
-    );
+    const reply = await this.#connection.call<Record<string, unknown> | undefined>('gets', (done) => this.#client.gets(cacheKey, done));
     if (reply === undefined || reply === null || typeof reply.cas !== 'string' || !(cacheKey in reply)) return null;
     return { value: String(reply[cacheKey]), cas: reply.cas };
   }
@@ -195,10 +186,7 @@ class MemcachedStore extends CacheStore implements SessionStore {
 
   /** `cas`; resolves whether the item was stored. */
   async #cas(cacheKey: string, value: string, cas: string, seconds: number): Promise<boolean> {
-    return (
-      (await this.#connection.call<boolean>('cas', (done) => this.#client.cas(cacheKey, value, cas, seconds, done))) ===
-      true
-    );
+    return (await this.#connection.call<boolean>('cas', (done) => this.#client.cas(cacheKey, value, cas, seconds, done))) === true;
   }
 
   /** `delete`; a missing item is not an error. */

@@ -2,14 +2,7 @@
  * An in-process store: Django's `cache` engine on a local-memory cache. For development, tests and
  * single-process apps; sessions vanish on restart and are not shared between processes.
  */
-import type {
-  ListedSession,
-  LockingStore,
-  SessionStore,
-  StoreContext,
-  StoredSession,
-  UpdateOutcome,
-} from '../core/store-contract.js';
+import type { ListedSession, LockingStore, SessionStore, StoreContext, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { LocalLocks } from './internal/local-locks.js';
 
 /** Options of {@link memoryStore}. */
@@ -108,8 +101,7 @@ class MemoryStore implements SessionStore {
   async *list(): AsyncIterable<ListedSession> {
     const now = this.#now();
     for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt > now)
-        yield { key, expireDate: new Date(entry.expiresAt), size: Buffer.byteLength(entry.data) };
+      if (entry.expiresAt > now) yield { key, expireDate: new Date(entry.expiresAt), size: Buffer.byteLength(entry.data) };
     }
   }
 

@@ -75,12 +75,7 @@ function poolsFor(options: MysqlStoreOptions): ServerPools<mysql.Pool> {
   const settings = mysqlSettingsFromUrl(options.url!);
   const config: mysql.PoolOptions = {
     ...settings.connection,
-    connectTimeout: positiveInteger(
-      options.connectTimeoutMs,
-      settings.connectTimeoutMs ?? 5000,
-      'connectTimeoutMs',
-      STORE,
-    ),
+    connectTimeout: positiveInteger(options.connectTimeoutMs, settings.connectTimeoutMs ?? 5000, 'connectTimeoutMs', STORE),
     waitForConnections: true,
     enableKeepAlive: true,
     idleTimeout: 30_000,

@@ -70,12 +70,7 @@ function poolsFor(options: PostgresStoreOptions): ServerPools<pg.Pool> {
   const statementTimeout = positiveInteger(options.statementTimeoutMs, 5000, 'statementTimeoutMs', STORE);
   const config: pg.PoolConfig = {
     ...settings.connection,
-    connectionTimeoutMillis: positiveInteger(
-      options.connectionTimeoutMs,
-      settings.connectTimeoutMs ?? 5000,
-      'connectionTimeoutMs',
-      STORE,
-    ),
+    connectionTimeoutMillis: positiveInteger(options.connectionTimeoutMs, settings.connectTimeoutMs ?? 5000, 'connectionTimeoutMs', STORE),
     statement_timeout: statementTimeout,
     query_timeout: statementTimeout + CLIENT_TIMEOUT_MARGIN_MS,
     keepAlive: true,

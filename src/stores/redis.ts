@@ -10,14 +10,7 @@
  * A server that is down gives a prompt error (the core turns it into `SessionStoreUnavailable`, a 503),
  * never a request that hangs, and the store reconnects by itself when the server returns.
  */
-import type {
-  HeldLock,
-  ListedSession,
-  LockOptions,
-  SessionStore,
-  StoredSession,
-  UpdateOutcome,
-} from '../core/store-contract.js';
+import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import type { CacheKeyOptions } from './internal/cache-keys.js';
 import { CacheStore } from './internal/cache-store.js';
 import { withDeadline } from './internal/deadline.js';
@@ -102,11 +95,7 @@ class RedisStore extends CacheStore implements SessionStore {
     super(FACTORY, options, false);
     this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', FACTORY);
     const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', FACTORY);
-    exactlyOneSource(
-      options,
-      [{ name: 'url', shown: "`url` (e.g. 'redis://127.0.0.1:6379/0')" }, { name: 'clusterNodes' }, { name: 'client' }],
-      FACTORY,
-    );
+    exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'redis://127.0.0.1:6379/0')" }, { name: 'clusterNodes' }, { name: 'client' }], FACTORY);
     this.#connection = openRedisConnection(options, { connectTimeoutMs }, FACTORY);
     this.#gate = new ReadyGate(this.#connection, connectTimeoutMs);
   }
@@ -140,9 +129,7 @@ class RedisStore extends CacheStore implements SessionStore {
       return this.#run('compare-and-set', (client) => compareAndSet(client, dataKey, expected, data, ttl));
     }
     if (ttl <= 0) return (await this.#run('DEL', (client) => client.del(dataKey))) ? 'updated' : 'missing';
-    return (await this.#run('SET XX', (client) => client.setExpiring(dataKey, data, ttl, 'XX')))
-      ? 'updated'
-      : 'missing';
+    return (await this.#run('SET XX', (client) => client.setExpiring(dataKey, data, ttl, 'XX'))) ? 'updated' : 'missing';
   }
 
   async delete(key: string): Promise<void> {
@@ -187,11 +174,7 @@ class RedisStore extends CacheStore implements SessionStore {
     for (const keyspace of this.#connection.keyspaces()) {
       let cursor = '0';
       do {
-        const [next, found] = await withDeadline(
-          keyspace.scan(cursor, pattern, SCAN_COUNT),
-          this.#commandTimeoutMs,
-          `${FACTORY}: SCAN`,
-        );
+        const [next, found] = await withDeadline(keyspace.scan(cursor, pattern, SCAN_COUNT), this.#commandTimeoutMs, `${FACTORY}: SCAN`);
         cursor = next;
         const sessions = found.flatMap((cacheKey) => {
           const sessionKey = this.keys.sessionKeyOf(cacheKey);

@@ -77,9 +77,7 @@ class SqliteStore extends SqlStore {
 
 function openStore(options: SqliteStoreOptions): { dialect: SqliteDialect; setup: SqlTableSetup; table: string } {
   if (options === null || typeof options !== 'object') {
-    throw new SessionConfigError(
-      "sqliteStore(options) needs an options object, e.g. sqliteStore({ path: 'db.sqlite3' }).",
-    );
+    throw new SessionConfigError("sqliteStore(options) needs an options object, e.g. sqliteStore({ path: 'db.sqlite3' }).");
   }
   const table = options.table ?? DJANGO_SESSION_TABLE;
   if (!isValidTableName(table)) {
@@ -89,15 +87,11 @@ function openStore(options: SqliteStoreOptions): { dialect: SqliteDialect; setup
   }
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
-    throw new SessionConfigError(
-      `sqliteStore: \`busyTimeoutMs\` must be a whole number of milliseconds ≥ 0, not ${String(busyTimeoutMs)}.`,
-    );
+    throw new SessionConfigError(`sqliteStore: \`busyTimeoutMs\` must be a whole number of milliseconds ≥ 0, not ${String(busyTimeoutMs)}.`);
   }
   const synchronous = options.synchronous ?? 'NORMAL';
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
-    throw new SessionConfigError(
-      `sqliteStore: \`synchronous\` must be 'NORMAL' or 'FULL', not ${JSON.stringify(synchronous)}.`,
-    );
+    throw new SessionConfigError(`sqliteStore: \`synchronous\` must be 'NORMAL' or 'FULL', not ${JSON.stringify(synchronous)}.`);
   }
   const { db, owned } = openDatabase({ path: options.path, database: options.database, busyTimeoutMs, synchronous });
   try {

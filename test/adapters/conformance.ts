@@ -6,22 +6,22 @@
  * Adding an adapter takes its glue in its own test file and one `describeAdapterConformance(...)` call.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAuth, type Auth, type RequestUser, type SessionUser } from '../../src/auth/index.js';
+import { type Auth, createAuth, type RequestUser, type SessionUser } from '../../src/auth/index.js';
+import { serverStore } from '../../src/core/engine.js';
 import { createSessions, type SessionManager } from '../../src/manager.js';
 import type { SessionOptions } from '../../src/options.js';
 import type { Session } from '../../src/session.js';
 import { memoryStore } from '../../src/stores/memory.js';
-import { serverStore } from '../../src/core/engine.js';
-import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { MemoryUsers, type TestUser } from '../auth/user-sources.js';
-import { cookiePair, cookieValue, deferred, setCookies, type Listening } from './http-helpers.js';
 import { countingStore, failingStore } from '../helpers/counting-store.js';
+import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { cookiePair, cookieValue, deferred, type Listening, setCookies } from './http-helpers.js';
 
 /** What a route sees of a request. */
 export interface ConformanceRequest {
   readonly session: Session;
   /** The adapter's lazy user, when the suite started it with `auth`. */
-  readonly user?: RequestUser<SessionUser>;
+  readonly user?: RequestUser<SessionUser> | undefined;
   readonly method: string;
   readonly url: URL;
 }
@@ -289,7 +289,10 @@ export function describeAdapterConformance(adapter: AdapterUnderConformance): vo
       const failing = failingStore(memoryStore());
       const { request, login } = await start({ store: failing.store });
       const cookie = await login('kept');
-      for (const [operations, path, withCookie] of [[['create', 'update'], '/set', false], [['load'], '/read', true]] as const) {
+      for (const [operations, path, withCookie] of [
+        [['create', 'update'], '/set', false],
+        [['load'], '/read', true],
+      ] as const) {
         failing.broken = new Set(operations);
         failing.reset();
         const response = await request(path, withCookie ? cookie : undefined);

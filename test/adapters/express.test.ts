@@ -7,8 +7,8 @@ import { SessionInterrupted } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
-import { cookiePair, listen, setCookies, type Listening } from './http-helpers.js';
 import { describeAdapterConformance } from './conformance.js';
+import { cookiePair, type Listening, listen, setCookies } from './http-helpers.js';
 import { answerWithNode } from './node-glue.js';
 import { describeAdapterBehaviour } from './scenarios.js';
 

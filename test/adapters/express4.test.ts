@@ -4,18 +4,18 @@
  * rejected route to `next`. The session is preloaded there, so the outage reaches the error handler.
  */
 import { createServer } from 'node:http';
+import type { RequestHandler } from 'express';
 // Express 4 under another name, next to Express 5 (npm alias express4@npm:express@^4).
 import express4 from 'express4';
-import type { RequestHandler } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { session, sessionOf, userOf } from '../../src/adapters/express.js';
 import { createSessions } from '../../src/manager.js';
 import { memoryStore } from '../../src/stores/memory.js';
+import { failingStore } from '../helpers/counting-store.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeAdapterConformance } from './conformance.js';
-import { cookiePair, listen, setCookies, type Listening } from './http-helpers.js';
+import { cookiePair, type Listening, listen, setCookies } from './http-helpers.js';
 import { answerWithNode } from './node-glue.js';
-import { failingStore } from '../helpers/counting-store.js';
 
 // Express 4's types are not installed next to Express 5's; the app is used through the calls both share.
 interface Express4App {
@@ -62,8 +62,7 @@ describeAdapterConformance({
   start: (manager, route, auth) => {
     const app = createApp();
     app.use(session(manager, { preload: false, auth }));
-    app.use(((req, res, next) =>
-      answerWithNode(route, req.session, req, res, auth ? userOf(req) : undefined).catch(next)) as RequestHandler);
+    app.use(((req, res, next) => answerWithNode(route, req.session, req, res, auth ? userOf(req) : undefined).catch(next)) as RequestHandler);
     return listen(createServer(app));
   },
 });
@@ -80,16 +79,20 @@ describe('Express 4 specifics', () => {
       await req.session.set('visit', count);
       res.send(`Visit count:${count}`);
     };
-    await withoutUnhandledRejections({ '/visit': visit }, async (url, failing) => {
-      const cookie = cookiePair(await fetch(`${url}/visit`));
-      failing.broken = new Set(['load']);
-      const down = await fetch(`${url}/visit`, { headers: { cookie } });
-      expect(down.status).toBe(503);
-      expect(down.headers.get('retry-after')).toBe('5');
-      expect(setCookies(down)).toEqual([]);
-      failing.broken.clear();
-      expect(await (await fetch(`${url}/visit`, { headers: { cookie } })).text()).toBe('Visit count:2');
-    }, running);
+    await withoutUnhandledRejections(
+      { '/visit': visit },
+      async (url, failing) => {
+        const cookie = cookiePair(await fetch(`${url}/visit`));
+        failing.broken = new Set(['load']);
+        const down = await fetch(`${url}/visit`, { headers: { cookie } });
+        expect(down.status).toBe(503);
+        expect(down.headers.get('retry-after')).toBe('5');
+        expect(setCookies(down)).toEqual([]);
+        failing.broken.clear();
+        expect(await (await fetch(`${url}/visit`, { headers: { cookie } })).text()).toBe('Visit count:2');
+      },
+      running,
+    );
   });
 
   it('login (cycleKey) and logout (flush) during a store outage answer 503, never an unhandled rejection', async () => {
@@ -102,26 +105,30 @@ describe('Express 4 specifics', () => {
       await req.session.flush();
       res.send('logged out');
     };
-    await withoutUnhandledRejections({ '/login': login, '/logout': logout }, async (url, failing) => {
-      const visitor = cookiePair(await fetch(`${url}/login`));
-      // The store still reads (the preload succeeds) but refuses every write: the routes' own calls are
-      // where an outage used to reject.
-      failing.broken = new Set(['create', 'update', 'delete']);
-      for (const path of ['/login', '/logout']) {
-        const down = await fetch(`${url}${path}`, { headers: { cookie: visitor } });
-        expect(down.status).toBe(503);
-        expect(setCookies(down)).toEqual([]);
-      }
-      failing.broken.clear();
-      const loggedIn = await fetch(`${url}/login`, { headers: { cookie: visitor } });
-      expect(await loggedIn.text()).toBe('logged in');
-      const cycled = cookiePair(loggedIn);
-      expect(cycled).not.toBe(visitor);
-      const loggedOut = await fetch(`${url}/logout`, { headers: { cookie: cycled } });
-      expect(await loggedOut.text()).toBe('logged out');
-      expect(setCookies(loggedOut)[0]).toMatch(/^sessionid="";/);
-      expect(await failing.store.load(cycled.split('=')[1]!)).toBeNull();
-    }, running);
+    await withoutUnhandledRejections(
+      { '/login': login, '/logout': logout },
+      async (url, failing) => {
+        const visitor = cookiePair(await fetch(`${url}/login`));
+        // The store still reads (the preload succeeds) but refuses every write: the routes' own calls are
+        // where an outage used to reject.
+        failing.broken = new Set(['create', 'update', 'delete']);
+        for (const path of ['/login', '/logout']) {
+          const down = await fetch(`${url}${path}`, { headers: { cookie: visitor } });
+          expect(down.status).toBe(503);
+          expect(setCookies(down)).toEqual([]);
+        }
+        failing.broken.clear();
+        const loggedIn = await fetch(`${url}/login`, { headers: { cookie: visitor } });
+        expect(await loggedIn.text()).toBe('logged in');
+        const cycled = cookiePair(loggedIn);
+        expect(cycled).not.toBe(visitor);
+        const loggedOut = await fetch(`${url}/logout`, { headers: { cookie: cycled } });
+        expect(await loggedOut.text()).toBe('logged out');
+        expect(setCookies(loggedOut)[0]).toMatch(/^sessionid="";/);
+        expect(await failing.store.load(cycled.split('=')[1]!)).toBeNull();
+      },
+      running,
+    );
   });
 
   it('preloads on Express 4 by default (Express 5 keeps lazy loading)', async () => {

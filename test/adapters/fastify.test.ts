@@ -6,11 +6,11 @@ import { SessionConfigError, SessionError, SessionInterrupted, SessionStoreUnava
 import { createSessions } from '../../src/manager.js';
 import type { Session } from '../../src/session.js';
 import { memoryStore } from '../../src/stores/memory.js';
-import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { pause, describeAdapterConformance, type ConformanceRoute } from './conformance.js';
-import { cookiePair, setCookies, type Listening } from './http-helpers.js';
-import { spaced } from './node-glue.js';
 import { countingStore, failingStore } from '../helpers/counting-store.js';
+import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { type ConformanceRoute, describeAdapterConformance, pause } from './conformance.js';
+import { cookiePair, type Listening, setCookies } from './http-helpers.js';
+import { spaced } from './node-glue.js';
 
 declare module '../../src/adapters/fastify.js' {
   interface FastifySessionData {

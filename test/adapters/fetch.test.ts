@@ -35,8 +35,14 @@ function toResponse(reply: ConformanceReply, requestUrl: string): Response {
 
 function serveFetch(manager: SessionManager, route: ConformanceRoute, overrideGlobalObjects: boolean, auth?: Auth<SessionUser>): Promise<Listening> {
   const handler = auth
-    ? withSessions(manager, async (request, _context, session, user) => toResponse(await route({ session, user, method: request.method, url: new URL(request.url) }), request.url), { auth })
-    : withSessions(manager, async (request, _context, session) => toResponse(await route({ session, method: request.method, url: new URL(request.url) }), request.url));
+    ? withSessions(
+        manager,
+        async (request, _context, session, user) => toResponse(await route({ session, user, method: request.method, url: new URL(request.url) }), request.url),
+        { auth },
+      )
+    : withSessions(manager, async (request, _context, session) =>
+        toResponse(await route({ session, method: request.method, url: new URL(request.url) }), request.url),
+      );
   return listen(createServer(getRequestListener(handler, { overrideGlobalObjects })));
 }
 
@@ -211,7 +217,8 @@ describe('Fetch API adapter specifics', () => {
     await logout(request('/logout', cookie), undefined);
     await session.set('visit', 2);
     let cancelled = false;
-    const body = new ReadableStream({ cancel: () => {
+    const body = new ReadableStream({
+      cancel: () => {
         cancelled = true;
       },
     });
@@ -264,4 +271,7 @@ describe('Fetch API adapter specifics', () => {
 
 // Last in the file: @hono/node-server then replaces the global Request and Response with its lightweight
 // ones (as its serve() does), for the rest of this process.
-describeAdapterConformance({ name: "Fetch API on @hono/node-server's lightweight Response", start: (manager, route, auth) => serveFetch(manager, route, true, auth) });
+describeAdapterConformance({
+  name: "Fetch API on @hono/node-server's lightweight Response",
+  start: (manager, route, auth) => serveFetch(manager, route, true, auth),
+});

@@ -6,17 +6,17 @@ import { HTTPException } from 'hono/http-exception';
 import { stream } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { session, type SessionEnv, type UserEnv } from '../../src/adapters/hono.js';
+import { type SessionEnv, session, type UserEnv } from '../../src/adapters/hono.js';
 import { SessionInterrupted } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
 import type { SessionOptions } from '../../src/options.js';
 import type { Session } from '../../src/session.js';
 import { memoryStore } from '../../src/stores/memory.js';
+import { countingStore, failingStore } from '../helpers/counting-store.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeAdapterConformance } from './conformance.js';
-import { cookiePair, deferred, setCookies, listen } from './http-helpers.js';
+import { cookiePair, deferred, listen, setCookies } from './http-helpers.js';
 import { spaced } from './node-glue.js';
-import { countingStore, failingStore } from '../helpers/counting-store.js';
 
 describeAdapterConformance({
   name: 'Hono',

@@ -3,16 +3,16 @@ import { Readable } from 'node:stream';
 import Koa, { type ParameterizedContext } from 'koa';
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { session, userOf } from '../../src/adapters/koa.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import { SessionInterrupted } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
 import type { Session } from '../../src/session.js';
-import type { SessionStore } from '../../src/core/store-contract.js';
 import { memoryStore } from '../../src/stores/memory.js';
+import { countingStore, failingStore } from '../helpers/counting-store.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeAdapterConformance, pause } from './conformance.js';
-import { cookiePair, listen, setCookies, type Listening } from './http-helpers.js';
+import { cookiePair, type Listening, listen, setCookies } from './http-helpers.js';
 import { spaced } from './node-glue.js';
-import { countingStore, failingStore } from '../helpers/counting-store.js';
 
 declare module '../../src/adapters/koa.js' {
   interface KoaSessionData {
@@ -100,7 +100,7 @@ describe('Koa adapter specifics', () => {
     expect(await response.text()).toBe('first second third');
   });
 
-  it('keeps the handler\'s Set-Cookie, Vary and Cache-Control and adds its own to them', async () => {
+  it("keeps the handler's Set-Cookie, Vary and Cache-Control and adds its own to them", async () => {
     const { app } = appWith();
     app.use(async (ctx) => {
       ctx.cookies.set('theme', 'dark', { httpOnly: false });

@@ -3,10 +3,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { RequestUser, SessionUser } from '../../src/auth/index.js';
 import type { Session } from '../../src/session.js';
-import { pause, type ConformanceRoute } from './conformance.js';
+import { type ConformanceRoute, pause } from './conformance.js';
 
 /** Runs `route` for `req` (with the adapter's lazy `user`, if any) and writes its reply to `res` the node:http way. */
-export async function answerWithNode(route: ConformanceRoute, session: Session, req: IncomingMessage, res: ServerResponse, user?: RequestUser<SessionUser>): Promise<void> {
+export async function answerWithNode(
+  route: ConformanceRoute,
+  session: Session,
+  req: IncomingMessage,
+  res: ServerResponse,
+  user?: RequestUser<SessionUser>,
+): Promise<void> {
   const reply = await route({ session, user, method: req.method ?? 'GET', url: new URL(req.url ?? '/', 'http://test.invalid') });
   if (reply.kind === 'redirect') {
     res.writeHead(302, { Location: reply.location }).end();

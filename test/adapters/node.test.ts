@@ -1,12 +1,12 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { attachSession, withSessions, type SessionRequest } from '../../src/adapters/node.js';
+import { attachSession, type SessionRequest, withSessions } from '../../src/adapters/node.js';
 import { SessionInterrupted } from '../../src/errors.js';
 import { createSessions, type SessionManager } from '../../src/manager.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { cookiePair, listen, setCookies, type Listening } from './http-helpers.js';
 import { describeAdapterConformance } from './conformance.js';
+import { cookiePair, type Listening, listen, setCookies } from './http-helpers.js';
 import { answerWithNode } from './node-glue.js';
 import { describeAdapterBehaviour } from './scenarios.js';
 
@@ -19,7 +19,13 @@ describeAdapterBehaviour({
 describeAdapterConformance({
   name: 'node:http',
   start: (manager, route, auth) =>
-    listen(createServer(auth ? withSessions(manager, (req, res) => answerWithNode(route, req.session, req, res, req.user), { auth }) : withSessions(manager, (req, res) => answerWithNode(route, req.session, req, res)))),
+    listen(
+      createServer(
+        auth
+          ? withSessions(manager, (req, res) => answerWithNode(route, req.session, req, res, req.user), { auth })
+          : withSessions(manager, (req, res) => answerWithNode(route, req.session, req, res)),
+      ),
+    ),
 });
 
 describe('node:http adapter specifics', () => {

@@ -8,11 +8,11 @@ import express, { type Request } from 'express';
 import passport from 'passport';
 import { Strategy } from 'passport-strategy';
 import { afterEach, describe, expect, it } from 'vitest';
-import { session, type ExpressSessionCompatible } from '../../src/adapters/express.js';
+import { type ExpressSessionCompatible, session } from '../../src/adapters/express.js';
 import { createSessions } from '../../src/manager.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
-import { cookiePair, listen, setCookies, type Listening } from './http-helpers.js';
+import { cookiePair, type Listening, listen, setCookies } from './http-helpers.js';
 
 interface User {
   id: number;

@@ -10,9 +10,9 @@ import { serverStore } from '../../src/core/engine.js';
 import { createSessions, type SessionManager } from '../../src/manager.js';
 import type { SessionOptions } from '../../src/options.js';
 import { memoryStore } from '../../src/stores/memory.js';
-import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { cookiePair, cookieValue, listen, setCookies, type Listening } from './http-helpers.js';
 import { countingStore, failingStore, STORE_DOWN_MESSAGE } from '../helpers/counting-store.js';
+import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { cookiePair, cookieValue, type Listening, listen, setCookies } from './http-helpers.js';
 
 /** The request handler the suite mounts behind the adapter. */
 export type TestHandler = (req: SessionRequest, res: ServerResponse) => Promise<void>;
@@ -251,6 +251,5 @@ export function describeAdapterBehaviour(adapter: AdapterUnderTest): void {
       expect(await response.text()).toBe('after flushHeaders');
       expect(cookieValue(response)).toMatch(/^[a-z0-9]{32}$/);
     });
-
   });
 }

@@ -9,18 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { emailProblem, normalizeEmail, usernameProblem } from '../../src/auth/django-users/user-fields.js';
 import {
   createAuth,
+  type DjangoUsers,
+  type DjangoUsersOptions,
   djangoUsers,
   makePassword,
   mustUpdatePassword,
   UsernameTakenError,
   UserTableError,
   verifyPassword,
-  type DjangoUsers,
-  type DjangoUsersOptions,
 } from '../../src/auth/index.js';
-import { emailProblem, normalizeEmail, usernameProblem } from '../../src/auth/django-users/user-fields.js';
 import { createSessions, SessionConfigError } from '../../src/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
@@ -100,7 +100,9 @@ describe('djangoUsers options', () => {
 
   it('refuses a SQLite URL whose file does not exist, creating nothing, and names the fix', () => {
     const file = join(dir, 'missing.sqlite3');
-    expect(() => djangoUsers({ url: `sqlite:///${file}` })).toThrow(/the SQLite database .*missing\.sqlite3 does not exist, so it holds no users.*manage\.py migrate/);
+    expect(() => djangoUsers({ url: `sqlite:///${file}` })).toThrow(
+      /the SQLite database .*missing\.sqlite3 does not exist, so it holds no users.*manage\.py migrate/,
+    );
     expect(() => new Database(file, { fileMustExist: true })).toThrow();
   });
 });
@@ -115,7 +117,7 @@ describe('djangoUsers look-ups', () => {
     for (const username of ['Alice', 'alice ', 'nobody', 'ali\0ce', '']) expect(await users.getByUsername(username)).toBeNull();
   });
 
-  it('reads every field of Django\'s User, with dates as instants', async () => {
+  it("reads every field of Django's User, with dates as instants", async () => {
     const joined = Date.UTC(2024, 1, 29, 12, 30, 15, 250);
     const { users, file } = await freshUsers({ now: () => joined });
     const user = await users.createUser({ username: 'bob', password: 'pw', email: 'bob@example.com', firstName: 'Bob', lastName: 'Smith', isStaff: true });
@@ -140,7 +142,11 @@ describe('djangoUsers look-ups', () => {
     const file = newFile();
     const db = new Database(file);
     db.exec('CREATE TABLE accounts_user (uuid char(32) NOT NULL PRIMARY KEY, email varchar(254) NOT NULL UNIQUE, password varchar(128) NOT NULL)');
-    db.prepare('INSERT INTO accounts_user VALUES (?, ?, ?)').run('5f0c1e2d3b4a59687766554433221100', 'carol@example.com', await makePassword('pw', { iterations: ITERATIONS }));
+    db.prepare('INSERT INTO accounts_user VALUES (?, ?, ?)').run(
+      '5f0c1e2d3b4a59687766554433221100',
+      'carol@example.com',
+      await makePassword('pw', { iterations: ITERATIONS }),
+    );
     db.close();
     const users = track(
       djangoUsers({
@@ -148,11 +154,28 @@ describe('djangoUsers look-ups', () => {
         table: 'accounts_user',
         integerIds: false,
         iterations: ITERATIONS,
-        columns: { id: 'uuid', username: 'email', lastLogin: null, isActive: null, isStaff: null, isSuperuser: null, firstName: null, lastName: null, dateJoined: null },
+        columns: {
+          id: 'uuid',
+          username: 'email',
+          lastLogin: null,
+          isActive: null,
+          isStaff: null,
+          isSuperuser: null,
+          firstName: null,
+          lastName: null,
+          dateJoined: null,
+        },
       }),
     );
     const carol = await users.getUser('5f0c1e2d3b4a59687766554433221100');
-    expect(carol).toMatchObject({ id: '5f0c1e2d3b4a59687766554433221100', username: 'carol@example.com', email: 'carol@example.com', isActive: true, isStaff: false, lastLogin: null });
+    expect(carol).toMatchObject({
+      id: '5f0c1e2d3b4a59687766554433221100',
+      username: 'carol@example.com',
+      email: 'carol@example.com',
+      isActive: true,
+      isStaff: false,
+      lastLogin: null,
+    });
     expect(await users.authenticate('carol@example.com', 'pw')).toEqual(carol);
     // No last_login column: a login records nothing, and fails on nothing.
     const auth = createAuth({ secret: TEST_SECRET, users });
@@ -204,7 +227,7 @@ describe('djangoUsers.authenticate (ModelBackend)', () => {
     }
   });
 
-  it('rehashes an inactive user\'s right password too (Django checks the password first), yet refuses the login', async () => {
+  it("rehashes an inactive user's right password too (Django checks the password first), yet refuses the login", async () => {
     const { users, file } = await freshUsers();
     await users.createUser({ username: 'off', password: 'placeholder', isActive: false });
     setColumn(file, 'off', 'password', DJANGO_32_HASH);
@@ -237,7 +260,15 @@ describe('djangoUsers writes', () => {
     const { users } = await freshUsers();
     // NFKC: the fullwidth letters and the ligature become plain ones.
     const user = await users.createUser({ username: 'ｄａｖｅ\uFB01', password: 'pw', email: ' Dave.Smith@Example.COM ' });
-    expect(user).toMatchObject({ username: 'davefi', email: 'Dave.Smith@example.com', isActive: true, isStaff: false, isSuperuser: false, firstName: '', lastName: '' });
+    expect(user).toMatchObject({
+      username: 'davefi',
+      email: 'Dave.Smith@example.com',
+      isActive: true,
+      isStaff: false,
+      isSuperuser: false,
+      firstName: '',
+      lastName: '',
+    });
     await expect(users.createUser({ username: 'davefi', password: 'pw' })).rejects.toThrow(UsernameTakenError);
     await expect(users.createUser({ username: 'ｄａｖｅﬁ', password: 'pw' })).rejects.toThrow('a user named "davefi" exists already');
     await expect(users.createUser({ username: '', password: 'pw' })).rejects.toThrow(TypeError);
@@ -273,7 +304,7 @@ describe('djangoUsers writes', () => {
   });
 });
 
-describe('djangoUsers on a session store\'s connection', () => {
+describe("djangoUsers on a session store's connection", () => {
   it('reads users through the store, whose sessions keep working, and leaves the store open on close()', async () => {
     const file = newFile();
     const store = sqliteStore({ path: file });
@@ -301,7 +332,9 @@ describe('djangoUsers errors', () => {
     expect(await users.tableExists()).toBe(false);
     const failure = users.getUser('1');
     await expect(failure).rejects.toThrow(UserTableError);
-    await expect(failure).rejects.toThrow(/the table auth_user does not exist in SQLite .*: create it with Django's "manage\.py migrate" \(or "sessionkit migrate --auth"/);
+    await expect(failure).rejects.toThrow(
+      /the table auth_user does not exist in SQLite .*: create it with Django's "manage\.py migrate" \(or "sessionkit migrate --auth"/,
+    );
     await expect(users.authenticate('a', 'b')).rejects.toThrow(UserTableError);
   });
 
@@ -311,7 +344,9 @@ describe('djangoUsers errors', () => {
     db.exec('CREATE TABLE auth_user (id integer PRIMARY KEY, email varchar(254), password varchar(128))');
     db.close();
     const users = track(djangoUsers({ url: `sqlite:///${file}` }));
-    await expect(users.getUser('1')).rejects.toThrow(/the table auth_user in SQLite .* lacks a column the user source uses \(no such column: .*\): give `columns`/);
+    await expect(users.getUser('1')).rejects.toThrow(
+      /the table auth_user in SQLite .* lacks a column the user source uses \(no such column: .*\): give `columns`/,
+    );
   });
 });
 
@@ -330,7 +365,17 @@ describe("Django's username and email rules", () => {
     for (const email of ['', 'a@b.co', 'first.last+tag@sub.example.org', 'x@localhost', 'x@[127.0.0.1]', 'user@bücher.de']) {
       expect(emailProblem(email)).toBeNull();
     }
-    for (const email of ['plain', '@example.com', 'a@b', 'a b@example.com', 'a@-example.com', 'a@example.c-', 'ü@bücher.de', 'a..b@example.com', '"quoted name"@example.com']) {
+    for (const email of [
+      'plain',
+      '@example.com',
+      'a@b',
+      'a b@example.com',
+      'a@-example.com',
+      'a@example.c-',
+      'ü@bücher.de',
+      'a..b@example.com',
+      '"quoted name"@example.com',
+    ]) {
       expect(emailProblem(email)).toBe('Enter a valid email address.');
     }
     expect(emailProblem(`${'a'.repeat(250)}@b.co`)).toBe('Ensure this value has at most 254 characters (it has 255).');

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, MODEL_BACKEND, USER_ID_SESSION_KEY } from '../../src/auth/index.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
-import { alice, ALICE_SESSION_HASH, authApp, type AuthApp } from './harness.js';
+import { ALICE_SESSION_HASH, type AuthApp, alice, authApp } from './harness.js';
 
 const loggedIn = async (app: AuthApp): Promise<string> => (await app.request(null, (session) => app.auth.login(session, alice))).key!;
 

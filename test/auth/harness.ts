@@ -1,5 +1,5 @@
 /** One sessionkit app with login state for the auth unit tests: memory sessions, in-memory users. */
-import { createAuth, type Auth, type AuthOptions } from '../../src/auth/index.js';
+import { type Auth, type AuthOptions, createAuth } from '../../src/auth/index.js';
 import { createSessions, type Session, type SessionManager } from '../../src/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { cookieValue } from '../helpers/cookies.js';

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, MODEL_BACKEND, USER_ID_SESSION_KEY } from '../../src/auth/index.js';
 import { SessionConfigError } from '../../src/index.js';
-import { alice, ALICE_HASH, ALICE_SESSION_HASH, authApp, bob } from './harness.js';
+import { ALICE_HASH, ALICE_SESSION_HASH, alice, authApp, bob } from './harness.js';
 
 /** A session in which `user` logged in and then put `item` in a cart; resolves its key. */
 async function loggedInWithCart(app: ReturnType<typeof authApp>, user: typeof alice, item: string): Promise<string | null> {

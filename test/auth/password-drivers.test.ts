@@ -3,7 +3,7 @@
  * by Django 3.2 with argon2-cffi 21.1 and bcrypt 3.2 (Debian's python3-argon2 and python3-bcrypt).
  */
 import { describe, expect, it } from 'vitest';
-import { verifyPassword, type Argon2DriverName, type BcryptDriverName } from '../../src/auth/index.js';
+import { type Argon2DriverName, type BcryptDriverName, verifyPassword } from '../../src/auth/index.js';
 import { ARGON2_DRIVERS, BCRYPT_DRIVERS, hashVerifier } from '../../src/auth/passwords/drivers.js';
 import { SessionConfigError } from '../../src/index.js';
 

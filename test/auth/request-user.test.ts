@@ -1,6 +1,7 @@
 /** The lazy user of a request (`auth.requestUser`), which every framework adapter hands out next to the session. */
-import { describe, expect, expectTypeOf, it } from 'vitest';
+
 import type { MiddlewareHandler } from 'hono';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { userOf as expressUserOf } from '../../src/adapters/express.js';
 import { withSessions as fetchWithSessions } from '../../src/adapters/fetch.js';
 import { session as honoSession, type UserEnv } from '../../src/adapters/hono.js';
@@ -64,13 +65,21 @@ describe('requestUser', () => {
 describe('the adapters give the user the type of the auth they were given', () => {
   it('node:http, Fetch API and Hono infer it; userOf takes it', () => {
     const app = authApp();
-    const node = withSessions(app.sessions, (req) => {
-      expectTypeOf(req.user).toEqualTypeOf<RequestUser<TestUser>>();
-    }, { auth: app.auth });
-    const fetchHandler = fetchWithSessions(app.sessions, (_request, _context, _session, user) => {
-      expectTypeOf(user).toEqualTypeOf<RequestUser<TestUser>>();
-      return new Response();
-    }, { auth: app.auth });
+    const node = withSessions(
+      app.sessions,
+      (req) => {
+        expectTypeOf(req.user).toEqualTypeOf<RequestUser<TestUser>>();
+      },
+      { auth: app.auth },
+    );
+    const fetchHandler = fetchWithSessions(
+      app.sessions,
+      (_request, _context, _session, user) => {
+        expectTypeOf(user).toEqualTypeOf<RequestUser<TestUser>>();
+        return new Response();
+      },
+      { auth: app.auth },
+    );
     const hono = honoSession(app.sessions, { auth: app.auth });
     expectTypeOf(hono).toEqualTypeOf<MiddlewareHandler<UserEnv<SessionData, TestUser>>>();
     expectTypeOf(expressUserOf<TestUser>).returns.toEqualTypeOf<RequestUser<TestUser>>();

@@ -64,7 +64,9 @@ export class SqliteAuthUsers implements UserSource<TestUser> {
 
   /** The user named `username`; throws when there is none. */
   byUsername(username: string): TestUser {
-    const user = toUser(this.#db.prepare('SELECT id, username, password, is_active FROM auth_user WHERE username = ?').get(username) as AuthUserRow | undefined);
+    const user = toUser(
+      this.#db.prepare('SELECT id, username, password, is_active FROM auth_user WHERE username = ?').get(username) as AuthUserRow | undefined,
+    );
     if (user === null) throw new Error(`no user ${username}`);
     return user;
   }

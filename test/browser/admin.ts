@@ -11,11 +11,7 @@ import { demoHarness } from '../demo/harness.js';
 import { cookieOf, describeWithChromium, screenshot, useChromium } from './chromium.js';
 
 const { engines, start } = demoHarness();
-const [memory, sqlite, signedCookies] = engines as [
-  (typeof engines)[number],
-  (typeof engines)[number],
-  (typeof engines)[number],
-];
+const [memory, sqlite, signedCookies] = engines as [(typeof engines)[number], (typeof engines)[number], (typeof engines)[number]];
 const chromium = useChromium();
 const TOKEN = 'admin-token-for-the-browser-tests';
 
@@ -37,10 +33,7 @@ describeWithChromium('the session admin in Chromium', () => {
     expect(refused!.status()).toBe(403);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Session admin: staff only');
     await page.getByLabel('Admin token').fill(`${TOKEN}-not`);
-    const [wrong] = await Promise.all([
-      page.waitForResponse(`${demo.url}/admin/login`),
-      page.getByRole('button', { name: 'Enter the admin' }).click(),
-    ]);
+    const [wrong] = await Promise.all([page.waitForResponse(`${demo.url}/admin/login`), page.getByRole('button', { name: 'Enter the admin' }).click()]);
     expect(wrong.status()).toBe(403);
     expect(await page.getByRole('alert').textContent()).toBe('That is not the admin token.');
     // A staff form posted by a browser that is not staff.
@@ -62,8 +55,7 @@ describeWithChromium('the session admin in Chromium', () => {
     await bob.goto(`${demo.url}/counter`);
     const bobKey = (await cookieOf(bobContext, demo.url))!;
     // Two sessions past their expiry, waiting for clearsessions.
-    for (let i = 0; i < 2; i++)
-      expect(await demo.inner!.create(generateSessionKey(), 'stale', new Date(Date.now() - 60_000))).toBe(true);
+    for (let i = 0; i < 2; i++) expect(await demo.inner!.create(generateSessionKey(), 'stale', new Date(Date.now() - 60_000))).toBe(true);
 
     // Staff: a session first, then the token; coming in changes the key.
     const staffContext = await chromium.context();

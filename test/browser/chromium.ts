@@ -30,9 +30,7 @@ const ACTION_TIMEOUT_MS = 10_000;
  * CI (`CI` set), where it fails, so that a machine without the browser cannot pass unnoticed.
  */
 export function describeWithChromium(name: string, fn: () => void): void {
-  const missing = haveExecutable(CHROMIUM)
-    ? null
-    : `${CHROMIUM} is not installed; the browser tests drive it (apt-get install chromium)`;
+  const missing = haveExecutable(CHROMIUM) ? null : `${CHROMIUM} is not installed; the browser tests drive it (apt-get install chromium)`;
   describeIfAvailable('Chromium', missing, name, fn);
 }
 
@@ -98,10 +96,7 @@ function launchForTheFile(): Chromium {
     if (blockCookies) {
       // Chromium's own setting for "Block all cookies" (content setting 2: block), read at start-up.
       mkdirSync(join(directory, 'Default'));
-      writeFileSync(
-        join(directory, 'Default', 'Preferences'),
-        JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }),
-      );
+      writeFileSync(join(directory, 'Default', 'Preferences'), JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }));
     }
     return {
       async open() {

@@ -74,19 +74,13 @@ describeWithChromium('cookies as Chromium keeps them', () => {
     expect(await page.locator('#expiry-facts').getAttribute('data-expire-at-browser-close')).toBe('true');
 
     await page.goto(`${closingUrl}/browser-close`);
-    expect(await page.locator('[data-expire-at-browser-close]').getAttribute('data-expire-at-browser-close')).toBe(
-      'true',
-    );
+    expect(await page.locator('[data-expire-at-browser-close]').getAttribute('data-expire-at-browser-close')).toBe('true');
     await screenshot(page, 'browser-close');
     await page.goto(`${twoWeeks.url}/browser-close`);
-    expect(await page.locator('[data-expire-at-browser-close]').getAttribute('data-expire-at-browser-close')).toBe(
-      'false',
-    );
+    expect(await page.locator('[data-expire-at-browser-close]').getAttribute('data-expire-at-browser-close')).toBe('false');
 
     // As the browser holds them: two session cookies (no expiry), one for two weeks.
-    const expiries = new Map(
-      (await first.cookies()).map((cookie) => [`${cookie.domain} ${cookie.name}`, cookie.expires]),
-    );
+    const expiries = new Map((await first.cookies()).map((cookie) => [`${cookie.domain} ${cookie.name}`, cookie.expires]));
     expect(expiries.get('localhost sessionid')).toBe(-1);
     expect(expiries.get('127.0.0.1 chosen')).toBe(-1);
     expect(expiries.get('127.0.0.1 sessionid')! - Date.now() / 1000).toBeGreaterThan(1209600 - 60);
@@ -124,9 +118,7 @@ describeWithChromium('cookies as Chromium keeps them', () => {
     // Another site's page, with forms and a link that lead to the demo's host.
     const other = await listen(
       createServer((_req, res) => {
-        res
-          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-          .end(`<!doctype html><title>Another site</title>
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><title>Another site</title>
 <form method="post" action="${recorder.url}/record"><button>Post to the demo's host</button></form>
 <form method="post" action="${demo.url}/login"><input type="hidden" name="username" value="mallory"><button>Log in as mallory</button></form>
 <a href="${recorder.url}/record">A link to the demo's host</a>`);
@@ -155,10 +147,7 @@ describeWithChromium('cookies as Chromium keeps them', () => {
 
       // The demo refuses the cross-site login outright, and the browser sent no session with it either.
       await page.goto(elsewhere);
-      const [login] = await Promise.all([
-        page.waitForRequest(`${demo.url}/login`),
-        page.getByRole('button', { name: 'Log in as mallory' }).click(),
-      ]);
+      const [login] = await Promise.all([page.waitForRequest(`${demo.url}/login`), page.getByRole('button', { name: 'Log in as mallory' }).click()]);
       expect((await login.allHeaders()).cookie).toBeUndefined();
       expect((await login.response())!.status()).toBe(403);
       expect(await page.locator('body').textContent()).toContain('Cross-site request refused');

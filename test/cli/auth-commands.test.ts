@@ -11,9 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuth, djangoUsers, verifyPassword } from '../../src/auth/index.js';
 import { createSessions } from '../../src/manager.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
-import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeIfAvailable } from '../helpers/gate.js';
-import { cliScratch, runCli, type CliRun } from './run-cli.js';
+import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { type CliRun, cliScratch, runCli } from './run-cli.js';
 import { noTerminal, passwordTwice, runOnTerminal } from './terminal.js';
 
 const newDirectory = cliScratch('auth');
@@ -75,7 +75,10 @@ describe('migrate --auth', () => {
   it('creates auth_user in DATABASE_URL whatever the session engine, and migrate alone does not', async () => {
     const { url, path } = newDatabase();
     const env = { SECRET_KEY: TEST_SECRET, DATABASE_URL: url, SESSION_ENGINE: 'signed_cookies' };
-    expect(await runCli(['migrate'], env)).toMatchObject({ status: 0, stdout: 'Nothing to migrate: SESSION_ENGINE=signed_cookies keeps no table (signed_cookies — signed cookies (the data lives in the cookie)).\n' });
+    expect(await runCli(['migrate'], env)).toMatchObject({
+      status: 0,
+      stdout: 'Nothing to migrate: SESSION_ENGINE=signed_cookies keeps no table (signed_cookies — signed cookies (the data lives in the cookie)).\n',
+    });
     expect(existsSync(path)).toBe(false);
     const run = await runCli(['migrate', '--auth'], env);
     expect(run).toMatchObject({ status: 0, stderr: '' });
@@ -91,7 +94,10 @@ describe('createsuperuser --noinput', () => {
   });
 
   it('makes an active superuser from the options and DJANGO_SUPERUSER_PASSWORD, normalised as Django does', async () => {
-    const run = await runCli(['createsuperuser', '--noinput', '--username', 'ａｄｍｉｎ', '--email', 'Admin@Example.COM'], { ...db.env, DJANGO_SUPERUSER_PASSWORD: 'admin pw 😀' });
+    const run = await runCli(['createsuperuser', '--noinput', '--username', 'ａｄｍｉｎ', '--email', 'Admin@Example.COM'], {
+      ...db.env,
+      DJANGO_SUPERUSER_PASSWORD: 'admin pw 😀',
+    });
     expect(run).toEqual({ status: 0, stdout: 'Superuser created successfully.\n', stderr: '' });
     const row = userRow(db.path, 'admin')!;
     expect(row).toMatchObject({ email: 'Admin@example.com', is_staff: 1, is_superuser: 1, is_active: 1, first_name: '', last_name: '', last_login: null });
@@ -100,7 +106,12 @@ describe('createsuperuser --noinput', () => {
   });
 
   it('reads DJANGO_SUPERUSER_USERNAME and DJANGO_SUPERUSER_EMAIL when the options are not given; --no-input works too', async () => {
-    const run = await runCli(['createsuperuser', '--no-input'], { ...db.env, DJANGO_SUPERUSER_USERNAME: 'fromenv', DJANGO_SUPERUSER_EMAIL: 'env@example.com', DJANGO_SUPERUSER_PASSWORD: 'pw' });
+    const run = await runCli(['createsuperuser', '--no-input'], {
+      ...db.env,
+      DJANGO_SUPERUSER_USERNAME: 'fromenv',
+      DJANGO_SUPERUSER_EMAIL: 'env@example.com',
+      DJANGO_SUPERUSER_PASSWORD: 'pw',
+    });
     expect(run.status).toBe(0);
     expect(userRow(db.path, 'fromenv')).toMatchObject({ email: 'env@example.com', is_superuser: 1 });
   });
@@ -109,7 +120,9 @@ describe('createsuperuser --noinput', () => {
     const run = await runCli(['createsuperuser', '--noinput', '--username', 'locked', '--email', 'l@example.com'], db.env);
     expect(run.status).toBe(0);
     expect(run.stdout).toBe('Superuser created successfully.\n');
-    expect(run.stderr).toBe('DJANGO_SUPERUSER_PASSWORD was not set, so the superuser has an unusable password: it can log in once "sessionkit changepassword locked" gives it one.\n');
+    expect(run.stderr).toBe(
+      'DJANGO_SUPERUSER_PASSWORD was not set, so the superuser has an unusable password: it can log in once "sessionkit changepassword locked" gives it one.\n',
+    );
     expect(userRow(db.path, 'locked')!['password']).toMatch(/^!/);
   });
 
@@ -124,7 +137,11 @@ describe('createsuperuser --noinput', () => {
       [['--username', 'bad name', '--email', 'a@b.co'], {}, 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.'],
       [['--username', 'x'.repeat(151), '--email', 'a@b.co'], {}, 'Ensure this value has at most 150 characters (it has 151).'],
       [['--username', 'newone', '--email', 'not-an-address'], {}, 'Enter a valid email address.'],
-      [['--username', 'newone', '--email', 'a@b.co'], { DJANGO_SUPERUSER_PASSWORD: '' }, 'DJANGO_SUPERUSER_PASSWORD is set but empty, and a blank password is refused. Set it to the password, or unset it for a superuser without a usable password.'],
+      [
+        ['--username', 'newone', '--email', 'a@b.co'],
+        { DJANGO_SUPERUSER_PASSWORD: '' },
+        'DJANGO_SUPERUSER_PASSWORD is set but empty, and a blank password is refused. Set it to the password, or unset it for a superuser without a usable password.',
+      ],
     ];
     const runs = await Promise.all(cases.map(([args, env]) => runCli(['createsuperuser', '--noinput', ...args], { ...db.env, ...env })));
     runs.forEach((run, index) => {
@@ -141,7 +158,10 @@ describe('createsuperuser --noinput', () => {
 
   it('asks nothing without a terminal: without --noinput it fails and says what to use', async () => {
     const run = await runCli(['createsuperuser', '--username', 'x'], db.env, { input: 'x\n' });
-    expectFailure(run, 'createsuperuser asks its questions on a terminal, and stdin is not one: run it with --noinput (and --username, --email and DJANGO_SUPERUSER_PASSWORD).');
+    expectFailure(
+      run,
+      'createsuperuser asks its questions on a terminal, and stdin is not one: run it with --noinput (and --username, --email and DJANGO_SUPERUSER_PASSWORD).',
+    );
   });
 
   it('fails without the table or the database, creating neither, and says how to make them', async () => {
@@ -151,7 +171,10 @@ describe('createsuperuser --noinput', () => {
     expect(existsSync(missing.path)).toBe(false);
     expect(await runCli(['migrate'], { SECRET_KEY: TEST_SECRET, DATABASE_URL: missing.url })).toMatchObject({ status: 0 });
     const noTable = await runCli(['createsuperuser', '--noinput', '--username', 'x', '--email', 'x@y.co'], { DATABASE_URL: missing.url });
-    expectFailure(noTable, `there is no auth_user table in SQLite ${missing.path}: create it with Django's "manage.py migrate", or with "sessionkit migrate --auth" on a database no Django project migrates.`);
+    expectFailure(
+      noTable,
+      `there is no auth_user table in SQLite ${missing.path}: create it with Django's "manage.py migrate", or with "sessionkit migrate --auth" on a database no Django project migrates.`,
+    );
   });
 });
 
@@ -230,7 +253,7 @@ describe('changepassword', () => {
   });
 
   describeIfAvailable('a terminal (script, from util-linux)', noTerminal, 'on a terminal', () => {
-    it("asks twice on a terminal, gives up after three mismatches as Django does, and aborts on an empty answer", async () => {
+    it('asks twice on a terminal, gives up after three mismatches as Django does, and aborts on an empty answer', async () => {
       const changed = await runOnTerminal(['changepassword', 'alice'], db.env, [...passwordTwice('one', 'two'), ...passwordTwice('typed pw')]);
       expect(changed.status).toBe(0);
       expect(changed.output).toContain('Passwords do not match. Please try again.\n');
@@ -311,7 +334,7 @@ describe("list's user column", () => {
     );
   });
 
-  it('gives userId and readable in --json, and reads a fallback secret\'s data', async () => {
+  it("gives userId and readable in --json, and reads a fallback secret's data", async () => {
     const run = await runCli(['list', '--json'], { ...db.env, SECRET_KEY_FALLBACKS: OLD_SECRET });
     expect(run.status).toBe(0);
     const listed = new Map((JSON.parse(run.stdout) as Array<{ key: string; userId: string | null; readable: boolean }>).map((entry) => [entry.key, entry]));
@@ -324,7 +347,15 @@ describe("list's user column", () => {
   it('lists without the users in production without SECRET_KEY, and says why', async () => {
     const run = await runCli(['list'], { DATABASE_URL: db.url, NODE_ENV: 'production' });
     expect(run.status).toBe(0);
-    expect(run.stdout.trimEnd().split('\n').slice(1).every((line) => line.endsWith('  ?'))).toBe(true);
-    expect(run.stderr).toBe(`3 sessions (db — SQLite ${db.path}).\nThe users are unknown ("?"): SECRET_KEY is not set, so the session data cannot be verified.\n`);
+    expect(
+      run.stdout
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .every((line) => line.endsWith('  ?')),
+    ).toBe(true);
+    expect(run.stderr).toBe(
+      `3 sessions (db — SQLite ${db.path}).\nThe users are unknown ("?"): SECRET_KEY is not set, so the session data cannot be verified.\n`,
+    );
   });
 });

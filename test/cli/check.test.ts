@@ -10,11 +10,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { weakSecretReasons } from '../../src/cli/check/settings.js';
 import { DEVELOPMENT_SECRET_KEY } from '../../src/config/env.js';
 import { isWeakSecret } from '../../src/options.js';
-import { createScratchMysql, createScratchPostgres, deleteRedisKeys, openScratchServers, REDIS_URL, uniqueName, type ScratchDatabase } from '../helpers/scratch-databases.js';
+import { describeIfAvailable } from '../helpers/gate.js';
+import {
+  createScratchMysql,
+  createScratchPostgres,
+  deleteRedisKeys,
+  openScratchServers,
+  REDIS_URL,
+  type ScratchDatabase,
+  uniqueName,
+} from '../helpers/scratch-databases.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
 import { freePort, MEMCACHED_BIN, missingExecutables, startMemcached, useServer } from '../helpers/servers.js';
-import { describeIfAvailable } from '../helpers/gate.js';
-import { cliScratch, runCli, type CliRun } from './run-cli.js';
+import { type CliRun, cliScratch, runCli } from './run-cli.js';
 
 const newDirectory = cliScratch('check');
 const servers = await openScratchServers('check');
@@ -68,9 +76,12 @@ async function migratedSqlite(): Promise<string> {
 }
 
 describe('the weak-secret rules are those of createSessions (Django W009)', () => {
-  it.each(['short', 'a'.repeat(60), 'ab'.repeat(40), `django-insecure-${'x1y2z3'.repeat(10)}`, TEST_SECRET, OLD_SECRET, `${'é'.repeat(49)}abcd`])('agree on %j', (secret) => {
-    expect(weakSecretReasons(secret).length > 0).toBe(isWeakSecret(secret));
-  });
+  it.each(['short', 'a'.repeat(60), 'ab'.repeat(40), `django-insecure-${'x1y2z3'.repeat(10)}`, TEST_SECRET, OLD_SECRET, `${'é'.repeat(49)}abcd`])(
+    'agree on %j',
+    (secret) => {
+      expect(weakSecretReasons(secret).length > 0).toBe(isWeakSecret(secret));
+    },
+  );
 
   it('names every rule a secret breaks', () => {
     expect(weakSecretReasons('django-insecure-aaaa')).toEqual([
@@ -112,7 +123,7 @@ describe('on SQLite', () => {
     db.close();
   });
 
-  it('reports a table that lacks Django\'s columns', async () => {
+  it("reports a table that lacks Django's columns", async () => {
     const file = join(directory(), 'app.sqlite3');
     new Database(file).exec('CREATE TABLE django_session (session_key varchar(40) PRIMARY KEY, data text)').close();
     const run = await check({ DATABASE_URL: `sqlite:///${file}` });
@@ -161,7 +172,7 @@ describe('secrets and settings', () => {
   it('reports a missing SECRET_KEY, and the development secret given explicitly', async () => {
     const missing = await runCli(['check'], { SESSION_ENGINE: 'signed_cookies' }, { cwd: directory() });
     expectProblems(missing, ['sessionkit.E002']);
-    expect(missing.stdout).toContain('SECRET_KEY is not set, so the app signs sessions with sessionkit\'s public development secret');
+    expect(missing.stdout).toContain("SECRET_KEY is not set, so the app signs sessions with sessionkit's public development secret");
     const development = await check({ ...signedCookies, SECRET_KEY: DEVELOPMENT_SECRET_KEY, NODE_ENV: 'production' });
     expectProblems(development, ['security.W009']);
     expect(development.stdout).toContain("SECRET_KEY is sessionkit's public development secret: anyone can forge sessions signed with it");
@@ -201,7 +212,13 @@ describe('secrets and settings', () => {
   });
 
   it('lists every malformed setting, not only the first', async () => {
-    const run = await check({ ...signedCookies, SESSION_COOKIE_AGE: '9999999999999', SESSION_COOKIE_SECURE: 'maybe', SESSION_COOKIE_NAME: 'bad name', SECURE_SSL_REDIRECT: 'sure' });
+    const run = await check({
+      ...signedCookies,
+      SESSION_COOKIE_AGE: '9999999999999',
+      SESSION_COOKIE_SECURE: 'maybe',
+      SESSION_COOKIE_NAME: 'bad name',
+      SECURE_SSL_REDIRECT: 'sure',
+    });
     expectProblems(run, ['sessionkit.E001', 'sessionkit.E001', 'sessionkit.E001', 'sessionkit.E001']);
     expect(run.stdout).toContain('SESSION_COOKIE_AGE=9999999999999 is too large: at most 10000000000 seconds');
     expect(run.stdout).toContain('SESSION_COOKIE_SECURE="maybe" is not a boolean');
@@ -270,7 +287,8 @@ describe('file engine', () => {
 
 describeIfAvailable('PostgreSQL', postgresUnavailable, 'on PostgreSQL', () => {
   const url = (): string => postgres!.url;
-  const tableExists = async (): Promise<boolean> => (await postgres!.query<{ found: string | null }>("SELECT to_regclass('django_session')::text AS found"))[0]!.found !== null;
+  const tableExists = async (): Promise<boolean> =>
+    (await postgres!.query<{ found: string | null }>("SELECT to_regclass('django_session')::text AS found"))[0]!.found !== null;
   /** A login role of its own (trust authentication, as the test server has), dropped after the test. */
   async function withRole(body: (roleUrl: string, role: string) => Promise<void>): Promise<void> {
     const role = uniqueName('chkrole');
@@ -324,7 +342,7 @@ describeIfAvailable('PostgreSQL', postgresUnavailable, 'on PostgreSQL', () => {
     });
   });
 
-  it('reports a table without Django\'s columns (in the schema the URL selects)', async () => {
+  it("reports a table without Django's columns (in the schema the URL selects)", async () => {
     const schema = uniqueName('chkschema');
     await postgres!.query(`CREATE SCHEMA "${schema}"`);
     await postgres!.query(`CREATE TABLE "${schema}".django_session (session_key varchar(40) PRIMARY KEY, session_data text, expire_date integer)`);
@@ -361,7 +379,9 @@ describeIfAvailable('MySQL/MariaDB', mysqlUnavailable, 'on MariaDB', () => {
   });
 
   it('reports a user that may only read, with the GRANT that fixes it', async () => {
-    await mariadb!.query('CREATE TABLE IF NOT EXISTS django_session (session_key varchar(40) NOT NULL PRIMARY KEY, session_data longtext NOT NULL, expire_date datetime(6) NOT NULL)');
+    await mariadb!.query(
+      'CREATE TABLE IF NOT EXISTS django_session (session_key varchar(40) NOT NULL PRIMARY KEY, session_data longtext NOT NULL, expire_date datetime(6) NOT NULL)',
+    );
     const user = uniqueName('chk').slice(0, 30);
     const database = new URL(mariadb!.url).pathname.slice(1);
     await mariadb!.query(`CREATE USER '${user}'@'%' IDENTIFIED BY 'Pw-s3cret-1'`);
@@ -380,7 +400,7 @@ describeIfAvailable('MySQL/MariaDB', mysqlUnavailable, 'on MariaDB', () => {
     }
   });
 
-  it('reports a table without Django\'s columns', async () => {
+  it("reports a table without Django's columns", async () => {
     const other: ScratchDatabase = await createScratchMysql('chkcol');
     try {
       await other.query('CREATE TABLE django_session (session_key varchar(40) PRIMARY KEY, payload longtext)');
@@ -394,7 +414,11 @@ describeIfAvailable('MySQL/MariaDB', mysqlUnavailable, 'on MariaDB', () => {
 });
 
 describeIfAvailable('Redis', redisUnavailable, 'on Redis', () => {
-  const env = (path = '/0'): Record<string, string> => ({ SESSION_ENGINE: 'cache', CACHE_URL: `${REDIS_URL.replace(/\/\d*$/, '')}${path}`, CACHE_KEY_PREFIX: redisPrefix });
+  const env = (path = '/0'): Record<string, string> => ({
+    SESSION_ENGINE: 'cache',
+    CACHE_URL: `${REDIS_URL.replace(/\/\d*$/, '')}${path}`,
+    CACHE_KEY_PREFIX: redisPrefix,
+  });
 
   it('passes, even with the longest SESSION_COOKIE_AGE, and leaves no key behind', async () => {
     expectClean(await check(env()), /^No problems found \(Redis redis:\/\/127\.0\.0\.1:6379\/0\)\.\n$/);
@@ -405,7 +429,9 @@ describeIfAvailable('Redis', redisUnavailable, 'on Redis', () => {
   it('reports a database index the server does not have', async () => {
     const run = await check(env('/99'));
     expectProblems(run, ['sessionkit.E020']);
-    expect(run.stdout).toMatch(/the Redis server redis:\/\/127\.0\.0\.1:6379\/99 has no database 99 \(ERR .*\): the sessions would go elsewhere\. End CACHE_URL with a database the server has, 0 to \d+/);
+    expect(run.stdout).toMatch(
+      /the Redis server redis:\/\/127\.0\.0\.1:6379\/99 has no database 99 \(ERR .*\): the sessions would go elsewhere\. End CACHE_URL with a database the server has, 0 to \d+/,
+    );
   });
 
   it('reports a server that does not answer', async () => {

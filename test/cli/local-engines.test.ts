@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeWithDjango, django } from '../django/bridge.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { cliScratch, runCli } from './run-cli.js';
-import { listedKeys, seedSessions, type SeededSessions } from './seed-sessions.js';
+import { listedKeys, type SeededSessions, seedSessions } from './seed-sessions.js';
 
 const newDirectory = cliScratch('local');
 
@@ -36,7 +36,7 @@ describe('db engine on a SQLite file', () => {
   const env = { SECRET_KEY: TEST_SECRET, DATABASE_URL: url };
   let seeded: SeededSessions;
 
-  it('migrate creates Django\'s django_session table, and leaves it alone the second time, saying which', async () => {
+  it("migrate creates Django's django_session table, and leaves it alone the second time, saying which", async () => {
     const fresh = newSqliteUrl();
     const first = await runCli(['migrate'], { ...env, DATABASE_URL: fresh.url });
     expect(first).toMatchObject({ status: 0, stderr: '' });
@@ -52,7 +52,11 @@ describe('db engine on a SQLite file', () => {
     ]);
     expect(index).toEqual(['django_session_expire_date_a5c62663']);
     const second = await runCli(['migrate'], { ...env, DATABASE_URL: fresh.url });
-    expect(second).toMatchObject({ status: 0, stdout: `The django_session table is already there; nothing was changed (db — SQLite ${fresh.path}).\n`, stderr: '' });
+    expect(second).toMatchObject({
+      status: 0,
+      stdout: `The django_session table is already there; nothing was changed (db — SQLite ${fresh.path}).\n`,
+      stderr: '',
+    });
   });
 
   beforeAll(async () => {
@@ -69,7 +73,12 @@ describe('db engine on a SQLite file', () => {
     expect(json.status).toBe(0);
     const listed = listedKeys(json.stdout);
     const db = new Database(path, { readonly: true });
-    const sizes = new Map(db.prepare('SELECT session_key, length(session_data) AS size FROM django_session').all().map((row) => [(row as { session_key: string }).session_key, (row as { size: number }).size]));
+    const sizes = new Map(
+      db
+        .prepare('SELECT session_key, length(session_data) AS size FROM django_session')
+        .all()
+        .map((row) => [(row as { session_key: string }).session_key, (row as { size: number }).size]),
+    );
     db.close();
     expect(sorted([...listed.keys()])).toEqual(sorted(seeded.live));
     for (const key of seeded.live) {
@@ -90,7 +99,9 @@ describe('db engine on a SQLite file', () => {
     const run = await runCli(['show', seeded.live[0]!], { ...env, SECRET_KEY: 'another-secret-that-signed-nothing-here-0123456789abcdef' });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/^sessionkit: session \w+ is stored, but its signature does not verify with SECRET_KEY or SECRET_KEY_FALLBACKS: it was signed with another SECRET_KEY/);
+    expect(run.stderr).toMatch(
+      /^sessionkit: session \w+ is stored, but its signature does not verify with SECRET_KEY or SECRET_KEY_FALLBACKS: it was signed with another SECRET_KEY/,
+    );
   });
 
   it('deletes a session, and fails on a key that is not stored', async () => {
@@ -129,7 +140,9 @@ describe('db engine on a SQLite file', () => {
     const parsed: unknown = JSON.parse(some.stdout);
     expect(Array.isArray(parsed)).toBe(true);
     expect((parsed as unknown[]).length).toBeGreaterThan(0);
-    expect(parsed).toEqual(expect.arrayContaining([{ key: expect.any(String), expireDate: expect.any(String), size: expect.any(Number), userId: null, readable: true }]));
+    expect(parsed).toEqual(
+      expect.arrayContaining([{ key: expect.any(String), expireDate: expect.any(String), size: expect.any(Number), userId: null, readable: true }]),
+    );
   });
 
   it('list and show create no database file where there is none, and say so', async () => {
@@ -144,7 +157,9 @@ describe('db engine on a SQLite file', () => {
     for (const run of runs) {
       expect(run.status).toBe(1);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(/^sessionkit: the SQLite database \/\S+ does not exist, so it holds no sessions \(nothing was created\)\. Point DATABASE_URL to the app's database .*sessionkit migrate/);
+      expect(run.stderr).toMatch(
+        /^sessionkit: the SQLite database \/\S+ does not exist, so it holds no sessions \(nothing was created\)\. Point DATABASE_URL to the app's database .*sessionkit migrate/,
+      );
       expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
     }
     expect(readdirSync(cwd)).toEqual([]);
@@ -154,12 +169,17 @@ describe('db engine on a SQLite file', () => {
   it('list and show create no table in a database without one, and say how to create it', async () => {
     const { url: emptyUrl, path: emptyPath } = newSqliteUrl();
     new Database(emptyPath).close();
-    const runs = await Promise.all([runCli(['list'], { ...env, DATABASE_URL: emptyUrl }), runCli(['show', 'a'.repeat(32)], { ...env, DATABASE_URL: emptyUrl })]);
+    const runs = await Promise.all([
+      runCli(['list'], { ...env, DATABASE_URL: emptyUrl }),
+      runCli(['show', 'a'.repeat(32)], { ...env, DATABASE_URL: emptyUrl }),
+    ]);
     for (const run of runs) {
       expect(run.status).toBe(1);
       expect(run.stdout).toBe('');
       // Said when the database is opened, or else on its first query: either way one sentence with the fix.
-      expect(run.stderr).toMatch(/^sessionkit: the (SQLite database \/\S+|session store \(db — SQLite \/\S+, set by DATABASE_URL\)) has no session table\b.*: run "sessionkit migrate" \(or Django's "manage\.py migrate sessions"\)\.\n$/);
+      expect(run.stderr).toMatch(
+        /^sessionkit: the (SQLite database \/\S+|session store \(db — SQLite \/\S+, set by DATABASE_URL\)) has no session table\b.*: run "sessionkit migrate" \(or Django's "manage\.py migrate sessions"\)\.\n$/,
+      );
     }
     const db = new Database(emptyPath, { readonly: true });
     try {
@@ -173,7 +193,10 @@ describe('db engine on a SQLite file', () => {
 describe('file engine', () => {
   const directory = newDirectory();
   const env = { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'file', SESSION_FILE_PATH: directory, SESSION_COOKIE_NAME: 'sid' };
-  const sessionFiles = (): string[] => readdirSync(directory).filter((name) => /^sid[a-z0-9]+$/.test(name)).sort();
+  const sessionFiles = (): string[] =>
+    readdirSync(directory)
+      .filter((name) => /^sid[a-z0-9]+$/.test(name))
+      .sort();
   let seeded: SeededSessions;
   beforeAll(async () => {
     seeded = await seedSessions(env, [{ user: 'carol' }, { user: 'dave' }], 4);
@@ -227,7 +250,12 @@ describe('engines whose sessions the command cannot reach', () => {
   const key = 'k'.repeat(32);
 
   it('clearsessions and migrate have nothing to do (exit 0, as Django)', async () => {
-    const runs = await Promise.all([runCli(['clearsessions'], signed), runCli(['clearsessions'], locmem), runCli(['migrate'], signed), runCli(['migrate'], locmem)]);
+    const runs = await Promise.all([
+      runCli(['clearsessions'], signed),
+      runCli(['clearsessions'], locmem),
+      runCli(['migrate'], signed),
+      runCli(['migrate'], locmem),
+    ]);
     expect(runs.map((run) => run.status)).toEqual([0, 0, 0, 0]);
     expect(runs[0]!.stdout).toMatch(/^Nothing to clear: with signed_cookies the sessions live in the browsers/);
     expect(runs[1]!.stdout).toMatch(/^Nothing to clear: the cache expires sessions by itself \(cache — in-process memory cache/);
@@ -248,8 +276,12 @@ describe('engines whose sessions the command cannot reach', () => {
       expect(run.stdout).toBe('');
       expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
     }
-    expect(runs[0]!.stderr).toMatch(/^sessionkit: with SESSION_ENGINE=signed_cookies the sessions live in the browsers' cookies, so there are none on the server to list; "sessionkit decode VALUE" reads a cookie\.$/m);
-    expect(runs[3]!.stderr).toMatch(/^sessionkit: the in-process cache \(CACHE_URL unset or locmem:\/\/\) lives inside each app process, so this command cannot list its sessions/);
+    expect(runs[0]!.stderr).toMatch(
+      /^sessionkit: with SESSION_ENGINE=signed_cookies the sessions live in the browsers' cookies, so there are none on the server to list; "sessionkit decode VALUE" reads a cookie\.$/m,
+    );
+    expect(runs[3]!.stderr).toMatch(
+      /^sessionkit: the in-process cache \(CACHE_URL unset or locmem:\/\/\) lives inside each app process, so this command cannot list its sessions/,
+    );
   });
 });
 

@@ -56,7 +56,18 @@ function compiledCli(): Promise<string> {
     // In case the file ends without its afterAll (an interrupted run).
     process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
     // Split into chunks, so the modules the command imports on demand (and their drivers) load only then.
-    await build({ entryPoints: { main: CLI_ENTRY }, outdir, bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', outExtension: { '.js': '.mjs' }, logLevel: 'error' });
+    await build({
+      entryPoints: { main: CLI_ENTRY },
+      outdir,
+      bundle: true,
+      splitting: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      outExtension: { '.js': '.mjs' },
+      logLevel: 'error',
+    });
     return `${outdir}/main.mjs`;
   })();
   return bundled;

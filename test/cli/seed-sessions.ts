@@ -4,9 +4,9 @@
  */
 import { optionsFromEnv } from '../../src/config/env.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import { createSessions } from '../../src/manager.js';
 import { dumps } from '../../src/signing/index.js';
-import type { SessionStore } from '../../src/core/store-contract.js';
 import { recordingLogger } from '../helpers/secrets.js';
 
 /** The keys written by {@link seedSessions}. */
@@ -21,7 +21,11 @@ export interface SeededSessions {
  * Writes one live session per entry of `liveData` and `expiredCount` sessions that expired an hour ago,
  * in the store `env` configures.
  */
-export async function seedSessions(env: Readonly<Record<string, string>>, liveData: ReadonlyArray<Record<string, unknown>>, expiredCount = 0): Promise<SeededSessions> {
+export async function seedSessions(
+  env: Readonly<Record<string, string>>,
+  liveData: ReadonlyArray<Record<string, unknown>>,
+  expiredCount = 0,
+): Promise<SeededSessions> {
   const settings = optionsFromEnv(env, { logger: recordingLogger() });
   const sessions = createSessions(settings.options);
   try {

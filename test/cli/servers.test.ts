@@ -5,13 +5,13 @@
  */
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
+import { describeIfAvailable } from '../helpers/gate.js';
+import { createScratchPostgres, openScratchServers, REDIS_URL, type ScratchDatabase } from '../helpers/scratch-databases.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { MEMCACHED_BIN, missingExecutables, startMemcached, useServer } from '../helpers/servers.js';
-import { describeIfAvailable } from '../helpers/gate.js';
 import { removeCompiledCli, runCli } from './run-cli.js';
-import { noTerminal, runOnTerminal } from './terminal.js';
-import { createScratchPostgres, openScratchServers, REDIS_URL, type ScratchDatabase } from '../helpers/scratch-databases.js';
 import { listedKeys, seedSessions } from './seed-sessions.js';
+import { noTerminal, runOnTerminal } from './terminal.js';
 
 const sorted = (keys: readonly string[]): string[] => [...keys].sort();
 
@@ -33,7 +33,9 @@ async function expectNoTableCreated(env: Record<string, string>, tableExists: ()
   const runs = await Promise.all([runCli(['list'], env), runCli(['list', '--json'], env), runCli(['show', 'a'.repeat(32)], env)]);
   for (const run of runs) {
     expect(run).toMatchObject({ status: 1, stdout: '' });
-    expect(run.stderr).toMatch(/^sessionkit: the session store \(db — .*, set by DATABASE_URL\) has no session table: run "sessionkit migrate" \(or Django's "manage\.py migrate sessions"\)\.\n$/);
+    expect(run.stderr).toMatch(
+      /^sessionkit: the session store \(db — .*, set by DATABASE_URL\) has no session table: run "sessionkit migrate" \(or Django's "manage\.py migrate sessions"\)\.\n$/,
+    );
     expect(run.stderr).toMatch(store);
   }
   expect(await tableExists()).toBe(false);
@@ -41,10 +43,15 @@ async function expectNoTableCreated(env: Record<string, string>, tableExists: ()
 
 describeIfAvailable('PostgreSQL', postgresUnavailable, 'on PostgreSQL', () => {
   const env = (): Record<string, string> => ({ SECRET_KEY: TEST_SECRET, DATABASE_URL: postgres!.url });
-  const keysInTable = async (): Promise<string[]> => (await postgres!.query<{ session_key: string }>('SELECT session_key FROM django_session ORDER BY 1')).map((row) => row.session_key);
+  const keysInTable = async (): Promise<string[]> =>
+    (await postgres!.query<{ session_key: string }>('SELECT session_key FROM django_session ORDER BY 1')).map((row) => row.session_key);
 
   it('list and show create no table in the empty database, and say how to create it', async () => {
-    await expectNoTableCreated(env(), async () => (await postgres!.query("SELECT to_regclass('django_session') AS found"))[0]!['found'] !== null, /PostgreSQL 127\.0\.0\.1:5432\/sk_cli_\w+,/);
+    await expectNoTableCreated(
+      env(),
+      async () => (await postgres!.query("SELECT to_regclass('django_session') AS found"))[0]!['found'] !== null,
+      /PostgreSQL 127\.0\.0\.1:5432\/sk_cli_\w+,/,
+    );
   });
 
   it('refuses a URL without a database name instead of using the `postgres` database', async () => {
@@ -74,14 +81,22 @@ describeIfAvailable('PostgreSQL', postgresUnavailable, 'on PostgreSQL', () => {
     expect(run.stdout).toMatch(/^Created the django_session table \(db — PostgreSQL 127\.0\.0\.1:5432\/sk_cli_\w+\)\.\n$/);
     expect((await runCli(['migrate'], env())).stdout).toMatch(/^The django_session table is already there; nothing was changed \(db — PostgreSQL /);
     const indexes = await postgres!.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'django_session' ORDER BY 1");
-    expect(indexes.map((row) => row.indexname)).toEqual(['django_session_expire_date_a5c62663', 'django_session_pkey', 'django_session_session_key_c0390e0f_like']);
+    expect(indexes.map((row) => row.indexname)).toEqual([
+      'django_session_expire_date_a5c62663',
+      'django_session_pkey',
+      'django_session_session_key_c0390e0f_like',
+    ]);
   });
 
   it('lists, shows, deletes, and clears exactly the expired rows in batches', async () => {
     const seeded = await seedSessions(env(), [{ user: 'alice' }, { user: 'bob' }, { user: 'carol' }], 30);
     const [list, table, show] = await Promise.all([runCli(['list', '--json'], env()), runCli(['list'], env()), runCli(['show', seeded.live[0]!], env())]);
     const listed = listedKeys(list.stdout);
-    const sizes = new Map((await postgres!.query<{ session_key: string; size: number }>('SELECT session_key, octet_length(session_data) AS size FROM django_session')).map((row) => [row.session_key, row.size]));
+    const sizes = new Map(
+      (await postgres!.query<{ session_key: string; size: number }>('SELECT session_key, octet_length(session_data) AS size FROM django_session')).map(
+        (row) => [row.session_key, row.size],
+      ),
+    );
     expect(sorted([...listed.keys()])).toEqual(sorted(seeded.live));
     for (const key of seeded.live) expect(listed.get(key)).toMatchObject({ size: sizes.get(key) });
     expect(table.stdout.trimEnd().split('\n')).toHaveLength(1 + seeded.live.length);
@@ -112,10 +127,12 @@ describeIfAvailable('PostgreSQL', postgresUnavailable, 'on PostgreSQL', () => {
 describeIfAvailable('MySQL/MariaDB', mysqlUnavailable, 'on MySQL/MariaDB', () => {
   // mariadb:// as dj-database-url users write it for MariaDB.
   const env = (): Record<string, string> => ({ SECRET_KEY: TEST_SECRET, DATABASE_URL: mysqlDb!.url.replace(/^mysql:/, 'mariadb:') });
-  const keysInTable = async (): Promise<string[]> => (await mysqlDb!.query<{ session_key: string }>('SELECT session_key FROM django_session ORDER BY 1')).map((row) => row.session_key);
+  const keysInTable = async (): Promise<string[]> =>
+    (await mysqlDb!.query<{ session_key: string }>('SELECT session_key FROM django_session ORDER BY 1')).map((row) => row.session_key);
 
   it('list and show create no table in the empty database, and say how to create it', async () => {
-    const found = async (): Promise<boolean> => (await mysqlDb!.query("SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'django_session'")).length > 0;
+    const found = async (): Promise<boolean> =>
+      (await mysqlDb!.query("SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'django_session'")).length > 0;
     await expectNoTableCreated(env(), found, /MariaDB 127\.0\.0\.1:3306\/sk_cli_\w+,/);
   });
 
@@ -125,7 +142,11 @@ describeIfAvailable('MySQL/MariaDB', mysqlUnavailable, 'on MySQL/MariaDB', () =>
     const columns = await mysqlDb!.query<{ COLUMN_NAME: string; COLUMN_TYPE: string }>(
       "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'django_session' ORDER BY ORDINAL_POSITION",
     );
-    expect(columns.map((column) => [column.COLUMN_NAME, column.COLUMN_TYPE])).toEqual([['session_key', 'varchar(40)'], ['session_data', 'longtext'], ['expire_date', 'datetime(6)']]);
+    expect(columns.map((column) => [column.COLUMN_NAME, column.COLUMN_TYPE])).toEqual([
+      ['session_key', 'varchar(40)'],
+      ['session_data', 'longtext'],
+      ['expire_date', 'datetime(6)'],
+    ]);
 
     const seeded = await seedSessions(env(), [{ user: 'dave' }, { user: 'erin' }], 9);
     const [list, show] = await Promise.all([runCli(['list', '--json'], env()), runCli(['show', seeded.live[1]!], env())]);
@@ -145,7 +166,12 @@ describeIfAvailable('Redis', redisUnavailable, 'on Redis (cache engine)', () => 
 
   it('lists, shows and deletes the sessions under CACHE_KEY_PREFIX and CACHE_VERSION; nothing to clear or migrate', async () => {
     const seeded = await seedSessions(env, [{ user: 'frank' }, { user: 'grace' }, { user: 'heidi' }]);
-    const [list, show, clear, migrate] = await Promise.all([runCli(['list', '--json'], env), runCli(['show', seeded.live[2]!], env), runCli(['clearsessions'], env), runCli(['migrate'], env)]);
+    const [list, show, clear, migrate] = await Promise.all([
+      runCli(['list', '--json'], env),
+      runCli(['show', seeded.live[2]!], env),
+      runCli(['clearsessions'], env),
+      runCli(['migrate'], env),
+    ]);
     const listed = listedKeys(list.stdout);
     expect(sorted([...listed.keys()])).toEqual(sorted(seeded.live));
     for (const key of seeded.live) expect(listed.get(key)!.size).toBe(await redis!.strlen(cacheKey(key)));
@@ -160,7 +186,13 @@ describeIfAvailable('Redis', redisUnavailable, 'on Redis (cache engine)', () => 
 });
 
 describeIfAvailable('PostgreSQL and Redis', postgresUnavailable ?? redisUnavailable, 'on cached_db (Redis in front of PostgreSQL)', () => {
-  const env = (): Record<string, string> => ({ SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cached_db', DATABASE_URL: cachedDbPostgres!.url, CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix });
+  const env = (): Record<string, string> => ({
+    SECRET_KEY: TEST_SECRET,
+    SESSION_ENGINE: 'cached_db',
+    DATABASE_URL: cachedDbPostgres!.url,
+    CACHE_URL: REDIS_URL,
+    CACHE_KEY_PREFIX: redisPrefix,
+  });
   const cacheKey = (key: string): string => `${redisPrefix}:1:sessionkit.cached_db${key}`;
 
   it('works on the database and drops deleted sessions from the cache too', async () => {

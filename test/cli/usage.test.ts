@@ -9,10 +9,10 @@ import { createSessions } from '../../src/manager.js';
 import { dumps } from '../../src/signing/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
-import { freePort } from '../helpers/servers.js';
-import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
-import { cliScratch, runCli, type CliRun } from './run-cli.js';
 import { cookieValue } from '../helpers/cookies.js';
+import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
+import { freePort } from '../helpers/servers.js';
+import { type CliRun, cliScratch, runCli } from './run-cli.js';
 
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
 const COMMANDS = ['migrate', 'clearsessions', 'list', 'show', 'decode', 'delete', 'createsuperuser', 'changepassword'];
@@ -114,7 +114,9 @@ describe('decode', () => {
     ]);
     expect(freshRun.status).toBe(0);
     expect(JSON.parse(freshRun.stdout)).toEqual({ cart: [1, 2] });
-    expect(freshRun.stderr).toMatch(/^Decoded as a signed-cookie session \(salt django\.contrib\.sessions\.backends\.signed_cookies; its age was not checked\)\.\n$/);
+    expect(freshRun.stderr).toMatch(
+      /^Decoded as a signed-cookie session \(salt django\.contrib\.sessions\.backends\.signed_cookies; its age was not checked\)\.\n$/,
+    );
     // Older than SESSION_COOKIE_AGE: the app would refuse it, the command still shows it.
     expect(oldRun.status).toBe(0);
     expect(JSON.parse(oldRun.stdout)).toEqual({ old: true });
@@ -124,7 +126,10 @@ describe('decode', () => {
 
   it('verifies with SECRET_KEY_FALLBACKS too', async () => {
     const value = dumps({ rotated: 1 }, { key: OLD_SECRET, salt: DATA_SALT, compress: true });
-    const run = await runCli(['decode', value], { SECRET_KEY: TEST_SECRET, SECRET_KEY_FALLBACKS: `unrelated-fallback-secret-000000000000000000000000000,${OLD_SECRET}` });
+    const run = await runCli(['decode', value], {
+      SECRET_KEY: TEST_SECRET,
+      SECRET_KEY_FALLBACKS: `unrelated-fallback-secret-000000000000000000000000000,${OLD_SECRET}`,
+    });
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ rotated: 1 });
   });
@@ -192,17 +197,45 @@ describe('errors are one sentence naming the variable, without passwords', () =>
 
   it('for malformed settings', async () => {
     await Promise.all([
-      expectFailure(['list'], { DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:5432/test?sslmode=bogus` }, /DATABASE_URL="postgres:\/\/app:\*\*\*@127\.0\.0\.1:5432\/test\?sslmode=bogus" cannot be used: .*sslmode "bogus" is unknown/),
-      expectFailure(['list'], { DATABASE_URL: `oracle://app:${PASSWORD}@db/orcl` }, /DATABASE_URL "oracle:\/\/app:\*\*\*@db\/orcl" uses "oracle:\/\/".*Supported: sqlite:\/\/, postgres:\/\//),
+      expectFailure(
+        ['list'],
+        { DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:5432/test?sslmode=bogus` },
+        /DATABASE_URL="postgres:\/\/app:\*\*\*@127\.0\.0\.1:5432\/test\?sslmode=bogus" cannot be used: .*sslmode "bogus" is unknown/,
+      ),
+      expectFailure(
+        ['list'],
+        { DATABASE_URL: `oracle://app:${PASSWORD}@db/orcl` },
+        /DATABASE_URL "oracle:\/\/app:\*\*\*@db\/orcl" uses "oracle:\/\/".*Supported: sqlite:\/\/, postgres:\/\//,
+      ),
       expectFailure(['list'], { DATABASE_URL: `mysql://app:${PASSWORD}@127.0.0.1:3306` }, /DATABASE_URL=.*cannot be used: .*names no database/),
       // pg would otherwise connect to the database named after the user, often `postgres`.
-      expectFailure(['list'], { DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:5432` }, /DATABASE_URL=.*cannot be used: postgresStore: the URL names no database; add it as the path/),
-      expectFailure(['migrate'], { DATABASE_URL: `postgresql://app:${PASSWORD}@127.0.0.1:5432/` }, /DATABASE_URL=.*cannot be used: postgresStore: the URL names no database/),
-      expectFailure(['show', 'a'.repeat(32)], { SESSION_ENGINE: 'cached_db', DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:5432` }, /DATABASE_URL=.*names no database/),
+      expectFailure(
+        ['list'],
+        { DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:5432` },
+        /DATABASE_URL=.*cannot be used: postgresStore: the URL names no database; add it as the path/,
+      ),
+      expectFailure(
+        ['migrate'],
+        { DATABASE_URL: `postgresql://app:${PASSWORD}@127.0.0.1:5432/` },
+        /DATABASE_URL=.*cannot be used: postgresStore: the URL names no database/,
+      ),
+      expectFailure(
+        ['show', 'a'.repeat(32)],
+        { SESSION_ENGINE: 'cached_db', DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:5432` },
+        /DATABASE_URL=.*names no database/,
+      ),
       expectFailure(['list'], { SESSION_ENGINE: 'cache', CACHE_URL: `redis://:${PASSWORD}@/0` }, /CACHE_URL="redis:\/\/:\*\*\*@\/0" cannot be used/),
-      expectFailure(['list'], { SESSION_ENGINE: 'cache', CACHE_URL: 'mongodb://127.0.0.1' }, /CACHE_URL="mongodb:\/\/127\.0\.0\.1" uses "mongodb:\/\/".*redis:\/\/, rediss:\/\/, memcached:\/\/, locmem:\/\//),
+      expectFailure(
+        ['list'],
+        { SESSION_ENGINE: 'cache', CACHE_URL: 'mongodb://127.0.0.1' },
+        /CACHE_URL="mongodb:\/\/127\.0\.0\.1" uses "mongodb:\/\/".*redis:\/\/, rediss:\/\/, memcached:\/\/, locmem:\/\//,
+      ),
       expectFailure(['list'], { SESSION_ENGINE: 'cache', CACHE_VERSION: 'two' }, /CACHE_VERSION="two" is not a whole number/),
-      expectFailure(['list'], { SESSION_ENGINE: 'file', SESSION_FILE_PATH: join(emptyDirectory(), 'missing') }, /SESSION_FILE_PATH=".*missing" cannot be used: .*does not exist/),
+      expectFailure(
+        ['list'],
+        { SESSION_ENGINE: 'file', SESSION_FILE_PATH: join(emptyDirectory(), 'missing') },
+        /SESSION_FILE_PATH=".*missing" cannot be used: .*does not exist/,
+      ),
       expectFailure(['list'], { SESSION_ENGINE: 'mongo' }, /SESSION_ENGINE="mongo" is not an engine/),
       expectFailure(['list'], { SESSION_COOKIE_AGE: '-5' }, /SESSION_COOKIE_AGE="-5" is not a positive whole number/),
     ]);

@@ -10,17 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { optionsFromEnv, type Env, type EnvSettings } from '../../src/config/env.js';
+import { type Env, type EnvSettings, optionsFromEnv } from '../../src/config/env.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
 import { SessionConfigError } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
 import { loads } from '../../src/signing/index.js';
-import type { SessionStore } from '../../src/core/store-contract.js';
 import type { FileStore } from '../../src/stores/file.js';
-import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { askTcp, MEMCACHED_BIN, missingExecutables, startMemcached, useServer } from '../helpers/servers.js';
+import { cookieOf } from '../helpers/cookies.js';
 import { describeIfAvailable } from '../helpers/gate.js';
 import { openScratchServers, REDIS_URL } from '../helpers/scratch-databases.js';
-import { cookieOf } from '../helpers/cookies.js';
+import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { askTcp, MEMCACHED_BIN, missingExecutables, startMemcached, useServer } from '../helpers/servers.js';
 
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
 const PASSWORD = 'Sup3r-secret-pw';
@@ -115,7 +115,9 @@ describe('each engine starts with one variable set', () => {
     try {
       const cachedDb = await roundTrips({ SESSION_ENGINE: 'cached_db' });
       expect(storeOf(cachedDb.settings)).toMatchObject({ name: 'cached_db' });
-      expect(cachedDb.settings.description).toBe(`cached_db — SQLite ${join(process.cwd(), 'db.sqlite3')}, cached in in-process memory cache (lost on restart, not shared between processes)`);
+      expect(cachedDb.settings.description).toBe(
+        `cached_db — SQLite ${join(process.cwd(), 'db.sqlite3')}, cached in in-process memory cache (lost on restart, not shared between processes)`,
+      );
       const db = await roundTrip({ SESSION_ENGINE: 'db' });
       expect(storeOf(db.settings)).toMatchObject({ name: 'sqlite' });
       const file = new Database(join(cwd, 'db.sqlite3'), { readonly: true });
@@ -157,7 +159,13 @@ describeIfAvailable('MySQL/MariaDB', mysqlUnavailable, 'db engine on MySQL/Maria
 
 describeIfAvailable('Redis', redisUnavailable, 'cache engine on Redis', () => {
   it('keys the sessions with CACHE_KEY_PREFIX and CACHE_VERSION, as Django does', async () => {
-    const { settings, key } = await roundTrips({ SESSION_ENGINE: 'cache', CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix, CACHE_VERSION: '7', SESSION_COOKIE_AGE: '600' });
+    const { settings, key } = await roundTrips({
+      SESSION_ENGINE: 'cache',
+      CACHE_URL: REDIS_URL,
+      CACHE_KEY_PREFIX: redisPrefix,
+      CACHE_VERSION: '7',
+      SESSION_COOKIE_AGE: '600',
+    });
     expect(storeOf(settings)).toMatchObject({ name: 'redis' });
     expect(settings.description).toBe(`cache — Redis ${REDIS_URL}`);
     const cacheKey = `${redisPrefix}:7:django.contrib.sessions.cache${key}`;
@@ -184,7 +192,12 @@ describeIfAvailable('memcached', missingExecutables(MEMCACHED_BIN), 'cache engin
 
   it('keys the sessions as Django does, on the server CACHE_URL names', async () => {
     const server = memcached();
-    const { settings, key } = await roundTrips({ SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${server.port}`, CACHE_KEY_PREFIX: 'cfg', CACHE_VERSION: '2' });
+    const { settings, key } = await roundTrips({
+      SESSION_ENGINE: 'cache',
+      CACHE_URL: `memcached://127.0.0.1:${server.port}`,
+      CACHE_KEY_PREFIX: 'cfg',
+      CACHE_VERSION: '2',
+    });
     expect(storeOf(settings)).toMatchObject({ name: 'memcached' });
     expect(settings.description).toBe(`cache — memcached memcached://127.0.0.1:${server.port}`);
     const reply = await askTcp(server.port, `get cfg:2:django.contrib.sessions.cache${key}\r\n`, (text) => text.endsWith('END\r\n'));
@@ -193,7 +206,10 @@ describeIfAvailable('memcached', missingExecutables(MEMCACHED_BIN), 'cache engin
   });
 
   it('accepts several servers in one URL', () => {
-    const settings = optionsFromEnv({ SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', CACHE_URL: 'memcached://127.0.0.2:11211,127.0.0.3' }, { logger: recordingLogger() });
+    const settings = optionsFromEnv(
+      { SECRET_KEY: TEST_SECRET, SESSION_ENGINE: 'cache', CACHE_URL: 'memcached://127.0.0.2:11211,127.0.0.3' },
+      { logger: recordingLogger() },
+    );
     expect(storeOf(settings)).toMatchObject({ name: 'memcached' });
     void storeOf(settings).close?.();
   });
@@ -201,7 +217,12 @@ describeIfAvailable('memcached', missingExecutables(MEMCACHED_BIN), 'cache engin
 
 describeIfAvailable('PostgreSQL and Redis', postgresUnavailable ?? redisUnavailable, 'cached_db engine: Redis in front of PostgreSQL', () => {
   it("writes the row and its own cache entry, and deletes Django's pickled cache entry on write", async () => {
-    const { settings, key } = await roundTrips({ SESSION_ENGINE: 'cached_db', DATABASE_URL: postgres!.url, CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix });
+    const { settings, key } = await roundTrips({
+      SESSION_ENGINE: 'cached_db',
+      DATABASE_URL: postgres!.url,
+      CACHE_URL: REDIS_URL,
+      CACHE_KEY_PREFIX: redisPrefix,
+    });
     expect(storeOf(settings)).toMatchObject({ name: 'cached_db' });
     expect(settings.description).toMatch(/^cached_db — PostgreSQL 127\.0\.0\.1:5432\/sk_cfg_\w+, cached in Redis redis:\/\//);
     const [row] = await postgres!.query<{ session_data: string }>('SELECT session_data FROM django_session WHERE session_key = $1', [key]);
@@ -225,7 +246,12 @@ describeIfAvailable('PostgreSQL and Redis', postgresUnavailable ?? redisUnavaila
 describe('file engine', () => {
   it('writes <SESSION_COOKIE_NAME><key> in SESSION_FILE_PATH', async () => {
     const directory = mkdtempSync(join(scratch, 'files-'));
-    const { settings, key } = await roundTrips({ SESSION_ENGINE: 'file', SESSION_FILE_PATH: directory, SESSION_COOKIE_NAME: 'appsession', SESSION_COOKIE_AGE: '3600' });
+    const { settings, key } = await roundTrips({
+      SESSION_ENGINE: 'file',
+      SESSION_FILE_PATH: directory,
+      SESSION_COOKIE_NAME: 'appsession',
+      SESSION_COOKIE_AGE: '3600',
+    });
     expect(settings.description).toBe(`file — files ${directory}/appsession<key>`);
     expect(existsSync(join(directory, `appsession${key}`))).toBe(true);
   });
@@ -235,22 +261,70 @@ describe('bad settings are a SessionConfigError naming the variable, without the
   const notADirectory = join(scratch, 'a-file');
   writeFileSync(notADirectory, '');
   const cases: Array<[string, Env, RegExp]> = [
-    ['a PostgreSQL URL with a bad option', { DATABASE_URL: `postgres://app:${PASSWORD}@db:5432/app?sslmode=sometimes` }, /^sessionkit: DATABASE_URL="postgres:\/\/app:\*\*\*@db:5432\/app\?sslmode=sometimes" cannot be used: postgresStore: sslmode "sometimes" is unknown/],
-    ['an unparsable PostgreSQL URL', { DATABASE_URL: `postgres://app:${PASSWORD}@db:port/app` }, /^sessionkit: DATABASE_URL=.* cannot be used: postgresStore: the `url` option is not a valid URL/],
-    ['a MySQL URL without a database', { DATABASE_URL: `mysql://app:${PASSWORD}@db:3306` }, /^sessionkit: DATABASE_URL="mysql:\/\/app:\*\*\*@db:3306" cannot be used: mysqlStore: the URL names no database/],
-    ['a MariaDB URL with a bad option', { DATABASE_URL: `mariadb://app:${PASSWORD}@db/app?ssl_mode=MAYBE` }, /^sessionkit: DATABASE_URL="mariadb:\/\/app:\*\*\*@db\/app\?ssl_mode=MAYBE" cannot be used: mysqlStore: ssl_mode "MAYBE" is unknown/],
-    ['an unknown database', { DATABASE_URL: `mssql://app:${PASSWORD}@db/app` }, /^sessionkit: DATABASE_URL "mssql:\/\/app:\*\*\*@db\/app" uses "mssql:\/\/".*Supported: sqlite:\/\/, postgres:\/\/, postgresql:\/\/, pgsql:\/\/.*mysql:\/\/.*mariadb:\/\//],
-    ['a Redis URL without a host', { SESSION_ENGINE: 'cache', CACHE_URL: `redis://:${PASSWORD}@/0` }, /^sessionkit: CACHE_URL="redis:\/\/:\*\*\*@\/0" cannot be used: redisStore: "redis:\/\/:\*\*\*@\/0" is not a Redis URL/],
-    ['a memcached URL with a bad port', { SESSION_ENGINE: 'cache', CACHE_URL: 'memcached://127.0.0.1:99999' }, /^sessionkit: CACHE_URL="memcached:\/\/127\.0\.0\.1:99999" cannot be used: memcachedStore: "127\.0\.0\.1:99999" is not a memcached server/],
-    ['a locmem URL with junk', { SESSION_ENGINE: 'cache', CACHE_URL: 'locmem://a b' }, /^sessionkit: CACHE_URL="locmem:\/\/a b" cannot be used: "locmem:\/\/a b" is not a local-memory cache URL; write locmem:\/\//],
-    ['an unknown cache', { SESSION_ENGINE: 'cache', CACHE_URL: `rediscluster://u:${PASSWORD}@h` }, /^sessionkit: CACHE_URL="rediscluster:\/\/u:\*\*\*@h" uses "rediscluster:\/\/", which sessionkit has no cache for\. Supported: redis:\/\/, rediss:\/\/, memcached:\/\/, locmem:\/\//],
+    [
+      'a PostgreSQL URL with a bad option',
+      { DATABASE_URL: `postgres://app:${PASSWORD}@db:5432/app?sslmode=sometimes` },
+      /^sessionkit: DATABASE_URL="postgres:\/\/app:\*\*\*@db:5432\/app\?sslmode=sometimes" cannot be used: postgresStore: sslmode "sometimes" is unknown/,
+    ],
+    [
+      'an unparsable PostgreSQL URL',
+      { DATABASE_URL: `postgres://app:${PASSWORD}@db:port/app` },
+      /^sessionkit: DATABASE_URL=.* cannot be used: postgresStore: the `url` option is not a valid URL/,
+    ],
+    [
+      'a MySQL URL without a database',
+      { DATABASE_URL: `mysql://app:${PASSWORD}@db:3306` },
+      /^sessionkit: DATABASE_URL="mysql:\/\/app:\*\*\*@db:3306" cannot be used: mysqlStore: the URL names no database/,
+    ],
+    [
+      'a MariaDB URL with a bad option',
+      { DATABASE_URL: `mariadb://app:${PASSWORD}@db/app?ssl_mode=MAYBE` },
+      /^sessionkit: DATABASE_URL="mariadb:\/\/app:\*\*\*@db\/app\?ssl_mode=MAYBE" cannot be used: mysqlStore: ssl_mode "MAYBE" is unknown/,
+    ],
+    [
+      'an unknown database',
+      { DATABASE_URL: `mssql://app:${PASSWORD}@db/app` },
+      /^sessionkit: DATABASE_URL "mssql:\/\/app:\*\*\*@db\/app" uses "mssql:\/\/".*Supported: sqlite:\/\/, postgres:\/\/, postgresql:\/\/, pgsql:\/\/.*mysql:\/\/.*mariadb:\/\//,
+    ],
+    [
+      'a Redis URL without a host',
+      { SESSION_ENGINE: 'cache', CACHE_URL: `redis://:${PASSWORD}@/0` },
+      /^sessionkit: CACHE_URL="redis:\/\/:\*\*\*@\/0" cannot be used: redisStore: "redis:\/\/:\*\*\*@\/0" is not a Redis URL/,
+    ],
+    [
+      'a memcached URL with a bad port',
+      { SESSION_ENGINE: 'cache', CACHE_URL: 'memcached://127.0.0.1:99999' },
+      /^sessionkit: CACHE_URL="memcached:\/\/127\.0\.0\.1:99999" cannot be used: memcachedStore: "127\.0\.0\.1:99999" is not a memcached server/,
+    ],
+    [
+      'a locmem URL with junk',
+      { SESSION_ENGINE: 'cache', CACHE_URL: 'locmem://a b' },
+      /^sessionkit: CACHE_URL="locmem:\/\/a b" cannot be used: "locmem:\/\/a b" is not a local-memory cache URL; write locmem:\/\//,
+    ],
+    [
+      'an unknown cache',
+      { SESSION_ENGINE: 'cache', CACHE_URL: `rediscluster://u:${PASSWORD}@h` },
+      /^sessionkit: CACHE_URL="rediscluster:\/\/u:\*\*\*@h" uses "rediscluster:\/\/", which sessionkit has no cache for\. Supported: redis:\/\/, rediss:\/\/, memcached:\/\/, locmem:\/\//,
+    ],
     ['a cache URL that is no URL', { SESSION_ENGINE: 'cache', CACHE_URL: '127.0.0.1:6379' }, /^sessionkit: CACHE_URL="127\.0\.0\.1:6379" is not a URL/],
     ['a negative CACHE_VERSION', { SESSION_ENGINE: 'cache', CACHE_VERSION: '-1' }, /^sessionkit: CACHE_VERSION="-1" is not a whole number ≥ 0/],
     ['a fractional CACHE_VERSION', { SESSION_ENGINE: 'cached_db', CACHE_VERSION: '1.5' }, /^sessionkit: CACHE_VERSION="1\.5" is not a whole number ≥ 0/],
     ['cached_db with a bad CACHE_URL', { SESSION_ENGINE: 'cached_db', CACHE_URL: 'memcached://' }, /^sessionkit: CACHE_URL="memcached:\/\/" cannot be used/],
-    ['cached_db with a bad DATABASE_URL', { SESSION_ENGINE: 'cached_db', DATABASE_URL: 'postgres://db/app?nonsense=1' }, /^sessionkit: DATABASE_URL="postgres:\/\/db\/app\?nonsense=1" cannot be used: postgresStore: the URL option "nonsense" is not supported/],
-    ['a missing SESSION_FILE_PATH', { SESSION_ENGINE: 'file', SESSION_FILE_PATH: join(scratch, 'missing') }, /^sessionkit: SESSION_ENGINE=file with SESSION_FILE_PATH=".*missing" cannot be used: fileStore: the session directory .* does not exist/],
-    ['a SESSION_FILE_PATH that is a file', { SESSION_ENGINE: 'file', SESSION_FILE_PATH: notADirectory }, /^sessionkit: SESSION_ENGINE=file with SESSION_FILE_PATH=".*a-file" cannot be used: fileStore: .* is not a directory/],
+    [
+      'cached_db with a bad DATABASE_URL',
+      { SESSION_ENGINE: 'cached_db', DATABASE_URL: 'postgres://db/app?nonsense=1' },
+      /^sessionkit: DATABASE_URL="postgres:\/\/db\/app\?nonsense=1" cannot be used: postgresStore: the URL option "nonsense" is not supported/,
+    ],
+    [
+      'a missing SESSION_FILE_PATH',
+      { SESSION_ENGINE: 'file', SESSION_FILE_PATH: join(scratch, 'missing') },
+      /^sessionkit: SESSION_ENGINE=file with SESSION_FILE_PATH=".*missing" cannot be used: fileStore: the session directory .* does not exist/,
+    ],
+    [
+      'a SESSION_FILE_PATH that is a file',
+      { SESSION_ENGINE: 'file', SESSION_FILE_PATH: notADirectory },
+      /^sessionkit: SESSION_ENGINE=file with SESSION_FILE_PATH=".*a-file" cannot be used: fileStore: .* is not a directory/,
+    ],
   ];
   it.each(cases)('%s', (_label, env, message) => {
     let thrown: unknown;

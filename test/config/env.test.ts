@@ -6,17 +6,17 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { serverStore } from '../../src/core/engine.js';
 import { openCacheUrl, redisDatabaseIndex } from '../../src/config/cache-url.js';
 import { DEFAULT_DATABASE_URL, openDatabaseUrl, sqlitePathFromUrl } from '../../src/config/database-url.js';
 import { ENGINES } from '../../src/config/engines.js';
-import { DEVELOPMENT_SECRET_KEY, NEW_SECRET_KEY_COMMAND, optionsFromEnv, type Env, type EnvSettings } from '../../src/config/env.js';
+import { DEVELOPMENT_SECRET_KEY, type Env, type EnvSettings, NEW_SECRET_KEY_COMMAND, optionsFromEnv } from '../../src/config/env.js';
+import { serverStore } from '../../src/core/engine.js';
 import { SessionConfigError } from '../../src/errors.js';
 import { createSessions, type SessionManager } from '../../src/manager.js';
 import { DEFAULTS, MAX_COOKIE_AGE } from '../../src/options.js';
 import { postgresSettingsFromUrl } from '../../src/stores/internal/postgres-url.js';
-import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { cookieOf } from '../helpers/cookies.js';
+import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 
 let scratch: string;
 const opened: EnvSettings[] = [];
@@ -66,7 +66,9 @@ describe('optionsFromEnv: defaults', () => {
     const library = createSessions({ secret: TEST_SECRET, store: settings.options.store }).options;
     // Values only: the store, the logger and the serializer's functions are objects of each configuration.
     const valuesOf = (resolved: typeof options) =>
-      Object.fromEntries(Object.entries(resolved).filter(([, value]) => typeof value !== 'function' && (typeof value !== 'object' || value === null || Array.isArray(value))));
+      Object.fromEntries(
+        Object.entries(resolved).filter(([, value]) => typeof value !== 'function' && (typeof value !== 'object' || value === null || Array.isArray(value))),
+      );
     expect(valuesOf(options)).toEqual(valuesOf(library));
     expect(Object.keys(valuesOf(options)).length).toBeGreaterThan(15);
     expect(options).toMatchObject({ secret: TEST_SECRET, secretFallbacks: [], cookieName: 'sessionid', cookieAge: 1209600, locking: null });
@@ -249,7 +251,9 @@ describe('optionsFromEnv: SECRET_KEY', () => {
 
   it('refuses the public development secret given as SECRET_KEY when NODE_ENV=production, before opening the store', () => {
     const url = sqliteUrl();
-    const error = configError(() => optionsFromEnv({ NODE_ENV: 'production', SECRET_KEY: DEVELOPMENT_SECRET_KEY, DATABASE_URL: url }, { logger: recordingLogger() }));
+    const error = configError(() =>
+      optionsFromEnv({ NODE_ENV: 'production', SECRET_KEY: DEVELOPMENT_SECRET_KEY, DATABASE_URL: url }, { logger: recordingLogger() }),
+    );
     expect(error.message).toContain("SECRET_KEY is sessionkit's public development secret");
     expect(error.message).toContain('NODE_ENV=production');
     expect(error.message).toContain(NEW_SECRET_KEY_COMMAND);
@@ -258,7 +262,10 @@ describe('optionsFromEnv: SECRET_KEY', () => {
 
   it('refuses the development secret among SECRET_KEY_FALLBACKS when NODE_ENV=production', () => {
     const error = configError(() =>
-      optionsFromEnv({ NODE_ENV: 'production', SECRET_KEY: TEST_SECRET, SECRET_KEY_FALLBACKS: `${OLD_SECRET},${DEVELOPMENT_SECRET_KEY}`, DATABASE_URL: sqliteUrl() }, { logger: recordingLogger() }),
+      optionsFromEnv(
+        { NODE_ENV: 'production', SECRET_KEY: TEST_SECRET, SECRET_KEY_FALLBACKS: `${OLD_SECRET},${DEVELOPMENT_SECRET_KEY}`, DATABASE_URL: sqliteUrl() },
+        { logger: recordingLogger() },
+      ),
     );
     expect(error.message).toContain('SECRET_KEY_FALLBACKS');
     expect(error.message).toContain('NODE_ENV=production');
@@ -445,16 +452,19 @@ describe('CACHE_URL: the Redis database index', () => {
     expect(redisDatabaseIndex(url)).toBe(index);
   });
 
-  it.each(['redis://127.0.0.1:6379/abc', 'redis://127.0.0.1:6379/-1', 'redis://127.0.0.1:6379/1.5', 'redis://127.0.0.1:6379/0/extra', 'redis://:pw-s3cret@127.0.0.1:6379?db=x'])(
-    'refuses %s at start, naming CACHE_URL',
-    (url) => {
-      const message = configError(() => read({ SESSION_ENGINE: 'cache', CACHE_URL: url })).message;
-      expect(message).toContain('CACHE_URL=');
-      expect(message).toContain('is not a whole number ≥ 0');
-      expect(message).toContain('redis://127.0.0.1:6379/0');
-      expect(message).not.toContain('pw-s3cret');
-    },
-  );
+  it.each([
+    'redis://127.0.0.1:6379/abc',
+    'redis://127.0.0.1:6379/-1',
+    'redis://127.0.0.1:6379/1.5',
+    'redis://127.0.0.1:6379/0/extra',
+    'redis://:pw-s3cret@127.0.0.1:6379?db=x',
+  ])('refuses %s at start, naming CACHE_URL', (url) => {
+    const message = configError(() => read({ SESSION_ENGINE: 'cache', CACHE_URL: url })).message;
+    expect(message).toContain('CACHE_URL=');
+    expect(message).toContain('is not a whole number ≥ 0');
+    expect(message).toContain('redis://127.0.0.1:6379/0');
+    expect(message).not.toContain('pw-s3cret');
+  });
 
   it('leaves an index the server may not have to the server (sessionkit check asks it)', async () => {
     const opened = openCacheUrl('redis://127.0.0.1:6379/99');

@@ -140,9 +140,7 @@ describe('session codec: maxDataBytes, the same bound for saving and loading', (
 
   it('rejects an unusable maxDataBytes at construction', () => {
     for (const bad of [0, -1, 1.5, Number.NaN, Infinity, '1024' as never]) {
-      expect(() => resolveOptions({ secret: TEST_SECRET, store: memoryStore(), maxDataBytes: bad })).toThrow(
-        SessionConfigError,
-      );
+      expect(() => resolveOptions({ secret: TEST_SECRET, store: memoryStore(), maxDataBytes: bad })).toThrow(SessionConfigError);
     }
     expect(() => resolveOptions({ secret: TEST_SECRET, store: memoryStore(), maxDataBytes: 0 })).toThrow(
       /maxDataBytes.*SESSION_MAX_DATA_BYTES.*positive whole number of bytes/,
@@ -151,8 +149,7 @@ describe('session codec: maxDataBytes, the same bound for saving and loading', (
 });
 
 describe('session codec: validly signed data of the wrong shape', () => {
-  const signedRaw = (json: string): string =>
-    new TimestampSigner({ key: TEST_SECRET, salt }).sign(b64Encode(Buffer.from(json, 'latin1')));
+  const signedRaw = (json: string): string => new TimestampSigner({ key: TEST_SECRET, salt }).sign(b64Encode(Buffer.from(json, 'latin1')));
   const decodeBoth = (json: string) => {
     const events: Array<{ type: string; message: string }> = [];
     const report = { ...options, onSecurityEvent: (e: { type: string; message: string }) => events.push(e) };
@@ -182,43 +179,25 @@ describe('session codec: validly signed data of the wrong shape', () => {
   it('attack: 1e400, which JSON.parse reads as Infinity and no serializer can write back, decodes to null', () => {
     const { signed, plain, events } = decodeBoth('{"cart":[{"price":1e400}]}');
     expect([signed, plain]).toEqual([null, null]);
-    expect(events.map((e) => e.message)).toEqual(
-      Array(2).fill('session data cart[0].price is Infinity; only finite numbers can be stored'),
-    );
+    expect(events.map((e) => e.message)).toEqual(Array(2).fill('session data cart[0].price is Infinity; only finite numbers can be stored'));
   });
 
   it.each([
     ['attack: _session_expiry of true', 'true', 'must be a number of seconds or an ISO-8601 date, not a boolean'],
-    [
-      'attack: _session_expiry of an object',
-      '{"days":3}',
-      'must be a number of seconds or an ISO-8601 date, not an object',
-    ],
-    [
-      'attack: _session_expiry of 1e300',
-      '1e300',
-      'must fall within years 1 to 9999, and 1e+300 seconds from now does not',
-    ],
+    ['attack: _session_expiry of an object', '{"days":3}', 'must be a number of seconds or an ISO-8601 date, not an object'],
+    ['attack: _session_expiry of 1e300', '1e300', 'must fall within years 1 to 9999, and 1e+300 seconds from now does not'],
     ['attack: _session_expiry of 1.5', '1.5', 'must be a whole number of seconds, not 1.5'],
-    [
-      'attack: _session_expiry of text that is no date',
-      '"soon"',
-      'must be a number of seconds or an ISO-8601 date, and this text is neither',
-    ],
+    ['attack: _session_expiry of text that is no date', '"soon"', 'must be a number of seconds or an ISO-8601 date, and this text is neither'],
     ['attack: _session_expiry in year 0', '"0000-06-01T00:00:00+00:00"', 'must fall within years 1 to 9999'],
   ])('%s: the expiry is ignored, the rest of the session kept', (_, expiry, reason) => {
     const { signed, plain, events } = decodeBoth(`{"user":"alice","_session_expiry":${expiry}}`);
     expect(signed).toEqual({ user: 'alice' });
     expect(plain).toEqual({ user: 'alice' });
-    expect(events.map((e) => [e.type, e.message])).toEqual(
-      Array(2).fill(['bad-shape', `_session_expiry ${reason}; it is ignored`]),
-    );
+    expect(events.map((e) => [e.type, e.message])).toEqual(Array(2).fill(['bad-shape', `_session_expiry ${reason}; it is ignored`]));
   });
 
   it('keeps the expiries Django writes', () => {
-    const { signed, events } = decodeBoth(
-      '{"_session_expiry":"2023-11-14T22:14:50.500000+00:00","b":{"_session_expiry":true}}',
-    );
+    const { signed, events } = decodeBoth('{"_session_expiry":"2023-11-14T22:14:50.500000+00:00","b":{"_session_expiry":true}}');
     expect(signed).toEqual({ _session_expiry: '2023-11-14T22:14:50.500000+00:00', b: { _session_expiry: true } });
     expect(decodeBoth('{"_session_expiry":300}').signed).toEqual({ _session_expiry: 300 });
     expect(decodeBoth('{"_session_expiry":null}').signed).toEqual({ _session_expiry: null });

@@ -32,8 +32,7 @@ function fullLogger() {
   return {
     lines,
     warn: (message: string) => lines.push({ level: 'warn', message, withError: false }),
-    error: (message: string, error?: unknown) =>
-      lines.push({ level: 'error', message, withError: error !== undefined }),
+    error: (message: string, error?: unknown) => lines.push({ level: 'error', message, withError: error !== undefined }),
   };
 }
 
@@ -179,9 +178,7 @@ describe('a store outage in the log: one line when it starts, one when it ends',
     counting.failing = false;
     expect(await sessions.load(cookie).get('a')).toBe(1);
     expect(logger.lines).toHaveLength(2);
-    expect(logger.lines[1]!.message).toMatch(
-      /^sessionkit: session store "memory" is back after \d+ s; 20 requests failed on it meanwhile\.$/,
-    );
+    expect(logger.lines[1]!.message).toMatch(/^sessionkit: session store "memory" is back after \d+ s; 20 requests failed on it meanwhile\.$/);
     expect(await sessions.load(cookie).get('a')).toBe(1);
     expect(logger.lines).toHaveLength(2);
   });
@@ -206,9 +203,7 @@ describe('a store outage in the log: one line when it starts, one when it ends',
     logRequestError(options, new SessionValueError('bad value'));
     expect(logger.lines).toEqual([]);
     logRequestError(options, new TypeError('undefined is not a function'));
-    expect(logger.lines).toEqual([
-      { level: 'error', message: 'sessionkit: request failed: undefined is not a function', withError: true },
-    ]);
+    expect(logger.lines).toEqual([{ level: 'error', message: 'sessionkit: request failed: undefined is not a function', withError: true }]);
     logRequestError(options, new SessionLockTimeout(5000));
     expect(logger.lines[1]).toMatchObject({ level: 'error', withError: false });
   });
@@ -224,20 +219,8 @@ describe('errorResponse: the answer every adapter sends', () => {
       '503 Service Unavailable: The session store is unavailable. Please try again later.\n',
       '5',
     ],
-    [
-      'a lock timeout: 503, Retry-After 1',
-      new SessionLockTimeout(5000),
-      503,
-      /^503 Service Unavailable: Timed out after 5000 ms/,
-      '1',
-    ],
-    [
-      'a concurrent logout: 400 with the reason',
-      new SessionInterrupted(),
-      400,
-      /^400 Bad Request: The request's session was deleted/,
-      undefined,
-    ],
+    ['a lock timeout: 503, Retry-After 1', new SessionLockTimeout(5000), 503, /^503 Service Unavailable: Timed out after 5000 ms/, '1'],
+    ['a concurrent logout: 400 with the reason', new SessionInterrupted(), 400, /^400 Bad Request: The request's session was deleted/, undefined],
     [
       'a value the session cannot hold: 400 with the reason',
       new SessionValueError('numbers must be finite'),
@@ -245,20 +228,8 @@ describe('errorResponse: the answer every adapter sends', () => {
       '400 Bad Request: numbers must be finite\n',
       undefined,
     ],
-    [
-      'data over the limit: 413',
-      new SessionDataTooLarge(2_000_000, 1_048_576),
-      413,
-      /^413 Payload Too Large: The session data is 2000000 bytes/,
-      undefined,
-    ],
-    [
-      'anything else: a bare 500',
-      new Error('secret internals at /srv/app.js:12'),
-      500,
-      '500 Internal Server Error\n',
-      undefined,
-    ],
+    ['data over the limit: 413', new SessionDataTooLarge(2_000_000, 1_048_576), 413, /^413 Payload Too Large: The session data is 2000000 bytes/, undefined],
+    ['anything else: a bare 500', new Error('secret internals at /srv/app.js:12'), 500, '500 Internal Server Error\n', undefined],
   ])('%s', (_label, error, status, body, retryAfter) => {
     const answer = errorResponse(error);
     expect(answer.status).toBe(status);

@@ -8,7 +8,7 @@ import { withSessions } from '../../src/adapters/node.js';
 import { optionsFromEnv } from '../../src/config/env.js';
 import { createSessions, SessionConfigError, type SessionOptions } from '../../src/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
-import { listen, setCookies, type Listening } from '../adapters/http-helpers.js';
+import { type Listening, listen, setCookies } from '../adapters/http-helpers.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 
 const T0 = 1_700_000_000_000;
@@ -46,32 +46,18 @@ describe('Partitioned and Priority', () => {
     ['Partitioned without Secure', { cookiePartitioned: true }, /cookiePartitioned.*Secure/],
     ['an unknown Priority', { cookiePriority: 'Urgent' as never }, /cookiePriority/],
     ['a __Host- name without Secure', { cookieName: '__Host-sid' }, /__Host-.*cookieSecure: true/],
-    [
-      'a __Host- name with a Domain',
-      { cookieName: '__Host-sid', cookieSecure: true, cookieDomain: '.example.com' },
-      /__Host-/,
-    ],
-    [
-      'a __Host- name with another Path',
-      { cookieName: '__Host-sid', cookieSecure: true, cookiePath: '/app' },
-      /__Host-/,
-    ],
+    ['a __Host- name with a Domain', { cookieName: '__Host-sid', cookieSecure: true, cookieDomain: '.example.com' }, /__Host-/],
+    ['a __Host- name with another Path', { cookieName: '__Host-sid', cookieSecure: true, cookiePath: '/app' }, /__Host-/],
     ["a __Host- name with Secure 'auto'", { cookieName: '__Host-sid', cookieSecure: 'auto' as const }, /__Host-/],
     ['a __Secure- name without Secure', { cookieName: '__Secure-sid' }, /__Secure-.*cookieSecure: true/],
-    [
-      'a proxy header without its value',
-      { cookieSecure: 'auto' as const, secureProxySslHeader: ['X-Forwarded-Proto'] as never },
-      /secureProxySslHeader/,
-    ],
+    ['a proxy header without its value', { cookieSecure: 'auto' as const, secureProxySslHeader: ['X-Forwarded-Proto'] as never }, /secureProxySslHeader/],
   ])('refuses %s at construction, saying how to fix it', (_label, options, message) => {
     expect(() => createSessions({ secret: TEST_SECRET, store: memoryStore(), ...options })).toThrow(SessionConfigError);
     expect(() => createSessions({ secret: TEST_SECRET, store: memoryStore(), ...options })).toThrow(message);
   });
 
   it('accepts the prefixes with the attributes they require', async () => {
-    expect(await cookieOf({ cookieName: '__Host-sid', cookieSecure: true })).toMatch(
-      /^__Host-sid=.*; Path=\/; SameSite=Lax; Secure$/,
-    );
+    expect(await cookieOf({ cookieName: '__Host-sid', cookieSecure: true })).toMatch(/^__Host-sid=.*; Path=\/; SameSite=Lax; Secure$/);
     expect(await cookieOf({ cookieName: '__Secure-sid', cookieSecure: true, cookieDomain: '.example.com' })).toMatch(
       /^__Secure-sid=.*Domain=\.example\.com.*; Secure$/,
     );
@@ -101,8 +87,7 @@ describe("cookieSecure: 'auto'", () => {
       ),
     );
     running.push(server);
-    return (headers: Record<string, string> = {}) =>
-      fetch(server.url, { headers }).then((response) => setCookies(response)[0]!);
+    return (headers: Record<string, string> = {}) => fetch(server.url, { headers }).then((response) => setCookies(response)[0]!);
   }
 
   it('behind a trusted proxy, follows its X-Forwarded-Proto', async () => {

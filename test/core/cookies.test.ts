@@ -26,9 +26,7 @@ describe('serializeCookie (Django §5.3)', () => {
         maxAge: 1209600,
         expiresAt: T0 + 1209600_000,
       }),
-    ).toBe(
-      'sessionid=k0000000000000000000000000000001; expires=Tue, 28 Nov 2023 22:13:20 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax',
-    );
+    ).toBe('sessionid=k0000000000000000000000000000001; expires=Tue, 28 Nov 2023 22:13:20 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax');
   });
 
   it("orders every attribute as Python's Morsel does", () => {
@@ -42,15 +40,11 @@ describe('serializeCookie (Django §5.3)', () => {
         maxAge: 1209600,
         expiresAt: T0 + 1209600_000,
       }),
-    ).toBe(
-      'mysess=abcdefgh; Domain=.example.com; expires=Tue, 28 Nov 2023 22:13:20 GMT; HttpOnly; Max-Age=1209600; Path=/app; SameSite=Strict; Secure',
-    );
+    ).toBe('mysess=abcdefgh; Domain=.example.com; expires=Tue, 28 Nov 2023 22:13:20 GMT; HttpOnly; Max-Age=1209600; Path=/app; SameSite=Strict; Secure');
   });
 
   it('omits Max-Age and expires for a browser-session cookie, and SameSite when false', () => {
-    expect(
-      serializeCookie('sessionid', 'abcdefgh', BROWSER_SESSION),
-    ).toBe('sessionid=abcdefgh; HttpOnly; Path=/; SameSite=Lax');
+    expect(serializeCookie('sessionid', 'abcdefgh', BROWSER_SESSION)).toBe('sessionid=abcdefgh; HttpOnly; Path=/; SameSite=Lax');
     expect(
       serializeCookie('sessionid', 'abcdefgh', {
         domain: null,
@@ -66,22 +60,16 @@ describe('serializeCookie (Django §5.3)', () => {
 
   it('writes signed-cookie tokens unquoted', () => {
     const token = '.eJyrVkrLz1eyUkpKLFKqBQAdegQ0:1r31eq:Z54F2ppzsrQrAlJLmG6p5Eowpraumpa4o6J5WucqK18';
-    expect(
-      serializeCookie('sessionid', token, BROWSER_SESSION),
-    ).toBe(`sessionid=${token}; HttpOnly; Path=/; SameSite=Lax`);
+    expect(serializeCookie('sessionid', token, BROWSER_SESSION)).toBe(`sessionid=${token}; HttpOnly; Path=/; SameSite=Lax`);
   });
 
   it("deletes as Django's delete_cookie does: empty quoted value, the epoch, no HttpOnly", () => {
-    expect(serializeDeletion('sessionid', null, '/', 'Lax')).toBe(
-      'sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax',
-    );
+    expect(serializeDeletion('sessionid', null, '/', 'Lax')).toBe('sessionid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; SameSite=Lax');
     expect(serializeDeletion('sessionid', '.example.com', '/app', 'None')).toBe(
       'sessionid=""; Domain=.example.com; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/app; SameSite=None; Secure',
     );
     expect(serializeDeletion('__Host-sid', null, '/', 'Lax')).toContain('; Secure');
-    expect(serializeDeletion('sid', null, '/', false)).toBe(
-      'sid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/',
-    );
+    expect(serializeDeletion('sid', null, '/', false)).toBe('sid=""; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/');
   });
 
   it('formats http dates with truncated seconds', () => {

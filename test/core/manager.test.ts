@@ -47,9 +47,7 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     await s.set('visit', 1);
     const result = await ctx.sessions.commit(s);
     expect(result.vary).toBe(true);
-    expect(result.setCookie).toEqual([
-      `sessionid=${s.sessionKey}; expires=Tue, 28 Nov 2023 22:13:20 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax`,
-    ]);
+    expect(result.setCookie).toEqual([`sessionid=${s.sessionKey}; expires=Tue, 28 Nov 2023 22:13:20 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax`]);
   });
 
   it('honours every cookie setting', async () => {
@@ -75,14 +73,10 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     const ctx = setup({}, T0);
     const s = ctx.sessions.load(undefined);
     await s.setExpiry(300);
-    expect((await ctx.sessions.commit(s)).setCookie[0]).toContain(
-      'expires=Tue, 14 Nov 2023 22:18:20 GMT; HttpOnly; Max-Age=300;',
-    );
+    expect((await ctx.sessions.commit(s)).setCookie[0]).toContain('expires=Tue, 14 Nov 2023 22:18:20 GMT; HttpOnly; Max-Age=300;');
     const b = ctx.sessions.load(undefined);
     await b.setExpiry(0);
-    expect((await ctx.sessions.commit(b)).setCookie[0]).toBe(
-      `sessionid=${b.sessionKey}; HttpOnly; Path=/; SameSite=Lax`,
-    );
+    expect((await ctx.sessions.commit(b)).setCookie[0]).toBe(`sessionid=${b.sessionKey}; HttpOnly; Path=/; SameSite=Lax`);
   });
 
   it('expireAtBrowserClose drops Max-Age and expires', async () => {
@@ -141,9 +135,7 @@ describe('SessionManager.commit: the response side (Django §5.2, §5.3)', () =>
     const s = ctx.sessions.load(cookie);
     const result = await ctx.sessions.commit(s);
     expect(result.vary).toBe(true);
-    expect(result.setCookie[0]).toBe(
-      `${cookie}; expires=${httpDate(start + 10_000 + 1209600_000)}; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax`,
-    );
+    expect(result.setCookie[0]).toBe(`${cookie}; expires=${httpDate(start + 10_000 + 1209600_000)}; HttpOnly; Max-Age=1209600; Path=/; SameSite=Lax`);
     expect(ctx.counting.calls.update).toBe(updates + 1);
   });
 

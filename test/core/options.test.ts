@@ -5,8 +5,7 @@ import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 
-const make = (options: Partial<SessionOptions>) => () =>
-  createSessions({ secret: TEST_SECRET, store: memoryStore(), ...options } as SessionOptions);
+const make = (options: Partial<SessionOptions>) => () => createSessions({ secret: TEST_SECRET, store: memoryStore(), ...options } as SessionOptions);
 
 describe('options: Django defaults and validation', () => {
   it("applies Django's defaults", () => {
@@ -43,16 +42,8 @@ describe('options: Django defaults and validation', () => {
     ['an infinite cookie age', { cookieAge: Infinity }, /cookieAge/],
     ['a path without a slash', { cookiePath: 'app' }, /cookiePath.*start with "\/"/],
     ['a path with a semicolon', { cookiePath: '/a;b' }, /cookiePath/],
-    [
-      'an unknown SameSite',
-      { cookieSameSite: 'sometimes' as never },
-      /SESSION_COOKIE_SAMESITE.*"Lax", "Strict", "None" or false/,
-    ],
-    [
-      'a SameSite named after an Object property',
-      { cookieSameSite: 'constructor' as never },
-      /SESSION_COOKIE_SAMESITE/,
-    ],
+    ['an unknown SameSite', { cookieSameSite: 'sometimes' as never }, /SESSION_COOKIE_SAMESITE.*"Lax", "Strict", "None" or false/],
+    ['a SameSite named after an Object property', { cookieSameSite: 'constructor' as never }, /SESSION_COOKIE_SAMESITE/],
     ['fallbacks that are not strings', { secretFallbacks: [1 as never] }, /secretFallbacks/],
     ['locking on signed cookies', { store: signedCookies(), locking: true }, /locking.*signed-cookie/],
   ])('refuses %s with a message that says how to fix it', (_, options, message) => {

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sessionInternals } from '../../src/core/session-handle.js';
 import type { SessionStore } from '../../src/core/store-contract.js';
-import {
-  createSessions,
-  EXPIRY_KEY,
-  type Session,
-  SessionInterrupted,
-  type SessionOptions,
-  SessionValueError,
-} from '../../src/index.js';
+import { createSessions, EXPIRY_KEY, type Session, SessionInterrupted, type SessionOptions, SessionValueError } from '../../src/index.js';
 import { b64Encode, TimestampSigner } from '../../src/signing/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
@@ -163,11 +156,7 @@ describe('Session: expiry (Django §3.4)', () => {
 
   it.each([
     ['defaults to the cookie age', undefined, { age: 1209600, date: T0 + 1209600_000, browserClose: false }],
-    [
-      'setExpiry(seconds) stores an int counted from the last save',
-      300,
-      { stored: 300, age: 300, date: T0 + 300_000, browserClose: false },
-    ],
+    ['setExpiry(seconds) stores an int counted from the last save', 300, { stored: 300, age: 300, date: T0 + 300_000, browserClose: false }],
     [
       'setExpiry(0) means at browser close, and its expiry date is now + cookie age',
       0,
@@ -218,15 +207,9 @@ describe('Session: expiry (Django §3.4)', () => {
   it('rejects non-integer seconds and invalid dates with SessionValueError (400)', async () => {
     const { sessions } = setup();
     const s = sessions.load(undefined);
-    await expect(s.setExpiry(1.5)).rejects.toThrow(
-      new SessionValueError('The session expiry must be a whole number of seconds, not 1.5.'),
-    );
-    await expect(s.setExpiry(new Date(Number.NaN))).rejects.toThrow(
-      new SessionValueError('The session expiry must be a valid Date, and this one is invalid.'),
-    );
-    await expect(s.setExpiry('300' as never)).rejects.toThrow(
-      /must be a number of seconds, a Date or null, not a string/,
-    );
+    await expect(s.setExpiry(1.5)).rejects.toThrow(new SessionValueError('The session expiry must be a whole number of seconds, not 1.5.'));
+    await expect(s.setExpiry(new Date(Number.NaN))).rejects.toThrow(new SessionValueError('The session expiry must be a valid Date, and this one is invalid.'));
+    await expect(s.setExpiry('300' as never)).rejects.toThrow(/must be a number of seconds, a Date or null, not a string/);
     expect(s.modified).toBe(false);
   });
 
@@ -443,36 +426,20 @@ describe('Session: values a session cannot hold are refused at the call (Session
   };
   // [attack, value, message]
   const refused: Array<[string, unknown, string | RegExp]> = [
-    [
-      'attack: JSON nested 5,000 levels deep',
-      nested(5000),
-      'Cannot store "v" in the session: the value nests objects and arrays deeper than 100 levels.',
-    ],
-    [
-      'attack: 1e400 (Infinity)',
-      JSON.parse('1e400'),
-      'Cannot store "v" in the session: the value is Infinity; only finite numbers can be stored.',
-    ],
+    ['attack: JSON nested 5,000 levels deep', nested(5000), 'Cannot store "v" in the session: the value nests objects and arrays deeper than 100 levels.'],
+    ['attack: 1e400 (Infinity)', JSON.parse('1e400'), 'Cannot store "v" in the session: the value is Infinity; only finite numbers can be stored.'],
     [
       'attack: -1e400 (-Infinity) inside an object',
       { price: JSON.parse('-1e400') },
       'Cannot store "v" in the session: v.price is -Infinity; only finite numbers can be stored.',
     ],
-    [
-      'NaN deep inside',
-      { cart: [{ id: 1 }, { id: Number.NaN }] },
-      'Cannot store "v" in the session: v.cart[1].id is NaN; only finite numbers can be stored.',
-    ],
+    ['NaN deep inside', { cart: [{ id: 1 }, { id: Number.NaN }] }, 'Cannot store "v" in the session: v.cart[1].id is NaN; only finite numbers can be stored.'],
     ['undefined', undefined, /the value is undefined, which JSON cannot store \(store null, or delete the key\)/],
     ['undefined inside an array', [1, undefined], /v\[1\] is undefined/],
     ['a function', () => 1, /the value is a function, which JSON cannot store/],
     ['a symbol', Symbol('s'), /the value is a symbol/],
     ['a BigInt', 10n ** 30n, /the value is a BigInt, which JSON cannot store \(store it as a string\)/],
-    [
-      'a cycle',
-      cyclic(),
-      'Cannot store "v" in the session: the value refers to itself (a cycle), which JSON cannot store.',
-    ],
+    ['a cycle', cyclic(), 'Cannot store "v" in the session: the value refers to itself (a cycle), which JSON cannot store.'],
     ['a Map (JSON would write {})', new Map([['a', 1]]), /the value is a Map, which JSON would store as \{\}/],
     ['a symbol key', { [Symbol('k')]: 1 }, /has a symbol key/],
     ['a key that is no identifier, in the path', { 'odd key': [Infinity] }, /v\["odd key"\]\[0\] is Infinity/],
@@ -518,13 +485,9 @@ describe('Session: values a session cannot hold are refused at the call (Session
 
   it('refuses keys that are not strings', async () => {
     const s = setup().sessions.load(undefined);
-    await expect(s.set(Symbol('k') as never, 1)).rejects.toThrow(
-      new SessionValueError('Session keys must be strings, not a symbol.'),
-    );
+    await expect(s.set(Symbol('k') as never, 1)).rejects.toThrow(new SessionValueError('Session keys must be strings, not a symbol.'));
     await expect(s.set(3 as never, 1)).rejects.toThrow(/not a number/);
-    await expect(s.update(null as never)).rejects.toThrow(
-      new SessionValueError('update() takes an object of keys and values.'),
-    );
+    await expect(s.update(null as never)).rejects.toThrow(new SessionValueError('update() takes an object of keys and values.'));
   });
 
   it('checks _session_expiry set directly as setExpiry checks it', async () => {
@@ -558,9 +521,7 @@ describe('Session: values a session cannot hold are refused at the call (Session
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(SessionValueError);
-      expect((error as Error).message).toMatch(
-        /^The session expiry must (fall within years 1 to 9999|be a whole number of seconds, not Infinity)/,
-      );
+      expect((error as Error).message).toMatch(/^The session expiry must (fall within years 1 to 9999|be a whole number of seconds, not Infinity)/);
       expect(await s.has(EXPIRY_KEY)).toBe(false);
     });
 
@@ -586,36 +547,42 @@ describe('Session: stored data with a valid signature but the wrong shape (anoth
     ['attack: _session_expiry of an object', '{"_session_expiry":{"a":1},"user":"alice"}', { user: 'alice' }],
     ['attack: _session_expiry of 1e300', '{"_session_expiry":1e300,"user":"alice"}', { user: 'alice' }],
     ['attack: _session_expiry of 1e400 (Infinity)', '{"_session_expiry":1e400,"user":"alice"}', { user: 'alice' }],
-    [
-      'attack: _session_expiry in year 10000',
-      '{"_session_expiry":"10000-01-01T00:00:00+00:00","user":"alice"}',
-      { user: 'alice' },
-    ],
+    ['attack: _session_expiry in year 10000', '{"_session_expiry":"10000-01-01T00:00:00+00:00","user":"alice"}', { user: 'alice' }],
     ['attack: JSON nested 5,000 levels deep', `{"user":"alice","tree":${'['.repeat(5000)}${']'.repeat(5000)}}`, {}],
     ['attack: a number of 1e400 (Infinity)', '{"user":"alice","n":1e400}', {}],
   ];
-  const signedRaw = (json: string, salt: string): string =>
-    new TimestampSigner({ key: TEST_SECRET, salt }).sign(b64Encode(Buffer.from(json, 'latin1')));
+  const signedRaw = (json: string, salt: string): string => new TimestampSigner({ key: TEST_SECRET, salt }).sign(b64Encode(Buffer.from(json, 'latin1')));
   const DATA_SALT = 'django.contrib.sessions.SessionStore';
   const KEY = 'abcdefgh12345678abcdefgh12345678';
 
   type Engine = { options: SessionOptions; cookie: (json: string) => Promise<string> };
   /** A server-side engine on a new `store`: `json`, as `encode` stores it, is planted under KEY for an hour. */
-  const serverSide =
-    (makeStore: () => SessionStore, encode: (json: string) => string) => async (): Promise<Engine> => {
-      const store = makeStore();
-      return {
-        options: { secret: TEST_SECRET, store },
-        cookie: async (json) => {
-          await store.create(KEY, encode(json), new Date(Date.now() + 3600_000));
-          return `sessionid=${KEY}`;
-        },
-      };
+  const serverSide = (makeStore: () => SessionStore, encode: (json: string) => string) => async (): Promise<Engine> => {
+    const store = makeStore();
+    return {
+      options: { secret: TEST_SECRET, store },
+      cookie: async (json) => {
+        await store.create(KEY, encode(json), new Date(Date.now() + 3600_000));
+        return `sessionid=${KEY}`;
+      },
     };
+  };
   // Each engine with a way to plant validly signed raw JSON and the cookie that names it.
   const engines: Array<[string, () => Promise<Engine>]> = [
-    ['db (SQLite, signed data)', serverSide(() => sqliteStore({ path: ':memory:' }), (json) => signedRaw(json, DATA_SALT))],
-    ['cache (memory, plain JSON)', serverSide(() => memoryStore(), (json) => json)],
+    [
+      'db (SQLite, signed data)',
+      serverSide(
+        () => sqliteStore({ path: ':memory:' }),
+        (json) => signedRaw(json, DATA_SALT),
+      ),
+    ],
+    [
+      'cache (memory, plain JSON)',
+      serverSide(
+        () => memoryStore(),
+        (json) => json,
+      ),
+    ],
     [
       'signed_cookies',
       async () => {
@@ -629,24 +596,21 @@ describe('Session: stored data with a valid signature but the wrong shape (anoth
   ];
 
   describe.each(engines)('%s', (_, open) => {
-    it.each(shapes)(
-      '%s: read as an ignored expiry or a fresh session, with a bad-shape event; never a 500',
-      async (__, json, expected) => {
-        const { options, cookie } = await open();
-        const events: Array<{ type: string; message: string }> = [];
-        const sessions = createSessions({ ...options, onSecurityEvent: (e) => events.push(e) });
-        const planted = await cookie(json);
-        const s = sessions.load(planted);
-        expect(await s.load()).toEqual(expected);
-        expect(events.map((e) => e.type)).toEqual(['bad-shape']);
-        expect(await s.getExpiryAge()).toBe(1209600);
-        expect(await s.getExpireAtBrowserClose()).toBe(false);
-        await s.set('visit', 1);
-        const { setCookie } = await sessions.commit(s);
-        expect(setCookie[0]).toMatch(/Max-Age=1209600/);
-        expect(await sessions.load(cookieOf(setCookie)).load()).toEqual({ ...expected, visit: 1 });
-      },
-    );
+    it.each(shapes)('%s: read as an ignored expiry or a fresh session, with a bad-shape event; never a 500', async (__, json, expected) => {
+      const { options, cookie } = await open();
+      const events: Array<{ type: string; message: string }> = [];
+      const sessions = createSessions({ ...options, onSecurityEvent: (e) => events.push(e) });
+      const planted = await cookie(json);
+      const s = sessions.load(planted);
+      expect(await s.load()).toEqual(expected);
+      expect(events.map((e) => e.type)).toEqual(['bad-shape']);
+      expect(await s.getExpiryAge()).toBe(1209600);
+      expect(await s.getExpireAtBrowserClose()).toBe(false);
+      await s.set('visit', 1);
+      const { setCookie } = await sessions.commit(s);
+      expect(setCookie[0]).toMatch(/Max-Age=1209600/);
+      expect(await sessions.load(cookieOf(setCookie)).load()).toEqual({ ...expected, visit: 1 });
+    });
   });
 
   it('the default handler logs bad shapes of stored data once per load, and stays quiet for cookies', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { optionsFromEnv } from '../../src/config/env.js';
-import { createSessions, SessionDataTooLarge, type SecurityEvent, type SessionOptions } from '../../src/index.js';
+import { createSessions, type SecurityEvent, SessionDataTooLarge, type SessionOptions } from '../../src/index.js';
 import { DEFAULTS } from '../../src/options.js';
 import { fileStore } from '../../src/stores/file.js';
 import { memoryStore } from '../../src/stores/memory.js';
@@ -32,7 +32,6 @@ interface Engine {
   open(): { store: SessionOptions['store']; stored(cookie: string): string | null | Promise<string | null> };
 }
 
-
 const engines: Engine[] = [
   {
     name: 'db (SQLite)',
@@ -43,9 +42,9 @@ const engines: Engine[] = [
         stored(cookie) {
           const db = new Database(path, { readonly: true });
           try {
-            const row = db
-              .prepare('SELECT session_data FROM django_session WHERE session_key = ?')
-              .get(cookieValue(cookie)) as { session_data: string } | undefined;
+            const row = db.prepare('SELECT session_data FROM django_session WHERE session_key = ?').get(cookieValue(cookie)) as
+              | { session_data: string }
+              | undefined;
             return row?.session_data ?? null;
           } finally {
             db.close();
@@ -169,9 +168,7 @@ describe('SESSION_MAX_DATA_BYTES', () => {
 
   it('refuses a value that is not a positive whole number of bytes, naming the variable', () => {
     for (const bad of ['0', '-5', '1.5', '1MB']) {
-      expect(() => optionsFromEnv({ ...env, SESSION_MAX_DATA_BYTES: bad })).toThrow(
-        /SESSION_MAX_DATA_BYTES=.* is not a positive whole number of bytes/,
-      );
+      expect(() => optionsFromEnv({ ...env, SESSION_MAX_DATA_BYTES: bad })).toThrow(/SESSION_MAX_DATA_BYTES=.* is not a positive whole number of bytes/);
     }
   });
 });

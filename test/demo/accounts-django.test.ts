@@ -20,11 +20,11 @@ import type { WhoAmI } from '../../examples/demo/app.js';
 import type { Env } from '../../src/config/env.js';
 import { removeCompiledCli, runCli } from '../cli/run-cli.js';
 import { describeWithDjango, djangoDatabaseSettings, djangoDriverFor } from '../django/bridge.js';
-import { startDjango, type DjangoProcess } from '../django/django-process.js';
-import { createScratchMysql, createScratchPostgres, describeNeeding, unavailability, type ScratchDatabase } from '../helpers/scratch-databases.js';
+import { type DjangoProcess, startDjango } from '../django/django-process.js';
+import { createScratchMysql, createScratchPostgres, describeNeeding, type ScratchDatabase, unavailability } from '../helpers/scratch-databases.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
 import type { Browser } from './browser.js';
-import { demoHarness, type Demo, type EngineCase } from './harness.js';
+import { type Demo, demoHarness, type EngineCase } from './harness.js';
 
 /** Django 3.2's PBKDF2 count, as the README says to set it beside Django 3.2. */
 const DJANGO_32_COUNT: Env = { PBKDF2_ITERATIONS: '260000' };
@@ -88,7 +88,14 @@ async function serverTarget(label: string, create: (name: string) => Promise<Scr
 }
 
 const targets: Target[] = [
-  { label: 'SQLite (db engine)', unavailable: undefined, requires: [], engine: dbEngine, djangoEngine: 'django.contrib.sessions.backends.db', database: sqliteDatabase },
+  {
+    label: 'SQLite (db engine)',
+    unavailable: undefined,
+    requires: [],
+    engine: dbEngine,
+    djangoEngine: 'django.contrib.sessions.backends.db',
+    database: sqliteDatabase,
+  },
   await serverTarget('PostgreSQL', createScratchPostgres),
   await serverTarget('MySQL', createScratchMysql),
   {
@@ -153,7 +160,9 @@ for (const target of targets) {
 
         /** Logs in on Django (authenticate, then login); resolves the session key. */
         async function djangoLogin(username: Username, secret = TEST_SECRET): Promise<string> {
-          const [login] = (await django(settings(secret), [{ op: 'auth_login', username, password: PASSWORDS[username] }])) as [{ logged_in: boolean; key: string }];
+          const [login] = (await django(settings(secret), [{ op: 'auth_login', username, password: PASSWORDS[username] }])) as [
+            { logged_in: boolean; key: string },
+          ];
           expect(login.logged_in, username).toBe(true);
           return login.key;
         }

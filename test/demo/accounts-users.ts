@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { djangoUsers, type DjangoUsers } from '../../src/auth/index.js';
+import { type DjangoUsers, djangoUsers } from '../../src/auth/index.js';
 import { removeCompiledCli, runCli } from '../cli/run-cli.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 

@@ -12,16 +12,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WhoAmI } from '../../examples/demo/app.js';
-import { createAuth, djangoUsers, sessionAuthHash, type DjangoUser } from '../../src/auth/index.js';
+import { createAuth, type DjangoUser, djangoUsers, sessionAuthHash } from '../../src/auth/index.js';
 import type { Env } from '../../src/config/env.js';
 import { createSessions } from '../../src/manager.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { setCookies } from '../adapters/http-helpers.js';
 import { cookieValue } from '../helpers/cookies.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
+import { FAST_ITERATIONS, NO_PASSWORD_USER, PASSWORDS, type UsersCopy, usersDatabase } from './accounts-users.js';
 import type { Browser } from './browser.js';
-import { FAST_ITERATIONS, NO_PASSWORD_USER, PASSWORDS, usersDatabase, type UsersCopy } from './accounts-users.js';
-import { demoHarness, type Demo, type EngineCase } from './harness.js';
+import { type Demo, demoHarness, type EngineCase } from './harness.js';
 
 const { cases, start } = demoHarness();
 const database = usersDatabase();
@@ -122,7 +122,17 @@ describe.each(cases)('Django’s users in the demo on $label', (engine) => {
       ['/caf\u00e9 ü', '/caf%C3%A9%20%C3%BC'],
     ];
     for (const [next, location] of local) expect(await logIn(demo.browser(), 'bob', { next }), next).toBe(location);
-    const offSite = ['https://evil.example/', '//evil.example/', '/\\evil.example/', '/\\/evil.example', 'javascript:alert(1)', 'http:evil.example', 'counter', '/\tevil', ' //evil.example'];
+    const offSite = [
+      'https://evil.example/',
+      '//evil.example/',
+      '/\\evil.example/',
+      '/\\/evil.example',
+      'javascript:alert(1)',
+      'http:evil.example',
+      'counter',
+      '/\tevil',
+      ' //evil.example',
+    ];
     for (const next of offSite) {
       expect(await logIn(demo.browser(), 'bob', { next }), JSON.stringify(next)).toBe('/accounts/profile/');
       const form = await demo.browser().text(`/accounts/login/?next=${encodeURIComponent(next)}`);
@@ -141,7 +151,12 @@ describe.each(cases)('Django’s users in the demo on $label', (engine) => {
     expect([profile.status, profile.headers.get('location')]).toEqual([302, '/accounts/login/?next=/accounts/profile/']);
     const change = await browser.postForm('/accounts/password/', { new_password: 'taken over' });
     expect([change.status, change.headers.get('location')]).toEqual([302, '/accounts/login/?next=/accounts/profile/']);
-    expect(await demo.browser().postForm('/accounts/login/', { username: 'alice', password: 'taken over' }).then((r) => r.status)).toBe(200);
+    expect(
+      await demo
+        .browser()
+        .postForm('/accounts/login/', { username: 'alice', password: 'taken over' })
+        .then((r) => r.status),
+    ).toBe(200);
     expect(await logIn(browser, 'alice', { next: '/accounts/profile/' })).toBe('/accounts/profile/');
     expect((await browser.fetch('/accounts/profile/')).status).toBe(200);
   });
@@ -171,7 +186,12 @@ describe.each(cases)('Django’s users in the demo on $label', (engine) => {
     const stored = await copy.users().getByUsername('alice');
     expect(stored!.passwordHash).toMatch(new RegExp(`^pbkdf2_sha256\\$${FAST_ITERATIONS}\\$`));
     expect((await demo.browser().postForm('/accounts/login/', { username: 'alice', password: PASSWORDS.alice })).status).toBe(200);
-    expect(await demo.browser().postForm('/accounts/login/', { username: 'alice', password: 'new alice pw' }).then((r) => r.status)).toBe(303);
+    expect(
+      await demo
+        .browser()
+        .postForm('/accounts/login/', { username: 'alice', password: 'new alice pw' })
+        .then((r) => r.status),
+    ).toBe(303);
   });
 
   it('logs out as Django does: the session flushed, its record gone, the cookie deleted', async () => {
@@ -194,7 +214,11 @@ describe.each(cases)('Django’s users in the demo on $label', (engine) => {
   it('refuses the account forms posted from another site, and changes nothing', async () => {
     const { demo, copy } = await startWithUsers(engine);
     const browser = demo.browser();
-    const login = await browser.fetch('/accounts/login/', { method: 'POST', headers: CROSS_SITE, body: `username=alice&password=${encodeURIComponent(PASSWORDS.alice)}` });
+    const login = await browser.fetch('/accounts/login/', {
+      method: 'POST',
+      headers: CROSS_SITE,
+      body: `username=alice&password=${encodeURIComponent(PASSWORDS.alice)}`,
+    });
     expect(login.status).toBe(403);
     expect(await whoami(browser)).toEqual(anonymous);
 

@@ -3,7 +3,7 @@
  * "a valid signature over bad content" really has a valid signature.
  */
 import { deflateSync } from 'node:zlib';
-import { b64Encode, dumps, TimestampSigner, type Serializer } from '../../src/signing/index.js';
+import { b64Encode, dumps, type Serializer, TimestampSigner } from '../../src/signing/index.js';
 import { SIGNED_COOKIES_SALT } from '../../src/stores/signed-cookies.js';
 
 /** Salt of data stored by server-side engines. */

@@ -5,9 +5,9 @@
  * must each give a fresh empty session, no error and no store write.
  */
 import { describe, expect, it } from 'vitest';
-import { generateSessionKey } from '../../src/core/session-key.js';
 import type { SessionView } from '../../examples/demo/app.js';
 import { MAX_BODY_BYTES } from '../../examples/demo/body.js';
+import { generateSessionKey } from '../../src/core/session-key.js';
 import { setCookies } from '../adapters/http-helpers.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { badCookieValues, badTokens, STORE_SALT } from './bad-cookies.js';

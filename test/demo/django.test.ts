@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { FRAMEWORKS, type SessionView } from '../../examples/demo/app.js';
-import { TEST_SECRET } from '../helpers/secrets.js';
 import { describeWithDjango, django } from '../django/bridge.js';
+import { TEST_SECRET } from '../helpers/secrets.js';
 import { demoHarness } from './harness.js';
 
 const { engines, on, start } = demoHarness();

@@ -11,12 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createDemoServer, type DemoData, type SessionView } from '../../examples/demo/app.js';
-import { optionsFromEnv, type Env } from '../../src/config/env.js';
+import { type Env, optionsFromEnv } from '../../src/config/env.js';
 import { createSessions } from '../../src/manager.js';
-import { listen, type Listening } from '../adapters/http-helpers.js';
+import { type Listening, listen } from '../adapters/http-helpers.js';
 import { describeNeeding, openScratchServers, REDIS_URL } from '../helpers/scratch-databases.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { haveExecutable, MEMCACHED_BIN, startMemcached, type ManagedServer } from '../helpers/servers.js';
+import { haveExecutable, type ManagedServer, MEMCACHED_BIN, startMemcached } from '../helpers/servers.js';
 import { Browser } from './browser.js';
 
 const PARALLEL_KEYS = 50;
@@ -45,11 +45,26 @@ interface EngineCase {
 }
 
 const ENGINES: readonly EngineCase[] = [
-  { label: 'db on SQLite', unavailable: undefined, serverSide: true, env: () => ({ DATABASE_URL: `sqlite:///${join(mkdtempSync(join(scratch, 'db-')), 'db.sqlite3')}` }) },
+  {
+    label: 'db on SQLite',
+    unavailable: undefined,
+    serverSide: true,
+    env: () => ({ DATABASE_URL: `sqlite:///${join(mkdtempSync(join(scratch, 'db-')), 'db.sqlite3')}` }),
+  },
   { label: 'db on PostgreSQL', unavailable: postgresUnavailable, serverSide: true, env: () => ({ DATABASE_URL: postgres!.url }) },
   { label: 'db on MySQL/MariaDB', unavailable: mysqlUnavailable, serverSide: true, env: () => ({ SESSION_ENGINE: 'db', DATABASE_URL: mysqlDb!.url }) },
-  { label: 'cache on Redis', unavailable: redisUnavailable, serverSide: true, env: () => ({ SESSION_ENGINE: 'cache', CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix }) },
-  { label: 'cache on memcached', unavailable: memcachedUnavailable, serverSide: true, env: () => ({ SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${memcached!.port}` }) },
+  {
+    label: 'cache on Redis',
+    unavailable: redisUnavailable,
+    serverSide: true,
+    env: () => ({ SESSION_ENGINE: 'cache', CACHE_URL: REDIS_URL, CACHE_KEY_PREFIX: redisPrefix }),
+  },
+  {
+    label: 'cache on memcached',
+    unavailable: memcachedUnavailable,
+    serverSide: true,
+    env: () => ({ SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${memcached!.port}` }),
+  },
   { label: 'cache in process (locmem)', unavailable: undefined, serverSide: true, env: () => ({ SESSION_ENGINE: 'cache' }) },
   {
     label: 'cached_db (Redis in front of PostgreSQL)',

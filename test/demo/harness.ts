@@ -10,21 +10,21 @@ import { afterAll, afterEach, expect } from 'vitest';
 import {
   adminTokenFromEnv,
   createDemoServer,
-  demoUserDatabase,
-  FRAMEWORKS,
   type DemoData,
   type DemoUserDatabase,
   type DemoUserOptions,
+  demoUserDatabase,
+  FRAMEWORKS,
   type Framework,
   type SessionView,
 } from '../../examples/demo/app.js';
-import { optionsFromEnv, type Env } from '../../src/config/env.js';
+import { type Env, optionsFromEnv } from '../../src/config/env.js';
 import { serverStore } from '../../src/core/engine.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
-import { createSessions } from '../../src/manager.js';
 import type { SessionStore } from '../../src/core/store-contract.js';
+import { createSessions } from '../../src/manager.js';
 import { listen } from '../adapters/http-helpers.js';
-import { countingStore, type CountingStore } from '../helpers/counting-store.js';
+import { type CountingStore, countingStore } from '../helpers/counting-store.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { Browser } from './browser.js';
 
@@ -115,7 +115,10 @@ export function demoHarness(): DemoHarness {
     { label: 'memory cache', env: () => ({ SESSION_ENGINE: 'cache' }), serverSide: true },
     {
       label: 'SQLite',
-      env: () => ({ SESSION_ENGINE: 'django.contrib.sessions.backends.db', DATABASE_URL: `sqlite:///${join(scratch, `demo-${generateSessionKey()}.sqlite3`)}` }),
+      env: () => ({
+        SESSION_ENGINE: 'django.contrib.sessions.backends.db',
+        DATABASE_URL: `sqlite:///${join(scratch, `demo-${generateSessionKey()}.sqlite3`)}`,
+      }),
       serverSide: true,
     },
     { label: 'signed cookies', env: () => ({ SESSION_ENGINE: 'signed_cookies' }), serverSide: false },
@@ -132,7 +135,11 @@ export function demoHarness(): DemoHarness {
     const { options, engine: engineName } = optionsFromEnv(variables, { logger });
     const inner = serverStore(options.store);
     const counting = inner ? countingStore(inner) : null;
-    const sessions = createSessions<DemoData>({ ...options, ...(startOptions.now && { now: startOptions.now }), store: counting ? withAdministration(counting.store, inner!) : options.store });
+    const sessions = createSessions<DemoData>({
+      ...options,
+      ...(startOptions.now && { now: startOptions.now }),
+      store: counting ? withAdministration(counting.store, inner!) : options.store,
+    });
     // On the store itself, not the counting wrapper: the db engine's users share its connection.
     const users = startOptions.users && demoUserDatabase(variables, options.store, startOptions.users);
     const server = await listen(await createDemoServer(sessions, engine.framework, { engine: engineName, adminToken: adminTokenFromEnv(variables), users }));

@@ -88,7 +88,14 @@ describe.each(cases)('demo app on $label', (engine) => {
       const demo = await start(engine);
       const browser = demo.browser();
       const port = new URL(demo.url).port;
-      const origins = ['http://evil.example', `http://127.0.0.1:${Number(port) + 1}`, `http://localhost:${port}`, 'null', 'not a url', `ftp://127.0.0.1:${port}`];
+      const origins = [
+        'http://evil.example',
+        `http://127.0.0.1:${Number(port) + 1}`,
+        `http://localhost:${port}`,
+        'null',
+        'not a url',
+        `ftp://127.0.0.1:${port}`,
+      ];
       for (const origin of origins) {
         const response = await post(browser, '/session', '{"a":1}', JSON_TYPE, { origin, 'sec-fetch-site': 'same-origin' });
         expect(response.status, origin).toBe(403);

@@ -25,7 +25,18 @@ describe.each(cases)('the demo’s pages on $label', (engine) => {
     demo.counting?.reset();
     const home = await browser.fetch('/');
     const page = await home.text();
-    for (const path of ['/counter', '/connection', '/cookie-test', '/expiry', '/browser-close', '/engine', '/admin/sessions/', '/visit', '/session', '/hello']) {
+    for (const path of [
+      '/counter',
+      '/connection',
+      '/cookie-test',
+      '/expiry',
+      '/browser-close',
+      '/engine',
+      '/admin/sessions/',
+      '/visit',
+      '/session',
+      '/hello',
+    ]) {
       expect(page).toContain(`href="${path}"`);
     }
     expect(home.headers.get('content-security-policy')).toBe(PAGE_POLICY);
@@ -175,7 +186,9 @@ describe.each(engines)('the session admin’s keys on $label', (engine) => {
       const response = await browser.postJson('/session', values);
       expect(response.status).toBe(400);
       expect(await response.text()).toContain("is the session admin's to set");
-      expect((await browser.fetch('/session/fail', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(values) })).status).toBe(400);
+      expect(
+        (await browser.fetch('/session/fail', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(values) })).status,
+      ).toBe(400);
     }
     expect(browser.sessionId).toBeUndefined();
     expect((await browser.fetch('/admin/sessions/')).status).toBe(403);

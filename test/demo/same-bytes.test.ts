@@ -16,16 +16,16 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDemoServer, demoUserDatabase, FRAMEWORKS, type DemoData, type Framework } from '../../examples/demo/app.js';
+import { createDemoServer, type DemoData, demoUserDatabase, FRAMEWORKS, type Framework } from '../../examples/demo/app.js';
 import { optionsFromEnv } from '../../src/config/env.js';
-import { createSessions } from '../../src/manager.js';
 import type { SessionStore } from '../../src/core/store-contract.js';
+import { createSessions } from '../../src/manager.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { listen } from '../adapters/http-helpers.js';
+import { cookieOf } from '../helpers/cookies.js';
 import { failingStore, type StoreOperation } from '../helpers/counting-store.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { FAST_ITERATIONS, PASSWORDS, usersDatabase } from './accounts-users.js';
-import { cookieOf } from '../helpers/cookies.js';
 
 type HeaderLine = readonly [name: string, value: string];
 
@@ -118,7 +118,11 @@ const SCRIPT: readonly Step[] = [
   get('the session admin, off', '/admin/sessions/'),
   get('the session admin without its slash', '/admin/sessions'),
   get('a store down on load (SessionStoreUnavailable)', '/visit', { store: (demo) => (demo.broken = new Set(['load'])) }),
-  step('POST', 'a store down on save (SessionStoreUnavailable)', '/session', { headers: JSON_TYPE, body: '{"a":1}', store: (demo) => (demo.broken = new Set(['create', 'update'])) }),
+  step('POST', 'a store down on save (SessionStoreUnavailable)', '/session', {
+    headers: JSON_TYPE,
+    body: '{"a":1}',
+    store: (demo) => (demo.broken = new Set(['create', 'update'])),
+  }),
   get('the store back', '/visit'),
   step('POST', 'a concurrent logout (SessionInterrupted)', '/session', { headers: JSON_TYPE, body: '{"late":1}', store: (demo) => (demo.interrupt = true) }),
   get('after the logout', '/session'),
@@ -141,7 +145,10 @@ const ANONYMOUS_PAGES: readonly Step[] = [
 
 /** Logins the demo refuses, and the login's keys, which the JSON API refuses to set. */
 const REFUSED_LOGINS: readonly Step[] = [
-  step('POST', 'a cross-site password login', '/accounts/login/', { headers: { ...FORM, origin: 'https://evil.example' }, body: 'username=staff&password=staff-pw' }),
+  step('POST', 'a cross-site password login', '/accounts/login/', {
+    headers: { ...FORM, origin: 'https://evil.example' },
+    body: 'username=staff&password=staff-pw',
+  }),
   form('a wrong password', '/accounts/login/', 'username=alice&password=wrong&next=%2Fcounter'),
   form('an inactive user', '/accounts/login/', 'username=inactive&password=inactive-pw'),
   form('a login without a password', '/accounts/login/', 'username=alice'),
@@ -222,7 +229,11 @@ function send(demo: Demo, agent: Agent, step: Step, cookie: string | undefined):
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
-        resolve({ statusLine: `HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`, raw: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          statusLine: `HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`,
+          raw: res.rawHeaders,
+          body: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
     });
     req.on('error', reject);
@@ -248,7 +259,8 @@ function comparable(framework: Framework, answer: { statusLine: string; raw: str
     if (name.toLowerCase() === 'date') continue;
     let value = answer.raw[i + 1]!;
     // A new key and expiry date on each run; a deleted cookie (`sessionid=""`, 1970) stays as it is.
-    if (name.toLowerCase() === 'set-cookie') value = value.replace(/^sessionid=[a-z0-9]{32}/, 'sessionid=<key>').replace(/expires=(?!Thu, 01 Jan 1970)[^;]+/, 'expires=<date>');
+    if (name.toLowerCase() === 'set-cookie')
+      value = value.replace(/^sessionid=[a-z0-9]{32}/, 'sessionid=<key>').replace(/expires=(?!Thu, 01 Jan 1970)[^;]+/, 'expires=<date>');
     lines.push([HEADER_NAMES[framework] === 'as written' ? name : name.toLowerCase(), value]);
   }
   if (HEADER_NAMES[framework] === 'lower case, sorted') lines.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -330,7 +342,9 @@ describe('the demo answers byte for byte as on node:http', () => {
     // Errors, then warnings: the store down on load and on save, the session over the limit, and back twice.
     const down = 'sessionkit: session store "memory" is unavailable: connect ECONNREFUSED 127.0.0.1:5432';
     const back = expect.stringMatching(/^sessionkit: session store "memory" is back after \d+ s; 1 request failed on it meanwhile\.$/);
-    const tooLarge = expect.stringMatching(/^sessionkit: a session of \d+ bytes was not saved \("memory" engine\): it is over maxDataBytes \(4096 bytes, SESSION_MAX_DATA_BYTES\); nothing was written\.$/);
+    const tooLarge = expect.stringMatching(
+      /^sessionkit: a session of \d+ bytes was not saved \("memory" engine\): it is over maxDataBytes \(4096 bytes, SESSION_MAX_DATA_BYTES\); nothing was written\.$/,
+    );
     expect(log).toEqual([down, down, tooLarge, back, back]);
   });
 
@@ -345,9 +359,13 @@ describe('the demo answers byte for byte as on node:http', () => {
     expect([status('the profile, anonymous'), location('the profile, anonymous')]).toEqual(['302 Found', '/accounts/login/?next=/accounts/profile/']);
     expect(status('the session admin, anonymous')).toBe('403 Forbidden');
     expect(status('a cross-site password login')).toBe('403 Forbidden');
-    for (const label of ['a wrong password', 'an inactive user', 'a login without a password', 'an empty new password']) expect(status(label), label).toBe('200 OK');
+    for (const label of ['a wrong password', 'an inactive user', 'a login without a password', 'an empty new password'])
+      expect(status(label), label).toBe('200 OK');
     expect(status('the login’s keys through the JSON API')).toBe('400 Bad Request');
-    expect([status('a password login with an off-site next'), location('a password login with an off-site next')]).toEqual(['303 See Other', '/accounts/profile/']);
+    expect([status('a password login with an off-site next'), location('a password login with an off-site next')]).toEqual([
+      '303 See Other',
+      '/accounts/profile/',
+    ]);
     expect(answers.get('who is logged in, staff')!.body).toMatch(/^\{"authenticated":true,"id":\d+,"username":"staff"\}$/);
     expect(status('the session admin, for an is_staff user')).toBe('200 OK');
     expect([status('a password change'), location('a password change')]).toEqual(['303 See Other', '/accounts/profile/']);

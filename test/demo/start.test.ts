@@ -58,25 +58,22 @@ function runServer(framework: string | undefined, extra: NodeJS.ProcessEnv = {})
 // One server at a time: nine starting at once (each a Node process compiling the demo) would starve the
 // test files running beside this one.
 describe('FRAMEWORK=… npm start', () => {
-  it.each([...FRAMEWORKS, undefined])(
-    'FRAMEWORK=%s: names the framework as it starts, serves the demo, and stops on SIGTERM',
-    async (framework) => {
-      const run = runServer(framework);
-      try {
-        const started = await run.started;
-        expect(started, (await Promise.race([run.ended, Promise.resolve(undefined)]))?.stderr).toBeDefined();
-        expect(started!.framework).toBe(framework ?? 'node');
-        const first = await fetch(`${started!.url}visit`);
-        const cookie = cookieOf(first.headers.getSetCookie());
-        expect(await first.text()).toBe('Visit count:1');
-        expect(await (await fetch(`${started!.url}visit`, { headers: { cookie } })).text()).toBe('Visit count:2');
-      } finally {
-        run.stop();
-      }
-      const { code, stderr } = await run.ended;
-      expect([code, stderr]).toEqual([0, '']);
-    },
-  );
+  it.each([...FRAMEWORKS, undefined])('FRAMEWORK=%s: names the framework as it starts, serves the demo, and stops on SIGTERM', async (framework) => {
+    const run = runServer(framework);
+    try {
+      const started = await run.started;
+      expect(started, (await Promise.race([run.ended, Promise.resolve(undefined)]))?.stderr).toBeDefined();
+      expect(started!.framework).toBe(framework ?? 'node');
+      const first = await fetch(`${started!.url}visit`);
+      const cookie = cookieOf(first.headers.getSetCookie());
+      expect(await first.text()).toBe('Visit count:1');
+      expect(await (await fetch(`${started!.url}visit`, { headers: { cookie } })).text()).toBe('Visit count:2');
+    } finally {
+      run.stop();
+    }
+    const { code, stderr } = await run.ended;
+    expect([code, stderr]).toEqual([0, '']);
+  });
 
   it('a SESSION_ADMIN_TOKEN under 16 characters stops the start with how to make one, and no stack trace', async () => {
     const { code, stdout, stderr } = await runServer(undefined, { SESSION_ADMIN_TOKEN: 'letmein' }).ended;

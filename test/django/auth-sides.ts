@@ -3,7 +3,7 @@
  * sessionkit app logging users in on a session store (Node's side).
  * @module
  */
-import { createAuth, verifyPassword, type Auth } from '../../src/auth/index.js';
+import { type Auth, createAuth, verifyPassword } from '../../src/auth/index.js';
 import type { SessionStore } from '../../src/core/store-contract.js';
 import { createSessions, type Session } from '../../src/index.js';
 import { SqliteAuthUsers, type TestUser } from '../auth/user-sources.js';

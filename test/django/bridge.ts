@@ -16,8 +16,7 @@ export const djangoPython: string = process.env['SESSIONKIT_DJANGO_PYTHON'] || '
 const BRIDGE_SCRIPT = fileURLToPath(new URL('./bridge.py', import.meta.url));
 
 /** Whether `djangoPython` can import Django, checked once per test process. */
-export const djangoAvailable: boolean =
-  spawnSync(djangoPython, ['-c', 'import django'], { stdio: 'ignore' }).status === 0;
+export const djangoAvailable: boolean = spawnSync(djangoPython, ['-c', 'import django'], { stdio: 'ignore' }).status === 0;
 
 /**
  * Whether `djangoPython` can import `module` (a database driver such as `psycopg2` or `MySQLdb`).
@@ -43,14 +42,10 @@ const DRIVERS = { postgresql: 'psycopg2', mysql: 'MySQLdb' } as const;
  * @returns Settings to spread into a {@link django} call.
  * @throws Error for another scheme.
  */
-export function djangoDatabaseSettings(
-  url: string,
-  overrides: { name?: string; options?: Record<string, unknown> } = {},
-): Record<string, unknown> {
+export function djangoDatabaseSettings(url: string, overrides: { name?: string; options?: Record<string, unknown> } = {}): Record<string, unknown> {
   const parsed = new URL(url);
   const scheme = parsed.protocol.slice(0, -1);
-  const engine =
-    scheme === 'postgres' || scheme === 'postgresql' ? 'postgresql' : scheme === 'mysql' || scheme === 'mysql2' ? 'mysql' : undefined;
+  const engine = scheme === 'postgres' || scheme === 'postgresql' ? 'postgresql' : scheme === 'mysql' || scheme === 'mysql2' ? 'mysql' : undefined;
   if (engine === undefined) throw new Error(`djangoDatabaseSettings: no Django backend for ${scheme}:// URLs`);
   return {
     DATABASE_ENGINE: engine,
@@ -82,10 +77,7 @@ export function djangoDriverFor(url: string): string {
  * @returns One result per op; a failing op gives `{ error, message }`.
  * @throws Error with Django's stderr if the process exits abnormally.
  */
-export async function django(
-  settings: Record<string, unknown>,
-  ops: Array<Record<string, unknown>>,
-): Promise<unknown[]> {
+export async function django(settings: Record<string, unknown>, ops: Array<Record<string, unknown>>): Promise<unknown[]> {
   const child = spawn(djangoPython, [BRIDGE_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];

@@ -19,11 +19,11 @@ import { cachedDbStore } from '../../src/stores/cached-db.js';
 import { fileStore } from '../../src/stores/file.js';
 import { memcachedStore } from '../../src/stores/memcached.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
-import { startMemcached, type ManagedServer } from '../helpers/servers.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
-import { deleted, nodeSide, type DjangoLogin, type DjangoSeen, type NodeSide } from './auth-sides.js';
-import { djangoInstalls, describeWithInstall } from './django-installs.js';
-import { startDjango, type DjangoProcess } from './django-process.js';
+import { type ManagedServer, startMemcached } from '../helpers/servers.js';
+import { type DjangoLogin, type DjangoSeen, deleted, type NodeSide, nodeSide } from './auth-sides.js';
+import { describeWithInstall, djangoInstalls } from './django-installs.js';
+import { type DjangoProcess, startDjango } from './django-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-django-auth-engines-'));
 const PASSWORD = 'alice-pw 😀';
@@ -148,7 +148,11 @@ for (const install of djangoInstalls) {
               const [login] = (await django.run([{ op: 'auth_login', username: 'alice', password: PASSWORD }], plain)) as [DjangoLogin];
               expect((await node.getUser(login.key!)).result).toMatchObject({ username: 'alice' });
               await django.run([{ op: 'auth_logout', key: login.key }], plain);
-              expect([await rows.exists(login.key!), await djangoEntries.exists(login.key!), await nodeEntries.exists(login.key!)]).toEqual([false, false, true]);
+              expect([await rows.exists(login.key!), await djangoEntries.exists(login.key!), await nodeEntries.exists(login.key!)]).toEqual([
+                false,
+                false,
+                true,
+              ]);
               expect((await node.getUser(login.key!)).result).toMatchObject({ username: 'alice' });
             } finally {
               await Promise.all([nodeEntries.close?.(), djangoEntries.close?.(), rows.close?.()]);

@@ -8,14 +8,22 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_SESSION_KEY, HASH_SESSION_KEY, makePassword, MODEL_BACKEND, sessionAuthHash, USER_ID_SESSION_KEY, verifyPassword } from '../../src/auth/index.js';
+import {
+  BACKEND_SESSION_KEY,
+  HASH_SESSION_KEY,
+  MODEL_BACKEND,
+  makePassword,
+  sessionAuthHash,
+  USER_ID_SESSION_KEY,
+  verifyPassword,
+} from '../../src/auth/index.js';
 import { ARGON2_DRIVERS, BCRYPT_DRIVERS } from '../../src/auth/passwords/drivers.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
-import { deleted, nodeSide as nodeSideOn, type DjangoLogin, type DjangoSeen, type NodeSide } from './auth-sides.js';
+import { type DjangoLogin, type DjangoSeen, deleted, type NodeSide, nodeSide as nodeSideOn } from './auth-sides.js';
 import { describeWithDjango, django as djangoOnce } from './bridge.js';
-import { djangoInstalls, describeWithInstall } from './django-installs.js';
-import { startDjango, type DjangoProcess } from './django-process.js';
+import { describeWithInstall, djangoInstalls } from './django-installs.js';
+import { type DjangoProcess, startDjango } from './django-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-django-auth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -301,34 +309,30 @@ for (const install of djangoInstalls) {
   });
 }
 
-describeWithDjango(
-  "argon2 and bcrypt_sha256 hashes Django made, verified in Node through each driver",
-  () => {
-    const password = 'hashed by Django 😀';
-    let argon2: string;
-    let bcrypt: string;
-    beforeAll(async () => {
-      [argon2, bcrypt] = (await djangoOnce(settings(), [
-        { op: 'auth_make_password', password, hasher: 'argon2' },
-        { op: 'auth_make_password', password, hasher: 'bcrypt_sha256' },
-      ])) as [string, string];
-    });
+describeWithDjango('argon2 and bcrypt_sha256 hashes Django made, verified in Node through each driver', () => {
+  const password = 'hashed by Django 😀';
+  let argon2: string;
+  let bcrypt: string;
+  beforeAll(async () => {
+    [argon2, bcrypt] = (await djangoOnce(settings(), [
+      { op: 'auth_make_password', password, hasher: 'argon2' },
+      { op: 'auth_make_password', password, hasher: 'bcrypt_sha256' },
+    ])) as [string, string];
+  });
 
-    describe.each(ARGON2_DRIVERS.map((driver) => [driver]))('argon2 through %s', (driver) => {
-      it('accepts the password Django hashed and refuses another', async () => {
-        expect(argon2).toMatch(/^argon2\$argon2id\$v=19\$m=102400,t=2,p=8\$/);
-        expect(await verifyPassword(password, argon2, { argon2: driver })).toBe(true);
-        expect(await verifyPassword('hashed by Django', argon2, { argon2: driver })).toBe(false);
-      });
+  describe.each(ARGON2_DRIVERS.map((driver) => [driver]))('argon2 through %s', (driver) => {
+    it('accepts the password Django hashed and refuses another', async () => {
+      expect(argon2).toMatch(/^argon2\$argon2id\$v=19\$m=102400,t=2,p=8\$/);
+      expect(await verifyPassword(password, argon2, { argon2: driver })).toBe(true);
+      expect(await verifyPassword('hashed by Django', argon2, { argon2: driver })).toBe(false);
     });
+  });
 
-    describe.each(BCRYPT_DRIVERS.map((driver) => [driver]))('bcrypt_sha256 through %s', (driver) => {
-      it('accepts the password Django hashed and refuses another', async () => {
-        expect(bcrypt).toMatch(/^bcrypt_sha256\$\$2b\$12\$/);
-        expect(await verifyPassword(password, bcrypt, { bcrypt: driver })).toBe(true);
-        expect(await verifyPassword('hashed by Django', bcrypt, { bcrypt: driver })).toBe(false);
-      });
+  describe.each(BCRYPT_DRIVERS.map((driver) => [driver]))('bcrypt_sha256 through %s', (driver) => {
+    it('accepts the password Django hashed and refuses another', async () => {
+      expect(bcrypt).toMatch(/^bcrypt_sha256\$\$2b\$12\$/);
+      expect(await verifyPassword(password, bcrypt, { bcrypt: driver })).toBe(true);
+      expect(await verifyPassword('hashed by Django', bcrypt, { bcrypt: driver })).toBe(false);
     });
-  },
-  ['argon2', 'bcrypt'],
-);
+  });
+}, ['argon2', 'bcrypt']);

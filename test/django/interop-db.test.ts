@@ -43,7 +43,10 @@ function inFile(file: string): InteropDatabase {
     async catalog() {
       return withFile(file, (db) => ({
         // SQLite's type names are case-insensitive: Django's migrate writes TEXT where sqlmigrate prints text.
-        columns: (db.prepare('PRAGMA table_info(django_session)').all() as Array<{ type: string }>).map((column) => ({ ...column, type: column.type.toLowerCase() })),
+        columns: (db.prepare('PRAGMA table_info(django_session)').all() as Array<{ type: string }>).map((column) => ({
+          ...column,
+          type: column.type.toLowerCase(),
+        })),
         indexes: (db.prepare('PRAGMA index_list(django_session)').all() as Array<{ name: string }>).map((index) => ({
           ...index,
           columns: db.prepare(`PRAGMA index_info("${index.name}")`).all(),

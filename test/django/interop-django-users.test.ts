@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createAuth, djangoUsers, type DjangoUser, type DjangoUsers, type DjangoUsersOptions } from '../../src/auth/index.js';
 import { emailProblem, usernameProblem } from '../../src/auth/django-users/user-fields.js';
+import { createAuth, type DjangoUser, type DjangoUsers, type DjangoUsersOptions, djangoUsers } from '../../src/auth/index.js';
 import { createSessions, type SessionManager } from '../../src/index.js';
 import { mysqlStore } from '../../src/stores/mysql.js';
 import { postgresStore } from '../../src/stores/postgres.js';
@@ -19,10 +19,10 @@ import type { SqlStore } from '../../src/stores/sql/store.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
 import { removeCompiledCli, runCli } from '../cli/run-cli.js';
 import { cookieValue } from '../helpers/cookies.js';
-import { createScratchMysql, createScratchPostgres, describeNeeding, unavailability, type ScratchDatabase } from '../helpers/scratch-databases.js';
+import { createScratchMysql, createScratchPostgres, describeNeeding, type ScratchDatabase, unavailability } from '../helpers/scratch-databases.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { describeWithDjango, django as djangoOnce, djangoDatabaseSettings, djangoDriverFor } from './bridge.js';
-import { startDjango, type DjangoProcess } from './django-process.js';
+import { describeWithDjango, djangoDatabaseSettings, djangoDriverFor, django as djangoOnce } from './bridge.js';
+import { type DjangoProcess, startDjango } from './django-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-django-users-interop-'));
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -90,7 +90,12 @@ const sqliteServer: Server = {
   },
 };
 
-function scratchServer(label: string, create: (name: string) => Promise<ScratchDatabase>, catalog: (db: ScratchDatabase) => Promise<unknown>, store: (url: string) => SqlStore): Promise<Server> {
+function scratchServer(
+  label: string,
+  create: (name: string) => Promise<ScratchDatabase>,
+  catalog: (db: ScratchDatabase) => Promise<unknown>,
+  store: (url: string) => SqlStore,
+): Promise<Server> {
   return (async () => {
     let probe: ScratchDatabase | undefined;
     const unavailable = await unavailability(label, async () => {
@@ -128,7 +133,9 @@ const servers: Server[] = [
          FROM pg_attribute LEFT JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum
          WHERE attrelid = 'auth_user'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
       ),
-      constraints: await db.query(`SELECT conname, contype, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'auth_user'::regclass ORDER BY conname`),
+      constraints: await db.query(
+        `SELECT conname, contype, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'auth_user'::regclass ORDER BY conname`,
+      ),
       indexes: await db.query(`SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = 'auth_user'::regclass ORDER BY 1`),
       sequences: await db.query(
         `SELECT sequencename, data_type::text, start_value, increment_by, max_value FROM pg_sequences WHERE sequencename = 'auth_user_id_seq'`,
@@ -141,7 +148,7 @@ const servers: Server[] = [
     'MySQL',
     createScratchMysql,
     // The next AUTO_INCREMENT value depends on the rows inserted so far, not on the table's definition.
-    async (db) => ((await db.query<{ 'Create Table': string }>('SHOW CREATE TABLE auth_user'))[0]!['Create Table']).replace(/ AUTO_INCREMENT=\d+/, ''),
+    async (db) => (await db.query<{ 'Create Table': string }>('SHOW CREATE TABLE auth_user'))[0]!['Create Table'].replace(/ AUTO_INCREMENT=\d+/, ''),
     (url) => mysqlStore({ url }),
   ),
 ];
@@ -264,7 +271,9 @@ for (const server of servers) {
         it('Node reads a login Django made, with the last_login Django wrote', async () => {
           // A minute ago (the session must still be live), to the quarter second.
           const at = Math.floor(Date.now() / 1000) - 60 + 0.25;
-          const [login] = (await django(settings(), [{ op: 'auth_login', username: 'bob', password: PASSWORDS.bob, time: at }])) as [{ logged_in: boolean; key: string }];
+          const [login] = (await django(settings(), [{ op: 'auth_login', username: 'bob', password: PASSWORDS.bob, time: at }])) as [
+            { logged_in: boolean; key: string },
+          ];
           expect(login.logged_in).toBe(true);
           const user = await nodeSide(db).getUser(login.key);
           expect(user).toMatchObject({ username: 'bob', isActive: true, isStaff: false, lastLogin: new Date(at * 1000) });
@@ -308,11 +317,17 @@ for (const server of servers) {
           expect(after.password).toMatch(/^pbkdf2_sha256\$260000\$/);
         });
 
-        it('a user made by `sessionkit createsuperuser --noinput` logs in to Django, with the fields Django\'s createsuperuser gives', async () => {
-          const made = await cli(['createsuperuser', '--noinput', '--username', 'ｎｏｄｅ', '--email', 'Root@Example.COM'], { DJANGO_SUPERUSER_PASSWORD: 'node-pw' });
+        it("a user made by `sessionkit createsuperuser --noinput` logs in to Django, with the fields Django's createsuperuser gives", async () => {
+          const made = await cli(['createsuperuser', '--noinput', '--username', 'ｎｏｄｅ', '--email', 'Root@Example.COM'], {
+            DJANGO_SUPERUSER_PASSWORD: 'node-pw',
+          });
           expect(made).toMatchObject({ status: 0, stdout: 'Superuser created successfully.\n', stderr: '' });
           const [output, login, nodeRow, djangoRow] = (await django(settings(), [
-            { op: 'auth_createsuperuser', options: { username: 'ｄｊａｎｇｏ', email: 'Root@Example.COM' }, environ: { DJANGO_SUPERUSER_PASSWORD: 'django-pw' } },
+            {
+              op: 'auth_createsuperuser',
+              options: { username: 'ｄｊａｎｇｏ', email: 'Root@Example.COM' },
+              environ: { DJANGO_SUPERUSER_PASSWORD: 'django-pw' },
+            },
             { op: 'auth_login', username: 'node', password: 'node-pw' },
             { op: 'auth_user', username: 'node' },
             { op: 'auth_user', username: 'django' },
@@ -340,11 +355,17 @@ for (const server of servers) {
           const node = nodeSide(db);
           await cli(['createsuperuser', '--noinput', '--username', 'carol', '--email', 'carol@example.com'], { DJANGO_SUPERUSER_PASSWORD: 'carol-old' });
           const nodeKey = await node.login('carol', 'carol-old');
-          const [djangoLogin] = (await django(settings(), [{ op: 'auth_login', username: 'carol', password: 'carol-old' }])) as [{ logged_in: boolean; key: string }];
+          const [djangoLogin] = (await django(settings(), [{ op: 'auth_login', username: 'carol', password: 'carol-old' }])) as [
+            { logged_in: boolean; key: string },
+          ];
           expect(djangoLogin.logged_in).toBe(true);
 
           const changed = await cli(['changepassword', 'carol'], {}, 'carol-new 😀\n');
-          expect(changed).toMatchObject({ status: 0, stderr: '', stdout: "Changing password for user 'carol'\nPassword changed successfully for user 'carol'\n" });
+          expect(changed).toMatchObject({
+            status: 0,
+            stderr: '',
+            stdout: "Changing password for user 'carol'\nPassword changed successfully for user 'carol'\n",
+          });
           const [row, withNew, withOld, djangoSession] = (await django(settings(), [
             { op: 'auth_user', username: 'carol' },
             { op: 'auth_authenticate', username: 'carol', password: 'carol-new 😀' },
@@ -367,9 +388,43 @@ for (const server of servers) {
 
 describeWithDjango("Django's username and email checks", () => {
   it("refuse and accept what the User model's fields do, with Django's messages", async () => {
-    const usernames = ['alice', 'a.b@c+d-e_f', 'Ünïcödé', '名前', 'ｆｕｌｌ', 'bad name', 'tab\there', 'semi;colon', 'x'.repeat(150), 'x'.repeat(151), `${'x'.repeat(150)}!`, '', 'emoji😀'];
-    const emails = ['', 'a@b.co', 'first.last+tag@sub.example.org', 'x@localhost', 'x@[127.0.0.1]', 'user@bücher.de', 'plain', '@example.com', 'a@b', 'a b@example.com', 'a@-example.com', 'a@example.c-', 'ü@bücher.de', 'a..b@example.com', '"quoted name"@example.com', `${'a'.repeat(250)}@b.co`, 'a@b.123'];
-    const [answers] = (await djangoOnce({}, [{ op: 'auth_field_problems', usernames, emails }])) as [{ usernames: Array<string | null>; emails: Array<string | null> }];
+    const usernames = [
+      'alice',
+      'a.b@c+d-e_f',
+      'Ünïcödé',
+      '名前',
+      'ｆｕｌｌ',
+      'bad name',
+      'tab\there',
+      'semi;colon',
+      'x'.repeat(150),
+      'x'.repeat(151),
+      `${'x'.repeat(150)}!`,
+      '',
+      'emoji😀',
+    ];
+    const emails = [
+      '',
+      'a@b.co',
+      'first.last+tag@sub.example.org',
+      'x@localhost',
+      'x@[127.0.0.1]',
+      'user@bücher.de',
+      'plain',
+      '@example.com',
+      'a@b',
+      'a b@example.com',
+      'a@-example.com',
+      'a@example.c-',
+      'ü@bücher.de',
+      'a..b@example.com',
+      '"quoted name"@example.com',
+      `${'a'.repeat(250)}@b.co`,
+      'a@b.123',
+    ];
+    const [answers] = (await djangoOnce({}, [{ op: 'auth_field_problems', usernames, emails }])) as [
+      { usernames: Array<string | null>; emails: Array<string | null> },
+    ];
     expect(usernames.map(usernameProblem)).toEqual(answers.usernames);
     expect(emails.map(emailProblem)).toEqual(answers.emails);
   });

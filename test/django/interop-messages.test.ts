@@ -12,13 +12,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSessions, type Session, type SessionManager } from '../../src/index.js';
-import { createMessages, DEBUG, ERROR, INFO, MESSAGES_SESSION_KEY, SUCCESS, WARNING, type FlashMessage, type Messages, type MessagesOptions } from '../../src/messages/index.js';
+import {
+  createMessages,
+  DEBUG,
+  ERROR,
+  type FlashMessage,
+  INFO,
+  MESSAGES_SESSION_KEY,
+  type Messages,
+  type MessagesOptions,
+  SUCCESS,
+  WARNING,
+} from '../../src/messages/index.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
 import { cookieValue } from '../helpers/cookies.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import type { DjangoMessage, DjangoMessagesRequest, DjangoMessagesStep } from './bridge.js';
-import { djangoInstalls, describeWithInstall } from './django-installs.js';
-import { startDjango, type DjangoProcess } from './django-process.js';
+import { describeWithInstall, djangoInstalls } from './django-installs.js';
+import { type DjangoProcess, startDjango } from './django-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sessionkit-django-messages-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +41,12 @@ afterAll(async () => {
 });
 
 /** One Node request on the session `key` (a new session when null); resolves what `handle` returned and the key after. */
-async function nodeRequest<R>(sessions: SessionManager, key: string | null, handle: (session: Session) => Promise<R>, status = 200): Promise<{ result: R; key: string | null }> {
+async function nodeRequest<R>(
+  sessions: SessionManager,
+  key: string | null,
+  handle: (session: Session) => Promise<R>,
+  status = 200,
+): Promise<{ result: R; key: string | null }> {
   const session = sessions.load(key === null ? undefined : `sessionid=${key}`);
   const result = await handle(session);
   const { setCookie } = await sessions.commit(session, status);
@@ -39,7 +55,14 @@ async function nodeRequest<R>(sessions: SessionManager, key: string | null, hand
 
 /** A Django message as sessionkit shows it: Django's `extra_tags` of `None` is sessionkit's `''`. */
 function asFlash(message: DjangoMessage): FlashMessage {
-  return { level: message.level, message: message.message, extraTags: message.extra_tags ?? '', levelTag: message.level_tag, tags: message.tags, safe: message.safe };
+  return {
+    level: message.level,
+    message: message.message,
+    extraTags: message.extra_tags ?? '',
+    levelTag: message.level_tag,
+    tags: message.tags,
+    safe: message.safe,
+  };
 }
 
 for (const install of djangoInstalls) {
@@ -63,7 +86,6 @@ for (const install of djangoInstalls) {
       managers.push(sessions);
       return { settings, sessions };
     }
-
 
     it('Django shows the messages Node added, with their levels, tags and safety, and removes them', async () => {
       const { settings, sessions } = await sharedDatabase({ MESSAGE_TAGS: { [ERROR]: 'danger' } });
@@ -112,7 +134,9 @@ for (const install of djangoInstalls) {
         { level: 45, message: 'custom', extraTags: '', levelTag: 'critical', tags: 'critical', safe: false },
       ]);
 
-      const [again] = (await django(settings, [{ op: 'messages_request', key: added.key, steps: [{ do: 'len' }, { do: 'iterate' }] }])) as [DjangoMessagesRequest];
+      const [again] = (await django(settings, [{ op: 'messages_request', key: added.key, steps: [{ do: 'len' }, { do: 'iterate' }] }])) as [
+        DjangoMessagesRequest,
+      ];
       expect(again.results).toEqual([0, []]);
       expect(again.stored).toBeNull();
     });
@@ -138,7 +162,9 @@ for (const install of djangoInstalls) {
       const expected = omitsEmptyTags ? theirs.replace(/("__json_message", [01], -?\d+, "(?:[^"\\]|\\.)*")\]/g, '$1, ""]') : theirs;
       if (omitsEmptyTags) expect(expected).not.toBe(theirs);
       expect(mine).toBe(expected);
-      expect(decoded.map((m) => [m.level, m.message, m.extra_tags, m.safe])).toEqual(cases.map((c) => [c.level, c.message, c.extra_tags ?? '', c.safe ?? false]));
+      expect(decoded.map((m) => [m.level, m.message, m.extra_tags, m.safe])).toEqual(
+        cases.map((c) => [c.level, c.message, c.extra_tags ?? '', c.safe ?? false]),
+      );
     });
 
     // The same calls in one request on both sides, from the same two stored messages (written by Django):
@@ -152,7 +178,18 @@ for (const install of djangoInstalls) {
       { name: 'read, add, read: the new one joins, nothing stays', steps: [{ do: 'iterate' }, add(INFO, 'c'), { do: 'iterate' }] },
       { name: 'count without reading: all stay', steps: [{ do: 'len' }, add(INFO, 'c'), { do: 'len' }] },
       { name: 'below the level, or empty: not stored', steps: [add(DEBUG, 'debug'), add(INFO - 1, 'nineteen'), add(INFO, ''), { do: 'len' }] },
-      { name: 'set_level for this request', steps: [{ do: 'get_level' }, { do: 'set_level', level: DEBUG }, add(DEBUG, 'debug'), { do: 'get_level' }, { do: 'set_level', level: null }, add(DEBUG, 'dropped'), { do: 'get_level' }] },
+      {
+        name: 'set_level for this request',
+        steps: [
+          { do: 'get_level' },
+          { do: 'set_level', level: DEBUG },
+          add(DEBUG, 'debug'),
+          { do: 'get_level' },
+          { do: 'set_level', level: null },
+          add(DEBUG, 'dropped'),
+          { do: 'get_level' },
+        ],
+      },
       { name: 'a 500 saves nothing: the read messages stay', steps: [{ do: 'iterate' }, add(INFO, 'c')], status: 500 },
     ];
     function add(level: number, message: string, extraTags?: string): DjangoMessagesStep {
@@ -178,50 +215,61 @@ for (const install of djangoInstalls) {
 
     it.each([
       ['default settings', {}, {}],
-      ['MESSAGE_LEVEL and MESSAGE_TAGS', { MESSAGE_LEVEL: SUCCESS, MESSAGE_TAGS: { [ERROR]: 'danger', [SUCCESS]: '' } }, { level: SUCCESS, tags: { [ERROR]: 'danger', [SUCCESS]: '' } }],
-    ] as Array<[string, Record<string, unknown>, MessagesOptions]>)('the same calls give the same outcome on both sides, with %s', async (_label, djangoSettings, options) => {
-      const { settings, sessions } = await sharedDatabase(djangoSettings);
-      const messages = createMessages(options);
-      const seed: DjangoMessagesStep[] = [add(WARNING, 'a', 'first'), add(ERROR, 'b')];
-      // Two sessions per scenario holding the same messages, one for each side.
-      const seeded = (await django(
-        settings,
-        scenarios.flatMap(() => [
-          { op: 'messages_request', steps: seed },
-          { op: 'messages_request', steps: seed },
-        ]),
-      )) as DjangoMessagesRequest[];
+      [
+        'MESSAGE_LEVEL and MESSAGE_TAGS',
+        { MESSAGE_LEVEL: SUCCESS, MESSAGE_TAGS: { [ERROR]: 'danger', [SUCCESS]: '' } },
+        { level: SUCCESS, tags: { [ERROR]: 'danger', [SUCCESS]: '' } },
+      ],
+    ] as Array<[string, Record<string, unknown>, MessagesOptions]>)(
+      'the same calls give the same outcome on both sides, with %s',
+      async (_label, djangoSettings, options) => {
+        const { settings, sessions } = await sharedDatabase(djangoSettings);
+        const messages = createMessages(options);
+        const seed: DjangoMessagesStep[] = [add(WARNING, 'a', 'first'), add(ERROR, 'b')];
+        // Two sessions per scenario holding the same messages, one for each side.
+        const seeded = (await django(
+          settings,
+          scenarios.flatMap(() => [
+            { op: 'messages_request', steps: seed },
+            { op: 'messages_request', steps: seed },
+          ]),
+        )) as DjangoMessagesRequest[];
 
-      const nodeOutcomes: Array<{ results: unknown[]; stored: unknown }> = [];
-      for (const [i, scenario] of scenarios.entries()) {
-        const key = seeded[2 * i + 1]!.key;
-        const { result: results } = await nodeRequest(
-          sessions,
-          key,
-          async (session) => {
-            const results: unknown[] = [];
-            for (const step of scenario.steps) results.push(await nodeStep(messages, session, step));
-            return results;
-          },
-          scenario.status,
-        );
-        const stored = (await nodeRequest(sessions, key, (session) => session.get(MESSAGES_SESSION_KEY))).result;
-        nodeOutcomes.push({ results, stored: stored ?? null });
-      }
+        const nodeOutcomes: Array<{ results: unknown[]; stored: unknown }> = [];
+        for (const [i, scenario] of scenarios.entries()) {
+          const key = seeded[2 * i + 1]!.key;
+          const { result: results } = await nodeRequest(
+            sessions,
+            key,
+            async (session) => {
+              const results: unknown[] = [];
+              for (const step of scenario.steps) results.push(await nodeStep(messages, session, step));
+              return results;
+            },
+            scenario.status,
+          );
+          const stored = (await nodeRequest(sessions, key, (session) => session.get(MESSAGES_SESSION_KEY))).result;
+          nodeOutcomes.push({ results, stored: stored ?? null });
+        }
 
-      const djangoOutcomes = (await django(settings, [
-        ...scenarios.map((scenario, i) => ({ op: 'messages_request', key: seeded[2 * i]!.key, steps: scenario.steps, status: scenario.status ?? 200 })),
-        ...nodeOutcomes.map((outcome) => ({ op: 'messages_decode', data: outcome.stored })),
-      ])) as unknown[];
-      for (const [i, scenario] of scenarios.entries()) {
-        const theirs = djangoOutcomes[i] as DjangoMessagesRequest;
-        const mineReadByDjango = djangoOutcomes[scenarios.length + i] as DjangoMessage[];
-        const mine = nodeOutcomes[i]!;
-        const normalise = (results: unknown[]): unknown[] => results.map((result) => (Array.isArray(result) ? result.map((m) => ('level_tag' in m ? asFlash(m as DjangoMessage) : m)) : result));
-        expect({ scenario: scenario.name, results: mine.results }).toEqual({ scenario: scenario.name, results: normalise(theirs.results) });
-        expect({ scenario: scenario.name, stored: mineReadByDjango.map(asFlash) }).toEqual({ scenario: scenario.name, stored: theirs.stored_messages.map(asFlash) });
-        expect(mine.stored === null).toBe(theirs.stored === null);
-      }
-    });
+        const djangoOutcomes = (await django(settings, [
+          ...scenarios.map((scenario, i) => ({ op: 'messages_request', key: seeded[2 * i]!.key, steps: scenario.steps, status: scenario.status ?? 200 })),
+          ...nodeOutcomes.map((outcome) => ({ op: 'messages_decode', data: outcome.stored })),
+        ])) as unknown[];
+        for (const [i, scenario] of scenarios.entries()) {
+          const theirs = djangoOutcomes[i] as DjangoMessagesRequest;
+          const mineReadByDjango = djangoOutcomes[scenarios.length + i] as DjangoMessage[];
+          const mine = nodeOutcomes[i]!;
+          const normalise = (results: unknown[]): unknown[] =>
+            results.map((result) => (Array.isArray(result) ? result.map((m) => ('level_tag' in m ? asFlash(m as DjangoMessage) : m)) : result));
+          expect({ scenario: scenario.name, results: mine.results }).toEqual({ scenario: scenario.name, results: normalise(theirs.results) });
+          expect({ scenario: scenario.name, stored: mineReadByDjango.map(asFlash) }).toEqual({
+            scenario: scenario.name,
+            stored: theirs.stored_messages.map(asFlash),
+          });
+          expect(mine.stored === null).toBe(theirs.stored === null);
+        }
+      },
+    );
   });
 }

@@ -8,7 +8,7 @@ import mysql from 'mysql2/promise';
 import { expect } from 'vitest';
 import { mysqlStore } from '../../src/stores/mysql.js';
 import { djangoDatabaseSettings, djangoDriverFor } from './bridge.js';
-import { describeSqlInterop, reachability, scratchNames, withoutPassword, type InteropDatabase, type SessionRow } from './sql-interop.js';
+import { describeSqlInterop, type InteropDatabase, reachability, type SessionRow, scratchNames, withoutPassword } from './sql-interop.js';
 
 const MYSQL_URL = process.env['SESSIONKIT_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
 

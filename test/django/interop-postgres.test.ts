@@ -7,7 +7,7 @@ import pg from 'pg';
 import { expect } from 'vitest';
 import { postgresStore } from '../../src/stores/postgres.js';
 import { djangoDatabaseSettings, djangoDriverFor } from './bridge.js';
-import { describeSqlInterop, reachability, scratchNames, withoutPassword, type InteropDatabase, type SessionRow } from './sql-interop.js';
+import { describeSqlInterop, type InteropDatabase, reachability, type SessionRow, scratchNames, withoutPassword } from './sql-interop.js';
 
 const PG_URL = process.env['SESSIONKIT_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -55,10 +55,9 @@ function inSchema(schema: string): InteropDatabase {
         `SELECT conname, contype, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = $1::regclass ORDER BY conname`,
         [table],
       );
-      const indexes = await admin.query<{ def: string }>(
-        `SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = $1::regclass ORDER BY 1`,
-        [table],
-      );
+      const indexes = await admin.query<{ def: string }>(`SELECT pg_get_indexdef(indexrelid) AS def FROM pg_index WHERE indrelid = $1::regclass ORDER BY 1`, [
+        table,
+      ]);
       const kind = await admin.query(`SELECT relkind, relpersistence FROM pg_class WHERE oid = $1::regclass`, [table]);
       return {
         table: kind.rows,

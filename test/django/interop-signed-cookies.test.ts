@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSessions, type SessionManager } from '../../src/index.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
-import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { djangoInstalls, describeWithInstall } from './django-installs.js';
-import { startDjango, type DjangoProcess } from './django-process.js';
 import { cookieValue } from '../helpers/cookies.js';
-import { COOKIE_AGE, renewDjangoExpiries, sessionWithExpiry, type Expiry, type Loaded } from './session-interop.js';
+import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { describeWithInstall, djangoInstalls } from './django-installs.js';
+import { type DjangoProcess, startDjango } from './django-process.js';
+import { COOKIE_AGE, type Expiry, type Loaded, renewDjangoExpiries, sessionWithExpiry } from './session-interop.js';
 
 const ENGINE = 'signed_cookies';
 
@@ -70,9 +70,7 @@ for (const install of djangoInstalls) {
     });
 
     it('(d) verifies with a fallback secret what Django signed with the old key, and re-signs with the new one', async () => {
-      const [created] = (await django(settings(OLD_SECRET), [{ op: 'session_create', engine: ENGINE, data: { user: 'bob' } }])) as [
-        { key: string },
-      ];
+      const [created] = (await django(settings(OLD_SECRET), [{ op: 'session_create', engine: ENGINE, data: { user: 'bob' } }])) as [{ key: string }];
 
       expect(await cookieSessions().load(`sessionid=${created.key}`).load()).toEqual({});
 

@@ -8,16 +8,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createSessions, SessionInterrupted, type SessionLogger, type SessionManager } from '../../src/index.js';
-import type { SessionStore } from '../../src/core/store-contract.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
-import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { describeIfAvailable, unavailableBecause } from '../helpers/gate.js';
-import { describeWithDjango, django } from './bridge.js';
-import { djangoInstalls, describeWithInstall } from './django-installs.js';
-import { startDjango, type DjangoProcess } from './django-process.js';
+import type { SessionStore } from '../../src/core/store-contract.js';
+import { createSessions, SessionInterrupted, type SessionLogger, type SessionManager } from '../../src/index.js';
 import { cookieValue } from '../helpers/cookies.js';
-import { renewDjangoExpiries, sessionWithExpiry, COOKIE_AGE, type Expiry, type Loaded } from './session-interop.js';
+import { describeIfAvailable, unavailableBecause } from '../helpers/gate.js';
+import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
+import { describeWithDjango, django } from './bridge.js';
+import { describeWithInstall, djangoInstalls } from './django-installs.js';
+import { type DjangoProcess, startDjango } from './django-process.js';
+import { COOKIE_AGE, type Expiry, type Loaded, renewDjangoExpiries, sessionWithExpiry } from './session-interop.js';
 
 /** A `django_session` row as the server holds it; `expireDate` is UTC text with microseconds. */
 export interface SessionRow {
@@ -138,10 +138,7 @@ export function describeSqlInterop(backend: SqlInteropBackend): void {
   });
 
   /** A sessionkit manager on `db`'s table, closed at the end of the file. */
-  const sessionsOn = (
-    db: InteropDatabase,
-    options: { secretFallbacks?: string[]; now?: () => number; logger?: SessionLogger } = {},
-  ): SessionManager => {
+  const sessionsOn = (db: InteropDatabase, options: { secretFallbacks?: string[]; now?: () => number; logger?: SessionLogger } = {}): SessionManager => {
     const manager = createSessions({
       secret: TEST_SECRET,
       secretFallbacks: options.secretFallbacks ?? [],
@@ -179,10 +176,10 @@ export function describeSqlInterop(backend: SqlInteropBackend): void {
   function scenarios(django: RunOps): void {
     it("(a) creates the table of Django's sqlmigrate sessions 0001: same columns, primary key and indexes as Django's migrate makes", async () => {
       const [migrated, fromSqlmigrate, byStore] = await Promise.all([backend.newDatabase(), backend.newDatabase(), backend.newDatabase()]);
-      const [sql, migrateResult] = (await django(settings(migrated), [
-        { op: 'sqlmigrate', app: 'sessions', migration: '0001' },
-        { op: 'migrate' },
-      ])) as [string, unknown];
+      const [sql, migrateResult] = (await django(settings(migrated), [{ op: 'sqlmigrate', app: 'sessions', migration: '0001' }, { op: 'migrate' }])) as [
+        string,
+        unknown,
+      ];
       expect(migrateResult).toBeNull();
       expect(sql).toContain('CREATE TABLE');
       await fromSqlmigrate.execute(sql);
@@ -203,10 +200,10 @@ export function describeSqlInterop(backend: SqlInteropBackend): void {
     it('(b) reads and updates a session Django wrote in the table Django migrated, and Django reads the update', async () => {
       const db = await backend.newDatabase();
       const original = { user: 'alice', n: 1, nested: { list: [1, 2, 'é'], flag: true }, text: 'naïve — 日本 😀' };
-      const [migrated, created] = (await django(settings(db), [
-        { op: 'migrate' },
-        { op: 'session_create', engine: 'db', data: original },
-      ])) as [null, { key: string }];
+      const [migrated, created] = (await django(settings(db), [{ op: 'migrate' }, { op: 'session_create', engine: 'db', data: original }])) as [
+        null,
+        { key: string },
+      ];
       expect(migrated).toBeNull();
       expect(created.key).toMatch(/^[a-z0-9]{32}$/);
 
@@ -361,10 +358,10 @@ export function describeSqlInterop(backend: SqlInteropBackend): void {
     it('(f) verifies with a fallback secret what Django signed with the old key and re-signs it with the new one, which Django then reads', async () => {
       const db = await backend.newDatabase();
       // Django 3.2 has no SECRET_KEY_FALLBACKS: the old deployment signs with SECRET_KEY = old.
-      const [, created] = (await django(settings(db, OLD_SECRET), [
-        { op: 'migrate' },
-        { op: 'session_create', engine: 'db', data: { user: 'bob' } },
-      ])) as [null, { key: string }];
+      const [, created] = (await django(settings(db, OLD_SECRET), [{ op: 'migrate' }, { op: 'session_create', engine: 'db', data: { user: 'bob' } }])) as [
+        null,
+        { key: string },
+      ];
       const key = created.key;
 
       // Without the fallback the old signature does not verify: an empty session, and Django's warning.

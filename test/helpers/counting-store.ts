@@ -67,14 +67,10 @@ export function countingStore(inner: SessionStore): CountingStore {
     load: wrap('load', (key: string) => inner.load(key)),
     exists: wrap('exists', (key: string) => inner.exists(key)),
     create: wrap('create', (key: string, data: string, expires: Date) => inner.create(key, data, expires)),
-    update: wrap('update', (key: string, data: string, expires: Date, expected?: unknown) =>
-      inner.update(key, data, expires, expected),
-    ),
+    update: wrap('update', (key: string, data: string, expires: Date, expected?: unknown) => inner.update(key, data, expires, expected)),
     delete: wrap('delete', (key: string) => inner.delete(key)),
     clearExpired: wrap('clearExpired', () => inner.clearExpired()),
-    ...(lock
-      ? { lock: wrap('lock', (key: string, options: Parameters<typeof lock>[1]) => lock.call(inner, key, options)) }
-      : {}),
+    ...(lock ? { lock: wrap('lock', (key: string, options: Parameters<typeof lock>[1]) => lock.call(inner, key, options)) } : {}),
     ...(inner.list ? { list: inner.list.bind(inner) } : {}),
     close: () => inner.close?.() ?? Promise.resolve(),
   };

@@ -8,9 +8,9 @@
  * (default redis://127.0.0.1:6379/0).
  */
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { describeIfAvailable, unavailableBecause } from './gate.js';
 
 /** A PostgreSQL URL allowed to create databases. */

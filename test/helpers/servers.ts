@@ -10,7 +10,7 @@
  * Every wait is bounded. Every process started here is also killed when the test process exits, so a
  * failing or interrupted test leaves nothing running.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';

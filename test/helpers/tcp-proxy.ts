@@ -8,7 +8,7 @@
  *   await proxy.resume();  // it is back, on the same port
  *   await proxy.close();
  */
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * How a paused proxy behaves:

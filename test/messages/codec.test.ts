@@ -38,12 +38,9 @@ describe('decodeMessages', () => {
   });
 
   it('reads the compact form other writers may use, and Python truth values for the safe flag', () => {
-    expect(decodeMessages('[["__json_message",1,20,"a"],["__json_message",true,20,"b",null],["__json_message","",20,"c"],["__json_message",[],20,"d"]]')).toEqual([
-      message(20, 'a', null, true),
-      message(20, 'b', null, true),
-      message(20, 'c', null, false),
-      message(20, 'd', null, false),
-    ]);
+    expect(
+      decodeMessages('[["__json_message",1,20,"a"],["__json_message",true,20,"b",null],["__json_message","",20,"c"],["__json_message",[],20,"d"]]'),
+    ).toEqual([message(20, 'a', null, true), message(20, 'b', null, true), message(20, 'c', null, false), message(20, 'd', null, false)]);
   });
 
   it.each([

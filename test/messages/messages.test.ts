@@ -8,26 +8,26 @@ import { createServer } from 'node:http';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { session } from '../../src/adapters/express.js';
-import { createSessions, SessionConfigError, type Session, type SessionOptions } from '../../src/index.js';
+import { createSessions, type Session, SessionConfigError, type SessionOptions } from '../../src/index.js';
 import {
   addMessage,
   createMessages,
-  debug,
   DEBUG,
-  error,
+  debug,
   ERROR,
+  error,
+  type FlashMessage,
   getLevel,
   getMessages,
-  info,
   INFO,
+  info,
   MESSAGES_SESSION_KEY,
   peekMessages,
+  SUCCESS,
   setLevel,
   success,
-  SUCCESS,
-  warning,
   WARNING,
-  type FlashMessage,
+  warning,
 } from '../../src/messages/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
@@ -136,20 +136,28 @@ describe("Django's storage semantics within one request", () => {
 
   it('adding after reading stores only the new message', async () => {
     const browser = await withTwoStored();
-    expect(texts(await browser.request(async (s) => {
-      const shown = await getMessages(s);
-      await info(s, 'c');
-      return shown;
-    }))).toEqual(['a', 'b']);
+    expect(
+      texts(
+        await browser.request(async (s) => {
+          const shown = await getMessages(s);
+          await info(s, 'c');
+          return shown;
+        }),
+      ),
+    ).toEqual(['a', 'b']);
     expect(texts(await browser.request((s) => getMessages(s)))).toEqual(['c']);
   });
 
   it('reading after adding shows the new message too and stores nothing', async () => {
     const browser = await withTwoStored();
-    expect(texts(await browser.request(async (s) => {
-      await info(s, 'c');
-      return getMessages(s);
-    }))).toEqual(['a', 'b', 'c']);
+    expect(
+      texts(
+        await browser.request(async (s) => {
+          await info(s, 'c');
+          return getMessages(s);
+        }),
+      ),
+    ).toEqual(['a', 'b', 'c']);
     expect(await browser.stored()).toBeUndefined();
   });
 
@@ -169,11 +177,15 @@ describe("Django's storage semantics within one request", () => {
 
   it('peek after reading still counts what was read, as len() does', async () => {
     const browser = await withTwoStored();
-    expect(texts(await browser.request(async (s) => {
-      await getMessages(s);
-      await info(s, 'c');
-      return peekMessages(s);
-    }))).toEqual(['a', 'b', 'c']);
+    expect(
+      texts(
+        await browser.request(async (s) => {
+          await getMessages(s);
+          await info(s, 'c');
+          return peekMessages(s);
+        }),
+      ),
+    ).toEqual(['a', 'b', 'c']);
     expect(texts(await browser.request((s) => getMessages(s)))).toEqual(['c']);
   });
 
@@ -190,7 +202,12 @@ describe("Django's storage semantics within one request", () => {
 describe('levels and tags', () => {
   it('stores nothing below the minimum level, nor an empty text', async () => {
     const browser = browserOn();
-    const added = await browser.request(async (s) => [await debug(s, 'hidden'), await addMessage(s, INFO - 1, 'below'), await info(s, ''), await info(s, 'shown')]);
+    const added = await browser.request(async (s) => [
+      await debug(s, 'hidden'),
+      await addMessage(s, INFO - 1, 'below'),
+      await info(s, ''),
+      await info(s, 'shown'),
+    ]);
     expect(added).toEqual([false, false, false, true]);
     expect(texts(await browser.request((s) => getMessages(s)))).toEqual(['shown']);
   });
@@ -285,7 +302,9 @@ describe('any adapter', () => {
         const added = await fetch(`${server.url}/add`);
         const cookie = cookiePair(added);
         const shown = await fetch(`${server.url}/show`, { headers: { cookie } });
-        expect(await shown.json()).toEqual([{ level: WARNING, message: 'Disk almost full.', extraTags: 'sticky', levelTag: 'warning', tags: 'sticky warning', safe: false }]);
+        expect(await shown.json()).toEqual([
+          { level: WARNING, message: 'Disk almost full.', extraTags: 'sticky', levelTag: 'warning', tags: 'sticky warning', safe: false },
+        ]);
         expect(await (await fetch(`${server.url}/show`, { headers: { cookie } })).json()).toEqual([]);
       } finally {
         await server.close();

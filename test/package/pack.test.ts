@@ -152,25 +152,18 @@ describe('the packed package', () => {
     expect(stdout.trim()).toBe('42');
   });
 
-  it.each(['cjs', 'esm'] as const)(
-    'an esbuild %s bundle starts and loads an optional driver from node_modules',
-    async (format) => {
-      const project = join(scratch, format);
-      const entry = join(project, 'entry.mjs');
-      await writeFile(entry, BUNDLE_ENTRY);
-      const out = join(project, `bundle.${format === 'cjs' ? 'cjs' : 'mjs'}`);
-      const esbuild = join(ROOT, 'node_modules/.bin/esbuild');
-      // better-sqlite3 is native: it stays outside the bundle, as every bundler leaves such drivers.
-      await run(
-        esbuild,
-        [entry, '--bundle', '--platform=node', `--format=${format}`, '--external:better-sqlite3', `--outfile=${out}`],
-        { cwd: project },
-      );
-      const { stdout } = await run(process.execPath, [out], {
-        cwd: project,
-        env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
-      });
-      expect(stdout.trim()).toBe('42');
-    },
-  );
+  it.each(['cjs', 'esm'] as const)('an esbuild %s bundle starts and loads an optional driver from node_modules', async (format) => {
+    const project = join(scratch, format);
+    const entry = join(project, 'entry.mjs');
+    await writeFile(entry, BUNDLE_ENTRY);
+    const out = join(project, `bundle.${format === 'cjs' ? 'cjs' : 'mjs'}`);
+    const esbuild = join(ROOT, 'node_modules/.bin/esbuild');
+    // better-sqlite3 is native: it stays outside the bundle, as every bundler leaves such drivers.
+    await run(esbuild, [entry, '--bundle', '--platform=node', `--format=${format}`, '--external:better-sqlite3', `--outfile=${out}`], { cwd: project });
+    const { stdout } = await run(process.execPath, [out], {
+      cwd: project,
+      env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') },
+    });
+    expect(stdout.trim()).toBe('42');
+  });
 });

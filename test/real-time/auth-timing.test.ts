@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
-import { djangoUsers, type DjangoUsers } from '../../src/auth/index.js';
+import { type DjangoUsers, djangoUsers } from '../../src/auth/index.js';
 
 // Enough that a hash (tens of milliseconds) dwarfs a SQLite look-up (tens of microseconds).
 const ITERATIONS = 200_000;

@@ -14,15 +14,7 @@ import { redisStore } from '../../src/stores/redis.js';
 import { cookieOf } from '../helpers/cookies.js';
 import { describeIfAvailable } from '../helpers/gate.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
-import {
-  type ManagedServer,
-  MEMCACHED_BIN,
-  missingExecutables,
-  REDIS_SERVER_BIN,
-  startMemcached,
-  startRedisServer,
-  waitUntil,
-} from '../helpers/servers.js';
+import { type ManagedServer, MEMCACHED_BIN, missingExecutables, REDIS_SERVER_BIN, startMemcached, startRedisServer, waitUntil } from '../helpers/servers.js';
 import { DRIVERS } from '../stores/redis-drivers.js';
 
 const TIMEOUT_MS = 400;
@@ -115,18 +107,15 @@ for (const target of TARGETS) {
       return Date.now() - started;
     }
 
-    it.skipIf(target.expirySlackMs === null)(
-      'drops a session when the TTL the store sent runs out, and not before',
-      async () => {
-        const key = generateSessionKey();
-        await s.create(key, 'short', new Date(Date.now() + 1200));
-        await sleep(900);
-        expect((await s.load(key))?.data).toBe('short');
-        await sleep(300 + (target.expirySlackMs ?? 0) + 200);
-        expect(await s.load(key)).toBeNull();
-        expect(await s.exists(key)).toBe(false);
-      },
-    );
+    it.skipIf(target.expirySlackMs === null)('drops a session when the TTL the store sent runs out, and not before', async () => {
+      const key = generateSessionKey();
+      await s.create(key, 'short', new Date(Date.now() + 1200));
+      await sleep(900);
+      expect((await s.load(key))?.data).toBe('short');
+      await sleep(300 + (target.expirySlackMs ?? 0) + 200);
+      expect(await s.load(key)).toBeNull();
+      expect(await s.exists(key)).toBe(false);
+    });
 
     it('fails fast with SessionStoreUnavailable while the server is down, and recovers when it returns', async () => {
       const sessions = createSessions({ secret: TEST_SECRET, store: s });
@@ -174,11 +163,7 @@ for (const target of TARGETS) {
       } finally {
         server.resume();
       }
-      await waitUntil(
-        'the store to answer again',
-        async () => (await sessions.load(cookie).get('user')) === 'alice',
-        5000,
-      );
+      await waitUntil('the store to answer again', async () => (await sessions.load(cookie).get('user')) === 'alice', 5000);
       if (target.releasesLateLocks) {
         // The lock request that timed out ran late on the server, and so did its release queued behind it:
         // the session is not left locked for the lock's TTL.
@@ -195,11 +180,7 @@ for (const target of TARGETS) {
         await expect(late.load(generateSessionKey())).rejects.toThrow(/^(redisStore|memcachedStore): /);
         expect(Date.now() - started).toBeLessThan(FAST_MS);
         await server.start();
-        await waitUntil(
-          'the late store to connect',
-          async () => (await late.load(generateSessionKey())) === null,
-          5000,
-        );
+        await waitUntil('the late store to connect', async () => (await late.load(generateSessionKey())) === null, 5000);
       } finally {
         await late.close?.();
       }

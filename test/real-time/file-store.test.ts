@@ -4,15 +4,14 @@
  * the file-system call that would hang is replaced by one that never settles; the bound itself runs on
  * real timers.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { createSessions, SessionStoreUnavailable } from '../../src/index.js';
 import { generateSessionKey } from '../../src/core/session-key.js';
-import { StoreTimeoutError } from '../../src/stores/internal/deadline.js';
+import { createSessions, SessionStoreUnavailable } from '../../src/index.js';
 import { fileStore } from '../../src/stores/file.js';
+import { StoreTimeoutError } from '../../src/stores/internal/deadline.js';
 import { cookieOf } from '../helpers/cookies.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 

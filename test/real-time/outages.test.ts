@@ -7,13 +7,14 @@
  * while it is dead); once it answers again, every client's requests succeed again by themselves.
  */
 import { expect, it } from 'vitest';
-import { createSessions, SessionStoreUnavailable, type SessionManager, type SessionStore } from '../../src/index.js';
+import { createSessions, type SessionManager, type SessionStore, SessionStoreUnavailable } from '../../src/index.js';
 import { memcachedStore } from '../../src/stores/memcached.js';
 import { redisStore } from '../../src/stores/redis.js';
 import { cookieOf } from '../helpers/cookies.js';
-import { TEST_SECRET } from '../helpers/secrets.js';
 import { describeIfAvailable } from '../helpers/gate.js';
+import { TEST_SECRET } from '../helpers/secrets.js';
 import {
+  type ManagedServer,
   MEMCACHED_BIN,
   missingExecutables,
   REDIS_SERVER_BIN,
@@ -21,7 +22,6 @@ import {
   startRedisServer,
   useServer,
   waitUntil,
-  type ManagedServer,
 } from '../helpers/servers.js';
 
 const TIMEOUT_MS = 300;
@@ -107,7 +107,13 @@ function startLoad(sessions: SessionManager<VisitData>, clients: number): Load {
 async function timeToRecover(load: Load, from: number, what: string): Promise<number> {
   await waitUntil(
     `every one of ${load.clients} clients to succeed again after ${what}`,
-    async () => new Set(load.since(from).filter((visit) => visit.error === undefined).map((visit) => visit.client)).size === load.clients,
+    async () =>
+      new Set(
+        load
+          .since(from)
+          .filter((visit) => visit.error === undefined)
+          .map((visit) => visit.client),
+      ).size === load.clients,
     RECOVERY_MS,
   );
   return Date.now() - from;

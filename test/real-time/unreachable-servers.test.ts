@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { optionsFromEnv } from '../../src/config/env.js';
 import { SessionStoreUnavailable } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
-import { cliScratch, runCli, type CliRun } from '../cli/run-cli.js';
+import { type CliRun, cliScratch, runCli } from '../cli/run-cli.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { freePort } from '../helpers/servers.js';
 
@@ -58,11 +58,33 @@ describe('sessionkit on servers that cannot be reached', () => {
     const [pgPort, mysqlPort, redisPort, memcachedPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     const started = Date.now();
     await Promise.all([
-      expectFailure(['list'], { DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:${pgPort}/test` }, new RegExp(`^sessionkit: cannot reach the session store \\(db — PostgreSQL 127\\.0\\.0\\.1:${pgPort}/test, set by DATABASE_URL\\): .*ECONNREFUSED.*Check that the server is running and that DATABASE_URL points to it\\.\\n$`)),
-      expectFailure(['clearsessions'], { DATABASE_URL: `mysql://app:${PASSWORD}@127.0.0.1:${mysqlPort}/test` }, /cannot reach the session store \(db — MySQL .*set by DATABASE_URL\).*ECONNREFUSED/),
-      expectFailure(['show', 'a'.repeat(32)], { SESSION_ENGINE: 'cache', CACHE_URL: `redis://:${PASSWORD}@127.0.0.1:${redisPort}/0` }, /cannot reach the session store \(cache — Redis redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0, set by CACHE_URL\).*ECONNREFUSED/),
-      expectFailure(['delete', 'a'.repeat(32)], { SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${memcachedPort}` }, /cannot reach the session store \(cache — memcached .*set by CACHE_URL\)/),
-      expectFailure(['migrate'], { SESSION_ENGINE: 'cached_db', DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:${pgPort}/test` }, /cannot reach the session store \(cached_db — PostgreSQL .*set by DATABASE_URL\)/),
+      expectFailure(
+        ['list'],
+        { DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:${pgPort}/test` },
+        new RegExp(
+          `^sessionkit: cannot reach the session store \\(db — PostgreSQL 127\\.0\\.0\\.1:${pgPort}/test, set by DATABASE_URL\\): .*ECONNREFUSED.*Check that the server is running and that DATABASE_URL points to it\\.\\n$`,
+        ),
+      ),
+      expectFailure(
+        ['clearsessions'],
+        { DATABASE_URL: `mysql://app:${PASSWORD}@127.0.0.1:${mysqlPort}/test` },
+        /cannot reach the session store \(db — MySQL .*set by DATABASE_URL\).*ECONNREFUSED/,
+      ),
+      expectFailure(
+        ['show', 'a'.repeat(32)],
+        { SESSION_ENGINE: 'cache', CACHE_URL: `redis://:${PASSWORD}@127.0.0.1:${redisPort}/0` },
+        /cannot reach the session store \(cache — Redis redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0, set by CACHE_URL\).*ECONNREFUSED/,
+      ),
+      expectFailure(
+        ['delete', 'a'.repeat(32)],
+        { SESSION_ENGINE: 'cache', CACHE_URL: `memcached://127.0.0.1:${memcachedPort}` },
+        /cannot reach the session store \(cache — memcached .*set by CACHE_URL\)/,
+      ),
+      expectFailure(
+        ['migrate'],
+        { SESSION_ENGINE: 'cached_db', DATABASE_URL: `postgres://app:${PASSWORD}@127.0.0.1:${pgPort}/test` },
+        /cannot reach the session store \(cached_db — PostgreSQL .*set by DATABASE_URL\)/,
+      ),
     ]);
     expect(Date.now() - started).toBeLessThan(20_000);
   });

@@ -1,16 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { beforeAll, expect, it } from 'vitest';
-import {
-  b64Encode,
-  BadPayload,
-  BadSignature,
-  dumps,
-  loads,
-  PayloadTooLarge,
-  Signer,
-  TimestampSigner,
-} from '../../src/signing/index.js';
+import { BadPayload, BadSignature, b64Encode, dumps, loads, PayloadTooLarge, Signer, TimestampSigner } from '../../src/signing/index.js';
 import { describeWithDjango, djangoBatch, djangoError } from '../django/bridge.js';
 
 const KEY = 'django-insecure-bad-input-key-0123456789';
@@ -58,9 +49,7 @@ describeWithDjango('bad tokens are rejected like Django rejects them', () => {
     empty: batch.add({ op: 'loads', token: '' }),
     truncated: batch.add({ op: 'loads', token: good.slice(0, -5) }),
   };
-  const badPayloads = Object.fromEntries(
-    Object.entries(forged).map(([name, token]) => [name, batch.add({ op: 'loads', token })]),
-  );
+  const badPayloads = Object.fromEntries(Object.entries(forged).map(([name, token]) => [name, batch.add({ op: 'loads', token })]));
 
   beforeAll(() => batch.run());
 
@@ -71,9 +60,7 @@ describeWithDjango('bad tokens are rejected like Django rejects them', () => {
   });
 
   it('throws BadSignature wherever Django raises BadSignature', () => {
-    expect(Object.values(badSignatures).map((r) => djangoError(r()))).toEqual(
-      Object.values(badSignatures).map(() => 'BadSignature'),
-    );
+    expect(Object.values(badSignatures).map((r) => djangoError(r()))).toEqual(Object.values(badSignatures).map(() => 'BadSignature'));
     const token = djangoToken() as string;
     const cases: Array<[string, () => unknown]> = [
       ['tampered signature', () => loads(flipLast(token), { key: KEY })],

@@ -44,7 +44,7 @@ const jsonSamples: unknown[] = [
   { a: { b: [1, { c: 'd' }], e: null }, f: true, g: false, h: [] },
   { z: 1, a: 2, m: { y: 1, b: 2 } }, // insertion order, not sorted
   [0, -1, 2 ** 31, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER],
-  { 'ключ': 'значение', '😀': ['😀'] },
+  { ключ: 'значение', '😀': ['😀'] },
   '',
   [],
   {},
@@ -80,9 +80,7 @@ describeWithDjango('dumps / loads, JSON and session encoding interoperate with D
   const djangoSalted = saltVariants.map((salt) => batch.add({ op: 'dumps', obj: { s: 1 }, salt, time: T0 }));
 
   const ourAged = dumps({ a: 1 }, { key: SECRET_KEY, now });
-  const djangoAgeChecks = [10, 11].map((delta) =>
-    batch.add({ op: 'loads', token: ourAged, max_age: 10, time: T0 + delta }),
-  );
+  const djangoAgeChecks = [10, 11].map((delta) => batch.add({ op: 'loads', token: ourAged, max_age: 10, time: T0 + delta }));
 
   const djangoJson = jsonSamples.map((obj) => batch.add({ op: 'json_dumps', obj }));
 
@@ -141,8 +139,7 @@ describeWithDjango('dumps / loads, JSON and session encoding interoperate with D
       expect(loads(token, { key: SECRET_KEY, salt })).toEqual({ s: 1 });
       expect(() => loads(token, { key: SECRET_KEY })).toThrow();
     });
-    expect(loads(djangoSalted[1]!() as string, { key: SECRET_KEY, salt: 'django.core.signing.TimestampSigner' }))
-      .toEqual({ s: 1 });
+    expect(loads(djangoSalted[1]!() as string, { key: SECRET_KEY, salt: 'django.core.signing.TimestampSigner' })).toEqual({ s: 1 });
   });
 
   it('agrees with Django on max_age', () => {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
-import { b62Decode, b62Encode, b64Decode, b64Encode, constantTimeEqual, saltedHmac } from '../../src/signing/index.js';
 import type { HashAlgorithm } from '../../src/signing/index.js';
+import { b62Decode, b62Encode, b64Decode, b64Encode, constantTimeEqual, saltedHmac } from '../../src/signing/index.js';
 import { describeWithDjango, djangoBatch, djangoError } from '../django/bridge.js';
 
-const integers = [0, 1, 9, 10, 35, 36, 61, 62, 63, 3843, 3844, 1234567890, 1700000000, 2147483647, 2 ** 40 + 7,
-  Number.MAX_SAFE_INTEGER, -1, -62, -1700000000];
+const integers = [0, 1, 9, 10, 35, 36, 61, 62, 63, 3843, 3844, 1234567890, 1700000000, 2147483647, 2 ** 40 + 7, Number.MAX_SAFE_INTEGER, -1, -62, -1700000000];
 const base62Texts = ['0', '00', '-0', '-', 'z', '10', '1r31eq', '1LY7VK', '-zz', '0001', 'ZZZZ'];
 const invalidBase62 = ['', '+', 'a.b', ' 1', '1 ', 'é', '1-'];
 
@@ -35,9 +34,7 @@ describeWithDjango('base64 / base62 / salted HMAC match Django', () => {
   const b62Decoded = base62Texts.map((s) => batch.add({ op: 'b62_decode', s }));
   const b62Invalid = invalidBase62.map((s) => batch.add({ op: 'b62_decode', s }));
   const b64Encoded = byteSamples.map((bytes) => batch.add({ op: 'b64_encode', hex: bytes.toString('hex') }));
-  const hmacs = hmacCases.map((c) =>
-    batch.add({ op: 'salted_hmac', key_salt: c.keySalt, value: c.value, secret: c.secret, algorithm: c.algorithm }),
-  );
+  const hmacs = hmacCases.map((c) => batch.add({ op: 'salted_hmac', key_salt: c.keySalt, value: c.value, secret: c.secret, algorithm: c.algorithm }));
 
   beforeAll(() => batch.run());
 

@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
-import { BadSignature, SignatureExpired, Signer, TimestampSigner } from '../../src/signing/index.js';
 import type { HashAlgorithm } from '../../src/signing/index.js';
+import { BadSignature, SignatureExpired, Signer, TimestampSigner } from '../../src/signing/index.js';
 import { describeWithDjango, djangoBatch, djangoError } from '../django/bridge.js';
 
 const KEY = 'django-insecure-signer-test-key-0123456789';
@@ -34,8 +34,36 @@ const signCases: SignCase[] = [
 
 // Django's rule, including its quirks: `A-z` spans [\]^_` and `$` matches
 // before a trailing newline.
-const separators = ['', 'a', 'Z', '0', '-', '_', '=', '[', '\\', ']', '^', '`', 'abc=', '\n', 'a\n', '\n\n', ':',
-  '/', '.', '@', '{', '|', '~', ' ', 'a:', ':\n', 'é', '--'];
+const separators = [
+  '',
+  'a',
+  'Z',
+  '0',
+  '-',
+  '_',
+  '=',
+  '[',
+  '\\',
+  ']',
+  '^',
+  '`',
+  'abc=',
+  '\n',
+  'a\n',
+  '\n\n',
+  ':',
+  '/',
+  '.',
+  '@',
+  '{',
+  '|',
+  '~',
+  ' ',
+  'a:',
+  ':\n',
+  'é',
+  '--',
+];
 
 function ours(c: SignCase): Signer {
   return new Signer({ key: c.key ?? KEY, salt: c.salt, sep: c.sep, algorithm: c.algorithm });
@@ -62,24 +90,22 @@ const ageChecks = [
 describeWithDjango('Signer and TimestampSigner interoperate with Django', () => {
   const batch = djangoBatch();
   const djangoSigned = signCases.map((c) => batch.add({ op: 'sign', ...djangoArgs(c), value: c.value }));
-  const djangoUnsignedOurs = signCases.map((c) =>
-    batch.add({ op: 'unsign', ...djangoArgs(c), value: ours(c).sign(c.value) }),
-  );
+  const djangoUnsignedOurs = signCases.map((c) => batch.add({ op: 'unsign', ...djangoArgs(c), value: ours(c).sign(c.value) }));
   const djangoTampered = batch.add({ op: 'unsign', key: KEY, value: `${new Signer({ key: KEY }).sign('hello')}x` });
   const sepResults = separators.map((sep) => batch.add({ op: 'sign', key: KEY, sep, value: 'v' }));
 
   const stampTimes = [T0, T0 + 0.999, T0 + 61.5, 1234567890.25];
-  const djangoStamped = stampTimes.map((time) =>
-    batch.add({ op: 'timestamp_sign', key: KEY, salt: 'ts.salt', value: 'payload:with:colons', time }),
-  );
-  const tsSigner = (at: number, key = KEY): TimestampSigner =>
-    new TimestampSigner({ key, salt: 'ts.salt', now: () => at });
+  const djangoStamped = stampTimes.map((time) => batch.add({ op: 'timestamp_sign', key: KEY, salt: 'ts.salt', value: 'payload:with:colons', time }));
+  const tsSigner = (at: number, key = KEY): TimestampSigner => new TimestampSigner({ key, salt: 'ts.salt', now: () => at });
   const ourToken = tsSigner(T0).sign('value');
-  const djangoAgeOfOurs = ageChecks.map(({ at }) =>
-    batch.add({ op: 'timestamp_unsign', key: KEY, salt: 'ts.salt', value: ourToken, max_age: 10, time: at }),
-  );
+  const djangoAgeOfOurs = ageChecks.map(({ at }) => batch.add({ op: 'timestamp_unsign', key: KEY, salt: 'ts.salt', value: ourToken, max_age: 10, time: at }));
   const djangoTruncation = batch.add({
-    op: 'timestamp_unsign', key: KEY, salt: 'ts.salt', value: tsSigner(T0 + 0.999).sign('v'), max_age: 10, time: T0 + 10.999,
+    op: 'timestamp_unsign',
+    key: KEY,
+    salt: 'ts.salt',
+    value: tsSigner(T0 + 0.999).sign('v'),
+    max_age: 10,
+    time: T0 + 10.999,
   });
 
   const djangoOldKeySigned = batch.add({ op: 'sign', key: OLD_KEY, value: 'rotated' });
@@ -158,8 +184,7 @@ describeWithDjango('Signer and TimestampSigner interoperate with Django', () => 
     expect(() => new Signer({ key: KEY, fallbackKeys: ['unrelated'] }).unsign(oldSigned)).toThrow(BadSignature);
 
     const oldStamped = djangoOldKeyStamped() as string;
-    expect(new TimestampSigner({ key: KEY, fallbackKeys: [OLD_KEY], salt: 'ts.salt', now: () => T0 }).unsign(oldStamped, 0))
-      .toBe('rotated');
+    expect(new TimestampSigner({ key: KEY, fallbackKeys: [OLD_KEY], salt: 'ts.salt', now: () => T0 }).unsign(oldStamped, 0)).toBe('rotated');
     expect(() => tsSigner(T0).unsign(oldStamped)).toThrow(BadSignature);
 
     expect(djangoNewKeyCheck()).toBe('fresh');

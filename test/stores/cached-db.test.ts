@@ -1,13 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
-import {
-  createSessions,
-  SessionConfigError,
-  type SessionStore,
-  SessionStoreUnavailable,
-  type StoredSession,
-} from '../../src/index.js';
+import { createSessions, SessionConfigError, type SessionStore, SessionStoreUnavailable, type StoredSession } from '../../src/index.js';
 import { loads } from '../../src/signing/index.js';
 import { cachedDbStore } from '../../src/stores/cached-db.js';
 import { memoryStore } from '../../src/stores/memory.js';
@@ -141,9 +135,7 @@ describe('cached_db: configuration', () => {
     clock += 40;
     expect(await store.countExpired!()).toBe(7);
     const progress: number[] = [];
-    expect(await store.clearExpiredInBatches!({ batchSize: 3, onProgress: (removed) => progress.push(removed) })).toBe(
-      7,
-    );
+    expect(await store.clearExpiredInBatches!({ batchSize: 3, onProgress: (removed) => progress.push(removed) })).toBe(7);
     expect(progress).toEqual([3, 6, 7]);
     expect(await store.countExpired!()).toBe(0);
     // Swept already: nothing left for the cache's own sweep.
@@ -409,10 +401,10 @@ describeWithDjango('cached_db: interoperability with Django (SESSION_ENGINE cach
   it('Django writes → sessionkit reads and updates → Django reads the update, and the reverse', async () => {
     const file = newDbFile();
     const settings = { SECRET_KEY: TEST_SECRET, DATABASE_NAME: file };
-    const [, created] = (await django(settings, [
-      { op: 'migrate' },
-      { op: 'session_create', engine: 'cached_db', data: { from: 'django' } },
-    ])) as [null, { key: string }];
+    const [, created] = (await django(settings, [{ op: 'migrate' }, { op: 'session_create', engine: 'cached_db', data: { from: 'django' } }])) as [
+      null,
+      { key: string },
+    ];
     const store = cachedDbStore({ cache: memoryStore(), db: sqliteStore({ path: file }) });
     const sessions = createSessions({ secret: TEST_SECRET, store });
     const session = sessions.load(`sessionid=${created.key}`);

@@ -172,9 +172,7 @@ export function describeStoreConformance(target: ConformanceTarget): void {
       if (s.countExpired) expect(await s.countExpired()).toBe(7);
       if (s.clearExpiredInBatches) {
         const progress: number[] = [];
-        expect(await s.clearExpiredInBatches({ batchSize: 3, onProgress: (removed) => progress.push(removed) })).toBe(
-          7,
-        );
+        expect(await s.clearExpiredInBatches({ batchSize: 3, onProgress: (removed) => progress.push(removed) })).toBe(7);
         expect(progress.length).toBeGreaterThanOrEqual(2);
         expect(progress.at(-1)).toBe(7);
       } else {
@@ -221,15 +219,7 @@ export function describeStoreConformance(target: ConformanceTarget): void {
     it('gives a hostile or malformed cookie key an empty session: the engine checks keys before the store sees them', async () => {
       const s = await store();
       const sessions = createSessions({ secret: TEST_SECRET, store: s });
-      for (const bad of [
-        '../../../../etc/passwd',
-        'ABCDEFGHIJKL',
-        'short',
-        'a'.repeat(41),
-        'abc%20def%20ghi',
-        'abcdefgh%0A',
-        '*',
-      ]) {
+      for (const bad of ['../../../../etc/passwd', 'ABCDEFGHIJKL', 'short', 'a'.repeat(41), 'abc%20def%20ghi', 'abcdefgh%0A', '*']) {
         const session = sessions.load(`sessionid=${bad}`);
         expect(await session.load()).toEqual({});
         await session.set('x', 1);

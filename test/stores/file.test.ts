@@ -41,8 +41,7 @@ const sessionFiles = (dir: string): string[] =>
     .filter((name) => /^sessionid[a-z0-9]+$/.test(name))
     .sort();
 const leftovers = (dir: string): string[] => readdirSync(dir).filter((name) => !/^sessionid[a-z0-9]+$/.test(name));
-const encode = (data: Record<string, unknown>): string =>
-  dumps(data, { key: TEST_SECRET, salt: DATA_SALT, compress: true });
+const encode = (data: Record<string, unknown>): string => dumps(data, { key: TEST_SECRET, salt: DATA_SALT, compress: true });
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -92,14 +91,10 @@ describe('file store: configuration', () => {
     // The mtime records expireDate − cookieAge: here the write time of the configuration's clock.
     expect(file.mtimeMs).toBe(Date.UTC(2030, 0, 1));
 
-    expect(() =>
-      createSessions({ secret: TEST_SECRET, store: fileStore({ directory, prefix: 'sessionid' }), cookieName: 'sid' }),
-    ).toThrow(
+    expect(() => createSessions({ secret: TEST_SECRET, store: fileStore({ directory, prefix: 'sessionid' }), cookieName: 'sid' })).toThrow(
       /^sessionkit: fileStore: `prefix` is "sessionid" but the session cookie is named "sid".*leave `prefix` out/,
     );
-    expect(() =>
-      createSessions({ secret: TEST_SECRET, store: fileStore({ directory, cookieAge: 600 }), cookieAge: 60 }),
-    ).toThrow(
+    expect(() => createSessions({ secret: TEST_SECRET, store: fileStore({ directory, cookieAge: 600 }), cookieAge: 60 })).toThrow(
       /^sessionkit: fileStore: `cookieAge` is 600 but the configuration's `cookieAge` is 60; leave the store's `cookieAge` out/,
     );
     expect(() => createSessions({ secret: TEST_SECRET, store, cookieName: 'sid', cookieAge: 3600 })).toThrow(
@@ -177,8 +172,7 @@ describe('file store: configuration', () => {
     expect(() => fileStore({ directory: shared })).toThrow(SessionConfigError);
     expect(() => fileStore({ directory: shared })).toThrow(/shared directory like \/tmp.*mkdir -p -m 700/s);
     for (const shared of new Set([tmpdir(), '/tmp'])) {
-      if ((statSync(shared).mode & 0o022) !== 0)
-        expect(() => fileStore({ directory: shared })).toThrow(/can be written by other users/);
+      if ((statSync(shared).mode & 0o022) !== 0) expect(() => fileStore({ directory: shared })).toThrow(/can be written by other users/);
     }
   });
 
@@ -249,9 +243,7 @@ describe('file store: files as Django writes them', () => {
     writeFileSync(join(dir, 'notes.txt'), 'foreign');
     expect(await store.countExpired()).toBe(25);
     const progress: number[] = [];
-    expect(await store.clearExpiredInBatches({ batchSize: 10, onProgress: (removed) => progress.push(removed) })).toBe(
-      25,
-    );
+    expect(await store.clearExpiredInBatches({ batchSize: 10, onProgress: (removed) => progress.push(removed) })).toBe(25);
     // 30 session files in steps of 10: with only 5 live, every step finds expired ones.
     expect(progress).toHaveLength(3);
     expect(progress.at(-1)).toBe(25);
@@ -264,8 +256,7 @@ describe('file store: files as Django writes them', () => {
 
   it('honours an ISO _session_expiry inside the data when given readExpiry (files of Django 4.1+)', async () => {
     const dir = freshDir();
-    const readExpiry = (data: string): unknown =>
-      (loads(data, { key: TEST_SECRET, salt: DATA_SALT }) as Record<string, unknown>)['_session_expiry'];
+    const readExpiry = (data: string): unknown => (loads(data, { key: TEST_SECRET, salt: DATA_SALT }) as Record<string, unknown>)['_session_expiry'];
     const plain = fileStore({ directory: dir });
     const reading = fileStore({ directory: dir, readExpiry });
     const longLived = generateSessionKey();
@@ -389,10 +380,7 @@ describe('file store: names that hold no session file (FIFOs, symbolic links, di
   };
   /** `pending`, or a failure naming `what` if it has not settled after `ms` (a hang must not hang the suite). */
   const settlesPromptly = <T>(pending: Promise<T>, what: string, ms = 3000): Promise<T> =>
-    Promise.race([
-      pending,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} hung`)), ms).unref()),
-    ]);
+    Promise.race([pending, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} hung`)), ms).unref())]);
   const isFifo = (path: string): boolean => lstatSync(path).isFIFO();
 
   it('a FIFO named like a session gives a fresh session at once and does not stall other requests', async () => {
@@ -439,12 +427,7 @@ describe('file store: names that hold no session file (FIFOs, symbolic links, di
     writeFileSync(outside, outsideContent);
     const outsideFifo = join(parent, 'outside-fifo');
     mkfifo(outsideFifo);
-    const [toFile, toFifo, fifo, directory] = Array.from({ length: 4 }, () => generateSessionKey()) as [
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [toFile, toFifo, fifo, directory] = Array.from({ length: 4 }, () => generateSessionKey()) as [string, string, string, string];
     symlinkSync(outside, join(dir, `sessionid${toFile}`));
     symlinkSync(outsideFifo, join(dir, `sessionid${toFifo}`));
     mkfifo(join(dir, `sessionid${fifo}`));
@@ -552,9 +535,7 @@ describe('file store: atomic writes', () => {
     const store = fileStore({ directory: dir });
     const key = generateSessionKey();
     await store.create(key, 'old content', future());
-    const rename = vi
-      .spyOn(fsp, 'rename')
-      .mockRejectedValueOnce(Object.assign(new Error('EIO: simulated'), { code: 'EIO' }));
+    const rename = vi.spyOn(fsp, 'rename').mockRejectedValueOnce(Object.assign(new Error('EIO: simulated'), { code: 'EIO' }));
     await expect(store.update(key, 'new content', future())).rejects.toThrow(/simulated/);
     expect(String(rename.mock.calls[0]![0])).toContain(`sessionid${key}_out_`);
     expect((await store.load(key))?.data).toBe('old content');
@@ -676,9 +657,7 @@ describeWithDjango('file store: interoperability with Django (SESSION_ENGINE fil
   });
 
   it('Django writes → sessionkit reads and updates → Django reads the update', async () => {
-    const [created] = (await django(settings, [
-      { op: 'session_create', engine: 'file', data: { from: 'django', n: 1 } },
-    ])) as [{ key: string }];
+    const [created] = (await django(settings, [{ op: 'session_create', engine: 'file', data: { from: 'django', n: 1 } }])) as [{ key: string }];
     const key = created.key;
     const path = join(dir, `sessionid${key}`);
     const written = readFileSync(path, 'latin1');
@@ -695,9 +674,7 @@ describeWithDjango('file store: interoperability with Django (SESSION_ENGINE fil
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(leftovers(dir)).toEqual([]);
 
-    const [loaded] = (await django(settings, [{ op: 'session_load', engine: 'file', key }])) as [
-      { data: unknown; key_after: string },
-    ];
+    const [loaded] = (await django(settings, [{ op: 'session_load', engine: 'file', key }])) as [{ data: unknown; key_after: string }];
     expect(loaded).toEqual({ data: { from: 'django', n: 2, by: 'sessionkit' }, key_after: key });
   });
 
@@ -773,14 +750,8 @@ describeWithDjango('file store: interoperability with Django (SESSION_ENGINE fil
     utimesSync(join(a, `sessionid${d2!.key}`), nowS, nowS - COOKIE_AGE + 600); // ten minutes left
     expected.push(`sessionid${d2!.key}`);
     const someKey = generateSessionKey();
-    const bystanders = [
-      'README',
-      'sessionidUPPERCASE1',
-      `sessionid${someKey}_out_abc12345`,
-      `sessionid${someKey}.lock`,
-    ];
-    for (const name of bystanders)
-      writeFileSync(join(a, name), name.endsWith('.lock') ? `tok:${Date.now() + 60_000}` : 'x');
+    const bystanders = ['README', 'sessionidUPPERCASE1', `sessionid${someKey}_out_abc12345`, `sessionid${someKey}.lock`];
+    for (const name of bystanders) writeFileSync(join(a, name), name.endsWith('.lock') ? `tok:${Date.now() + 60_000}` : 'x');
     const b = freshDir();
     cpSync(a, b, { recursive: true, preserveTimestamps: true });
 
@@ -805,9 +776,10 @@ describeWithDjango('file store: interoperability with Django (SESSION_ENGINE fil
     const key = session.sessionKey!;
     clock = Date.now();
     expect(await store.countExpired()).toBe(1); // a load would delete it
-    const [loaded] = (await django({ SECRET_KEY: TEST_SECRET, SESSION_FILE_PATH: local }, [
-      { op: 'session_load', engine: 'file', key },
-    ])) as Array<{ data: Record<string, unknown>; key_after: string }>;
+    const [loaded] = (await django({ SECRET_KEY: TEST_SECRET, SESSION_FILE_PATH: local }, [{ op: 'session_load', engine: 'file', key }])) as Array<{
+      data: Record<string, unknown>;
+      key_after: string;
+    }>;
     expect(loaded).toEqual({ data: { x: 1, _session_expiry: 60 }, key_after: key });
   });
 });

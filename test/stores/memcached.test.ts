@@ -11,13 +11,7 @@ import { type MemcachedStore, memcachedLifetime, memcachedStore } from '../../sr
 import { cookieOf } from '../helpers/cookies.js';
 import { describeIfAvailable } from '../helpers/gate.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
-import {
-  askTcp,
-  type ManagedServer,
-  MEMCACHED_BIN,
-  missingExecutables,
-  startMemcached,
-} from '../helpers/servers.js';
+import { askTcp, type ManagedServer, MEMCACHED_BIN, missingExecutables, startMemcached } from '../helpers/servers.js';
 import { describeStoreConformance } from './conformance.js';
 import { rawGet } from './memcached-raw.js';
 import { expectLockHandover, expectOneWriterWins } from './server-checks.js';
@@ -109,17 +103,9 @@ describeIfAvailable('memcached', noMemcached, 'memcached store', () => {
     const key = generateSessionKey();
     await store({ url: `memcached://127.0.0.1:${port}` }).create(key, 'default-data', future());
     expect(await rawGet(port, `:1:${CACHE}${key}`)).toBe('default-data');
-    await store({ servers: [`127.0.0.1:${port}`], keyPrefix: 'myapp', version: 2 }).create(
-      key,
-      'custom-data',
-      future(),
-    );
+    await store({ servers: [`127.0.0.1:${port}`], keyPrefix: 'myapp', version: 2 }).create(key, 'custom-data', future());
     expect(await rawGet(port, `myapp:2:${CACHE}${key}`)).toBe('custom-data');
-    await store({ servers: [`127.0.0.1:${port}`], cachePrefix: 'django.contrib.sessions.cached_db' }).create(
-      key,
-      'cached-db',
-      future(),
-    );
+    await store({ servers: [`127.0.0.1:${port}`], cachePrefix: 'django.contrib.sessions.cached_db' }).create(key, 'cached-db', future());
     expect(await rawGet(port, `:1:django.contrib.sessions.cached_db${key}`)).toBe('cached-db');
   });
 
@@ -176,9 +162,7 @@ describeIfAvailable('memcached', noMemcached, 'memcached store', () => {
     const held = await s.lock(key, { waitMs: 1000, ttlMs: 30_000 });
     expect(Math.abs((await rawTtl(port, lockKey))! - 30)).toBeLessThanOrEqual(2);
     await held.release();
-    await expectLockHandover(s, store({ servers: [`127.0.0.1:${port}`], keyPrefix: 'lock' }), key, () =>
-      rawGet(port, lockKey),
-    );
+    await expectLockHandover(s, store({ servers: [`127.0.0.1:${port}`], keyPrefix: 'lock' }), key, () => rawGet(port, lockKey));
   });
 
   it('round-trips data with line breaks and protocol words exactly', async () => {
@@ -197,9 +181,7 @@ describeIfAvailable('memcached', noMemcached, 'memcached store', () => {
       expect(await s.create(key, 'given', future())).toBe(true);
       expect((await s.load(key))?.data).toBe('given');
       await s.close();
-      const value = await new Promise((resolve, reject) =>
-        client.get(`given:1:${CACHE}${key}`, (error, data) => (error ? reject(error) : resolve(data))),
-      );
+      const value = await new Promise((resolve, reject) => client.get(`given:1:${CACHE}${key}`, (error, data) => (error ? reject(error) : resolve(data))));
       expect(value).toBe('given');
     } finally {
       client.end();
@@ -218,12 +200,8 @@ describeIfAvailable('memcached', noMemcached, 'memcached store', () => {
     expect(() => memcachedStore({ servers: [] })).toThrow(/at least one/);
     expect(() => memcachedStore({ servers: ['127.0.0.1:99999'] })).toThrow(/not a memcached server/);
     expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], keyPrefix: 'my app' })).toThrow(/spaces or control/);
-    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], cachePrefix: 'tab\there' })).toThrow(
-      /spaces or control/,
-    );
-    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], keyPrefix: 'p'.repeat(200) })).toThrow(
-      /250-byte limit/,
-    );
+    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], cachePrefix: 'tab\there' })).toThrow(/spaces or control/);
+    expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], keyPrefix: 'p'.repeat(200) })).toThrow(/250-byte limit/);
     expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], keyPrefix: 'p'.repeat(170) })).not.toThrow();
     expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], retryMs: -1 })).toThrow(/retryMs/);
     expect(() => memcachedStore({ servers: ['127.0.0.1:11211'], commandTimeoutMs: 1.5 })).toThrow(/commandTimeoutMs/);

@@ -14,13 +14,7 @@ import { type MysqlStoreOptions, mysqlStore } from '../../src/stores/mysql.js';
 import { djangoDatabaseSettings } from '../django/bridge.js';
 import { describeDjangoSchema } from './sql-django-schema.js';
 import { describeSqlStore } from './sql-store.js';
-import {
-  configErrorOf,
-  definedOnly,
-  describeWith,
-  type SqlStoreTarget,
-  scratchTables,
-} from './sql-target.js';
+import { configErrorOf, definedOnly, describeWith, type SqlStoreTarget, scratchTables } from './sql-target.js';
 
 const MYSQL_URL = process.env['SESSIONKIT_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/test';
 const RUN_ID = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
@@ -56,9 +50,7 @@ const mysqlTarget: SqlStoreTarget = {
     }
   },
   async count(table, data) {
-    return Number(
-      (await query<{ n: number }>(`SELECT count(*) AS n FROM \`${table}\` WHERE session_data = ?`, [data]))[0]!.n,
-    );
+    return Number((await query<{ n: number }>(`SELECT count(*) AS n FROM \`${table}\` WHERE session_data = ?`, [data]))[0]!.n);
   },
   server: {
     url: MYSQL_URL,
@@ -85,17 +77,13 @@ const mysqlTarget: SqlStoreTarget = {
       const url = new URL(MYSQL_URL);
       url.username = user;
       const store = mysqlStore({ url: url.toString(), table, maxLockConnections: 5 });
-      const connections = async (): Promise<number> =>
-        (await query('SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?', [user])).length;
+      const connections = async (): Promise<number> => (await query('SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?', [user])).length;
       return { store, connections, dispose: async () => void (await admin.query(`DROP USER '${user}'@'%'`)) };
     },
     storeOnOwnPool(table) {
       const pool = mysql.createPool({ uri: MYSQL_URL, connectionLimit: 2 });
       const read = async (key: string): Promise<unknown> => {
-        const [rows] = await pool.query<mysql.RowDataPacket[]>(
-          `SELECT session_data FROM \`${table}\` WHERE session_key = ?`,
-          [key],
-        );
+        const [rows] = await pool.query<mysql.RowDataPacket[]>(`SELECT session_data FROM \`${table}\` WHERE session_key = ?`, [key]);
         return rows[0]?.['session_data'];
       };
       return { store: mysqlStore({ pool, table }), read, end: () => pool.end() };
@@ -136,9 +124,7 @@ describeDjangoSchema(mysqlTarget, {
     const [defaults] = await query<{ charset: string; collation: string }>(
       `SELECT DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()`,
     );
-    await admin.query(
-      `CREATE DATABASE \`${DJANGO_DATABASE}\` CHARACTER SET ${defaults!.charset} COLLATE ${defaults!.collation}`,
-    );
+    await admin.query(`CREATE DATABASE \`${DJANGO_DATABASE}\` CHARACTER SET ${defaults!.charset} COLLATE ${defaults!.collation}`);
     return {
       settings: djangoDatabaseSettings(MYSQL_URL, { name: DJANGO_DATABASE }),
       drop: async () => void (await admin.query(`DROP DATABASE \`${DJANGO_DATABASE}\``)),
@@ -165,10 +151,7 @@ describeWith(mysqlTarget, 'mysql store: data', () => {
       const key = generateSessionKey();
       const expires = new Date('2031-05-06T07:08:09.123Z');
       await store.create(key, 'x', expires);
-      const [row] = await query<{ raw: string }>(
-        `SELECT CAST(expire_date AS CHAR) AS raw FROM \`${table}\` WHERE session_key = ?`,
-        [key],
-      );
+      const [row] = await query<{ raw: string }>(`SELECT CAST(expire_date AS CHAR) AS raw FROM \`${table}\` WHERE session_key = ?`, [key]);
       expect(row!.raw).toBe('2031-05-06 07:08:09.123000');
       const listed = [];
       for await (const session of store.list()) listed.push(session);
@@ -186,9 +169,7 @@ describe('mysql store: configuration', () => {
   it('rejects bad URLs and options with SessionConfigError saying what to do', async () => {
     expect(configError({})).toMatch(/give exactly one of `url`.*or an existing `pool`; none was given/);
     expect(configError({ url: 'not a url' })).toMatch(/not a valid URL/);
-    expect(configError({ url: 'postgres://postgres@127.0.0.1/test' })).toMatch(
-      /"postgres:\/\/" is not supported.*mysql:\/\//,
-    );
+    expect(configError({ url: 'postgres://postgres@127.0.0.1/test' })).toMatch(/"postgres:\/\/" is not supported.*mysql:\/\//);
     expect(configError({ url: 'mysql://root@127.0.0.1:3306' })).toMatch(/names no database/);
     expect(configError({ url: 'mysql://root@127.0.0.1:3306/' })).toMatch(/names no database/);
     expect(configError({ url: `${MYSQL_URL}?sslca=/x` })).toMatch(/"sslca" is not supported.*ssl-ca/);
@@ -196,13 +177,9 @@ describe('mysql store: configuration', () => {
     expect(configError({ url: `${MYSQL_URL}?ssl-ca=/nonexistent/ca.pem` })).toMatch(/cannot read the ssl-ca file/);
     expect(configError({ url: `${MYSQL_URL}?charset=klingon` })).toMatch(/Unknown charset 'klingon'/);
     expect(configError({ url: `${MYSQL_URL}?charset=utf8&charset=latin1` })).toMatch(/given twice/);
-    expect(configError({ url: MYSQL_URL, table: 'sessions`; DROP TABLE users' })).toMatch(
-      /table name .* is not usable/,
-    );
+    expect(configError({ url: MYSQL_URL, table: 'sessions`; DROP TABLE users' })).toMatch(/table name .* is not usable/);
     expect(configError({ url: MYSQL_URL, table: 'x'.repeat(65) })).toMatch(/at most 64/);
-    expect(configError({ url: MYSQL_URL, connectionLimit: 0 })).toMatch(
-      /`connectionLimit` must be a positive whole number/,
-    );
+    expect(configError({ url: MYSQL_URL, connectionLimit: 0 })).toMatch(/`connectionLimit` must be a positive whole number/);
     expect(configError({ url: MYSQL_URL, acquireTimeoutMs: Number.NaN })).toMatch(/acquireTimeoutMs/);
     const pool = mysql.createPool({ uri: MYSQL_URL });
     expect(configError({ pool, connectionLimit: 5 })).toMatch(/`connectionLimit` only apply with `url`/);

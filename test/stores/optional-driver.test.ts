@@ -11,8 +11,7 @@ import { SessionConfigError } from '../../src/errors.js';
 import { loadOptionalDriver } from '../../src/stores/internal/optional-driver.js';
 
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const srcUrl = (path: string): string =>
-  pathToFileURL(fileURLToPath(new URL(`../../src/${path}`, import.meta.url))).href;
+const srcUrl = (path: string): string => pathToFileURL(fileURLToPath(new URL(`../../src/${path}`, import.meta.url))).href;
 
 /**
  * Runs `body` (an ES module's code) in a fresh node with the TypeScript loader, where an `import` of any
@@ -61,18 +60,14 @@ describe('store drivers load on demand', () => {
   it('names a package that is not installed, with its npm install', () => {
     const load = (): unknown => loadOptionalDriver('sessionkit-test-no-such-driver', 'exampleStore');
     expect(load).toThrow(SessionConfigError);
-    expect(load).toThrow(
-      'sessionkit: exampleStore needs the "sessionkit-test-no-such-driver" package: npm install sessionkit-test-no-such-driver',
-    );
+    expect(load).toThrow('sessionkit: exampleStore needs the "sessionkit-test-no-such-driver" package: npm install sessionkit-test-no-such-driver');
     expect(() => loadOptionalDriver('@sessionkit-test/no-such-driver/promise', 'exampleStore')).toThrow(
       /needs the "@sessionkit-test\/no-such-driver" package: npm install @sessionkit-test\/no-such-driver$/,
     );
   });
 
   it('loads an installed driver, a path inside a package too', () => {
-    expect(typeof loadOptionalDriver<{ createPool: unknown }>('mysql2/promise', 'mysqlStore').createPool).toBe(
-      'function',
-    );
+    expect(typeof loadOptionalDriver<{ createPool: unknown }>('mysql2/promise', 'mysqlStore').createPool).toBe('function');
     expect(typeof loadOptionalDriver<{ Pool: unknown }>('pg', 'postgresStore').Pool).toBe('function');
   });
 
@@ -115,18 +110,10 @@ describe('store drivers load on demand', () => {
     );
     expect(outcomes).toEqual({
       pg: expect.stringMatching(/^SessionConfigError: .*postgresStore needs the "pg" package: npm install pg$/),
-      mysql2: expect.stringMatching(
-        /^SessionConfigError: .*mysqlStore needs the "mysql2" package: npm install mysql2$/,
-      ),
-      ioredis: expect.stringMatching(
-        /^SessionConfigError: .*redisStore needs the "ioredis" package: npm install ioredis$/,
-      ),
-      memcached: expect.stringMatching(
-        /^SessionConfigError: .*memcachedStore needs the "memcached" package: npm install memcached$/,
-      ),
-      'better-sqlite3': expect.stringMatching(
-        /^SessionConfigError: .*sqliteStore needs the "better-sqlite3" package: npm install better-sqlite3$/,
-      ),
+      mysql2: expect.stringMatching(/^SessionConfigError: .*mysqlStore needs the "mysql2" package: npm install mysql2$/),
+      ioredis: expect.stringMatching(/^SessionConfigError: .*redisStore needs the "ioredis" package: npm install ioredis$/),
+      memcached: expect.stringMatching(/^SessionConfigError: .*memcachedStore needs the "memcached" package: npm install memcached$/),
+      'better-sqlite3': expect.stringMatching(/^SessionConfigError: .*sqliteStore needs the "better-sqlite3" package: npm install better-sqlite3$/),
     });
   });
 });

@@ -38,16 +38,10 @@ const postgres: SqlStoreTarget = {
   ...scratch,
   store: (table) => postgresStore({ url: PG_URL, table }),
   async insert(table, keys, data, seconds) {
-    await admin.query(
-      `INSERT INTO "${table}" SELECT k, $2, now() + make_interval(secs => $3) FROM unnest($1::text[]) k`,
-      [keys, data, seconds],
-    );
+    await admin.query(`INSERT INTO "${table}" SELECT k, $2, now() + make_interval(secs => $3) FROM unnest($1::text[]) k`, [keys, data, seconds]);
   },
   async count(table, data) {
-    return Number(
-      (await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}" WHERE session_data = $1`, [data]))
-        .rows[0]!.n,
-    );
+    return Number((await admin.query<{ n: string }>(`SELECT count(*) AS n FROM "${table}" WHERE session_data = $1`, [data])).rows[0]!.n);
   },
   server: {
     url: PG_URL,
@@ -58,9 +52,7 @@ const postgres: SqlStoreTarget = {
         ...definedOnly({ connectionTimeoutMs: connectTimeoutMs, statementTimeoutMs, createTable, max: poolSize }),
       }),
     async indexes(table) {
-      return (
-        await admin.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1', [table])
-      ).rows.map((row) => row.indexname);
+      return (await admin.query<{ indexname: string }>('SELECT indexname FROM pg_indexes WHERE tablename = $1', [table])).rows.map((row) => row.indexname);
     },
     // The primary key's, expire_date's and session_key's varchar_pattern_ops (for LIKE).
     djangoIndexCount: 3,
@@ -72,23 +64,13 @@ const postgres: SqlStoreTarget = {
         maxLockConnections: 5,
       });
       const connections = async (): Promise<number> =>
-        Number(
-          (
-            await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [
-              applicationName,
-            ])
-          ).rows[0]!.n,
-        );
+        Number((await admin.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [applicationName])).rows[0]!.n);
       return { store, connections, dispose: async () => {} };
     },
     storeOnOwnPool(table) {
       const pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
       const read = async (key: string): Promise<unknown> =>
-        (
-          await pool.query<{ session_data: string }>(`SELECT session_data FROM "${table}" WHERE session_key = $1`, [
-            key,
-          ])
-        ).rows[0]?.session_data;
+        (await pool.query<{ session_data: string }>(`SELECT session_data FROM "${table}" WHERE session_key = $1`, [key])).rows[0]?.session_data;
       return { store: postgresStore({ pool, table }), read, end: () => pool.end() };
     },
   },
@@ -142,9 +124,7 @@ describeDjangoSchema(postgres, {
 describeWith(postgres, 'postgres store: an existing table', () => {
   it('uses a table that already exists without creating anything, even with createTable off', async () => {
     const table = newTable();
-    await admin.query(
-      `CREATE TABLE "${table}" (session_key varchar(40) PRIMARY KEY, session_data text NOT NULL, expire_date timestamptz NOT NULL)`,
-    );
+    await admin.query(`CREATE TABLE "${table}" (session_key varchar(40) PRIMARY KEY, session_data text NOT NULL, expire_date timestamptz NOT NULL)`);
     const store = postgresStore({ url: PG_URL, table, createTable: false });
     try {
       const key = generateSessionKey();
@@ -164,9 +144,7 @@ describeWith(postgres, 'postgres store: an existing table', () => {
     try {
       const key = generateSessionKey();
       await store.create(key, 'in-schema', future());
-      const { rows } = await admin.query(`SELECT session_data FROM "${schema}".django_session WHERE session_key = $1`, [
-        key,
-      ]);
+      const { rows } = await admin.query(`SELECT session_data FROM "${schema}".django_session WHERE session_key = $1`, [key]);
       expect(rows).toEqual([{ session_data: 'in-schema' }]);
     } finally {
       await store.close();
@@ -183,9 +161,7 @@ describeWith(postgres, 'postgres store: data', () => {
       const key = generateSessionKey();
       const expires = new Date('2031-05-06T07:08:09.123Z');
       await store.create(key, 'x', expires);
-      const { rows } = await admin.query(
-        `SELECT to_char(expire_date AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS utc FROM "${table}"`,
-      );
+      const { rows } = await admin.query(`SELECT to_char(expire_date AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS utc FROM "${table}"`);
       expect(rows[0].utc).toBe('2031-05-06 07:08:09.123000');
     } finally {
       await store.close();
@@ -205,18 +181,14 @@ describe('postgres store: configuration', () => {
     expect(configError({ url: 'postgres://127.0.0.1:99999/test' })).toMatch(/not a valid URL/);
     expect(configError({ url: `${PG_URL}?sslmod=require` })).toMatch(/"sslmod" is not supported.*sslmode/);
     expect(configError({ url: `${PG_URL}?sslmode=sometimes` })).toMatch(/sslmode "sometimes" is unknown/);
-    expect(configError({ url: `${PG_URL}?sslrootcert=/nonexistent/ca.pem&sslmode=verify-full` })).toMatch(
-      /cannot read the sslrootcert file/,
-    );
+    expect(configError({ url: `${PG_URL}?sslrootcert=/nonexistent/ca.pem&sslmode=verify-full` })).toMatch(/cannot read the sslrootcert file/);
     expect(configError({ url: `${PG_URL}?connect_timeout=soon` })).toMatch(/connect_timeout.*whole number/);
     expect(configError({ url: PG_URL, table: 'sessions; DROP TABLE users' })).toMatch(/table name .* is not usable/);
     expect(configError({ url: PG_URL, table: 'a.b.c' })).toMatch(/is not usable/);
     expect(configError({ url: PG_URL, table: 'x'.repeat(64) })).toMatch(/at most 63/);
     expect(configError({ url: PG_URL, max: 0 })).toMatch(/`max` must be a positive whole number/);
     expect(configError({ url: PG_URL, statementTimeoutMs: -1 })).toMatch(/statementTimeoutMs/);
-    expect(configError({ pool: new pg.Pool(), max: 5 })).toMatch(
-      /`max` only apply with `url`; with `pool`, set them on the pool/,
-    );
+    expect(configError({ pool: new pg.Pool(), max: 5 })).toMatch(/`max` only apply with `url`; with `pool`, set them on the pool/);
   });
 
   it('never repeats the password in an error message', () => {

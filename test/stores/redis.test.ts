@@ -254,9 +254,7 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
       client.on('error', () => undefined);
       const s = redisStore({ client, keyPrefix: PREFIX });
       try {
-        await expect(s.load(generateSessionKey())).rejects.toThrow(
-          /node-redis client is not open: connect it \(await client\.connect\(\)\)/,
-        );
+        await expect(s.load(generateSessionKey())).rejects.toThrow(/node-redis client is not open: connect it \(await client\.connect\(\)\)/);
         await client.connect();
         const key = generateSessionKey();
         await s.create(key, 'connected', future());
@@ -269,9 +267,7 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
 
     it('refuses a node-redis cluster, and `driver` beside a client', () => {
       const cluster = createCluster({ rootNodes: [{ url: URL }] });
-      expect(() => redisStore({ client: cluster as unknown as RedisClient })).toThrow(
-        /node-redis clusters are not supported; use an ioredis `Cluster`/,
-      );
+      expect(() => redisStore({ client: cluster as unknown as RedisClient })).toThrow(/node-redis clusters are not supported; use an ioredis `Cluster`/);
       const client = new Redis(URL, { lazyConnect: true });
       expect(() => redisStore({ client, driver: 'redis' })).toThrow(/`driver` only applies with `url`/);
     });
@@ -290,61 +286,45 @@ describeIfAvailable('Redis', skipReason, 'redis store', () => {
       expect(() => redisStore({ url: URL, version: 1.5 })).toThrow(/version/);
       expect(() => redisStore({ url: URL, commandTimeoutMs: 0 })).toThrow(/commandTimeoutMs/);
       expect(() => redisStore({ url: URL, connectTimeoutMs: Number.NaN })).toThrow(/connectTimeoutMs/);
-      expect(() => redisStore({ client: {} as never })).toThrow(
-        /must be an ioredis `Redis` or `Cluster`, or a node-redis client/,
-      );
-      expect(() => redisStore({ url: 'redis://127.0.0.1:6379/db1' })).toThrow(
-        /database index in "redis:\/\/127\.0\.0\.1:6379\/db1" is not a whole number/,
-      );
-      expect(() => redisStore({ url: 'redis://:s3cret@127.0.0.1:6379/-1', driver: 'redis' })).toThrow(
-        /redis:\/\/:\*\*\*@127\.0\.0\.1:6379\/-1/,
-      );
+      expect(() => redisStore({ client: {} as never })).toThrow(/must be an ioredis `Redis` or `Cluster`, or a node-redis client/);
+      expect(() => redisStore({ url: 'redis://127.0.0.1:6379/db1' })).toThrow(/database index in "redis:\/\/127\.0\.0\.1:6379\/db1" is not a whole number/);
+      expect(() => redisStore({ url: 'redis://:s3cret@127.0.0.1:6379/-1', driver: 'redis' })).toThrow(/redis:\/\/:\*\*\*@127\.0\.0\.1:6379\/-1/);
       expect(() => redisStore({ url: 'http://127.0.0.1:6379', driver: 'redis' })).toThrow(/not a Redis URL/);
       expect(() => redisStore({ clusterNodes: [URL], driver: 'redis' })).toThrow(/`clusterNodes` needs ioredis/);
-      expect(() => redisStore({ url: URL, driver: 'node-redis' as never })).toThrow(
-        /`driver` must be 'ioredis' or 'redis'/,
-      );
+      expect(() => redisStore({ url: URL, driver: 'node-redis' as never })).toThrow(/`driver` must be 'ioredis' or 'redis'/);
       expect(() => redisStore({ url: URL, driver: {} as never })).toThrow(/`driver` must be/);
     });
 
-    it.each(DRIVERS)(
-      'accepts redis:// and rediss:// URLs, and connects only when first used, on $name',
-      async ({ driver }) => {
-        for (const url of [
-          'redis://127.0.0.1:1/0',
-          'rediss://user:p%40ss@cache.invalid:6380/2',
-          'redis://127.0.0.1:1?db=3',
-        ])
-          await redisStore({ url, driver }).close();
-        if (driver === 'ioredis')
-          await redisStore({ clusterNodes: ['redis://127.0.0.1:1', 'rediss://127.0.0.1:2'] }).close();
-        // An option given as undefined counts as not given.
-        await redisStore({ url: 'redis://127.0.0.1:1/0', driver, client: undefined, clusterNodes: undefined }).close();
-        // A listener that is not Redis: it only counts connections.
-        let connections = 0;
-        const listener = createServer((socket) => {
-          connections++;
-          socket.on('error', () => undefined);
-        });
-        await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-        const { port } = listener.address() as AddressInfo;
-        const s = redisStore({
-          url: `redis://127.0.0.1:${port}/0`,
-          driver,
-          connectTimeoutMs: 200,
-          commandTimeoutMs: 200,
-        });
-        try {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-          expect(connections).toBe(0);
-          await expect(s.load(generateSessionKey())).rejects.toThrow(/redis/);
-          expect(connections).toBeGreaterThanOrEqual(1);
-        } finally {
-          await s.close();
-          listener.close();
-        }
-      },
-    );
+    it.each(DRIVERS)('accepts redis:// and rediss:// URLs, and connects only when first used, on $name', async ({ driver }) => {
+      for (const url of ['redis://127.0.0.1:1/0', 'rediss://user:p%40ss@cache.invalid:6380/2', 'redis://127.0.0.1:1?db=3'])
+        await redisStore({ url, driver }).close();
+      if (driver === 'ioredis') await redisStore({ clusterNodes: ['redis://127.0.0.1:1', 'rediss://127.0.0.1:2'] }).close();
+      // An option given as undefined counts as not given.
+      await redisStore({ url: 'redis://127.0.0.1:1/0', driver, client: undefined, clusterNodes: undefined }).close();
+      // A listener that is not Redis: it only counts connections.
+      let connections = 0;
+      const listener = createServer((socket) => {
+        connections++;
+        socket.on('error', () => undefined);
+      });
+      await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+      const { port } = listener.address() as AddressInfo;
+      const s = redisStore({
+        url: `redis://127.0.0.1:${port}/0`,
+        driver,
+        connectTimeoutMs: 200,
+        commandTimeoutMs: 200,
+      });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(connections).toBe(0);
+        await expect(s.load(generateSessionKey())).rejects.toThrow(/redis/);
+        expect(connections).toBeGreaterThanOrEqual(1);
+      } finally {
+        await s.close();
+        listener.close();
+      }
+    });
   });
 });
 

@@ -31,10 +31,7 @@ export function describeDjangoSchema(target: SqlStoreTarget, side: DjangoSchemaS
   describeWith(target, `${target.name} store: table and indexes`, () => {
     describeWithDjango("as Django 3.2's schema editor creates them for a custom session model's table (§6.3)", () => {
       it(`creates the same table, index names included, for a custom name and for a ${side.maxNameLength}-character one Django shortens`, async () => {
-        const tables = [
-          target.newTable(),
-          `${target.newTable()}_${'x'.repeat(side.maxNameLength)}`.slice(0, side.maxNameLength),
-        ];
+        const tables = [target.newTable(), `${target.newTable()}_${'x'.repeat(side.maxNameLength)}`.slice(0, side.maxNameLength)];
         const namespace = await side.openNamespace();
         try {
           const created = await django(

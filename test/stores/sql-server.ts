@@ -6,13 +6,7 @@
  */
 import { expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
-import {
-  describeWith,
-  proxiedStores,
-  rejection,
-  type SqlServerTarget,
-  type SqlStoreTarget,
-} from './sql-target.js';
+import { describeWith, proxiedStores, rejection, type SqlServerTarget, type SqlStoreTarget } from './sql-target.js';
 
 const future = (seconds = 3600): Date => new Date(Date.now() + seconds * 1000);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,9 +22,7 @@ export function describeSqlServer(target: SqlStoreTarget, server: SqlServerTarge
         const table = target.newTable();
         const stores = Array.from({ length: 4 }, () => server.storeAt(server.url, table, { poolSize: 2 }));
         try {
-          const created = await Promise.all(
-            stores.map((store, i) => store.create(generateSessionKey(), `data-${i}`, future())),
-          );
+          const created = await Promise.all(stores.map((store, i) => store.create(generateSessionKey(), `data-${i}`, future())));
           expect(created).toEqual([true, true, true, true]);
           for (let i = 0; i < 4; i++) expect(await target.count(table, `data-${i}`)).toBe(1);
           expect(await server.indexes(table)).toHaveLength(server.djangoIndexCount);
@@ -52,9 +44,7 @@ export function describeSqlServer(target: SqlStoreTarget, server: SqlServerTarge
 
     it('migrate creates the missing table and its indexes once, says so, and finds it there afterwards, even with createTable off', async () => {
       const table = target.newTable();
-      const stores = Array.from({ length: 4 }, () =>
-        server.storeAt(server.url, table, { createTable: false, poolSize: 2 }),
-      );
+      const stores = Array.from({ length: 4 }, () => server.storeAt(server.url, table, { createTable: false, poolSize: 2 }));
       try {
         // Four processes migrating at once: exactly one creates the table.
         const outcomes = await Promise.all(stores.map((store) => store.migrate()));

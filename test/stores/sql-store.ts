@@ -177,9 +177,7 @@ export function describeSqlStore(target: SqlStoreTarget): void {
     afterAll(() => Promise.all([first.close(), second.close()]));
 
     it('serialises read-modify-write across the two stores: 2 × 40 concurrent visits count to 80', async () => {
-      const managers = [first, second].map((store) =>
-        createSessions({ secret: TEST_SECRET, store, locking: { waitMs: 20_000 } }),
-      );
+      const managers = [first, second].map((store) => createSessions({ secret: TEST_SECRET, store, locking: { waitMs: 20_000 } }));
       const start = managers[0]!.load(undefined);
       await start.set('visit', 0);
       const cookie = cookieOf((await managers[0]!.commit(start)).setCookie);

@@ -54,11 +54,7 @@ export interface SqlServerTarget {
 }
 
 /** `describe` for tests that need the target's database: skipped loudly when it is down, failed instead under CI. */
-export function describeWith(
-  target: Pick<SqlStoreTarget, 'name' | 'unreachable'>,
-  name: string,
-  body: () => void,
-): void {
+export function describeWith(target: Pick<SqlStoreTarget, 'name' | 'unreachable'>, name: string, body: () => void): void {
   describeIfAvailable(target.name, target.unreachable, name, body);
 }
 

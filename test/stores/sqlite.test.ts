@@ -19,19 +19,17 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 function schemaOf(file: string, table = 'django_session'): Array<{ type: string; name: string; sql: string | null }> {
   const db = new Database(file, { readonly: true });
   try {
-    return db
-      .prepare('SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? ORDER BY type DESC, name')
-      .all(table) as Array<{ type: string; name: string; sql: string | null }>;
+    return db.prepare('SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? ORDER BY type DESC, name').all(table) as Array<{
+      type: string;
+      name: string;
+      sql: string | null;
+    }>;
   } finally {
     db.close();
   }
 }
 
-function rawRow(
-  file: string,
-  key: string,
-  table = 'django_session',
-): { session_data: string; expire_date: string } | undefined {
+function rawRow(file: string, key: string, table = 'django_session'): { session_data: string; expire_date: string } | undefined {
   const db = new Database(file, { readonly: true });
   try {
     return db.prepare(`SELECT session_data, expire_date FROM "${table}" WHERE session_key = ?`).get(key) as
@@ -56,9 +54,7 @@ const sqlite: SqlStoreTarget = {
   async insert(table, keys, data, seconds) {
     // Naive UTC with microseconds, as Django writes it.
     const expires = `${new Date(Date.now() + seconds * 1000).toISOString().slice(0, 23).replace('T', ' ')}000`;
-    const insert = shared().prepare(
-      `INSERT INTO "${table}" ("session_key", "session_data", "expire_date") VALUES (?, ?, ?)`,
-    );
+    const insert = shared().prepare(`INSERT INTO "${table}" ("session_key", "session_data", "expire_date") VALUES (?, ?, ?)`);
     shared().transaction(() => {
       for (const key of keys) insert.run(key, data, expires);
     })();
@@ -180,9 +176,7 @@ describe('sqlite store: files and configuration', () => {
 
   it('throws SessionConfigError at construction for a path in a missing directory, saying what to do', () => {
     expect(() => sqliteStore({ path: '/nonexistent/dir/db.sqlite3' })).toThrow(SessionConfigError);
-    expect(() => sqliteStore({ path: '/nonexistent/dir/db.sqlite3' })).toThrow(
-      /"\/nonexistent\/dir".*does not exist.*mkdir -p/,
-    );
+    expect(() => sqliteStore({ path: '/nonexistent/dir/db.sqlite3' })).toThrow(/"\/nonexistent\/dir".*does not exist.*mkdir -p/);
   });
 
   it('throws SessionConfigError for a path that is a directory or not a database', () => {
@@ -193,18 +187,13 @@ describe('sqlite store: files and configuration', () => {
     expect(() => sqliteStore({ path: notADatabase })).toThrow(/not a database/);
   });
 
-  it.skipIf(process.getuid?.() === 0)(
-    'throws SessionConfigError for a directory it cannot write (not testable as root)',
-    () => {
-      expect(() => sqliteStore({ path: '/proc/db.sqlite3' })).toThrow(/not writable/);
-    },
-  );
+  it.skipIf(process.getuid?.() === 0)('throws SessionConfigError for a directory it cannot write (not testable as root)', () => {
+    expect(() => sqliteStore({ path: '/proc/db.sqlite3' })).toThrow(/not writable/);
+  });
 
   it('throws SessionConfigError for a missing table when createTable is off, and for bad options', () => {
     expect(() => sqliteStore({ path: ':memory:', createTable: false })).toThrow(/no such table.*migrate/);
-    expect(() => sqliteStore({ path: ':memory:', table: 'sessions"; DROP TABLE x; --' })).toThrow(
-      /not a plain table name/,
-    );
+    expect(() => sqliteStore({ path: ':memory:', table: 'sessions"; DROP TABLE x; --' })).toThrow(/not a plain table name/);
     expect(() => sqliteStore({ path: ':memory:', busyTimeoutMs: -1 })).toThrow(/busyTimeoutMs/);
     expect(() => sqliteStore({})).toThrow(/`path` option is missing/);
     const db = new Database(':memory:');
@@ -232,9 +221,7 @@ describe('sqlite store: files and configuration', () => {
     }
     const adopted = new Database(file);
     adopted.exec('DROP TABLE django_session');
-    adopted.exec(
-      'CREATE TABLE django_session ("session_key" varchar(40) NOT NULL PRIMARY KEY, "session_data" text NOT NULL, "expire_date" datetime NOT NULL)',
-    );
+    adopted.exec('CREATE TABLE django_session ("session_key" varchar(40) NOT NULL PRIMARY KEY, "session_data" text NOT NULL, "expire_date" datetime NOT NULL)');
     const existing = sqliteStore({ database: adopted, createTable: false });
     expect(await existing.migrate()).toBe('exists');
     // The index of an existing table is added when missing.
@@ -302,9 +289,7 @@ describe('sqlite store: semantics', () => {
   });
 
   it('refuses to store an expiry SQLite text cannot order (beyond year 9999)', async () => {
-    await expect(store.create(generateSessionKey(), 'x', new Date(Date.UTC(10000, 0, 1)))).rejects.toBeInstanceOf(
-      RangeError,
-    );
+    await expect(store.create(generateSessionKey(), 'x', new Date(Date.UTC(10000, 0, 1)))).rejects.toBeInstanceOf(RangeError);
   });
 });
 

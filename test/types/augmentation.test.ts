@@ -31,17 +31,13 @@ describe('declared session keys in a project of their own', { timeout: 120_000 }
     const { diagnostics } = compile('dts-typos');
     const expected = await linesMarked('typos.ts', '// must fail');
     expect(expected).toHaveLength(3);
-    const reported = diagnostics.filter(
-      (d) => d.file.endsWith('typos.ts') && d.code === 'TS2345' && d.text.includes('"visti"'),
-    );
+    const reported = diagnostics.filter((d) => d.file.endsWith('typos.ts') && d.code === 'TS2345' && d.text.includes('"visti"'));
     expect(reported.map((d) => d.line)).toEqual(expected);
     expect(diagnostics).toHaveLength(expected.length);
   });
 
   it('a .d.ts file without a top-level import or export replaces the module instead (what the README warns of)', async () => {
     const { diagnostics } = compile('dts-without-export');
-    expect(diagnostics).toContainEqual(
-      expect.objectContaining({ code: 'TS2305', text: expect.stringContaining(`has no exported member 'session'`) }),
-    );
+    expect(diagnostics).toContainEqual(expect.objectContaining({ code: 'TS2305', text: expect.stringContaining(`has no exported member 'session'`) }));
   });
 });

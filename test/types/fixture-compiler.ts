@@ -55,8 +55,7 @@ export function fixtureCompiler(): (fixture: string) => Compiled {
     const host = ts.createCompilerHost(config.options);
     const read = host.getSourceFile.bind(host);
     host.getSourceFile = (fileName, version, onError, shouldCreate) => {
-      const format =
-        typeof version === 'object' ? `${version.languageVersion}/${version.impliedNodeFormat}` : String(version);
+      const format = typeof version === 'object' ? `${version.languageVersion}/${version.impliedNodeFormat}` : String(version);
       const key = `${format}:${fileName}`;
       if (!parsed.has(key)) parsed.set(key, read(fileName, version, onError, shouldCreate));
       return parsed.get(key);

@@ -11,9 +11,7 @@ import { expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TSC = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
-const BUILD_INFO = fileURLToPath(
-  new URL('../../node_modules/.cache/sessionkit/typecheck.tsbuildinfo', import.meta.url),
-);
+const BUILD_INFO = fileURLToPath(new URL('../../node_modules/.cache/sessionkit/typecheck.tsbuildinfo', import.meta.url));
 
 /** Runs tsc on the root tsconfig; resolves its exit code and everything it printed. */
 function typecheck(): Promise<{ code: number; output: string }> {

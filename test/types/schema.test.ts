@@ -6,13 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { SchemaResult, SessionSchema } from '../../src/core/data-schema.js';
-import {
-  createSessions,
-  type SecurityEvent,
-  SessionConfigError,
-  type SessionOptions,
-  type SessionStore,
-} from '../../src/index.js';
+import { createSessions, type SecurityEvent, SessionConfigError, type SessionOptions, type SessionStore } from '../../src/index.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { cookieOf } from '../helpers/cookies.js';
@@ -29,8 +23,7 @@ function visitsSchema(seen: unknown[] = []): SessionSchema<Visits> {
       validate(value: unknown): SchemaResult<Visits> {
         seen.push(value);
         const data = value as Record<string, unknown>;
-        if (data.visit !== undefined && !Number.isInteger(data.visit))
-          return { issues: [{ message: 'must be a whole number', path: ['visit'] }] };
+        if (data.visit !== undefined && !Number.isInteger(data.visit)) return { issues: [{ message: 'must be a whole number', path: ['visit'] }] };
         return { value: { theme: 'light', ...data } as Visits };
       },
     },
@@ -215,15 +208,8 @@ describe('the schema option', () => {
   });
 
   it('refuses a schema that is not a Standard Schema at construction, saying what fits', () => {
-    for (const schema of [
-      {},
-      { '~standard': { version: 2, validate: () => ({ value: {} }) } },
-      { '~standard': { version: 1 } },
-      'zod',
-    ]) {
-      expect(() => createSessions({ secret: TEST_SECRET, store: memoryStore(), schema: schema as never })).toThrow(
-        SessionConfigError,
-      );
+    for (const schema of [{}, { '~standard': { version: 2, validate: () => ({ value: {} }) } }, { '~standard': { version: 1 } }, 'zod']) {
+      expect(() => createSessions({ secret: TEST_SECRET, store: memoryStore(), schema: schema as never })).toThrow(SessionConfigError);
     }
     expect(() => createSessions({ secret: TEST_SECRET, store: memoryStore(), schema: {} as never })).toThrow(
       /Standard Schema validator — a zod \(3\.24 or later\)/,

@@ -4,14 +4,7 @@
  */
 import { expectTypeOf } from 'vitest';
 import { z } from 'zod';
-import {
-  createSessions,
-  type Session,
-  type SessionData,
-  type SessionError,
-  type SessionManager,
-  type SessionOptions,
-} from '../../src/index.js';
+import { createSessions, type Session, type SessionData, type SessionError, type SessionManager, type SessionOptions } from '../../src/index.js';
 import type { DeclaredSessionData } from '../../src/session.js';
 import { memoryStore } from '../../src/stores/memory.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
@@ -83,16 +76,7 @@ export async function reservedKeysAreTypedInEveryTypedSession(): Promise<void> {
   // @ts-expect-error: Django keeps the user's primary key as a string
   await session.set('_auth_user_id', 1);
   expectTypeOf<Awaited<ReturnType<typeof session.keys>>>().toEqualTypeOf<
-    Array<
-      | 'visit'
-      | 'username'
-      | '_session_expiry'
-      | 'testcookie'
-      | '_auth_user_id'
-      | '_auth_user_backend'
-      | '_auth_user_hash'
-      | '_messages'
-    >
+    Array<'visit' | 'username' | '_session_expiry' | 'testcookie' | '_auth_user_id' | '_auth_user_backend' | '_auth_user_hash' | '_messages'>
   >();
 }
 
@@ -103,11 +87,7 @@ function showVisits(session: Session): Promise<unknown> {
 function countVisit<T extends object>(session: Session<T>): Session {
   return session;
 }
-export function sessionsAreAssignableWhereTheyShouldBe(
-  typed: Session<VisitSession>,
-  cart: Session<CartSession>,
-  untyped: Session,
-): void {
+export function sessionsAreAssignableWhereTheyShouldBe(typed: Session<VisitSession>, cart: Session<CartSession>, untyped: Session): void {
   void showVisits(typed);
   void showVisits(cart);
   void countVisit(typed);

@@ -7,7 +7,14 @@ import session from 'express-session';
 /** @param {import('express-session').Store | undefined} store */
 export function serveExpressSession(store) {
   const app = express();
-  app.use(session({ store, secret: process.env.BENCH_SECRET ?? 'bench-only-secret-0f6c2a9e4b7d13855ae0c1f27b9d46e38a5f0c7b21d94e6a', resave: false, saveUninitialized: false }));
+  app.use(
+    session({
+      store,
+      secret: process.env.BENCH_SECRET ?? 'bench-only-secret-0f6c2a9e4b7d13855ae0c1f27b9d46e38a5f0c7b21d94e6a',
+      resave: false,
+      saveUninitialized: false,
+    }),
+  );
   app.get('/visit', (req, res) => {
     req.session.visit = (req.session.visit ?? 0) + 1;
     res.type('text/plain').send(`Visit count:${req.session.visit}`);

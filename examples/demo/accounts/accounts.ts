@@ -2,11 +2,11 @@
  * The demo's logged-in users: `sessionkit/auth`'s login state over Django's users (see `user-database.ts`),
  * signed with the session settings' `SECRET_KEY` and `SECRET_KEY_FALLBACKS`, as Django's are.
  */
-import { createAuth, UserTableError, type Auth, type DjangoUser } from '../../../src/auth/index.js';
+import { type Auth, createAuth, type DjangoUser, UserTableError } from '../../../src/auth/index.js';
 import type { ResolvedOptions } from '../../../src/options.js';
 import type { Session } from '../../../src/session.js';
 import type { DemoData } from '../exchange.js';
-import { noUserDatabase, type DemoUserDatabase } from './user-database.js';
+import { type DemoUserDatabase, noUserDatabase } from './user-database.js';
 
 /** Django's users and login state, for the routes. */
 export interface DemoAccounts {

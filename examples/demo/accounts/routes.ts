@@ -4,14 +4,14 @@
  * and ends the others, logout (a flush), and `/whoami` for scripts. A form with an error is shown again
  * with 200, as Django's forms are. Their POSTs pass the demo's refusal of cross-site requests first.
  */
-import { UserTableError, type DjangoUser, type DjangoUsers } from '../../../src/auth/index.js';
+import { type DjangoUser, type DjangoUsers, UserTableError } from '../../../src/auth/index.js';
 import { getMessages, success } from '../../../src/messages/index.js';
 import type { Session } from '../../../src/session.js';
 import type { DemoContext } from '../context.js';
-import { html, json, redirect, type DemoData, type DemoRequest, type DemoResponse } from '../exchange.js';
+import { type DemoData, type DemoRequest, type DemoResponse, html, json, redirect } from '../exchange.js';
 import { sessionKeyHash } from '../key-hash.js';
-import { loginUrl, localPath } from './next-path.js';
-import { accountLoggedOutPage, accountLoginPage, ACCOUNT_PATH, profilePage } from './pages.js';
+import { localPath, loginUrl } from './next-path.js';
+import { ACCOUNT_PATH, accountLoggedOutPage, accountLoginPage, profilePage } from './pages.js';
 
 type Route = (req: DemoRequest) => Promise<DemoResponse>;
 
@@ -59,7 +59,10 @@ export function accountRoutes({ accounts }: DemoContext): Record<string, Record<
     }
   }
 
-  async function loginForm(session: Session<DemoData>, facts: { error?: string; username?: string; next?: string | undefined; unavailable?: string | undefined }): Promise<DemoResponse> {
+  async function loginForm(
+    session: Session<DemoData>,
+    facts: { error?: string; username?: string; next?: string | undefined; unavailable?: string | undefined },
+  ): Promise<DemoResponse> {
     const messages = await getMessages(session);
     return html(200, accountLoginPage({ ...facts, messages, current: currentKeyHash(session) }));
   }

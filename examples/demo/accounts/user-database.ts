@@ -6,9 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { djangoUsers, pbkdf2IterationsFromEnv, type DjangoUsers } from '../../../src/auth/index.js';
+import { type DjangoUsers, djangoUsers, pbkdf2IterationsFromEnv } from '../../../src/auth/index.js';
 import { DEFAULT_DATABASE_URL, sqlitePathFromUrl } from '../../../src/config/database-url.js';
-import { readString, type Env } from '../../../src/config/values.js';
+import { type Env, readString } from '../../../src/config/values.js';
 import type { SessionStore } from '../../../src/core/store-contract.js';
 import type { SignedCookies } from '../../../src/stores/signed-cookies.js';
 import { SqlStore } from '../../../src/stores/sql/store.js';
@@ -70,7 +70,11 @@ function checkedUsers(open: () => DjangoUsers | string, where?: string): DemoUse
  *
  * @throws SessionConfigError for a `DATABASE_URL` that cannot be used.
  */
-export function demoUserDatabase(env: Env, store: SessionStore | SignedCookies, { iterations = pbkdf2IterationsFromEnv(env) }: DemoUserOptions = {}): DemoUserDatabase {
+export function demoUserDatabase(
+  env: Env,
+  store: SessionStore | SignedCookies,
+  { iterations = pbkdf2IterationsFromEnv(env) }: DemoUserOptions = {},
+): DemoUserDatabase {
   const url = readString(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;
   const file = /^sqlite:/i.test(url) ? sqliteFile(url) : undefined;
   const where = file === undefined ? undefined : `SQLite ${file}`;

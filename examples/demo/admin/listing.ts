@@ -36,13 +36,18 @@ export interface AdminRow {
 }
 
 /** What the admin can do with the engine's store: a reason it cannot list when it cannot. */
-export type AdminStore = { readonly ok: true; readonly store: SessionStore & Required<Pick<SessionStore, 'list'>> } | { readonly ok: false; readonly reason: string };
+export type AdminStore =
+  | { readonly ok: true; readonly store: SessionStore & Required<Pick<SessionStore, 'list'>> }
+  | { readonly ok: false; readonly reason: string };
 
 /** The store the admin works on, or why there is none to list. */
 export function adminStore(context: DemoContext): AdminStore {
   const { store } = context;
   if (store === null) {
-    return { ok: false, reason: 'With the signed_cookies engine, sessions live in the browsers’ cookies: there are none on the server to list, decode or delete.' };
+    return {
+      ok: false,
+      reason: 'With the signed_cookies engine, sessions live in the browsers’ cookies: there are none on the server to list, decode or delete.',
+    };
   }
   if (typeof store.list !== 'function') {
     return { ok: false, reason: `The ${store.name} store cannot list its sessions: it has no way to enumerate its keys (memcached has none).` };
@@ -62,7 +67,10 @@ export function lastChange(expireDate: Date | null, storedExpiry: unknown, cooki
 }
 
 /** The live sessions, up to {@link MAX_LISTED} of them, the last changed first; and how many there are. */
-export async function listSessions(context: DemoContext, store: SessionStore & Required<Pick<SessionStore, 'list'>>): Promise<{ rows: AdminRow[]; total: number }> {
+export async function listSessions(
+  context: DemoContext,
+  store: SessionStore & Required<Pick<SessionStore, 'list'>>,
+): Promise<{ rows: AdminRow[]; total: number }> {
   const rows: AdminRow[] = [];
   let total = 0;
   const account = accountNames(context);
@@ -104,7 +112,10 @@ function accountNames(context: DemoContext): (id: string | null) => Promise<Admi
 }
 
 /** The key of the live session whose hash is `hash`, with its listing; `null` when none has it. */
-export async function findByHash(store: SessionStore & Required<Pick<SessionStore, 'list'>>, hash: string): Promise<{ key: string; expireDate: Date | null; size: number } | null> {
+export async function findByHash(
+  store: SessionStore & Required<Pick<SessionStore, 'list'>>,
+  hash: string,
+): Promise<{ key: string; expireDate: Date | null; size: number } | null> {
   if (!/^[0-9a-f]{12}$/.test(hash)) return null;
   for await (const listed of store.list()) {
     if (sessionKeyHash(listed.key) === hash) return listed;

@@ -1,6 +1,7 @@
 /** The session admin's pages: off, staff only (the token form), the list of sessions, one session decoded. */
-import { NEW_SECRET_KEY_COMMAND } from '../../../src/config/env.js';
+
 import type { DecodeResult } from '../../../src/cli/decoding.js';
+import { NEW_SECRET_KEY_COMMAND } from '../../../src/config/env.js';
 import type { FlashMessage } from '../../../src/messages/index.js';
 import { escapeHtml, flashList, jsonBlock, page, timeElement } from '../layout.js';
 import { CSRF_KEY } from './access.js';
@@ -36,10 +37,7 @@ export interface AdminRefusalFacts {
 
 function staffLogin(facts: AdminRefusalFacts): string {
   if (!facts.usersLogin) return '';
-  const who =
-    facts.username === null
-      ? ''
-      : `You are logged in as <strong>${escapeHtml(facts.username)}</strong>, who is not staff. `;
+  const who = facts.username === null ? '' : `You are logged in as <strong>${escapeHtml(facts.username)}</strong>, who is not staff. `;
   return `<p>${who}Staff users of Django's (<code>is_staff</code>, such as those <code>npx sessionkit createsuperuser</code> makes) get in:
 <a href="/accounts/login/?next=/admin/sessions/">log in as a staff user</a>.</p>\n`;
 }
@@ -82,7 +80,9 @@ function when(date: Date | null, unknown: string): string {
 function account(row: AdminRow): string | null {
   if (row.account === null) return null;
   const { id, username } = row.account;
-  return username === null ? `<span class="muted">user ${escapeHtml(id)} (not found)</span>` : `${escapeHtml(username)} <span class="muted">(user ${escapeHtml(id)})</span>`;
+  return username === null
+    ? `<span class="muted">user ${escapeHtml(id)} (not found)</span>`
+    : `${escapeHtml(username)} <span class="muted">(user ${escapeHtml(id)})</span>`;
 }
 
 function user(row: AdminRow): string {

@@ -8,7 +8,7 @@
 import { getMessages, info, success } from '../../../src/messages/index.js';
 import type { Session } from '../../../src/session.js';
 import type { DemoContext } from '../context.js';
-import { html, redirect, type DemoData, type DemoRequest, type DemoResponse } from '../exchange.js';
+import { type DemoData, type DemoRequest, type DemoResponse, html, redirect } from '../exchange.js';
 import { sessionKeyHash } from '../key-hash.js';
 import { csrfToken, grantStaff, hasStaffToken, isAdminToken, isCsrfToken, revokeStaff } from './access.js';
 import { adminStore, clearExpired, countExpired, findByHash, lastChange, listSessions } from './listing.js';

@@ -1,13 +1,13 @@
 /** The demo on Hono (served by @hono/node-server), with sessions through `sessionkit/hono`. */
 import type { Server } from 'node:http';
 import { Hono } from 'hono';
-import { session, type SessionEnv } from '../../../src/adapters/hono.js';
+import { type SessionEnv, session } from '../../../src/adapters/hono.js';
 import { logRequestError } from '../../../src/core/error-response.js';
 import type { SessionManager } from '../../../src/manager.js';
 import type { DemoData } from '../exchange.js';
 import { createFailSafeHandler, failureResponse } from '../failure.js';
-import { answerWebRequest, fetchServer, toWebResponse } from '../web-exchange.js';
 import type { DemoSettings } from '../settings.js';
+import { answerWebRequest, fetchServer, toWebResponse } from '../web-exchange.js';
 
 /** The demo server, not yet listening. */
 export function demoServer(sessions: SessionManager<DemoData>, settings: DemoSettings): Server {

@@ -65,13 +65,17 @@ export function resolveColumns(overrides: Partial<Record<keyof DjangoUserColumns
   const resolved: Record<string, string | null> = { ...DJANGO_USER_COLUMNS };
   for (const [field, column] of Object.entries(overrides)) {
     if (!Object.hasOwn(DJANGO_USER_COLUMNS, field)) {
-      throw new SessionConfigError(`djangoUsers: \`columns\` has no field ${JSON.stringify(field)}; the fields are ${Object.keys(DJANGO_USER_COLUMNS).join(', ')}.`);
+      throw new SessionConfigError(
+        `djangoUsers: \`columns\` has no field ${JSON.stringify(field)}; the fields are ${Object.keys(DJANGO_USER_COLUMNS).join(', ')}.`,
+      );
     }
     if (column === null && REQUIRED.has(field)) {
       throw new SessionConfigError(`djangoUsers: \`columns.${field}\` cannot be null: every user model has it. Give its column name.`);
     }
     if (column !== null && (typeof column !== 'string' || !COLUMN_NAME.test(column))) {
-      throw new SessionConfigError(`djangoUsers: \`columns.${field}\` must be a column name (letters, digits and underscores) or null, not ${JSON.stringify(column)}.`);
+      throw new SessionConfigError(
+        `djangoUsers: \`columns.${field}\` must be a column name (letters, digits and underscores) or null, not ${JSON.stringify(column)}.`,
+      );
     }
     resolved[field] = column ?? null;
   }

@@ -5,8 +5,9 @@
  * table is needed; the tables that refer to it (groups, permissions) are left to Django.
  * @module
  */
-import { POSTGRES_MAX_IDENTIFIER_LENGTH } from '../../stores/sql/postgres.js';
+
 import { djangoIndexName } from '../../stores/sql/django-index-name.js';
+import { POSTGRES_MAX_IDENTIFIER_LENGTH } from '../../stores/sql/postgres.js';
 import type { UserStatements } from './statements.js';
 
 /** The statements creating the table when it is missing (each idempotent), and the query telling whether it is there. */

@@ -8,16 +8,16 @@ import type { MigrateOutcome } from '../../core/store-contract.js';
 import { SessionConfigError } from '../../errors.js';
 import { makePassword } from '../passwords/make-password.js';
 import { mustUpdatePassword } from '../passwords/must-update.js';
-import { verifyPassword, type VerifyPasswordOptions } from '../passwords/verify-password.js';
+import { type VerifyPasswordOptions, verifyPassword } from '../passwords/verify-password.js';
 import type { UserSource } from '../user.js';
 import { isDjangoUserTable } from './columns.js';
 import { djangoUserTableDdl } from './ddl.js';
 import type { DjangoUser, NewDjangoUser } from './django-user.js';
 import { UsernameTakenError, UserTableError } from './errors.js';
-import { requireOneSource, resolveDjangoUsersOptions, type DjangoUsersOptions, type ResolvedDjangoUsersOptions } from './options.js';
-import { booleanValue, dialectOf, userFromRow, userStatements, type Dialect, type UserStatements } from './statements.js';
-import { normalizeEmail, normalizeUsername } from './user-fields.js';
+import { type DjangoUsersOptions, type ResolvedDjangoUsersOptions, requireOneSource, resolveDjangoUsersOptions } from './options.js';
+import { booleanValue, type Dialect, dialectOf, type UserStatements, userFromRow, userStatements } from './statements.js';
 import { openUserDatabase, storeDatabase, type UserDatabase } from './user-database.js';
+import { normalizeEmail, normalizeUsername } from './user-fields.js';
 
 // What each database answers when the table, or one of its columns, is missing, and for a taken unique key.
 const MISSING_TABLE: Record<Dialect, (code: unknown, message: string) => boolean> = {
@@ -150,8 +150,10 @@ export class DjangoUsers implements UserSource<DjangoUser> {
    * @throws TypeError when `username` is empty or `password` neither a string nor `null`.
    */
   async createUser(fields: NewDjangoUser): Promise<DjangoUser> {
-    if (typeof fields?.username !== 'string' || fields.username === '') throw new TypeError('createUser needs a username (Django: "The given username must be set").');
-    if (fields.password !== null && typeof fields.password !== 'string') throw new TypeError('createUser needs `password`: a string, or null for an unusable password.');
+    if (typeof fields?.username !== 'string' || fields.username === '')
+      throw new TypeError('createUser needs a username (Django: "The given username must be set").');
+    if (fields.password !== null && typeof fields.password !== 'string')
+      throw new TypeError('createUser needs `password`: a string, or null for an unusable password.');
     const username = normalizeUsername(fields.username);
     const dialect = this.#statements.dialect;
     const values: Record<string, unknown> = {
@@ -205,7 +207,9 @@ export class DjangoUsers implements UserSource<DjangoUser> {
    */
   async migrate(): Promise<MigrateOutcome> {
     if (!isDjangoUserTable(this.#options.columns)) {
-      throw new SessionConfigError(`djangoUsers: migrate() creates Django's own User table; create a custom user model's table with Django's "manage.py migrate".`);
+      throw new SessionConfigError(
+        `djangoUsers: migrate() creates Django's own User table; create a custom user model's table with Django's "manage.py migrate".`,
+      );
     }
     if (await this.tableExists()) return 'exists';
     for (const statement of djangoUserTableDdl(this.#statements).create) await this.#database.changes(statement, []);
@@ -249,9 +253,12 @@ export class DjangoUsers implements UserSource<DjangoUser> {
       );
     }
     if (MISSING_COLUMN[dialect](code, message)) {
-      return new UserTableError(`the table ${table} in ${this.#database.description} lacks a column the user source uses (${message}): give \`columns\` the user model's column names.`, {
-        cause: error,
-      });
+      return new UserTableError(
+        `the table ${table} in ${this.#database.description} lacks a column the user source uses (${message}): give \`columns\` the user model's column names.`,
+        {
+          cause: error,
+        },
+      );
     }
     return error;
   }
@@ -274,7 +281,9 @@ export class DjangoUsers implements UserSource<DjangoUser> {
 export function djangoUsers(options: DjangoUsersOptions): DjangoUsers {
   const source = requireOneSource(options);
   if (source === 'url' && typeof options.url !== 'string') {
-    throw new SessionConfigError("djangoUsers: `url` must be a database URL such as 'sqlite:///db.sqlite3' or 'postgres://user:password@127.0.0.1:5432/dbname'.");
+    throw new SessionConfigError(
+      "djangoUsers: `url` must be a database URL such as 'sqlite:///db.sqlite3' or 'postgres://user:password@127.0.0.1:5432/dbname'.",
+    );
   }
   const resolved = resolveDjangoUsersOptions(options);
   const database = source === 'store' ? storeDatabase(options.store!) : openUserDatabase(options.url);

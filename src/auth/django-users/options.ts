@@ -7,7 +7,7 @@ import { exactlyOneSource } from '../../stores/internal/store-options.js';
 import type { SqlStore } from '../../stores/sql/store.js';
 import type { Argon2DriverName, BcryptDriverName } from '../passwords/drivers.js';
 import { iterationsOption } from '../passwords/iterations-option.js';
-import { resolveColumns, type DjangoUserColumns } from './columns.js';
+import { type DjangoUserColumns, resolveColumns } from './columns.js';
 import { DJANGO_USER_TABLE } from './statements.js';
 
 /** Options of {@link djangoUsers}. Give `store` or `url`. */
@@ -129,7 +129,7 @@ export function requireOneSource(options: DjangoUsersOptions): 'store' | 'url' {
   return exactlyOneSource(
     options,
     [
-      { name: 'store', shown: '`store` (the SQL session store on the users\' database)' },
+      { name: 'store', shown: "`store` (the SQL session store on the users' database)" },
       { name: 'url', shown: "`url` (e.g. 'postgres://user:password@127.0.0.1:5432/dbname')" },
     ],
     'djangoUsers',

@@ -34,7 +34,6 @@ export class SqliteUserDatabase extends SqliteStatementRunner implements UserDat
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
-
 }
 
 function openDatabase(file: string): BetterSqlite3.Database {
@@ -42,6 +41,8 @@ function openDatabase(file: string): BetterSqlite3.Database {
   try {
     return new Database(file, { timeout: BUSY_TIMEOUT_MS });
   } catch (error) {
-    throw new SessionConfigError(`cannot open the SQLite database ${file}: ${error instanceof Error ? error.message : String(error)}. Check the path and its permissions.`);
+    throw new SessionConfigError(
+      `cannot open the SQLite database ${file}: ${error instanceof Error ? error.message : String(error)}. Check the path and its permissions.`,
+    );
   }
 }

@@ -19,7 +19,18 @@ type Field = keyof DjangoUserColumns;
 
 const DATE_FIELDS: ReadonlySet<Field> = new Set(['lastLogin', 'dateJoined']);
 // The fields createUser writes, in Django's column order.
-const INSERTED_FIELDS: readonly Field[] = ['password', 'lastLogin', 'isSuperuser', 'username', 'firstName', 'lastName', 'email', 'isStaff', 'isActive', 'dateJoined'];
+const INSERTED_FIELDS: readonly Field[] = [
+  'password',
+  'lastLogin',
+  'isSuperuser',
+  'username',
+  'firstName',
+  'lastName',
+  'email',
+  'isStaff',
+  'isActive',
+  'dateJoined',
+];
 // MySQL's datetime(6) as naive-UTC text, whatever the connection's time zone.
 const MYSQL_DATE_TEXT = "'%Y-%m-%d %H:%i:%s.%f'";
 

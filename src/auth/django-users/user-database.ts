@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { DEFAULT_DATABASE_URL, openDatabaseUrl, sqlitePathFromUrl } from '../../config/database-url.js';
 import { SessionConfigError } from '../../errors.js';
-import { SqlStore, type SqlDatabase } from '../../stores/sql/store.js';
+import { type SqlDatabase, SqlStore } from '../../stores/sql/store.js';
 import { SqliteUserDatabase } from './sqlite-user-database.js';
 
 /** A SQL database with what the user source needs besides running statements. */

@@ -3,7 +3,7 @@
  * or `$argon2i$…` as older Django versions wrote). Verified by an optional package.
  * @module
  */
-import { hashVerifier, type Argon2DriverName } from './drivers.js';
+import { type Argon2DriverName, hashVerifier } from './drivers.js';
 
 /**
  * Whether `password` matches a Django `argon2$…` hash. A malformed hash does not match.

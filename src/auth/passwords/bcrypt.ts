@@ -5,7 +5,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { hashVerifier, type BcryptDriverName } from './drivers.js';
+import { type BcryptDriverName, hashVerifier } from './drivers.js';
 
 /**
  * Whether `password` matches a Django `bcrypt_sha256$…` hash. A malformed hash does not match.

@@ -68,7 +68,9 @@ function load(family: Family, name: string): HashVerifier {
   }
   const module = loadOptionalDriver<Record<string, unknown>>(name, purpose(family));
   if (typeof module[adapter.method] !== 'function') {
-    throw new SessionConfigError(`${purpose(family)} through "${name}" needs its ${adapter.method}() function, which this version lacks: npm install ${name}@latest`);
+    throw new SessionConfigError(
+      `${purpose(family)} through "${name}" needs its ${adapter.method}() function, which this version lacks: npm install ${name}@latest`,
+    );
   }
   const verifier = adapter.verifier(module as never);
   loaded.set(id, verifier);

@@ -13,7 +13,9 @@ import { DEFAULT_PBKDF2_ITERATIONS, isIterationCount, MAX_PBKDF2_ITERATIONS } fr
 export function iterationsOption(iterations: number | undefined): number {
   if (iterations === undefined) return DEFAULT_PBKDF2_ITERATIONS;
   if (!isIterationCount(iterations)) {
-    throw new SessionConfigError(`\`iterations\` must be a whole number from 1 to ${MAX_PBKDF2_ITERATIONS}, not ${String(iterations)}; Django 5.2 uses ${DEFAULT_PBKDF2_ITERATIONS}.`);
+    throw new SessionConfigError(
+      `\`iterations\` must be a whole number from 1 to ${MAX_PBKDF2_ITERATIONS}, not ${String(iterations)}; Django 5.2 uses ${DEFAULT_PBKDF2_ITERATIONS}.`,
+    );
   }
   return iterations;
 }

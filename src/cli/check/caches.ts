@@ -23,7 +23,16 @@ export async function checkRedisServer(url: string): Promise<Problem[]> {
   const shown = redactUrl(url);
   const driver = loadOptionalDriver<typeof ioredis>('ioredis', 'redis');
   // Database 0 first, so that a missing database is told apart from an unreachable server.
-  const client = new driver.Redis(url, { db: 0, lazyConnect: true, connectTimeout: TIMEOUT_MS, commandTimeout: TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, disconnectTimeout: 0 });
+  const client = new driver.Redis(url, {
+    db: 0,
+    lazyConnect: true,
+    connectTimeout: TIMEOUT_MS,
+    commandTimeout: TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+    disconnectTimeout: 0,
+  });
   let lastError: unknown;
   client.on('error', (error: unknown) => (lastError = error));
   try {
@@ -31,7 +40,12 @@ export async function checkRedisServer(url: string): Promise<Problem[]> {
       await client.connect();
       await client.ping();
     } catch (error) {
-      return [{ id: CHECK_IDS.unreachable, message: `cannot reach the Redis server ${shown}: ${reasonOf(lastError ?? error)}. Check that it runs and that CACHE_URL names its host, port and password.` }];
+      return [
+        {
+          id: CHECK_IDS.unreachable,
+          message: `cannot reach the Redis server ${shown}: ${reasonOf(lastError ?? error)}. Check that it runs and that CACHE_URL names its host, port and password.`,
+        },
+      ];
     }
     if (index === 0) return [];
     try {
@@ -63,7 +77,10 @@ async function databaseCount(client: ioredis.Redis): Promise<number> {
 
 /** Checks that every memcached server `url` lists answers `version`. */
 export async function checkMemcachedServers(url: string): Promise<Problem[]> {
-  const servers = url.replace(/^memcached:\/\//i, '').replace(/\/$/, '').split(',');
+  const servers = url
+    .replace(/^memcached:\/\//i, '')
+    .replace(/\/$/, '')
+    .split(',');
   const problems = await Promise.all(
     servers.map(async (server): Promise<Problem | undefined> => {
       const [host = '', port = String(MEMCACHED_PORT)] = server.trim().split(':');
@@ -71,7 +88,10 @@ export async function checkMemcachedServers(url: string): Promise<Problem[]> {
         await askVersion(host, Number(port));
         return undefined;
       } catch (error) {
-        return { id: CHECK_IDS.unreachable, message: `cannot reach the memcached server ${host}:${port}: ${reasonOf(error)}. Check that it runs and that CACHE_URL lists it rightly.` };
+        return {
+          id: CHECK_IDS.unreachable,
+          message: `cannot reach the memcached server ${host}:${port}: ${reasonOf(error)}. Check that it runs and that CACHE_URL lists it rightly.`,
+        };
       }
     }),
   );
@@ -107,7 +127,10 @@ function askVersion(host: string, port: number): Promise<void> {
 export async function checkCacheRoundTrip(store: SessionStore, where: string, cookieAge: number): Promise<Problem | undefined> {
   const key = generateSessionKey();
   const expireDate = new Date(Date.now() + cookieAge * 1000);
-  const fail = (what: string, fix = "Check the server's memory and eviction settings, and that the user CACHE_URL names may write and delete keys"): Problem => ({
+  const fail = (
+    what: string,
+    fix = "Check the server's memory and eviction settings, and that the user CACHE_URL names may write and delete keys",
+  ): Problem => ({
     id: CHECK_IDS.cacheRoundTrip,
     message: `the cache (${where}) ${what}. ${fix}.`,
   });

@@ -20,10 +20,16 @@ export function directoryProblems(store: FileStore): Problem[] {
   const fix = `Make it private to the app's user (chmod 700 ${directory}), or set SESSION_FILE_PATH to a directory of its own (mkdir -m 700 /var/lib/APP/sessions).`;
   const problems: Problem[] = [];
   if ((mode & GROUP_OR_OTHERS_WRITE) !== 0) {
-    problems.push({ id: CHECK_IDS.directoryWritableByOthers, message: `other users may write to the session directory ${directory} (mode ${shown}): they can plant or delete session files. ${fix}` });
+    problems.push({
+      id: CHECK_IDS.directoryWritableByOthers,
+      message: `other users may write to the session directory ${directory} (mode ${shown}): they can plant or delete session files. ${fix}`,
+    });
   }
   if ((mode & OTHERS_READ) !== 0) {
-    problems.push({ id: CHECK_IDS.directoryReadableByOthers, message: `other users may list the session directory ${directory} (mode ${shown}), and each file there is named after its session key, so a listing hands over every session. ${fix}` });
+    problems.push({
+      id: CHECK_IDS.directoryReadableByOthers,
+      message: `other users may list the session directory ${directory} (mode ${shown}), and each file there is named after its session key, so a listing hands over every session. ${fix}`,
+    });
   }
   return problems;
 }

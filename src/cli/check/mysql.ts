@@ -9,7 +9,7 @@ import { mysqlSettingsFromUrl } from '../../stores/internal/mysql-url.js';
 import { loadOptionalDriver } from '../../stores/internal/optional-driver.js';
 import { reasonOf } from '../failures.js';
 import { CHECK_IDS, type Problem, type StoreCheck } from './problem.js';
-import { columnProblems, CREATE_TABLE_FIX, probeAccess, probeSteps, SESSION_TABLE, sessionColumnRules } from './session-table.js';
+import { CREATE_TABLE_FIX, columnProblems, probeAccess, probeSteps, SESSION_TABLE, sessionColumnRules } from './session-table.js';
 
 const TIMEOUT_MS = 5000;
 const ER_NO_SUCH_TABLE = 1146;

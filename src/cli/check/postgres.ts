@@ -4,11 +4,11 @@
  * works (which also catches a read-only server or transaction).
  */
 import type * as pg from 'pg';
-import { postgresSettingsFromUrl } from '../../stores/internal/postgres-url.js';
 import { loadOptionalDriver } from '../../stores/internal/optional-driver.js';
+import { postgresSettingsFromUrl } from '../../stores/internal/postgres-url.js';
 import { reasonOf } from '../failures.js';
 import { CHECK_IDS, type Problem, type StoreCheck } from './problem.js';
-import { columnProblems, CREATE_TABLE_FIX, probeAccess, probeSteps, SESSION_TABLE, sessionColumnRules } from './session-table.js';
+import { CREATE_TABLE_FIX, columnProblems, probeAccess, probeSteps, SESSION_TABLE, sessionColumnRules } from './session-table.js';
 
 const TIMEOUT_MS = 5000;
 const PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
@@ -46,7 +46,9 @@ export async function checkPostgres(url: string): Promise<StoreCheck> {
 async function tableProblems(client: pg.Client, where: string, user: string): Promise<Problem[]> {
   const found = (await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [SESSION_TABLE])).rows[0]?.found ?? null;
   if (found === null) {
-    return [{ id: CHECK_IDS.noTable, message: `the table ${SESSION_TABLE} does not exist in ${where} (or is not on the user's search_path): ${CREATE_TABLE_FIX}.` }];
+    return [
+      { id: CHECK_IDS.noTable, message: `the table ${SESSION_TABLE} does not exist in ${where} (or is not on the user's search_path): ${CREATE_TABLE_FIX}.` },
+    ];
   }
   const { rows: columns } = await client.query<{ name: string; type: string }>(
     'SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped',
@@ -61,7 +63,9 @@ async function tableProblems(client: pg.Client, where: string, user: string): Pr
   );
   if (lacking.length > 0) {
     const missing = lacking.map((row) => row.privilege).join(', ');
-    return [{ id: CHECK_IDS.noAccess, message: `the user ${user} lacks ${missing} on ${SESSION_TABLE} (${where}). Grant them as the table's owner: ${grant};` }];
+    return [
+      { id: CHECK_IDS.noAccess, message: `the user ${user} lacks ${missing} on ${SESSION_TABLE} (${where}). Grant them as the table's owner: ${grant};` },
+    ];
   }
   const denied = await probeAccess(
     {

@@ -2,16 +2,16 @@
  * Everything `sessionkit check` verifies, in order: the settings (secrets, values, cookie protections),
  * then the store the settings select — read-only: no database file, table or directory is created.
  */
-import { cacheKeysFromEnv, DEFAULT_CACHE_URL, openCacheUrl } from '../../config/cache-url.js';
+
 import { SESSIONKIT_CACHED_DB_PREFIX } from '../../config/cache-engines.js';
+import { cacheKeysFromEnv, DEFAULT_CACHE_URL, openCacheUrl } from '../../config/cache-url.js';
 import { DEFAULT_DATABASE_URL, openDatabaseUrl, sqlitePathFromUrl } from '../../config/database-url.js';
-import type { OpenedEngine } from '../../config/engines.js';
 import { openFileEngine } from '../../config/file-engine.js';
-import { readCookieAge, readString, type Env } from '../../config/values.js';
+import { type Env, readCookieAge, readString } from '../../config/values.js';
 import { configErrorReason } from '../../config/variable-errors.js';
+import { type StoreOption, serverStore } from '../../core/engine.js';
 import { SessionConfigError } from '../../errors.js';
 import { DEFAULTS } from '../../options.js';
-import { serverStore, type StoreOption } from '../../core/engine.js';
 import { CACHE_ENGINE_PREFIX } from '../../stores/internal/cache-keys.js';
 import { MYSQL_URL_RULES } from '../../stores/internal/mysql-url.js';
 import { POSTGRES_URL_RULES } from '../../stores/internal/postgres-url.js';
@@ -21,7 +21,7 @@ import { directoryProblems } from './file-directory.js';
 import { checkMysql } from './mysql.js';
 import { checkPostgres } from './postgres.js';
 import { CHECK_IDS, type Problem, type StoreCheck } from './problem.js';
-import { badSetting, checkSettings, type CheckSettingsOptions } from './settings.js';
+import { badSetting, type CheckSettingsOptions, checkSettings } from './settings.js';
 import { checkSqlite } from './sqlite.js';
 
 /** What `sessionkit check` found. */
@@ -90,9 +90,7 @@ async function checkDatabase(env: Env, notes: string[]): Promise<StoreCheck> {
     // Not through the store, which would create the file and its table.
     const path = sqlitePathFromUrl(url);
     if (path === ':memory:') {
-      notes.push(
-        'DATABASE_URL names an in-memory SQLite database, which lives inside each app process: there is nothing to check from here.',
-      );
+      notes.push('DATABASE_URL names an in-memory SQLite database, which lives inside each app process: there is nothing to check from here.');
       return { where: 'SQLite :memory:', problems: [] };
     }
     return checkSqlite(path);

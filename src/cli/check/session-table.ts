@@ -65,7 +65,11 @@ export function probeSteps(quotedTable: string, placeholder: (n: number) => stri
   const key = generateSessionKey();
   const p = placeholder;
   return [
-    { operation: 'INSERT', sql: `INSERT INTO ${quotedTable} (session_key, session_data, expire_date) VALUES (${p(1)}, ${p(2)}, ${p(3)})`, values: [key, '', expired] },
+    {
+      operation: 'INSERT',
+      sql: `INSERT INTO ${quotedTable} (session_key, session_data, expire_date) VALUES (${p(1)}, ${p(2)}, ${p(3)})`,
+      values: [key, '', expired],
+    },
     { operation: 'UPDATE', sql: `UPDATE ${quotedTable} SET session_data = ${p(1)} WHERE session_key = ${p(2)}`, values: ['sessionkit check', key] },
     { operation: 'SELECT', sql: `SELECT session_data FROM ${quotedTable} WHERE session_key = ${p(1)}`, values: [key] },
     { operation: 'DELETE', sql: `DELETE FROM ${quotedTable} WHERE session_key = ${p(1)}`, values: [key] },
@@ -89,7 +93,10 @@ export async function probeAccess(connection: ProbeConnection, steps: readonly P
   try {
     await connection.begin();
   } catch (error) {
-    return { id: CHECK_IDS.noAccess, message: `this connection may not begin a transaction to write sessions in ${SESSION_TABLE} (${where}): ${reasonOf(error)}. ${fix}` };
+    return {
+      id: CHECK_IDS.noAccess,
+      message: `this connection may not begin a transaction to write sessions in ${SESSION_TABLE} (${where}): ${reasonOf(error)}. ${fix}`,
+    };
   }
   try {
     for (const step of steps) {

@@ -2,9 +2,10 @@
  * The checks of `sessionkit check` that need no server: the secrets (Django's W009 rules), every setting's
  * value, and the cookie's protections (Secure on an HTTPS site, HttpOnly, SameSite=None with Secure).
  */
-import { DEVELOPMENT_SECRET_KEY, lockingUnsupported, NEW_SECRET_KEY_COMMAND, sessionSettingsFromEnv, type SessionSettings } from '../../config/env.js';
+
 import { engineName } from '../../config/engines.js';
-import { readBoolean, readList, readString, type Env } from '../../config/values.js';
+import { DEVELOPMENT_SECRET_KEY, lockingUnsupported, NEW_SECRET_KEY_COMMAND, type SessionSettings, sessionSettingsFromEnv } from '../../config/env.js';
+import { type Env, readBoolean, readList, readString } from '../../config/values.js';
 import { configErrorReason } from '../../config/variable-errors.js';
 import { SessionConfigError } from '../../errors.js';
 import { DEFAULTS, resolveOptions } from '../../options.js';
@@ -96,11 +97,15 @@ function secretProblems(env: Env): Problem[] {
     const name = `SECRET_KEY_FALLBACKS[${index}]`;
     const retire = `Sessions signed with it are still accepted: remove it from SECRET_KEY_FALLBACKS once they have expired (after SESSION_COOKIE_AGE), or at once`;
     if (fallback === DEVELOPMENT_SECRET_KEY) {
-      problems.push({ id: CHECK_IDS.weakFallback, message: `${name} is sessionkit's public development secret: anyone can forge sessions the app accepts. Remove it from SECRET_KEY_FALLBACKS.` });
+      problems.push({
+        id: CHECK_IDS.weakFallback,
+        message: `${name} is sessionkit's public development secret: anyone can forge sessions the app accepts. Remove it from SECRET_KEY_FALLBACKS.`,
+      });
       return;
     }
     const reasons = weakSecretReasons(fallback);
-    if (reasons.length > 0) problems.push({ id: CHECK_IDS.weakFallback, message: `${name} is weak (${reasons.join('; ')}): whoever guesses it can forge sessions. ${retire}.` });
+    if (reasons.length > 0)
+      problems.push({ id: CHECK_IDS.weakFallback, message: `${name} is weak (${reasons.join('; ')}): whoever guesses it can forge sessions. ${retire}.` });
   });
   return problems;
 }
@@ -156,13 +161,15 @@ function cookieProblems(settings: SessionSettings, httpsBecause: string | undefi
   if (!(settings.cookieHttpOnly ?? DEFAULTS.cookieHttpOnly)) {
     problems.push({
       id: CHECK_IDS.scriptReadableCookie,
-      message: 'SESSION_COOKIE_HTTPONLY is off: scripts in the page can read the session cookie, so one cross-site scripting flaw hands sessions over. Set SESSION_COOKIE_HTTPONLY=True (or leave it unset: it is on by default).',
+      message:
+        'SESSION_COOKIE_HTTPONLY is off: scripts in the page can read the session cookie, so one cross-site scripting flaw hands sessions over. Set SESSION_COOKIE_HTTPONLY=True (or leave it unset: it is on by default).',
     });
   }
   if (settings.cookieSameSite === 'None' && !secure) {
     problems.push({
       id: CHECK_IDS.sameSiteNoneInsecure,
-      message: 'SESSION_COOKIE_SAMESITE=None without SESSION_COOKIE_SECURE=True: browsers refuse such a cookie, so no session outlives its first response. Set SESSION_COOKIE_SECURE=True (the site must be served over HTTPS), or SESSION_COOKIE_SAMESITE=Lax.',
+      message:
+        'SESSION_COOKIE_SAMESITE=None without SESSION_COOKIE_SECURE=True: browsers refuse such a cookie, so no session outlives its first response. Set SESSION_COOKIE_SECURE=True (the site must be served over HTTPS), or SESSION_COOKIE_SAMESITE=Lax.',
     });
   }
   return problems;

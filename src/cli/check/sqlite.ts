@@ -11,7 +11,7 @@ import { loadOptionalDriver } from '../../stores/internal/optional-driver.js';
 import { quoteIdentifier } from '../../stores/sqlite/schema.js';
 import { reasonOf } from '../failures.js';
 import { CHECK_IDS, type StoreCheck } from './problem.js';
-import { columnProblems, CREATE_TABLE_FIX, probeAccess, probeSteps, SESSION_TABLE, sessionColumnRules } from './session-table.js';
+import { CREATE_TABLE_FIX, columnProblems, probeAccess, probeSteps, SESSION_TABLE, sessionColumnRules } from './session-table.js';
 
 const BUSY_TIMEOUT_MS = 5000;
 // SQLite keeps any value in any column; only the names matter.
@@ -29,7 +29,12 @@ export async function checkSqlite(path: string): Promise<StoreCheck> {
     const also = existsSync(directory) ? '' : ` (its directory ${directory} does not exist either: create it first)`;
     return {
       where,
-      problems: [{ id: CHECK_IDS.noDatabaseFile, message: `the SQLite database ${file} does not exist${also}. Create it with its table: ${CREATE_TABLE_FIX}; or point DATABASE_URL to the app's database.` }],
+      problems: [
+        {
+          id: CHECK_IDS.noDatabaseFile,
+          message: `the SQLite database ${file} does not exist${also}. Create it with its table: ${CREATE_TABLE_FIX}; or point DATABASE_URL to the app's database.`,
+        },
+      ],
     };
   }
   if (statSync(file).isDirectory()) {
@@ -42,11 +47,17 @@ export async function checkSqlite(path: string): Promise<StoreCheck> {
     // Opening reads nothing; this fails when the file is not a database.
     db.prepare('SELECT count(*) FROM sqlite_master').pluck().get();
   } catch (error) {
-    return { where, problems: [{ id: CHECK_IDS.unreachable, message: `cannot use ${file} as a SQLite database: ${reasonOf(error)}. Point DATABASE_URL to the app's database file.` }] };
+    return {
+      where,
+      problems: [
+        { id: CHECK_IDS.unreachable, message: `cannot use ${file} as a SQLite database: ${reasonOf(error)}. Point DATABASE_URL to the app's database file.` },
+      ],
+    };
   }
   try {
     const columns = db.prepare('SELECT name, type FROM pragma_table_info(?)').all(SESSION_TABLE) as Array<{ name: string; type: string }>;
-    if (columns.length === 0) return { where, problems: [{ id: CHECK_IDS.noTable, message: `the table ${SESSION_TABLE} does not exist in ${where}: ${CREATE_TABLE_FIX}.` }] };
+    if (columns.length === 0)
+      return { where, problems: [{ id: CHECK_IDS.noTable, message: `the table ${SESSION_TABLE} does not exist in ${where}: ${CREATE_TABLE_FIX}.` }] };
     const wrong = columnProblems(new Map(columns.map((column) => [column.name, column.type])), COLUMN_RULES, where);
     if (wrong.length > 0) return { where, problems: wrong };
     const denied = await probeAccess(

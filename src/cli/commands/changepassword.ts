@@ -3,7 +3,7 @@ import type { Command } from '../command.js';
 import { withDjangoUsers } from '../command-users.js';
 import { CommandFailure } from '../failures.js';
 import { LineInput } from '../line-input.js';
-import { printLine, type CliIO } from '../output.js';
+import { type CliIO, printLine } from '../output.js';
 
 // Django's MAX_TRIES.
 const MAX_TRIES = 3;
@@ -25,10 +25,13 @@ async function typedPassword(io: CliIO, input: LineInput, username: string): Pro
 async function pipedPassword(input: LineInput): Promise<string> {
   const password = await input.ask('');
   if (password === null || password === '') {
-    throw new CommandFailure('no new password on stdin: give it as the first line, e.g. printf \'%s\\n\' "$NEW_PASSWORD" | sessionkit changepassword USERNAME (or run the command on a terminal).');
+    throw new CommandFailure(
+      'no new password on stdin: give it as the first line, e.g. printf \'%s\\n\' "$NEW_PASSWORD" | sessionkit changepassword USERNAME (or run the command on a terminal).',
+    );
   }
   const again = await input.ask('');
-  if (again !== null && again !== '' && again !== password) throw new CommandFailure('the two lines on stdin differ: give the new password once, or twice the same.');
+  if (again !== null && again !== '' && again !== password)
+    throw new CommandFailure('the two lines on stdin differ: give the new password once, or twice the same.');
   return password;
 }
 

@@ -47,6 +47,8 @@ table or directory is created.
 
 /** `text` with the secrets of `env` replaced by `***`, should a message ever quote one. */
 function hideSecrets(text: string, env: Readonly<Record<string, string | undefined>>): string {
-  const secrets = [env['SECRET_KEY'], ...(env['SECRET_KEY_FALLBACKS'] ?? '').split(',')].map((secret) => secret?.trim() ?? '').filter((secret) => secret.length >= 8);
+  const secrets = [env['SECRET_KEY'], ...(env['SECRET_KEY_FALLBACKS'] ?? '').split(',')]
+    .map((secret) => secret?.trim() ?? '')
+    .filter((secret) => secret.length >= 8);
   return secrets.reduce((hidden, secret) => hidden.split(secret).join('***'), text);
 }

@@ -2,7 +2,7 @@
 import type { SessionStore } from '../../core/store-contract.js';
 import { positiveIntegerOption } from '../arguments.js';
 import type { Command } from '../command.js';
-import { note, plural, printLine, type CliIO } from '../output.js';
+import { type CliIO, note, plural, printLine } from '../output.js';
 import { progressLine } from '../progress.js';
 
 const LABEL = 'Deleting expired sessions';

@@ -6,7 +6,7 @@ import type { Command } from '../command.js';
 import { requireUserTable, withDjangoUsers } from '../command-users.js';
 import { CommandFailure } from '../failures.js';
 import { InputCancelled, LineInput } from '../line-input.js';
-import { note, printLine, type CliIO } from '../output.js';
+import { type CliIO, note, printLine } from '../output.js';
 
 const PASSWORD_VARIABLE = 'DJANGO_SUPERUSER_PASSWORD';
 const USERNAME_VARIABLE = 'DJANGO_SUPERUSER_USERNAME';
@@ -30,7 +30,11 @@ async function defaultUsername(users: DjangoUsers): Promise<string | undefined> 
   } catch {
     return undefined;
   }
-  const candidate = name.normalize('NFKD').replace(/[^\x00-\x7f]/g, '').replaceAll(' ', '').toLowerCase();
+  const candidate = name
+    .normalize('NFKD')
+    .replace(/[^\x00-\x7f]/g, '')
+    .replaceAll(' ', '')
+    .toLowerCase();
   if (candidate === '' || usernameProblem(candidate) !== null) return undefined;
   return (await users.getByUsername(candidate)) === null ? candidate : undefined;
 }
@@ -45,7 +49,9 @@ interface NewSuperuser {
 async function fromOptions(io: CliIO, users: DjangoUsers, options: Readonly<Record<string, string | boolean | undefined>>): Promise<NewSuperuser> {
   const rawPassword = io.env[PASSWORD_VARIABLE];
   if (rawPassword === '') {
-    throw new CommandFailure(`${PASSWORD_VARIABLE} is set but empty, and a blank password is refused. Set it to the password, or unset it for a superuser without a usable password.`);
+    throw new CommandFailure(
+      `${PASSWORD_VARIABLE} is set but empty, and a blank password is refused. Set it to the password, or unset it for a superuser without a usable password.`,
+    );
   }
   const username = typeof options['username'] === 'string' ? options['username'] : io.env[USERNAME_VARIABLE];
   if (username === undefined) throw new CommandFailure('You must use --username with --noinput.');
@@ -59,7 +65,13 @@ async function fromOptions(io: CliIO, users: DjangoUsers, options: Readonly<Reco
 }
 
 /** Asks until `ask` gives an answer `check` accepts (printing its complaint otherwise). */
-async function askUntil(input: LineInput, io: CliIO, prompt: string, check: (answer: string) => Promise<string | null> | string | null, fallback?: string): Promise<string> {
+async function askUntil(
+  input: LineInput,
+  io: CliIO,
+  prompt: string,
+  check: (answer: string) => Promise<string | null> | string | null,
+  fallback?: string,
+): Promise<string> {
   for (;;) {
     const typed = await input.ask(prompt);
     if (typed === null) throw new InputCancelled();
@@ -71,7 +83,12 @@ async function askUntil(input: LineInput, io: CliIO, prompt: string, check: (ans
 }
 
 /** Interactive: Django's questions, on the terminal. */
-async function fromTerminal(io: CliIO, users: DjangoUsers, input: LineInput, options: Readonly<Record<string, string | boolean | undefined>>): Promise<NewSuperuser> {
+async function fromTerminal(
+  io: CliIO,
+  users: DjangoUsers,
+  input: LineInput,
+  options: Readonly<Record<string, string | boolean | undefined>>,
+): Promise<NewSuperuser> {
   let username = typeof options['username'] === 'string' ? options['username'] : undefined;
   if (username === '') throw new CommandFailure('Username cannot be blank.');
   if (username !== undefined) {
@@ -84,7 +101,13 @@ async function fromTerminal(io: CliIO, users: DjangoUsers, input: LineInput, opt
   if (username === undefined) {
     const fallback = await defaultUsername(users);
     const prompt = fallback === undefined ? 'Username: ' : `Username (leave blank to use '${fallback}'): `;
-    username = await askUntil(input, io, prompt, async (answer) => (answer === '' ? 'Error: This field cannot be blank.' : usernameError(users, answer)), fallback);
+    username = await askUntil(
+      input,
+      io,
+      prompt,
+      async (answer) => (answer === '' ? 'Error: This field cannot be blank.' : usernameError(users, answer)),
+      fallback,
+    );
   }
   let email = typeof options['email'] === 'string' ? options['email'] : undefined;
   if (email !== undefined && emailProblem(email) !== null) throw new CommandFailure(emailProblem(email)!);
@@ -145,7 +168,10 @@ exist: Django's "manage.py migrate" (or "sessionkit migrate --auth") creates it.
         await users.createUser({ ...superuser, isStaff: true, isSuperuser: true });
         printLine(io, 'Superuser created successfully.');
         if (superuser.password === null) {
-          note(io, `${PASSWORD_VARIABLE} was not set, so the superuser has an unusable password: it can log in once "sessionkit changepassword ${superuser.username}" gives it one.`);
+          note(
+            io,
+            `${PASSWORD_VARIABLE} was not set, so the superuser has an unusable password: it can log in once "sessionkit changepassword ${superuser.username}" gives it one.`,
+          );
         }
       });
     } finally {

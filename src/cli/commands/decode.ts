@@ -2,9 +2,9 @@
 import { DEFAULTS } from '../../options.js';
 import { SIGNED_COOKIES_SALT } from '../../stores/signed-cookies.js';
 import type { Command } from '../command.js';
-import { createDecoder, describeProblem, type DecodeResult } from '../decoding.js';
+import { createDecoder, type DecodeResult, describeProblem } from '../decoding.js';
 import { CommandFailure } from '../failures.js';
-import { note, printLine, type CliIO } from '../output.js';
+import { type CliIO, note, printLine } from '../output.js';
 
 /** The `decode` command. */
 export const decodeCommand: Command = {
@@ -32,7 +32,9 @@ No store is opened. Put -- before a VALUE that starts with "-".`,
       throw new CommandFailure(`the value is not a session's cache entry: ${asEntry.detail}.`);
     }
     if (!value.includes(':')) {
-      throw new CommandFailure('the value is not signed (it has no ":" separator) and is no JSON object; pass a session_data value, the session cookie\'s value or a cache entry.');
+      throw new CommandFailure(
+        'the value is not signed (it has no ":" separator) and is no JSON object; pass a session_data value, the session cookie\'s value or a cache entry.',
+      );
     }
     const dataSalt = options.dataSalt ?? DEFAULTS.dataSalt;
     const asData = decode(dataSalt, value);

@@ -35,14 +35,22 @@ If Django will later run "manage.py migrate" on the same database, run it with -
         throw new CommandFailure(`the ${store.name} store cannot create its table; create it with Django's "manage.py migrate sessions" (${where}).`);
       }
       const outcome = await store.migrate();
-      printLine(io, outcome === 'created' ? `Created the django_session table (${where}).` : `The django_session table is already there; nothing was changed (${where}).`);
+      printLine(
+        io,
+        outcome === 'created' ? `Created the django_session table (${where}).` : `The django_session table is already there; nothing was changed (${where}).`,
+      );
     }
     if (options['auth'] === true) {
       await withDjangoUsers(
         io,
         async (users) => {
           const outcome = await users.migrate();
-          printLine(io, outcome === 'created' ? `Created the ${users.table} table (${users.database}).` : `The ${users.table} table is already there; nothing was changed (${users.database}).`);
+          printLine(
+            io,
+            outcome === 'created'
+              ? `Created the ${users.table} table (${users.database}).`
+              : `The ${users.table} table is already there; nothing was changed (${users.database}).`,
+          );
         },
         { create: true },
       );

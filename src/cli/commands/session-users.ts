@@ -3,8 +3,8 @@
  * secrets. The sessions are loaded a few at a time and come out in the order they were listed.
  */
 import { storedUserId, USER_ID_SESSION_KEY } from '../../auth/session-keys.js';
-import { DEFAULTS } from '../../options.js';
 import type { ListedSession, SessionStore } from '../../core/store-contract.js';
+import { DEFAULTS } from '../../options.js';
 import type { ConfiguredEngine } from '../configured-engine.js';
 import { createDecoder } from '../decoding.js';
 
@@ -23,7 +23,12 @@ const LOADS_IN_FLIGHT = 8;
  * `sessions` with their users. With `verify` false (no secret to verify with) nothing is loaded and every
  * session is unreadable.
  */
-export async function* withUsers(engine: ConfiguredEngine, store: SessionStore, sessions: AsyncIterable<ListedSession>, verify: boolean): AsyncIterable<SessionWithUser> {
+export async function* withUsers(
+  engine: ConfiguredEngine,
+  store: SessionStore,
+  sessions: AsyncIterable<ListedSession>,
+  verify: boolean,
+): AsyncIterable<SessionWithUser> {
   const decode = verify ? createDecoder(engine.options) : undefined;
   const salt = engine.options.dataSalt ?? DEFAULTS.dataSalt;
   const userOf = async (session: ListedSession): Promise<SessionWithUser> => {

@@ -121,10 +121,7 @@ export class CacheCopy {
     try {
       return await operation();
     } catch (error) {
-      this.#logger.error(
-        `sessionkit cached_db: error ${action} cache (${this.#cache.name}); the database answers instead`,
-        error,
-      );
+      this.#logger.error(`sessionkit cached_db: error ${action} cache (${this.#cache.name}); the database answers instead`, error);
       return undefined;
     }
   }

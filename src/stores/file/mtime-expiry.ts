@@ -19,9 +19,7 @@ export class MtimeExpiry {
       );
     }
     if (readExpiry !== undefined && typeof readExpiry !== 'function') {
-      throw new SessionConfigError(
-        'fileStore: `readExpiry` must be a function (data: string) => unknown, or left out.',
-      );
+      throw new SessionConfigError('fileStore: `readExpiry` must be a function (data: string) => unknown, or left out.');
     }
     this.#cookieAgeMs = cookieAge * 1000;
     this.#readExpiry = readExpiry;

@@ -65,7 +65,5 @@ export function sessionFileName(prefix: string, key: string): string | null {
 
 /** The error refusing a write or lock under `key`, which {@link sessionFileName} found no session key. */
 export function notASessionKey(key: string): TypeError {
-  return new TypeError(
-    `fileStore: refusing ${JSON.stringify(key)}: not a session key (8 to 40 characters of a-z and 0-9)`,
-  );
+  return new TypeError(`fileStore: refusing ${JSON.stringify(key)}: not a session key (8 to 40 characters of a-z and 0-9)`);
 }

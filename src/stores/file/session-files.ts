@@ -123,10 +123,7 @@ export class SessionFiles {
 }
 
 /** Runs `visit` on every entry, a few at a time. */
-export async function visitConcurrently(
-  entries: readonly OwnEntry[],
-  visit: (entry: OwnEntry) => Promise<void>,
-): Promise<void> {
+export async function visitConcurrently(entries: readonly OwnEntry[], visit: (entry: OwnEntry) => Promise<void>): Promise<void> {
   for (let i = 0; i < entries.length; i += SCAN_CONCURRENCY) {
     await Promise.all(entries.slice(i, i + SCAN_CONCURRENCY).map(visit));
   }

@@ -84,9 +84,7 @@ export function resolveCacheKeys(storeName: string, options: CacheKeyOptions, me
     throw new SessionConfigError(`${storeName}: \`cachePrefix\` must be a string such as '${CACHE_ENGINE_PREFIX}'.`);
   }
   if (!Number.isSafeInteger(version) || version < 0) {
-    throw new SessionConfigError(
-      `${storeName}: \`version\` must be a non-negative integer (Django's cache VERSION, 1 by default); got ${String(version)}.`,
-    );
+    throw new SessionConfigError(`${storeName}: \`version\` must be a non-negative integer (Django's cache VERSION, 1 by default); got ${String(version)}.`);
   }
   const keys = new CacheKeys(`${keyPrefix}:${version}:${cachePrefix}`);
   if (memcachedSafe) {

@@ -50,9 +50,7 @@ export function parseDatabaseUrl(url: string, rules: DatabaseUrlRules): Database
     parsed = new URL(url);
   } catch {
     // Not echoed: an unparsable URL may well contain an unescaped password.
-    return fail(
-      'the `url` option is not a valid URL (percent-encode special characters such as @ : / # in the password)',
-    );
+    return fail('the `url` option is not a valid URL (percent-encode special characters such as @ : / # in the password)');
   }
   const scheme = parsed.protocol.replace(/:$/, '').toLowerCase();
   if (!rules.schemes.includes(scheme)) {
@@ -107,8 +105,7 @@ export function rejectUnknownOptions(url: DatabaseUrl, known: readonly string[],
 export function integerOption(url: DatabaseUrl, name: string, storeName: string): number | undefined {
   const raw = url.options.get(name);
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw))
-    throw new SessionConfigError(`${storeName}: the URL option "${name}" must be a whole number, not "${raw}".`);
+  if (!/^\d+$/.test(raw)) throw new SessionConfigError(`${storeName}: the URL option "${name}" must be a whole number, not "${raw}".`);
   return Number(raw);
 }
 
@@ -134,9 +131,7 @@ export function parseStoreUrl(url: string, rules: DatabaseUrlRules, known: reado
   const parsed = parseDatabaseUrl(url, rules);
   rejectUnknownOptions(parsed, known, rules.storeName);
   if (parsed.database === '') {
-    throw new SessionConfigError(
-      `${rules.storeName}: the URL names no database; add it as the path, e.g. ${rules.example}.`,
-    );
+    throw new SessionConfigError(`${rules.storeName}: the URL names no database; add it as the path, e.g. ${rules.example}.`);
   }
   return parsed;
 }

@@ -13,12 +13,7 @@ export class StoreTimeoutError extends Error {
  * the operation itself is not cancelled, and its value, should it still arrive, goes to `discard` (e.g.
  * to give a pooled connection back). A late rejection is ignored.
  */
-export function settleWithin<T>(
-  pending: Promise<T>,
-  ms: number,
-  timeoutError: () => Error,
-  discard?: (late: T) => void,
-): Promise<T> {
+export function settleWithin<T>(pending: Promise<T>, ms: number, timeoutError: () => Error, discard?: (late: T) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let timedOut = false;
     const timer = setTimeout(

@@ -63,8 +63,6 @@ function tlsSettings(url: DatabaseUrl): { ssl?: { ca?: string; rejectUnauthorize
     case 'VERIFY_IDENTITY':
       return { ssl: { ...(ca && { ca }), rejectUnauthorized: true } };
     default:
-      throw new SessionConfigError(
-        `${STORE}: ssl_mode "${mode}" is unknown (use DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY).`,
-      );
+      throw new SessionConfigError(`${STORE}: ssl_mode "${mode}" is unknown (use DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY).`);
   }
 }

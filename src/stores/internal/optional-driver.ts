@@ -16,9 +16,7 @@ function driverRequire(): NodeRequire {
   if (requireFromHere === undefined) {
     const { createRequire } = process.getBuiltinModule('node:module');
     const moduleUrl: unknown = import.meta.url;
-    requireFromHere = createRequire(
-      typeof moduleUrl === 'string' && moduleUrl.startsWith('file:') ? moduleUrl : join(process.cwd(), 'noop.js'),
-    );
+    requireFromHere = createRequire(typeof moduleUrl === 'string' && moduleUrl.startsWith('file:') ? moduleUrl : join(process.cwd(), 'noop.js'));
   }
   return requireFromHere;
 }

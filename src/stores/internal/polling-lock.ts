@@ -34,12 +34,7 @@ export function lockToken(): string {
  * Releasing never rejects: a shared lock that cannot be given back (the server went away) expires by its
  * TTL, and the local lock is released in any case.
  */
-export async function acquirePollingLock(
-  local: LocalLocks,
-  key: string,
-  options: LockOptions,
-  shared: SharedLock,
-): Promise<HeldLock> {
+export async function acquirePollingLock(local: LocalLocks, key: string, options: LockOptions, shared: SharedLock): Promise<HeldLock> {
   const deadline = Date.now() + options.waitMs;
   const localLock = await local.acquire(key, options);
   try {
@@ -64,11 +59,7 @@ export async function acquirePollingLock(
  * jitter). Rejects with `SessionLockTimeout(waitMs)` once `deadline` (ms since the epoch) has passed
  * without success, and with `tryLock`'s error when it fails. The first attempt is always made.
  */
-export async function pollForLock(
-  tryLock: () => Promise<boolean> | boolean,
-  deadline: number,
-  waitMs: number,
-): Promise<void> {
+export async function pollForLock(tryLock: () => Promise<boolean> | boolean, deadline: number, waitMs: number): Promise<void> {
   for (let pause = FIRST_PAUSE_MS; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
     if (await tryLock()) return;
     const remaining = deadline - Date.now();

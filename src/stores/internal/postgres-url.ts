@@ -11,16 +11,7 @@ import type { DatabaseUrl, DatabaseUrlRules } from './database-url.js';
 import { fileOption, integerOption, parseStoreUrl } from './database-url.js';
 
 const STORE = 'postgresStore';
-const KNOWN_OPTIONS = [
-  'sslmode',
-  'sslrootcert',
-  'sslcert',
-  'sslkey',
-  'application_name',
-  'options',
-  'currentSchema',
-  'connect_timeout',
-];
+const KNOWN_OPTIONS = ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'application_name', 'options', 'currentSchema', 'connect_timeout'];
 
 /** The URL forms the store reads, and the example its messages show. */
 export const POSTGRES_URL_RULES: DatabaseUrlRules = {
@@ -45,9 +36,7 @@ export interface PostgresUrlSettings {
  */
 export function postgresSettingsFromUrl(url: string): PostgresUrlSettings {
   const parsed = parseStoreUrl(url, POSTGRES_URL_RULES, KNOWN_OPTIONS);
-  const sessionOptions = [parsed.options.get('options'), searchPath(parsed.options.get('currentSchema'))]
-    .filter(Boolean)
-    .join(' ');
+  const sessionOptions = [parsed.options.get('options'), searchPath(parsed.options.get('currentSchema'))].filter(Boolean).join(' ');
   const connectTimeout = integerOption(parsed, 'connect_timeout', STORE);
   const connection: ClientConfig = {
     host: parsed.host || undefined,
@@ -92,8 +81,6 @@ function tlsSettings(url: DatabaseUrl): ConnectionOptions | false {
     case 'verify-full':
       return { ...files, rejectUnauthorized: true };
     default:
-      throw new SessionConfigError(
-        `${STORE}: sslmode "${mode}" is unknown (use disable, allow, prefer, require, verify-ca or verify-full).`,
-      );
+      throw new SessionConfigError(`${STORE}: sslmode "${mode}" is unknown (use disable, allow, prefer, require, verify-ca or verify-full).`);
   }
 }

@@ -21,8 +21,7 @@ export interface SqlTableName {
  */
 export function parseTableName(name: string, maxLength: number, storeName: string): SqlTableName {
   const parts = typeof name === 'string' ? name.split('.') : [];
-  const valid =
-    parts.length >= 1 && parts.length <= 2 && parts.every((part) => IDENTIFIER.test(part) && part.length <= maxLength);
+  const valid = parts.length >= 1 && parts.length <= 2 && parts.every((part) => IDENTIFIER.test(part) && part.length <= maxLength);
   if (!valid) {
     throw new SessionConfigError(
       `${storeName}: the table name ${JSON.stringify(name)} is not usable. Use letters, digits and underscores ` +
@@ -67,12 +66,7 @@ export interface SessionTable {
  * The `table` option (Django's table when `undefined`), validated with {@link parseTableName} and quoted
  * with `quote`.
  */
-export function sessionTable(
-  option: string | undefined,
-  quote: '"' | '`',
-  maxLength: number,
-  storeName: string,
-): SessionTable {
+export function sessionTable(option: string | undefined, quote: '"' | '`', maxLength: number, storeName: string): SessionTable {
   const name = parseTableName(option ?? DJANGO_SESSION_TABLE, maxLength, storeName);
   return { name, quoted: quoteTableName(name, quote) };
 }

@@ -5,12 +5,7 @@ import { SessionConfigError } from '../../errors.js';
  * `value`, or `fallback` when it is `undefined`.
  * @throws SessionConfigError when `value` is not a positive whole number.
  */
-export function positiveInteger(
-  value: number | undefined,
-  fallback: number,
-  option: string,
-  storeName: string,
-): number {
+export function positiveInteger(value: number | undefined, fallback: number, option: string, storeName: string): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new SessionConfigError(`${storeName}: \`${option}\` must be a positive whole number, not ${String(value)}.`);
@@ -35,10 +30,7 @@ export function exactlyOneSource(options: object, sources: readonly SourceOption
   if (given.length === 1) return given[0]!.name;
   const shown = sources.map((source) => source.shown ?? `\`${source.name}\``);
   const list = `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)!}`;
-  const problem =
-    given.length === 0
-      ? 'none was given'
-      : `${given.map((source) => `\`${source.name}\``).join(' and ')} were given together`;
+  const problem = given.length === 0 ? 'none was given' : `${given.map((source) => `\`${source.name}\``).join(' and ')} were given together`;
   throw new SessionConfigError(`${storeName}: give exactly one of ${list}; ${problem}.`);
 }
 

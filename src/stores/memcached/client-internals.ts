@@ -38,10 +38,7 @@ export interface ClientError {
 /** The message of what the client reports as an error: an `Error`, a string, a list of them, or `{ message }`. */
 export function messageOf(error: unknown): string {
   const first = Array.isArray(error) ? error[0] : error;
-  const message =
-    typeof first === 'object' && first !== null && 'message' in first
-      ? String((first as ClientError).message)
-      : String(first);
+  const message = typeof first === 'object' && first !== null && 'message' in first ? String((first as ClientError).message) : String(first);
   // The client passes some errors on as `String(error)`, or wraps them so: `new Error(error)`.
   return message.replace(/^Error: /, '');
 }

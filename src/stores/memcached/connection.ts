@@ -140,10 +140,9 @@ export class MemcachedConnection {
     const server = SERVER_MARKED_DOWN.exec(message)?.[1];
     const down = server === undefined ? undefined : this.#downServers.get(server);
     if (down !== undefined) {
-      return new Error(
-        `memcachedStore: ${what} failed: ${server} is down (${down.cause}); the store tries it again ${this.#retryMs} ms after that failure`,
-        { cause: error },
-      );
+      return new Error(`memcachedStore: ${what} failed: ${server} is down (${down.cause}); the store tries it again ${this.#retryMs} ms after that failure`, {
+        cause: error,
+      });
     }
     if (message.startsWith('memcachedStore: ')) return error instanceof Error ? error : new Error(message);
     return new Error(`memcachedStore: ${what} failed: ${message}`, { cause: error });

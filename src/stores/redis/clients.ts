@@ -27,17 +27,11 @@ export interface ConnectionSource {
  * creates with `driver` (ioredis by default) from `url` or `clusterNodes`.
  * @throws SessionConfigError when the client or the driver is not one the store knows, or the URLs are unusable.
  */
-export function openRedisConnection(
-  source: ConnectionSource,
-  settings: ConnectionSettings,
-  storeName: string,
-): RedisConnection {
+export function openRedisConnection(source: ConnectionSource, settings: ConnectionSettings, storeName: string): RedisConnection {
   const { client, driver = 'ioredis' } = source;
   if (client !== undefined) {
     if (source.driver !== undefined) {
-      throw new SessionConfigError(
-        `${storeName}: \`driver\` only applies with \`url\`; the store uses the \`client\` you pass as it is.`,
-      );
+      throw new SessionConfigError(`${storeName}: \`driver\` only applies with \`url\`; the store uses the \`client\` you pass as it is.`);
     }
     if (isIoredisClient(client)) return ioredisConnection({ client }, settings, storeName);
     if (isNodeRedisClient(client, storeName)) return nodeRedisConnection({ client }, settings, storeName);
@@ -49,22 +43,15 @@ export function openRedisConnection(
     return ioredisConnection({ url: source.url, clusterNodes: source.clusterNodes, driver }, settings, storeName);
   if (driver === 'redis' || isNodeRedisModule(driver)) {
     if (source.clusterNodes !== undefined) {
-      throw new SessionConfigError(
-        `${storeName}: \`clusterNodes\` needs ioredis (driver: 'ioredis'); node-redis clusters are not supported.`,
-      );
+      throw new SessionConfigError(`${storeName}: \`clusterNodes\` needs ioredis (driver: 'ioredis'); node-redis clusters are not supported.`);
     }
     return nodeRedisConnection({ url: source.url!, driver }, settings, storeName);
   }
-  throw new SessionConfigError(
-    `${storeName}: \`driver\` must be 'ioredis' or 'redis' (node-redis), or one of those modules; got ${describe(driver)}.`,
-  );
+  throw new SessionConfigError(`${storeName}: \`driver\` must be 'ioredis' or 'redis' (node-redis), or one of those modules; got ${describe(driver)}.`);
 }
 
 function isIoredisModule(driver: unknown): driver is IoredisModule {
-  return (
-    typeof (driver as Partial<IoredisModule> | null)?.Redis === 'function' &&
-    typeof (driver as Partial<IoredisModule>).Cluster === 'function'
-  );
+  return typeof (driver as Partial<IoredisModule> | null)?.Redis === 'function' && typeof (driver as Partial<IoredisModule>).Cluster === 'function';
 }
 
 function isNodeRedisModule(driver: unknown): driver is NodeRedisModule {

@@ -73,9 +73,7 @@ export function parseRedisUrl(storeName: string, url: string): { url: URL; datab
     // Reported below.
   }
   if (parsed === null || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
-    throw new SessionConfigError(
-      `${storeName}: ${JSON.stringify(url)} is not a Redis URL; write it as 'redis://host:6379/0' (or 'rediss://' for TLS).`,
-    );
+    throw new SessionConfigError(`${storeName}: ${JSON.stringify(url)} is not a Redis URL; write it as 'redis://host:6379/0' (or 'rediss://' for TLS).`);
   }
   const written = writtenDatabaseIndex(parsed);
   if (!/^\d{1,9}$/.test(written)) {
@@ -115,12 +113,7 @@ export function databaseRefused(database: number, cause: Error): Error {
  * Closes a client the store made: `quit` (QUIT) when `connected`, bounded by `timeoutMs`, then `drop` (the
  * socket, and reconnecting) whatever happened.
  */
-export async function quitThenDrop(
-  connected: boolean,
-  quit: () => Promise<unknown>,
-  drop: () => void,
-  timeoutMs: number,
-): Promise<void> {
+export async function quitThenDrop(connected: boolean, quit: () => Promise<unknown>, drop: () => void, timeoutMs: number): Promise<void> {
   try {
     if (connected) await withDeadline(quit(), timeoutMs, 'redisStore: QUIT');
   } catch {

@@ -39,11 +39,7 @@ export function isIoredisClient(client: unknown): client is IoredisClient {
  * - reconnects in the background forever, at most a second apart;
  * - is refused while the database of its URL could not be selected (ioredis would go on with database 0).
  */
-export function ioredisConnection(
-  source: IoredisSource,
-  settings: ConnectionSettings,
-  storeName: string,
-): RedisConnection {
+export function ioredisConnection(source: IoredisSource, settings: ConnectionSettings, storeName: string): RedisConnection {
   if ('client' in source) return new IoredisConnection(source.client, false, null);
   const driver = source.driver === 'ioredis' ? loadOptionalDriver<IoredisModule>('ioredis', storeName) : source.driver;
   if (source.url !== undefined) {
@@ -60,16 +56,9 @@ export function ioredisConnection(
   return new IoredisConnection(createCluster(driver, source.clusterNodes!, settings, storeName), true, null);
 }
 
-function createCluster(
-  driver: IoredisModule,
-  urls: readonly string[],
-  settings: ConnectionSettings,
-  storeName: string,
-): Cluster {
+function createCluster(driver: IoredisModule, urls: readonly string[], settings: ConnectionSettings, storeName: string): Cluster {
   if (!Array.isArray(urls) || urls.length === 0) {
-    throw new SessionConfigError(
-      `${storeName}: \`clusterNodes\` must list at least one node URL, e.g. ['redis://redis-1.internal:6379'].`,
-    );
+    throw new SessionConfigError(`${storeName}: \`clusterNodes\` must list at least one node URL, e.g. ['redis://redis-1.internal:6379'].`);
   }
   const parsed = urls.map((url) => parseRedisUrl(storeName, url).url);
   const nodes: ClusterNode[] = parsed.map((url) => ({ host: url.hostname, port: Number(url.port || 6379) }));
@@ -91,10 +80,7 @@ function createCluster(
 /** The settings of each connection (to the server, or to a cluster node) that make a dead server fail fast. */
 function failFast(
   settings: ConnectionSettings,
-): Pick<
-  RedisOptions,
-  'maxRetriesPerRequest' | 'autoResendUnfulfilledCommands' | 'connectTimeout' | 'disconnectTimeout'
-> {
+): Pick<RedisOptions, 'maxRetriesPerRequest' | 'autoResendUnfulfilledCommands' | 'connectTimeout' | 'disconnectTimeout'> {
   return {
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
@@ -140,10 +126,7 @@ class IoredisConnection extends ClientWrapper implements RedisConnection {
   }
 
   async setExpiring(key: string, value: string, ttlMs: number, condition: 'NX' | 'XX'): Promise<boolean> {
-    const reply =
-      condition === 'NX'
-        ? await this.#client.set(key, value, 'PX', ttlMs, 'NX')
-        : await this.#client.set(key, value, 'PX', ttlMs, 'XX');
+    const reply = condition === 'NX' ? await this.#client.set(key, value, 'PX', ttlMs, 'NX') : await this.#client.set(key, value, 'PX', ttlMs, 'XX');
     return reply === 'OK';
   }
 

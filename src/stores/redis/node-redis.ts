@@ -36,9 +36,7 @@ export interface NodeRedisModule {
 }
 
 /** Where the connection comes from: a client passed in, or a URL and the module to create one with. */
-export type NodeRedisSource =
-  | { readonly client: NodeRedisClient }
-  | { readonly url: string; readonly driver: 'redis' | NodeRedisModule };
+export type NodeRedisSource = { readonly client: NodeRedisClient } | { readonly url: string; readonly driver: 'redis' | NodeRedisModule };
 
 /**
  * Whether `client` looks like a node-redis client.
@@ -48,9 +46,7 @@ export function isNodeRedisClient(client: unknown, storeName: string): client is
   const candidate = client as (Partial<NodeRedisClient> & { masters?: unknown }) | null;
   if (typeof candidate?.sendCommand !== 'function' || typeof candidate.isOpen !== 'boolean') return false;
   if (Array.isArray(candidate.masters)) {
-    throw new SessionConfigError(
-      `${storeName}: node-redis clusters are not supported; use an ioredis \`Cluster\`, or \`clusterNodes\`.`,
-    );
+    throw new SessionConfigError(`${storeName}: node-redis clusters are not supported; use an ioredis \`Cluster\`, or \`clusterNodes\`.`);
   }
   return true;
 }
@@ -61,11 +57,7 @@ export function isNodeRedisClient(client: unknown, storeName: string): client is
  * unreachable), never resends a command, and reconnects in the background forever, at most a second apart.
  * A database the server does not have fails each connection attempt, with the server's reason.
  */
-export function nodeRedisConnection(
-  source: NodeRedisSource,
-  settings: ConnectionSettings,
-  storeName: string,
-): RedisConnection {
+export function nodeRedisConnection(source: NodeRedisSource, settings: ConnectionSettings, storeName: string): RedisConnection {
   if ('client' in source) return new NodeRedisConnection(source.client, null);
   const { database } = parseRedisUrl(storeName, source.url);
   const driver = source.driver === 'redis' ? loadOptionalDriver<NodeRedisModule>('redis', storeName) : source.driver;
@@ -106,8 +98,7 @@ class NodeRedisConnection extends ClientWrapper implements RedisConnection {
 
   readonly #onError = (error: Error): void => {
     // node-redis selects the database while connecting, and a refused SELECT fails the attempt.
-    this.lastFailure =
-      this.#database !== null && /DB index/i.test(error.message) ? databaseRefused(this.#database, error) : error;
+    this.lastFailure = this.#database !== null && /DB index/i.test(error.message) ? databaseRefused(this.#database, error) : error;
     if (!this.#client.isReady) this.#failedSinceReady = true;
   };
 
@@ -146,24 +137,14 @@ class NodeRedisConnection extends ClientWrapper implements RedisConnection {
     return [
       {
         scan: async (cursor, pattern, count) => {
-          const [next, keys] = (await client.sendCommand([
-            'SCAN',
-            cursor,
-            'MATCH',
-            pattern,
-            'COUNT',
-            String(count),
-          ])) as [unknown, unknown[]];
+          const [next, keys] = (await client.sendCommand(['SCAN', cursor, 'MATCH', pattern, 'COUNT', String(count)])) as [unknown, unknown[]];
           return [text(next), keys.map(text)];
         },
         // Commands sent in the same tick travel together: one round trip.
         ttlsAndSizes: (keys) =>
           Promise.all(
             keys.map(async (key) => {
-              const [ttlMs, bytes] = await Promise.all([
-                client.sendCommand(['PTTL', key]),
-                client.sendCommand(['STRLEN', key]),
-              ]);
+              const [ttlMs, bytes] = await Promise.all([client.sendCommand(['PTTL', key]), client.sendCommand(['STRLEN', key])]);
               return { ttlMs: Number(ttlMs), bytes: Number(bytes) };
             }),
           ),

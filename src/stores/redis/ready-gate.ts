@@ -73,10 +73,7 @@ export class ReadyGate {
           settle(new Error(`redisStore: could not connect to redis${cause ? `: ${cause.message}` : ''}`));
         },
       );
-      const timer = setTimeout(
-        () => settle(new Error(`redisStore: could not connect to redis within ${this.#connectTimeoutMs} ms`)),
-        this.#connectTimeoutMs,
-      );
+      const timer = setTimeout(() => settle(new Error(`redisStore: could not connect to redis within ${this.#connectTimeoutMs} ms`)), this.#connectTimeoutMs);
       closing.addEventListener('abort', onStoreClosed);
     });
   }

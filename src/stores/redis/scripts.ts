@@ -31,13 +31,7 @@ const CAS_OUTCOMES: readonly UpdateOutcome[] = ['missing', 'conflict', 'updated'
  * Writes `data` under `key` with a TTL of `ttlMs` (deletes it when `ttlMs` ≤ 0) only if the key still
  * holds `expected`, in one round trip.
  */
-export async function compareAndSet(
-  client: RedisConnection,
-  key: string,
-  expected: string,
-  data: string,
-  ttlMs: number,
-): Promise<UpdateOutcome> {
+export async function compareAndSet(client: RedisConnection, key: string, expected: string, data: string, ttlMs: number): Promise<UpdateOutcome> {
   const outcome = await evalScript(client, COMPARE_AND_SET, key, [expected, data, String(ttlMs)]);
   return CAS_OUTCOMES[Number(outcome)] ?? 'conflict';
 }
@@ -50,12 +44,7 @@ export async function releaseLock(client: RedisConnection, key: string, token: s
 const scriptShas = new Map<string, string>();
 
 /** Runs a one-key Lua script by its SHA1 (one round trip), loading it on the node that lacks it. */
-async function evalScript(
-  client: RedisConnection,
-  script: string,
-  key: string,
-  args: readonly string[],
-): Promise<unknown> {
+async function evalScript(client: RedisConnection, script: string, key: string, args: readonly string[]): Promise<unknown> {
   let sha = scriptShas.get(script);
   if (sha === undefined) {
     sha = createHash('sha1').update(script).digest('hex');

@@ -14,11 +14,7 @@ export interface StatementRunner {
 }
 
 /** One step of clearing: deletes up to `limit` rows expired at `now` (as the dialect writes dates). */
-export function expiredBatches(
-  plan: ClearByLimit | ClearByKeyRange,
-  now: unknown,
-  run: StatementRunner,
-): (limit: number) => Promise<BatchOutcome> {
+export function expiredBatches(plan: ClearByLimit | ClearByKeyRange, now: unknown, run: StatementRunner): (limit: number) => Promise<BatchOutcome> {
   if ('deleteUpTo' in plan) {
     return async (limit) => {
       const removed = await run.changes(plan.deleteUpTo, [now, limit]);
@@ -29,9 +25,7 @@ export function expiredBatches(
   let after = '';
   return async (limit) => {
     const last = await run.row<{ session_key: string }>(plan.keyAt, [after, limit - 1]);
-    const removed = await (last === undefined
-      ? run.changes(plan.deleteAfter, [now, after])
-      : run.changes(plan.deleteBetween, [now, after, last.session_key]));
+    const removed = await (last === undefined ? run.changes(plan.deleteAfter, [now, after]) : run.changes(plan.deleteBetween, [now, after, last.session_key]));
     if (last !== undefined) after = last.session_key;
     return { removed, more: last !== undefined };
   };

@@ -64,9 +64,7 @@ export class MysqlDialect extends ServerDialect<mysql.Pool, mysql.PoolConnection
   }
 
   rows<R>(sql: string, values: readonly unknown[]): Promise<readonly R[]> {
-    return this.#withConnection(
-      async (connection) => (await this.#query<mysql.RowDataPacket[]>(connection, sql, values)) as R[],
-    );
+    return this.#withConnection(async (connection) => (await this.#query<mysql.RowDataPacket[]>(connection, sql, values)) as R[]);
   }
 
   async row<R>(sql: string, values: readonly unknown[]): Promise<R | undefined> {
@@ -75,9 +73,7 @@ export class MysqlDialect extends ServerDialect<mysql.Pool, mysql.PoolConnection
 
   /** Resolves the rows the statement matched (mysql2's default `FOUND_ROWS` flag), changed or not. */
   changes(sql: string, values: readonly unknown[]): Promise<number> {
-    return this.#withConnection(
-      async (connection) => (await this.#query<mysql.ResultSetHeader>(connection, sql, values)).affectedRows,
-    );
+    return this.#withConnection(async (connection) => (await this.#query<mysql.ResultSetHeader>(connection, sql, values)).affectedRows);
   }
 
   /** `date` as naive-UTC text with microseconds. */
@@ -118,11 +114,7 @@ export class MysqlDialect extends ServerDialect<mysql.Pool, mysql.PoolConnection
   }
 
   protected async tryLock(connection: mysql.PoolConnection, key: string): Promise<boolean> {
-    return (
-      (
-        await this.#query<mysql.RowDataPacket[]>(connection, 'SELECT GET_LOCK(?, 0) AS got', [this.#lockName(key)])
-      )[0]?.['got'] === 1
-    );
+    return (await this.#query<mysql.RowDataPacket[]>(connection, 'SELECT GET_LOCK(?, 0) AS got', [this.#lockName(key)]))[0]?.['got'] === 1;
   }
 
   protected async unlock(connection: mysql.PoolConnection, key: string): Promise<void> {
@@ -134,11 +126,7 @@ export class MysqlDialect extends ServerDialect<mysql.Pool, mysql.PoolConnection
     else connection.release();
   }
 
-  async #query<R extends mysql.RowDataPacket[] | mysql.ResultSetHeader>(
-    connection: mysql.PoolConnection,
-    sql: string,
-    values: readonly unknown[],
-  ): Promise<R> {
+  async #query<R extends mysql.RowDataPacket[] | mysql.ResultSetHeader>(connection: mysql.PoolConnection, sql: string, values: readonly unknown[]): Promise<R> {
     const [result] = await connection.query<R>({
       sql,
       values: [...values],

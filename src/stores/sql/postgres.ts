@@ -79,8 +79,7 @@ export class PostgresDialect extends ServerDialect<pg.Pool, pg.PoolClient> imple
     const client = await this.pools.pool.connect();
     let broken = false;
     const tableExists = async (): Promise<boolean> =>
-      (await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [this.quotedTable]))
-        .rows[0]!.found !== null;
+      (await client.query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [this.quotedTable])).rows[0]!.found !== null;
     try {
       if (await tableExists()) return 'exists';
       // Two processes starting at once would both see no table; CREATE ... IF NOT EXISTS alone can then
@@ -117,9 +116,7 @@ export class PostgresDialect extends ServerDialect<pg.Pool, pg.PoolClient> imple
   }
 
   protected async tryLock(client: pg.PoolClient, key: string): Promise<boolean> {
-    return (
-      await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [this.#lockId(key)])
-    ).rows[0]!.locked;
+    return (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [this.#lockId(key)])).rows[0]!.locked;
   }
 
   protected async unlock(client: pg.PoolClient, key: string): Promise<void> {

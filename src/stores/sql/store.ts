@@ -68,9 +68,7 @@ export class SqlStore implements SessionStore {
   constructor(dialect: SqlDialect, setup: SqlTableSetup) {
     this.name = dialect.name;
     this.#dialect = dialect;
-    this.#setup = setup.createOnFirstUse
-      ? new RetryingOnce(async () => void (await dialect.createTableIfMissing()))
-      : undefined;
+    this.#setup = setup.createOnFirstUse ? new RetryingOnce(async () => void (await dialect.createTableIfMissing())) : undefined;
     this.#createdOnOpen = setup.createdOnOpen ?? false;
     this.#ownClock = setup.now !== undefined;
     this.#now = setup.now ?? Date.now;
@@ -117,14 +115,9 @@ export class SqlStore implements SessionStore {
   async update(key: string, data: string, expireDate: Date, expected?: unknown): Promise<UpdateOutcome> {
     const { statements } = this.#dialect;
     const expires = this.#dialect.writeDate(expireDate);
-    if (expected === undefined)
-      return (await this.#changes(statements.update, [data, expires, key])) > 0 ? 'updated' : 'missing';
+    if (expected === undefined) return (await this.#changes(statements.update, [data, expires, key])) > 0 ? 'updated' : 'missing';
     // The common case is one statement; only a refused update asks whether the row is there at all.
-    if (
-      typeof expected === 'string' &&
-      (await this.#changes(statements.updateIfUnchanged, [data, expires, key, expected])) > 0
-    )
-      return 'updated';
+    if (typeof expected === 'string' && (await this.#changes(statements.updateIfUnchanged, [data, expires, key, expected])) > 0) return 'updated';
     return (await this.exists(key)) ? 'conflict' : 'missing';
   }
 
@@ -159,9 +152,7 @@ export class SqlStore implements SessionStore {
 
   /** How many rows have expired (`expire_date < now`) and wait for {@link SqlStore.clearExpired}. */
   async countExpired(): Promise<number> {
-    const row = await this.#row<{ expired: number | string | bigint }>(this.#dialect.statements.countExpired, [
-      this.#nowValue(),
-    ]);
+    const row = await this.#row<{ expired: number | string | bigint }>(this.#dialect.statements.countExpired, [this.#nowValue()]);
     return Number(row?.expired ?? 0);
   }
 
@@ -178,8 +169,7 @@ export class SqlStore implements SessionStore {
     const now = this.#nowValue();
     for (let after = ''; ; ) {
       const rows = await this.#rows<ListedRow>(this.#dialect.statements.listPage, [now, after, LIST_PAGE_SIZE]);
-      for (const row of rows)
-        yield { key: row.session_key, expireDate: this.#dialect.readDate(row.expire_date), size: Number(row.size) };
+      for (const row of rows) yield { key: row.session_key, expireDate: this.#dialect.readDate(row.expire_date), size: Number(row.size) };
       if (rows.length < LIST_PAGE_SIZE) return;
       after = rows[rows.length - 1]!.session_key;
     }
@@ -229,9 +219,7 @@ export class SqlStore implements SessionStore {
     if (this.#setup?.done === false) return this.#setup.run().then(() => this.#run(statement));
     try {
       const result = statement();
-      return result instanceof Promise
-        ? result.catch((error: unknown) => Promise.reject(this.#explain(error)))
-        : result;
+      return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(this.#explain(error))) : result;
     } catch (error) {
       throw this.#explain(error);
     }

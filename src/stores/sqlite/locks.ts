@@ -47,10 +47,7 @@ export class SqliteLocks {
 
   /** Removes locks whose holders died without releasing them (nothing to do when no lock was ever taken). */
   purgeExpired(): void {
-    const exists = this.#db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
-      .pluck()
-      .get(LOCK_TABLE);
+    const exists = this.#db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").pluck().get(LOCK_TABLE);
     if (exists === undefined) return;
     this.#db.prepare(`DELETE FROM ${quoteIdentifier(LOCK_TABLE)} WHERE "expires_at" <= ?`).run(Date.now());
   }

@@ -47,9 +47,7 @@ export function openDatabase(request: OpenRequest): OpenedDatabase {
   try {
     db = new Database(path, { timeout: request.busyTimeoutMs });
   } catch (error) {
-    throw new SessionConfigError(
-      `sqliteStore: cannot open the SQLite database "${path}": ${reason(error)}. Check the path and its permissions.`,
-    );
+    throw new SessionConfigError(`sqliteStore: cannot open the SQLite database "${path}": ${reason(error)}. Check the path and its permissions.`);
   }
   try {
     if (path !== MEMORY) {
@@ -74,24 +72,14 @@ export function openDatabase(request: OpenRequest): OpenedDatabase {
 }
 
 function adopt(database: SqliteDatabase): SqliteDatabase {
-  if (
-    database === null ||
-    typeof database !== 'object' ||
-    typeof (database as { prepare?: unknown }).prepare !== 'function'
-  ) {
-    throw new SessionConfigError(
-      "sqliteStore: `database` must be a better-sqlite3 Database, e.g. new Database('db.sqlite3').",
-    );
+  if (database === null || typeof database !== 'object' || typeof (database as { prepare?: unknown }).prepare !== 'function') {
+    throw new SessionConfigError("sqliteStore: `database` must be a better-sqlite3 Database, e.g. new Database('db.sqlite3').");
   }
   if (!database.open) {
-    throw new SessionConfigError(
-      'sqliteStore: the `database` connection is closed. Pass an open better-sqlite3 Database.',
-    );
+    throw new SessionConfigError('sqliteStore: the `database` connection is closed. Pass an open better-sqlite3 Database.');
   }
   if (database.readonly) {
-    throw new SessionConfigError(
-      'sqliteStore: the `database` connection is read-only; sessions must be written. Open it without `readonly: true`.',
-    );
+    throw new SessionConfigError('sqliteStore: the `database` connection is read-only; sessions must be written. Open it without `readonly: true`.');
   }
   return database;
 }
@@ -128,9 +116,7 @@ function checkFileLocation(path: string): void {
     return; // A new database file: SQLite creates it.
   }
   if (fileStats.isDirectory()) {
-    throw new SessionConfigError(
-      `sqliteStore: the database path "${path}" is a directory. Point \`path\` to a file, e.g. "${path}/db.sqlite3".`,
-    );
+    throw new SessionConfigError(`sqliteStore: the database path "${path}" is a directory. Point \`path\` to a file, e.g. "${path}/db.sqlite3".`);
   }
   try {
     accessSync(file, constants.R_OK | constants.W_OK);
