@@ -1,13 +1,15 @@
 /**
  * Session locks that wait in real time: a second holder waits, gives up with SessionLockTimeout, and takes
  * the lock once it is released; a lock whose holder died is taken over once its ttl runs out. On the SQL
- * stores (two stores on one table, as two processes hold them), the file store and Redis. The stores' own
- * tests check the same locks without waiting.
+ * stores (two stores on one table, as two processes hold them), the file store and Redis; and SQLite's
+ * in-memory queue of one process's waiters, counted over a held lock's 300 ms. The stores' own tests check
+ * the same locks without waiting.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSessionKey } from '../../src/core/session-key.js';
@@ -129,5 +131,45 @@ describeIfAvailable('Redis', redisUp ? null : 'Redis on 127.0.0.1:6379 does not 
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('sqlite store: the waiters of one process', () => {
+  it('queues waiters of one process in memory: 200 waiters poll the database about once each', async () => {
+    const file = sqliteFile;
+    const connection = new Database(file);
+    let polls = 0;
+    const prepare = connection.prepare.bind(connection);
+    connection.prepare = ((sql: string) => {
+      const statement = prepare(sql);
+      if (sql.startsWith('INSERT INTO "sessionkit_lock"')) {
+        const run = statement.run.bind(statement);
+        statement.run = (...args: unknown[]) => {
+          polls++;
+          return run(...args);
+        };
+      }
+      return statement;
+    }) as typeof connection.prepare;
+    const holder = sqliteStore({ path: file });
+    const counted = sqliteStore({ database: connection, createTable: false });
+    const key = generateSessionKey();
+    const held = await holder.lock(key, { waitMs: 1000, ttlMs: 10_000 });
+    let order = 0;
+    const waiters = Array.from({ length: 200 }, async () => {
+      const lock = await counted.lock(key, { waitMs: 20_000, ttlMs: 10_000 });
+      order++;
+      await lock.release();
+    });
+    await sleep(300);
+    await held.release();
+    await Promise.all(waiters);
+    expect(order).toBe(200);
+    // Without the in-memory queue each of the 200 would poll every few milliseconds during those 300 ms.
+    expect(polls).toBeGreaterThanOrEqual(200);
+    expect(polls).toBeLessThan(260);
+    await counted.close();
+    await holder.close();
+    connection.close();
   });
 });

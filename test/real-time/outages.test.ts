@@ -27,10 +27,12 @@ import {
 const TIMEOUT_MS = 300;
 // How long the memcached store skips a server after a failed connection.
 const RETRY_MS = 200;
-// Past the memcached client's 5 s idle timeout: while the server is frozen, the client closes the
-// connections that carry unanswered commands and never calls those commands back. That is what used to
-// keep the store's connection slots taken for good.
-const PAUSE_MS = 5500;
+// How long memcached stays frozen: past its client's 5 s idle timeout. While the server is frozen, the
+// client closes the connections that carry unanswered commands and never calls those commands back. That
+// is what used to keep the store's connection slots taken for good.
+const MEMCACHED_PAUSE_MS = 5500;
+// How long Redis stays frozen: several command timeouts, so that many requests fail meanwhile.
+const REDIS_PAUSE_MS = 5 * TIMEOUT_MS;
 // From SIGCONT or the restart until every client has had a request succeed.
 const RECOVERY_MS = 3000;
 // After recovery, every request in this window must succeed.
@@ -138,6 +140,8 @@ interface Outage {
   readonly makeStore: () => SessionStore;
   /** What the store's errors say while the server hangs. */
   readonly hangs: RegExp;
+  /** How long the pause tests keep the server frozen. */
+  readonly pauseMs: number;
 }
 
 /**
@@ -161,7 +165,7 @@ async function underLoad(target: Outage, clients: number, outage: (server: Manag
 }
 
 /**
- * Freezes the server for {@link PAUSE_MS} under `clients` concurrent clients: every request meanwhile
+ * Freezes the server for `target.pauseMs` under `clients` concurrent clients: every request meanwhile
  * fails within about one command timeout, saying it timed out; after SIGCONT every client's requests
  * succeed again within {@link RECOVERY_MS}.
  */
@@ -171,7 +175,7 @@ function pauseUnderLoad(target: Outage, clients: number): Promise<void> {
     const pausedAt = Date.now();
     let resumedAt: number;
     try {
-      await sleep(PAUSE_MS);
+      await sleep(target.pauseMs);
     } finally {
       server.resume();
       resumedAt = Date.now();
@@ -273,11 +277,12 @@ function describeOutages(
   start: () => Promise<ManagedServer>,
   makeStore: (port: number) => SessionStore,
   hangs: RegExp,
+  pauseMs: number,
   tests: readonly OutageTest[],
 ): void {
   describeIfAvailable(kind, missingExecutables(binary), `${kind} store outages under load`, () => {
     const server = useServer(start);
-    const outage: Outage = { server, makeStore: () => makeStore(server().port), hangs };
+    const outage: Outage = { server, makeStore: () => makeStore(server().port), hangs, pauseMs };
     for (const test of tests) it(`${kind} ${test.title}`, () => test.run(outage));
   });
 }
@@ -289,6 +294,7 @@ describeOutages(
   (port) => memcachedStore({ url: `memcached://127.0.0.1:${port}`, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS, retryMs: RETRY_MS }),
   // A command past its time, or one that shared a connection with it (closed for that reason).
   new RegExp(`timed out after ${TIMEOUT_MS} ms|no reply within ${TIMEOUT_MS} ms`),
+  MEMCACHED_PAUSE_MS,
   [pausedUnder(16), pausedUnder(32), killedUnder(16), frozenThenKilledUnder(32)],
 );
 
@@ -298,5 +304,6 @@ describeOutages(
   () => startRedisServer(),
   (port) => redisStore({ url: `redis://127.0.0.1:${port}`, commandTimeoutMs: TIMEOUT_MS, connectTimeoutMs: TIMEOUT_MS }),
   new RegExp(`timed out after ${TIMEOUT_MS} ms`),
+  REDIS_PAUSE_MS,
   [pausedUnder(16), pausedUnder(32), killedUnder(16)],
 );
