@@ -136,8 +136,7 @@ describeIfAvailable('Redis', redisUp ? null : 'Redis on 127.0.0.1:6379 does not 
 
 describe('sqlite store: the waiters of one process', () => {
   it('queues waiters of one process in memory: 200 waiters poll the database about once each', async () => {
-    const file = sqliteFile;
-    const connection = new Database(file);
+    const connection = new Database(sqliteFile);
     let polls = 0;
     const prepare = connection.prepare.bind(connection);
     connection.prepare = ((sql: string) => {
@@ -151,7 +150,7 @@ describe('sqlite store: the waiters of one process', () => {
       }
       return statement;
     }) as typeof connection.prepare;
-    const holder = sqliteStore({ path: file });
+    const holder = sqliteStore({ path: sqliteFile });
     const counted = sqliteStore({ database: connection, createTable: false });
     const key = generateSessionKey();
     const held = await holder.lock(key, { waitMs: 1000, ttlMs: 10_000 });
