@@ -13,8 +13,7 @@
 import type Memcached from 'memcached';
 import type { HeldLock, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
 import { SessionConfigError } from '../errors.js';
-import type { CacheKeyOptions } from './internal/cache-keys.js';
-import { CacheStore } from './internal/cache-store.js';
+import { type CacheServerOptions, CacheStore, cacheServerTimeouts } from './internal/cache-store.js';
 import { loadOptionalDriver } from './internal/optional-driver.js';
 import { acquirePollingLock, lockToken } from './internal/polling-lock.js';
 import { exactlyOneSource, positiveInteger } from './internal/store-options.js';
@@ -26,7 +25,7 @@ import { checkServers, serversOfUrl } from './memcached/servers.js';
 export { memcachedLifetime } from './memcached/lifetime.js';
 
 /** Options of {@link memcachedStore}. Give exactly one of `url`, `servers` or `client`. */
-export interface MemcachedStoreOptions extends CacheKeyOptions {
+export interface MemcachedStoreOptions extends CacheServerOptions {
   /** The servers as a URL: `memcached://host:port[,host:port…]` (port 11211 when left out). */
   readonly url?: string | undefined;
   /** The servers as `host:port` strings (Django's `LOCATION` list). Keys are spread over them by consistent hashing. */
@@ -38,17 +37,6 @@ export interface MemcachedStoreOptions extends CacheKeyOptions {
    * process on machines that lack it; the store's own client avoids both (see {@link MemcachedStore}).
    */
   readonly client?: Memcached | undefined;
-  /**
-   * How long one command may take before it fails, in milliseconds.
-   * @default 2000
-   */
-  readonly commandTimeoutMs?: number | undefined;
-  /**
-   * How long connecting to a server may take before the command fails, in milliseconds (for a client
-   * the store creates; a client passed in keeps its own `timeout`).
-   * @default 2000
-   */
-  readonly connectTimeoutMs?: number | undefined;
   /**
    * After a connection to a server fails, its commands fail at once for this long; then the next command
    * tries to connect again. This is how the store notices a server that came back. Only for a client the
@@ -87,8 +75,7 @@ class MemcachedStore extends CacheStore implements SessionStore {
 
   constructor(options: MemcachedStoreOptions) {
     super(FACTORY, options, true);
-    const commandTimeoutMs = positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', FACTORY);
-    const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', FACTORY);
+    const { commandTimeoutMs, connectTimeoutMs } = cacheServerTimeouts(options, FACTORY);
     const retryMs = positiveInteger(options.retryMs, 1000, 'retryMs', FACTORY);
     const poolSize = positiveInteger(options.poolSize, 10, 'poolSize', FACTORY);
     exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'memcached://127.0.0.1:11211')" }, { name: 'servers' }, { name: 'client' }], FACTORY);

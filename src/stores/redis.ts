@@ -11,11 +11,10 @@
  * never a request that hangs, and the store reconnects by itself when the server returns.
  */
 import type { HeldLock, ListedSession, LockOptions, SessionStore, StoredSession, UpdateOutcome } from '../core/store-contract.js';
-import type { CacheKeyOptions } from './internal/cache-keys.js';
-import { CacheStore } from './internal/cache-store.js';
+import { type CacheServerOptions, CacheStore, cacheServerTimeouts } from './internal/cache-store.js';
 import { withDeadline } from './internal/deadline.js';
 import { acquirePollingLock, lockToken } from './internal/polling-lock.js';
-import { exactlyOneSource, positiveInteger } from './internal/store-options.js';
+import { exactlyOneSource } from './internal/store-options.js';
 import { openRedisConnection, type RedisClient, type RedisDriver } from './redis/clients.js';
 import type { RedisConnection } from './redis/connection.js';
 import { ReadyGate } from './redis/ready-gate.js';
@@ -25,7 +24,7 @@ export type { RedisClient, RedisDriver } from './redis/clients.js';
 export type { NodeRedisClient } from './redis/node-redis.js';
 
 /** Options of {@link redisStore}. Give exactly one of `url`, `clusterNodes` or `client`. */
-export interface RedisStoreOptions extends CacheKeyOptions {
+export interface RedisStoreOptions extends CacheServerOptions {
   /**
    * The server: `redis://[user:password@]host:port[/db]`, or `rediss://…` for TLS. A database the server
    * does not have fails every command (never database 0 instead).
@@ -51,16 +50,6 @@ export interface RedisStoreOptions extends CacheKeyOptions {
    * @default 'ioredis'
    */
   readonly driver?: RedisDriver | undefined;
-  /**
-   * How long one command may take before it fails, in milliseconds.
-   * @default 2000
-   */
-  readonly commandTimeoutMs?: number | undefined;
-  /**
-   * How long connecting to the server may take before requests fail, in milliseconds.
-   * @default 2000
-   */
-  readonly connectTimeoutMs?: number | undefined;
 }
 
 // The factory, which the store's errors name.
@@ -93,8 +82,8 @@ class RedisStore extends CacheStore implements SessionStore {
 
   constructor(options: RedisStoreOptions) {
     super(FACTORY, options, false);
-    this.#commandTimeoutMs = positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', FACTORY);
-    const connectTimeoutMs = positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', FACTORY);
+    const { commandTimeoutMs, connectTimeoutMs } = cacheServerTimeouts(options, FACTORY);
+    this.#commandTimeoutMs = commandTimeoutMs;
     exactlyOneSource(options, [{ name: 'url', shown: "`url` (e.g. 'redis://127.0.0.1:6379/0')" }, { name: 'clusterNodes' }, { name: 'client' }], FACTORY);
     this.#connection = openRedisConnection(options, { connectTimeoutMs }, FACTORY);
     this.#gate = new ReadyGate(this.#connection, connectTimeoutMs);

@@ -6,6 +6,30 @@
 import type { StoreContext } from '../../core/store-contract.js';
 import { type CacheKeyOptions, type CacheKeys, resolveCacheKeys } from './cache-keys.js';
 import { LocalLocks } from './local-locks.js';
+import { positiveInteger } from './store-options.js';
+
+/** The time bounds of a cache server's store (Redis, memcached), with its keys' options. */
+export interface CacheServerOptions extends CacheKeyOptions {
+  /**
+   * How long one command may take before it fails, in milliseconds.
+   * @default 2000
+   */
+  readonly commandTimeoutMs?: number | undefined;
+  /**
+   * How long connecting to a server may take before the request fails, in milliseconds. A `client`
+   * passed to the memcached store keeps its own `timeout`.
+   * @default 2000
+   */
+  readonly connectTimeoutMs?: number | undefined;
+}
+
+/** {@link CacheServerOptions}' time bounds with their defaults, checked for the factory `factory`. */
+export function cacheServerTimeouts(options: CacheServerOptions, factory: string): { commandTimeoutMs: number; connectTimeoutMs: number } {
+  return {
+    commandTimeoutMs: positiveInteger(options.commandTimeoutMs, 2000, 'commandTimeoutMs', factory),
+    connectTimeoutMs: positiveInteger(options.connectTimeoutMs, 2000, 'connectTimeoutMs', factory),
+  };
+}
 
 /** The base of the Redis and memcached stores. */
 export abstract class CacheStore {
