@@ -42,10 +42,13 @@ function currentKeyHash(session: Session<DemoData>): string | null {
 }
 
 /** The routes of Django's users. */
-export function accountRoutes({ accounts }: DemoContext): Record<string, Record<string, Route>> {
+export function accountRoutes({ accounts, options }: DemoContext): Record<string, Record<string, Route>> {
   const { auth, database } = accounts;
 
-  /** `work` on the users; while their table is missing (or since it went), `unavailable` with what is missing. */
+  /**
+   * `work` on the users; while their table is missing (or since it went), `unavailable` with what is missing.
+   * A table without a column the users need is told in the server log: its message names the database.
+   */
   async function withUsers(work: (users: DjangoUsers) => Promise<DemoResponse>, unavailable: (reason: string) => Promise<DemoResponse>): Promise<DemoResponse> {
     const state = await database.ready();
     if (!state.ok) return unavailable(state.reason);
@@ -55,7 +58,9 @@ export function accountRoutes({ accounts }: DemoContext): Record<string, Record<
       if (!(error instanceof UserTableError)) throw error;
       database.forget();
       const again = await database.ready();
-      return unavailable(again.ok ? error.message : again.reason);
+      if (!again.ok) return unavailable(again.reason);
+      options.logger.warn(`sessionkit demo: ${error.message}`);
+      return unavailable('The user table lacks a column the demo reads; the server log says which.');
     }
   }
 

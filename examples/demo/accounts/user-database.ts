@@ -41,9 +41,10 @@ export interface DemoUserOptions {
 
 /**
  * Users whose table is looked for until it is found, then trusted until {@link DemoUserDatabase.forget}.
- * `open` gives the users, or says what is missing for them.
+ * `open` gives the users, or says what is missing for them. The reasons are shown to visitors, so they name
+ * the setting, never the database's host or file.
  */
-function checkedUsers(open: () => DjangoUsers | string, where?: string): DemoUserDatabase {
+function checkedUsers(open: () => DjangoUsers | string): DemoUserDatabase {
   let users: DjangoUsers | undefined;
   let found = false;
   return {
@@ -54,7 +55,7 @@ function checkedUsers(open: () => DjangoUsers | string, where?: string): DemoUse
         users = opened;
       }
       found ||= await users.tableExists();
-      return found ? { ok: true, users } : { ok: false, reason: `There is no ${users.table} table in ${where ?? users.database} yet.` };
+      return found ? { ok: true, users } : { ok: false, reason: `There is no ${users.table} table in the database DATABASE_URL names yet.` };
     },
     forget() {
       found = false;
@@ -77,10 +78,9 @@ export function demoUserDatabase(
 ): DemoUserDatabase {
   const url = readString(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;
   const file = /^sqlite:/i.test(url) ? sqliteFile(url) : undefined;
-  const where = file === undefined ? undefined : `SQLite ${file}`;
   if (store instanceof SqlStore) {
     const users = djangoUsers({ store, iterations });
-    return checkedUsers(() => users, where);
+    return checkedUsers(() => users);
   }
   if (file === undefined) {
     // A pool that connects on its first query: nothing is reached yet.
@@ -88,10 +88,12 @@ export function demoUserDatabase(
     return checkedUsers(() => users);
   }
   // The file is opened once it exists: `sessionkit migrate --auth` creates it.
-  return checkedUsers(() => (file === ':memory:' || existsSync(file) ? djangoUsers({ url, iterations }) : `There is no SQLite database ${file} yet.`), where);
+  return checkedUsers(() =>
+    file === ':memory:' || existsSync(file) ? djangoUsers({ url, iterations }) : 'There is no SQLite file at the path DATABASE_URL names yet.',
+  );
 }
 
-/** The SQLite file a `sqlite:` URL names, absolute, as messages show it. */
+/** The SQLite file a `sqlite:` URL names, absolute. */
 function sqliteFile(url: string): string {
   const path = sqlitePathFromUrl(url);
   return path === ':memory:' || isAbsolute(path) ? path : resolve(path);
