@@ -3,6 +3,11 @@
  * own. One browser for all of them (`useChromium()`), since they run in one test file; contexts run with
  * JavaScript off, since every page of the demo must work without it. Screenshots go to
  * `.tmp/screenshots/` (ignored by git).
+ *
+ * The tests run Chromium's headless shell (Debian's `chromium-headless-shell`, the same engine and version
+ * as `chromium`, and what Playwright itself runs headless): it does the same work for half the CPU of the
+ * full browser in headless mode. The shell reads no settings from a profile, so the one test that turns
+ * cookies off in the browser's settings runs the full `chromium`.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +18,14 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { describeIfAvailable } from '../helpers/gate.js';
 import { haveExecutable } from '../helpers/servers.js';
 
-/** The browser: Debian's `chromium` package; `SESSIONKIT_CHROMIUM` names another build of it. */
-export const CHROMIUM: string = process.env['SESSIONKIT_CHROMIUM'] || '/usr/bin/chromium';
+/** The browser: Debian's `chromium-headless-shell` package; `SESSIONKIT_CHROMIUM` names another build of it. */
+export const CHROMIUM: string = process.env['SESSIONKIT_CHROMIUM'] || '/usr/bin/chromium-headless-shell';
+
+/**
+ * The full browser, for a profile whose settings matter (cookies blocked): Debian's `chromium` package;
+ * `SESSIONKIT_CHROMIUM_FULL` names another build of it.
+ */
+export const FULL_CHROMIUM: string = process.env['SESSIONKIT_CHROMIUM_FULL'] || '/usr/bin/chromium';
 
 /** Where the tests leave their screenshots. */
 export const SCREENSHOTS: string = fileURLToPath(new URL('../../.tmp/screenshots/', import.meta.url));
@@ -30,7 +41,8 @@ const ACTION_TIMEOUT_MS = 10_000;
  * CI (`CI` set), where it fails, so that a machine without the browser cannot pass unnoticed.
  */
 export function describeWithChromium(name: string, fn: () => void): void {
-  const missing = haveExecutable(CHROMIUM) ? null : `${CHROMIUM} is not installed; the browser tests drive it (apt-get install chromium)`;
+  const absent = [CHROMIUM, FULL_CHROMIUM].filter((path) => !haveExecutable(path));
+  const missing = absent.length === 0 ? null : `${absent.join(' and ')} ${absent.length === 1 ? 'is' : 'are'} not installed; the browser tests drive them (apt-get install chromium chromium-headless-shell)`;
   describeIfAvailable('Chromium', missing, name, fn);
 }
 
@@ -43,7 +55,8 @@ export interface Chromium {
   /**
    * A browser profile on disk, which a real browser start reads and a real browser close writes: its
    * persistent cookies survive a restart, its session cookies do not. `blockCookies` turns cookies off in
-   * its settings, as a user does under "Third-party cookies → Block all cookies".
+   * its settings, as a user does under "Third-party cookies → Block all cookies" (in the full browser,
+   * {@link FULL_CHROMIUM}, since the headless shell reads no settings).
    */
   profile(options?: { blockCookies?: boolean }): Profile;
 }
@@ -100,7 +113,8 @@ function launchForTheFile(): Chromium {
     }
     return {
       async open() {
-        const opened = await chromium.launchPersistentContext(directory, { ...CONTEXT, executablePath: CHROMIUM });
+        const executablePath = blockCookies ? FULL_CHROMIUM : CHROMIUM;
+        const opened = await chromium.launchPersistentContext(directory, { ...CONTEXT, executablePath });
         opened.setDefaultTimeout(ACTION_TIMEOUT_MS);
         contexts.push(opened);
         return opened;
