@@ -13,7 +13,7 @@ import { createSessions } from '../../src/manager.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
 import { describeIfAvailable } from '../helpers/gate.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { type CliRun, cliScratch, runCli } from './run-cli.js';
+import { type CliRun, cliScratch, runCli, runCliProcess } from './run-cli.js';
 import { noTerminal, passwordTwice, runOnTerminal } from './terminal.js';
 
 const newDirectory = cliScratch('auth');
@@ -228,11 +228,12 @@ describe('changepassword', () => {
 
   const passwordOf = (): string => userRow(db.path, 'alice')!['password'] as string;
 
+  // As a process, whose stdin is a real pipe.
   it('takes the new password from a pipe: one line, or the same line twice', async () => {
-    const once = await runCli(['changepassword', 'alice'], db.env, { input: 'second pw 😀\n' });
+    const once = await runCliProcess(['changepassword', 'alice'], db.env, { input: 'second pw 😀\n' });
     expect(once).toEqual({ status: 0, stdout: "Changing password for user 'alice'\nPassword changed successfully for user 'alice'\n", stderr: '' });
     expect(await verifyPassword('second pw 😀', passwordOf())).toBe(true);
-    const twice = await runCli(['changepassword', 'alice'], db.env, { input: 'third\r\nthird\r\n' });
+    const twice = await runCliProcess(['changepassword', 'alice'], db.env, { input: 'third\r\nthird\r\n' });
     expect(twice.status).toBe(0);
     expect(await verifyPassword('third', passwordOf())).toBe(true);
   });
@@ -240,7 +241,8 @@ describe('changepassword', () => {
   it('refuses an empty pipe, an empty line, two different lines and an unknown user, changing nothing', async () => {
     const before = passwordOf();
     const [empty, blank, differ, unknown] = await Promise.all([
-      runCli(['changepassword', 'alice'], db.env),
+      // As a process: a real pipe, closed at once.
+      runCliProcess(['changepassword', 'alice'], db.env),
       runCli(['changepassword', 'alice'], db.env, { input: '\nfourth\n' }),
       runCli(['changepassword', 'alice'], db.env, { input: 'fourth\nfifth\n' }),
       runCli(['changepassword', 'nobody'], db.env, { input: 'x\n' }),

@@ -12,7 +12,7 @@ import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { cookieValue } from '../helpers/cookies.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
 import { freePort } from '../helpers/servers.js';
-import { type CliRun, cliScratch, runCli } from './run-cli.js';
+import { type CliRun, cliScratch, runCli, runCliProcess } from './run-cli.js';
 
 const DATA_SALT = 'django.contrib.sessions.SessionStore';
 const COMMANDS = ['migrate', 'clearsessions', 'list', 'show', 'decode', 'delete', 'createsuperuser', 'changepassword'];
@@ -36,8 +36,9 @@ async function signedCookieValue(data: Record<string, unknown>, now?: () => numb
 }
 
 describe('help and version', () => {
+  // The real executable, end to end: it starts, prints and exits 0.
   it('lists every command on --help, and exits 0', async () => {
-    const run = await runCli(['--help']);
+    const run = await runCliProcess(['--help']);
     expect(run.status).toBe(0);
     for (const command of COMMANDS) expect(run.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
     expect(run.stdout).toContain('DATABASE_URL');
@@ -54,9 +55,10 @@ describe('help and version', () => {
     expect(runs[COMMANDS.length + 1]!.stdout).toMatch(/^Usage: sessionkit list/);
   });
 
+  // As a process: the compiled command finds package.json from where it is.
   it('prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    const run = await runCli(['--version']);
+    const run = await runCliProcess(['--version']);
     expect(run).toMatchObject({ status: 0, stdout: `sessionkit ${version}\n` });
   });
 });
@@ -250,14 +252,15 @@ describe('errors are one sentence naming the variable, without passwords', () =>
     expect(run.stderr).not.toContain(PASSWORD);
   });
 
+  // The real executable, end to end: it opens a store, closes it and exits with the command's status.
   it('runs commands that sign nothing without SECRET_KEY in production, and refuses the others', async () => {
     const cwd = emptyDirectory();
     const env = { NODE_ENV: 'production', DATABASE_URL: `sqlite:///${join(cwd, 'db.sqlite3')}` };
-    expect(await runCli(['migrate'], env, { cwd })).toMatchObject({ status: 0 });
-    const list = await runCli(['list'], env, { cwd });
+    expect(await runCliProcess(['migrate'], env, { cwd })).toMatchObject({ status: 0 });
+    const list = await runCliProcess(['list'], env, { cwd });
     expect(list).toMatchObject({ status: 0, stdout: '' });
     expect(list.stderr).toMatch(/^0 sessions \(db — SQLite .*db\.sqlite3\)\.\n$/);
-    const show = await runCli(['show', 'a'.repeat(32)], env, { cwd });
+    const show = await runCliProcess(['show', 'a'.repeat(32)], env, { cwd });
     expect(show.status).toBe(1);
     expectOneSentence(show);
     expect(show.stderr).toMatch(/SECRET_KEY is not set, and NODE_ENV=production refuses the development secret/);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { optionsFromEnv } from '../../src/config/env.js';
 import { SessionStoreUnavailable } from '../../src/errors.js';
 import { createSessions } from '../../src/manager.js';
-import { type CliRun, cliScratch, runCli } from '../cli/run-cli.js';
+import { type CliRun, cliScratch, runCliProcess } from '../cli/run-cli.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { freePort } from '../helpers/servers.js';
 
@@ -42,9 +42,12 @@ describe('an unreachable server fails the request quickly, without the password'
 });
 
 describe('sessionkit on servers that cannot be reached', () => {
-  /** Runs the command, which must fail with one sentence matching `pattern` and without the password. */
+  /**
+   * Runs the command, which must fail with one sentence matching `pattern` and without the password. As a
+   * process: the bound is on the command's exit, which no timer a driver leaves behind may hold up.
+   */
   async function expectFailure(args: string[], env: Record<string, string>, pattern: RegExp): Promise<CliRun> {
-    const run = await runCli(args, { SECRET_KEY: TEST_SECRET, ...env }, { cwd: emptyDirectory() });
+    const run = await runCliProcess(args, { SECRET_KEY: TEST_SECRET, ...env }, { cwd: emptyDirectory() });
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr.trimEnd().split('\n')[0]).toMatch(/^sessionkit: \S/);
