@@ -8,7 +8,10 @@ import { configDefaults, defineConfig } from 'vitest/config';
  */
 const WORKERS = Math.min(2 * availableParallelism(), 8);
 
-/** The tests that measure real time (timeouts, outages): run after the rest, one file at a time. */
+/**
+ * The tests that measure real time (timeouts, outages): one file at a time, beside the others, at the normal
+ * priority while the others run at a lower one (test/helpers/lower-priority.ts).
+ */
 const REAL_TIME = 'test/real-time/**/*.test.ts';
 
 export default defineConfig({
@@ -22,16 +25,22 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'parallel', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, REAL_TIME] },
+        test: {
+          name: 'parallel',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, REAL_TIME],
+          setupFiles: ['test/helpers/lower-priority.ts'],
+        },
       },
       {
         extends: true,
         test: {
           name: 'real-time',
           include: [REAL_TIME],
-          // Alone, so that no other test's load skews the times they measure.
-          sequence: { groupOrder: 1 },
-          poolOptions: { forks: { singleFork: true } },
+          // One at a time, so that they do not skew each other's times; the rest yield the CPU to them. In
+          // worker threads, a pool of their own, which vitest runs at the same time as the forks.
+          pool: 'threads',
+          poolOptions: { threads: { singleThread: true } },
         },
       },
     ],
