@@ -42,7 +42,10 @@ const ACTION_TIMEOUT_MS = 10_000;
  */
 export function describeWithChromium(name: string, fn: () => void): void {
   const absent = [CHROMIUM, FULL_CHROMIUM].filter((path) => !haveExecutable(path));
-  const missing = absent.length === 0 ? null : `${absent.join(' and ')} ${absent.length === 1 ? 'is' : 'are'} not installed; the browser tests drive them (apt-get install chromium chromium-headless-shell)`;
+  const missing =
+    absent.length === 0
+      ? null
+      : `${absent.join(' and ')} ${absent.length === 1 ? 'is' : 'are'} not installed; the browser tests drive them (apt-get install chromium chromium-headless-shell)`;
   describeIfAvailable('Chromium', missing, name, fn);
 }
 
