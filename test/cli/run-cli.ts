@@ -24,9 +24,8 @@
  * PGUSER, PGPASSWORD…), Node's process warnings are not the run's stderr, and `os.tmpdir()` (the file
  * engine's default directory) follows the test process's TMPDIR rather than `env`'s.
  *
- * The process is src/cli/main.ts compiled once per test process with esbuild (which tsx uses too) into
- * one ES module under node_modules/, the way the published command runs: compiled JavaScript on plain
- * node. That starts in well under half the time of the tsx loader.
+ * The process is src/cli/main.ts compiled once per test process (test/helpers/compiled-entry.ts), the way
+ * the published command runs: compiled JavaScript on plain node.
  *
  * `SESSIONKIT_CLI_RUNNER=process` makes every {@link runCli} run the compiled command as a process, so
  * that the whole suite can be run against the real executable; `SESSIONKIT_CLI_RUNNER=tsx` does too, but
@@ -36,8 +35,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -45,25 +43,20 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import { isMainThread } from 'node:worker_threads';
-import { build } from 'esbuild';
 import { afterAll } from 'vitest';
 import type { CliIO, OutputStream } from '../../src/cli/output.js';
 import { runCli as runCommand } from '../../src/cli/run.js';
+import { compiledEntry } from '../helpers/compiled-entry.js';
 
 /** The command's entry point. */
 export const CLI_ENTRY = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-// Directly under node_modules/, so the bundle finds package.json (../../) and the drivers as main.ts does.
-const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
 
-let bundled: Promise<string> | undefined;
-let bundleDirectory: string | undefined;
+const compiled = compiledEntry(CLI_ENTRY, 'cli');
 
 /** Removes the compiled command; call it in `afterAll` of every file that runs the command. */
 export function removeCompiledCli(): void {
-  if (bundleDirectory !== undefined) rmSync(bundleDirectory, { recursive: true, force: true });
-  bundleDirectory = undefined;
-  bundled = undefined;
+  compiled.remove();
 }
 
 /**
@@ -88,35 +81,9 @@ function runner(): 'in-process' | 'process' | 'tsx' {
   throw new Error(`SESSIONKIT_CLI_RUNNER=${JSON.stringify(value)} is none of in-process (the default), process, tsx`);
 }
 
-/** The compiled command, built on first use. */
-function compiledCli(): Promise<string> {
-  bundled ??= (async () => {
-    const outdir = `${NODE_MODULES}.sessionkit-cli-test-${process.pid}-${randomBytes(4).toString('hex')}`;
-    bundleDirectory = outdir;
-    mkdirSync(outdir, { recursive: true });
-    // In case the file ends without its afterAll (an interrupted run).
-    process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
-    // Split into chunks, so the modules the command imports on demand (and their drivers) load only then.
-    await build({
-      entryPoints: { main: CLI_ENTRY },
-      outdir,
-      bundle: true,
-      splitting: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      outExtension: { '.js': '.mjs' },
-      logLevel: 'error',
-    });
-    return `${outdir}/main.mjs`;
-  })();
-  return bundled;
-}
-
 /** The node arguments that start the command. */
 async function commandLine(): Promise<string[]> {
-  return runner() === 'tsx' ? ['--import', TSX_LOADER, CLI_ENTRY] : [await compiledCli()];
+  return runner() === 'tsx' ? ['--import', TSX_LOADER, CLI_ENTRY] : [await compiled.path()];
 }
 
 /** What a run of the command gave. */
