@@ -3,6 +3,9 @@
  * its questions on a terminal, given by `script`), `changepassword` (from a pipe and on a terminal), and the
  * user column of `list`. test/django/interop-django-users.test.ts checks the users they make against Django
  * on every database.
+ *
+ * The commands hash at the tests' low count (`PBKDF2_ITERATIONS` = FAST_ITERATIONS), but in the test of the
+ * count `createsuperuser` writes by default, Django 5.2's 1,000,000.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createAuth, djangoUsers, verifyPassword } from '../../src/auth/index.js';
 import { createSessions } from '../../src/manager.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
+import { FAST_ITERATIONS } from '../demo/accounts-users.js';
 import { describeIfAvailable } from '../helpers/gate.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { type CliRun, cliScratch, runCli, runCliProcess } from './run-cli.js';
@@ -24,10 +28,13 @@ function newDatabase(): { url: string; path: string } {
   return { url: `sqlite:///${path}`, path };
 }
 
-/** A database with Django's tables for sessions and users, made by `migrate --auth`. */
+/**
+ * A database with Django's tables for sessions and users, made by `migrate --auth`, and the command's
+ * environment for it, whose `PBKDF2_ITERATIONS` is the tests' low count.
+ */
 async function migratedDatabase(): Promise<{ url: string; path: string; env: Record<string, string> }> {
   const db = newDatabase();
-  const env = { SECRET_KEY: TEST_SECRET, DATABASE_URL: db.url };
+  const env = { SECRET_KEY: TEST_SECRET, DATABASE_URL: db.url, PBKDF2_ITERATIONS: String(FAST_ITERATIONS) };
   expect(await runCli(['migrate', '--auth'], env)).toMatchObject({ status: 0, stderr: '' });
   return { ...db, env };
 }
@@ -94,8 +101,10 @@ describe('createsuperuser --noinput', () => {
   });
 
   it('makes an active superuser from the options and DJANGO_SUPERUSER_PASSWORD, normalised as Django does', async () => {
+    // Without PBKDF2_ITERATIONS: the command's default count.
+    const { PBKDF2_ITERATIONS: _lowCount, ...defaultCount } = db.env;
     const run = await runCli(['createsuperuser', '--noinput', '--username', 'ａｄｍｉｎ', '--email', 'Admin@Example.COM'], {
-      ...db.env,
+      ...defaultCount,
       DJANGO_SUPERUSER_PASSWORD: 'admin pw 😀',
     });
     expect(run).toEqual({ status: 0, stdout: 'Superuser created successfully.\n', stderr: '' });
@@ -277,7 +286,8 @@ describe('changepassword', () => {
 
   it("ends the user's sessions: a login made before the change is anonymous after it", async () => {
     const store = sqliteStore({ path: db.path });
-    const users = djangoUsers({ store });
+    // At the command's count, so that authenticate() leaves the hash alone.
+    const users = djangoUsers({ store, iterations: FAST_ITERATIONS });
     const sessions = createSessions({ secret: TEST_SECRET, store, logger: recordingLogger() });
     const auth = createAuth({ secret: TEST_SECRET, users });
     try {

@@ -8,9 +8,12 @@
  * in the demo through SECRET_KEY_FALLBACKS (Django 3.2 has none), which rewrites it for Django; a user made
  * by `sessionkit createsuperuser --noinput` logs in to Django and to the demo.
  *
- * The demo and the command are given Django 3.2's PBKDF2 count through PBKDF2_ITERATIONS, as a project
- * sharing its users with Django 3.2 would set it: with another count each side would rehash the other's
- * passwords at login, and every such rehash ends the user's sessions on both sides (see the README).
+ * Both sides hash at one PBKDF2 count, as a project sharing its users with Django sets it: with another
+ * count each side would rehash the other's passwords at login, and every such rehash ends the user's
+ * sessions on both sides (see the README). Most tests use the tests' low count (the demo's and the command's
+ * PBKDF2_ITERATIONS = FAST_ITERATIONS, Django's fast hasher through the bridge's FAST_PASSWORD_HASHER); the
+ * two about the count itself (a password change in the demo, createsuperuser) give the demo and the command
+ * Django 3.2's count through PBKDF2_ITERATIONS=260000, beside Django 3.2's default hashers, as the README says.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,11 +26,16 @@ import { describeWithDjango, djangoDatabaseSettings, djangoDriverFor } from '../
 import { type DjangoProcess, startDjango } from '../django/django-process.js';
 import { createScratchMysql, createScratchPostgres, describeNeeding, type ScratchDatabase, unavailability } from '../helpers/scratch-databases.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
+import { FAST_ITERATIONS } from './accounts-users.js';
 import type { Browser } from './browser.js';
 import { type Demo, demoHarness, type EngineCase } from './harness.js';
 
 /** Django 3.2's PBKDF2 count, as the README says to set it beside Django 3.2. */
 const DJANGO_32_COUNT: Env = { PBKDF2_ITERATIONS: '260000' };
+/** The tests' low count, the count of the bridge's fast hasher. */
+const FAST_COUNT: Env = { PBKDF2_ITERATIONS: String(FAST_ITERATIONS) };
+/** Django's hashers in a batch: its fast hasher (FAST_ITERATIONS), or its default ones (260,000 on Django 3.2). */
+type Hashers = 'fast' | 'django';
 const PASSWORDS = {
   alice: 'alice-pw 😀',
   bob: 'bob-pw',
@@ -126,28 +134,40 @@ for (const target of targets) {
       () => {
         let url: string;
         let djangoDatabase: Record<string, unknown>;
-        const settings = (secret = TEST_SECRET): Record<string, unknown> => ({ SECRET_KEY: secret, SESSION_ENGINE: target.djangoEngine, ...djangoDatabase });
+        const settings = (secret = TEST_SECRET, hashers: Hashers = 'fast'): Record<string, unknown> => ({
+          SECRET_KEY: secret,
+          SESSION_ENGINE: target.djangoEngine,
+          FAST_PASSWORD_HASHER: hashers === 'fast',
+          ...djangoDatabase,
+        });
         const ids = new Map<Username, number>();
-        // One Django process answers every op of this target; each batch gives only the secret it signs with.
+        // One Django process answers every op of this target; each batch gives only the secret it signs with and its hashers.
         let bridge: DjangoProcess;
         const django = (batch: Record<string, unknown>, ops: Array<Record<string, unknown>>): Promise<unknown[]> =>
-          bridge.run(ops, { SECRET_KEY: batch['SECRET_KEY'] });
+          bridge.run(ops, { SECRET_KEY: batch['SECRET_KEY'], FAST_PASSWORD_HASHER: batch['FAST_PASSWORD_HASHER'] });
         afterAll(() => bridge?.close());
 
         beforeAll(async () => {
           ({ url, django: djangoDatabase } = await target.database());
           bridge = startDjango(settings());
-          const users = Object.keys(PASSWORDS).filter((name) => name !== 'root') as Username[];
-          const made = (await django(settings(), [
-            { op: 'auth_migrate' },
-            ...users.map((username) => ({ op: 'auth_create_user', username, password: PASSWORDS[username], is_active: username !== 'inactive' })),
-          ])) as [null, ...Array<{ id: number; password: string }>];
-          for (const [index, username] of users.entries()) ids.set(username, made[index + 1]!.id);
-          expect(made[1]!.password).toMatch(/^pbkdf2_sha256\$260000\$/);
+          const create = async (hashers: Hashers, users: Username[]): Promise<Array<{ id: number; password: string }>> => {
+            const made = (await django(
+              settings(TEST_SECRET, hashers),
+              users.map((username) => ({ op: 'auth_create_user', username, password: PASSWORDS[username], is_active: username !== 'inactive' })),
+            )) as Array<{ id: number; password: string }>;
+            for (const [index, username] of users.entries()) ids.set(username, made[index]!.id);
+            return made;
+          };
+          await django(settings(), [{ op: 'auth_migrate' }]);
+          const fast = await create('fast', ['alice', 'bob', 'dave', 'erin', 'frank', 'inactive']);
+          expect(fast[0]!.password).toMatch(new RegExp(`^pbkdf2_sha256\\$${FAST_ITERATIONS}\\$`));
+          // Carol's by Django 3.2's default hasher, for the test of a password change at its count.
+          const real = await create('django', ['carol']);
+          expect(real[0]!.password).toMatch(/^pbkdf2_sha256\$260000\$/);
         });
 
-        /** The demo on the shared database, with Django 3.2's PBKDF2 count (from PBKDF2_ITERATIONS). */
-        const startDemo = (env: Env = {}): Promise<Demo> => start(target.engine, { DATABASE_URL: url, ...DJANGO_32_COUNT, ...env }, { users: {} });
+        /** The demo on the shared database, at the tests' count (from PBKDF2_ITERATIONS) unless `env` gives another. */
+        const startDemo = (env: Env = {}): Promise<Demo> => start(target.engine, { DATABASE_URL: url, ...FAST_COUNT, ...env }, { users: {} });
 
         async function whoami(browser: Browser): Promise<WhoAmI> {
           return (await (await browser.fetch('/whoami')).json()) as WhoAmI;
@@ -159,8 +179,8 @@ for (const target of targets) {
         }
 
         /** Logs in on Django (authenticate, then login); resolves the session key. */
-        async function djangoLogin(username: Username, secret = TEST_SECRET): Promise<string> {
-          const [login] = (await django(settings(secret), [{ op: 'auth_login', username, password: PASSWORDS[username] }])) as [
+        async function djangoLogin(username: Username, secret = TEST_SECRET, hashers: Hashers = 'fast'): Promise<string> {
+          const [login] = (await django(settings(secret, hashers), [{ op: 'auth_login', username, password: PASSWORDS[username] }])) as [
             { logged_in: boolean; key: string },
           ];
           expect(login.logged_in, username).toBe(true);
@@ -215,8 +235,9 @@ for (const target of targets) {
         });
 
         it("a password change in the demo keeps that session and ends the user's Django sessions; Django accepts the new hash", async () => {
-          const demo = await startDemo();
-          const djangoKey = await djangoLogin('carol');
+          // At Django 3.2's count on both sides: neither rehashes the other's hash (which would end the sessions).
+          const demo = await startDemo(DJANGO_32_COUNT);
+          const djangoKey = await djangoLogin('carol', TEST_SECRET, 'django');
           const browser = demo.browser();
           expect(await demoLogin(browser, 'carol')).toBe(303);
           // Both alive before the change: what ends afterwards is the change's doing.
@@ -225,7 +246,7 @@ for (const target of targets) {
           const changed = await browser.postForm('/accounts/password/', { new_password: 'carol new pw ✓' });
           expect([changed.status, changed.headers.get('location')]).toEqual([303, '/accounts/profile/']);
           expect(await whoami(browser)).toMatchObject({ authenticated: true, username: 'carol' });
-          const [ended, stillHere, row] = (await django(settings(), [
+          const [ended, stillHere, row] = (await django(settings(TEST_SECRET, 'django'), [
             { op: 'auth_get_user', key: djangoKey },
             { op: 'auth_get_user', key: browser.sessionId },
             { op: 'auth_user', username: 'carol' },
@@ -233,7 +254,7 @@ for (const target of targets) {
           expect(ended.authenticated).toBe(false);
           expect(stillHere).toMatchObject({ authenticated: true, username: 'carol' });
           expect(row.password).toMatch(/^pbkdf2_sha256\$260000\$[A-Za-z0-9]{22}\$/);
-          const [checked, withNew, withOld, after] = (await django(settings(), [
+          const [checked, withNew, withOld, after] = (await django(settings(TEST_SECRET, 'django'), [
             { op: 'auth_check_password', password: 'carol new pw ✓', encoded: row.password },
             { op: 'auth_authenticate', username: 'carol', password: 'carol new pw ✓' },
             { op: 'auth_authenticate', username: 'carol', password: PASSWORDS.carol },
@@ -302,7 +323,7 @@ for (const target of targets) {
             ...DJANGO_32_COUNT,
           });
           expect(made).toMatchObject({ status: 0, stdout: 'Superuser created successfully.\n', stderr: '' });
-          const [before, login, after] = (await django(settings(), [
+          const [before, login, after] = (await django(settings(TEST_SECRET, 'django'), [
             { op: 'auth_user', username: 'root' },
             { op: 'auth_login', username: 'root', password: PASSWORDS.root },
             { op: 'auth_user', username: 'root' },
@@ -312,7 +333,7 @@ for (const target of targets) {
           // Django's login found nothing to upgrade: the session auth hash, and the demo's sessions, stay.
           expect(after.password).toBe(before.password);
           const djangoKey = login.key;
-          const demo = await startDemo();
+          const demo = await startDemo(DJANGO_32_COUNT);
           expect(await whoami(holding(demo, djangoKey))).toMatchObject({ authenticated: true, username: 'root' });
           const browser = demo.browser();
           expect(await demoLogin(browser, 'root')).toBe(303);

@@ -5,8 +5,9 @@
  * logins, password changes or `last_login`.
  *
  * New hashes use a low PBKDF2 count ({@link FAST_ITERATIONS}), given to the demo too, so that a login costs
- * milliseconds; the count has nothing to do with what the routes do. The superuser's hash has the command's
- * 1,000,000 iterations, as `npx sessionkit createsuperuser` writes it: the demo rehashes it at its first login.
+ * milliseconds; the count has nothing to do with what the routes do. The superuser's hash has another count,
+ * {@link SUPERUSER_ITERATIONS}, standing for the 1,000,000 `npx sessionkit createsuperuser` writes by default:
+ * the demo rehashes it at its first login.
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +18,19 @@ import { type DjangoUsers, djangoUsers } from '../../src/auth/index.js';
 import { removeCompiledCli, runCli } from '../cli/run-cli.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 
-/** The PBKDF2 count of the test users' hashes, and of the demo's new hashes. */
+/**
+ * The PBKDF2 count of the test users' hashes, and of the demo's new hashes: the tests' low count wherever the
+ * count is not what a test is about (the demo, `djangoUsers`, `makePassword`, the command's `PBKDF2_ITERATIONS`).
+ * Django's side has the same count through the bridge's `FAST_PASSWORD_HASHER` (test/django/fast_hasher.py).
+ */
 export const FAST_ITERATIONS = 1000;
+
+/**
+ * The PBKDF2 count `sessionkit createsuperuser` hashes the superuser's password at (through `PBKDF2_ITERATIONS`):
+ * another count than the demo's, as the command's default 1,000,000 is, so that the demo rehashes it at the
+ * first login; low, so that the rehash costs milliseconds. (test/cli/auth-commands.test.ts checks the default.)
+ */
+export const SUPERUSER_ITERATIONS = 2 * FAST_ITERATIONS;
 
 /** The users every copy holds, by username, with their passwords. */
 export const PASSWORDS = {
@@ -27,7 +39,7 @@ export const PASSWORDS = {
   /** Staff (`is_staff`), not a superuser. */
   staff: 'staff-pw',
   inactive: 'inactive-pw',
-  /** Made by `sessionkit createsuperuser --noinput`. */
+  /** Made by `sessionkit createsuperuser --noinput`, at {@link SUPERUSER_ITERATIONS}. */
   root: 'root-pw',
 } as const;
 
@@ -78,6 +90,7 @@ export function usersDatabase(): UsersDatabase {
       DATABASE_URL: url,
       SECRET_KEY: TEST_SECRET,
       DJANGO_SUPERUSER_PASSWORD: PASSWORDS.root,
+      PBKDF2_ITERATIONS: String(SUPERUSER_ITERATIONS),
     });
     expect(made).toMatchObject({ status: 0, stdout: 'Superuser created successfully.\n', stderr: '' });
   });

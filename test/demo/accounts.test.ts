@@ -19,7 +19,7 @@ import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { setCookies } from '../adapters/http-helpers.js';
 import { cookieValue } from '../helpers/cookies.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
-import { FAST_ITERATIONS, NO_PASSWORD_USER, PASSWORDS, type UsersCopy, usersDatabase } from './accounts-users.js';
+import { FAST_ITERATIONS, NO_PASSWORD_USER, PASSWORDS, SUPERUSER_ITERATIONS, type UsersCopy, usersDatabase } from './accounts-users.js';
 import type { Browser } from './browser.js';
 import { type Demo, demoHarness, type EngineCase } from './harness.js';
 
@@ -328,6 +328,8 @@ describe.each(cases)('Django’s users in the demo on $label', (engine) => {
 
   it('lets a user made by `sessionkit createsuperuser --noinput` log in, staff in the admin', async () => {
     const { demo, copy } = await startWithUsers(engine);
+    // The command's count (SUPERUSER_ITERATIONS, standing for its default 1,000,000), not the demo's.
+    expect((await copy.users().getByUsername('root'))!.passwordHash).toMatch(new RegExp(`^pbkdf2_sha256\\$${SUPERUSER_ITERATIONS}\\$`));
     const browser = demo.browser();
     expect(await logIn(browser, 'root')).toBe('/accounts/profile/');
     expect(await whoami(browser)).toMatchObject({ authenticated: true, username: 'root' });

@@ -7,6 +7,7 @@ import { type Auth, createAuth, verifyPassword } from '../../src/auth/index.js';
 import type { SessionStore } from '../../src/core/store-contract.js';
 import { createSessions, type Session } from '../../src/index.js';
 import { SqliteAuthUsers, type TestUser } from '../auth/user-sources.js';
+import { FAST_ITERATIONS } from '../demo/accounts-users.js';
 import { cookieValue } from '../helpers/cookies.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 
@@ -36,7 +37,10 @@ export interface NodeSide {
   readonly auth: Auth<TestUser>;
   /** Runs `fn` in a request sending the session cookie `key`; the cookie afterwards (`null` when deleted). */
   request<R>(key: string | null, fn: (session: Session) => Promise<R>): Promise<{ result: R; key: string | null }>;
-  /** Checks the password (hashed at 1 iteration) as a login form would, then logs in. The key, or `null` for a refused password. */
+  /**
+   * Checks the password as a login form would, the app's count being the tests' FAST_ITERATIONS (what Django's
+   * fast hasher writes), then logs in. The key, or `null` for a refused password.
+   */
   login(username: string, password: string, key?: string | null): Promise<string | null>;
   getUser(key: string): Promise<{ result: TestUser | null; key: string | null }>;
   logout(key: string): Promise<{ key: string | null }>;
@@ -61,7 +65,7 @@ export function nodeSide(store: SessionStore, usersFile: string, secret = TEST_S
     },
     async login(username, password, key = null) {
       const user = users.byUsername(username);
-      if (!(await verifyPassword(password, user.passwordHash, { iterations: 1 }))) return null;
+      if (!(await verifyPassword(password, user.passwordHash, { iterations: FAST_ITERATIONS }))) return null;
       return (await side.request(key, (session) => auth.login(session, user))).key;
     },
     getUser: (key) => side.request(key, (session) => auth.getUser(session)),

@@ -7,7 +7,8 @@ results of the others. Run with the interpreter that has Django installed.
 
 Settings are Django's, plus DATABASE_ENGINE (sqlite3, postgresql or mysql),
 DATABASE_NAME, DATABASE_USER, DATABASE_PASSWORD, DATABASE_HOST, DATABASE_PORT
-and DATABASE_OPTIONS, which make DATABASES['default'].
+and DATABASE_OPTIONS, which make DATABASES['default'], and FAST_PASSWORD_HASHER,
+which makes PASSWORD_HASHERS (see password_hashers).
 """
 
 import contextlib
@@ -55,6 +56,25 @@ def database(overrides):
     return config
 
 
+def password_hashers(overrides):
+    """The PASSWORD_HASHERS the bridge-only FAST_PASSWORD_HASHER (popped from overrides) asks for; None when absent.
+
+    True: Django's PBKDF2 hasher at the tests' low count first (fast_hasher.py), for tests whose subject
+    is not the count; False: Django's default hashers, at its real count (260,000 on 3.2, 1,000,000 on
+    5.2), e.g. in a batch of a process started with True.
+    """
+    fast = overrides.pop('FAST_PASSWORD_HASHER', None)
+    if fast is None:
+        return None
+    if fast:
+        from fast_hasher import fast_password_hashers
+
+        return fast_password_hashers()
+    from django.conf import global_settings
+
+    return list(global_settings.PASSWORD_HASHERS)
+
+
 def with_integer_levels(overrides):
     """overrides with MESSAGE_TAGS keyed by integer levels, as Django's are (JSON object keys are strings)."""
     if 'MESSAGE_TAGS' not in overrides:
@@ -67,6 +87,7 @@ def configure(overrides):
 
     overrides = dict(overrides)
     default_database = database(overrides)
+    hashers = password_hashers(overrides)
     config = {
         'SECRET_KEY': DEFAULT_SECRET_KEY,
         'INSTALLED_APPS': [
@@ -82,6 +103,8 @@ def configure(overrides):
         'DEFAULT_AUTO_FIELD': 'django.db.models.AutoField',
         'MESSAGE_STORAGE': 'django.contrib.messages.storage.session.SessionStorage',
     }
+    if hashers is not None:
+        config['PASSWORD_HASHERS'] = hashers
     config.update(with_integer_levels(overrides))
     settings.configure(**config)
 
@@ -585,12 +608,16 @@ def run_batch(batch):
 
     DATABASE_NAME among them points the default connection at another SQLite file (the process must not
     have started on ':memory:', whose connection Django never closes); the others are applied with
-    override_settings (SECRET_KEY, SESSION_ENGINE, ...).
+    override_settings (SECRET_KEY, SESSION_ENGINE, ...), FAST_PASSWORD_HASHER as the PASSWORD_HASHERS it
+    stands for (Django empties its hasher caches when that setting changes).
     """
     from django.db import connections
     from django.test import override_settings
 
     overrides = with_integer_levels(dict(batch.get('settings') or {}))
+    hashers = password_hashers(overrides)
+    if hashers is not None:
+        overrides['PASSWORD_HASHERS'] = hashers
     name = overrides.pop('DATABASE_NAME', None)
     connection = connections['default']
     if name is not None and connection.settings_dict['NAME'] != name:

@@ -8,7 +8,8 @@
  * through `cachedDbStore`'s `djangoCache`, Django through the engine in shared_cached_db.py. Without the
  * latter, Node goes on serving a session Django logged out of from its own entry (the last case shows it).
  *
- * One Django process per suite (bridge.py --serve) answers every op of its cases.
+ * One Django process per suite (bridge.py --serve) answers every op of its cases. Both sides hash at the
+ * tests' low PBKDF2 count: Django's fast hasher (the bridge's FAST_PASSWORD_HASHER), Node's FAST_ITERATIONS.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import { cachedDbStore } from '../../src/stores/cached-db.js';
 import { fileStore } from '../../src/stores/file.js';
 import { memcachedStore } from '../../src/stores/memcached.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
+import { FAST_ITERATIONS } from '../demo/accounts-users.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { type ManagedServer, startMemcached } from '../helpers/servers.js';
 import { type DjangoLogin, type DjangoSeen, deleted, type NodeSide, nodeSide } from './auth-sides.js';
@@ -93,9 +95,9 @@ for (const install of djangoInstalls) {
         let django: DjangoProcess;
         let node: NodeSide;
         beforeAll(async () => {
-          django = startDjango({ SECRET_KEY: TEST_SECRET, DATABASE_NAME: file, ...(await engine.django(file)) }, install.python);
+          django = startDjango({ SECRET_KEY: TEST_SECRET, DATABASE_NAME: file, FAST_PASSWORD_HASHER: true, ...(await engine.django(file)) }, install.python);
           const made = await django.run([{ op: 'auth_migrate' }, { op: 'auth_create_user', username: 'alice', password: PASSWORD, hasher: 'pbkdf2_sha256' }]);
-          expect(made[1]).toMatchObject({ id: 1 });
+          expect(made[1]).toMatchObject({ id: 1, password: expect.stringMatching(new RegExp(`^pbkdf2_sha256\\$${FAST_ITERATIONS}\\$`)) });
           node = nodeSide(engine.node(file), file);
         });
         afterAll(async () => {

@@ -4,6 +4,12 @@
  * are Django's; `sessionkit migrate --auth` creates the table Django's migrate creates; users made by
  * `sessionkit createsuperuser` log in to Django, and `sessionkit changepassword` passwords pass Django's
  * check_password. Each database gets fresh scratch databases (files, PostgreSQL and MySQL databases).
+ *
+ * Both sides hash at the tests' low PBKDF2 count (Django's fast hasher through the bridge's
+ * FAST_PASSWORD_HASHER, Node's FAST_ITERATIONS for djangoUsers and the command's PBKDF2_ITERATIONS), as a
+ * project gives both the same count; the tests of the counts themselves (Node's rehash to and from Django
+ * 3.2's 260,000; the 1,000,000 of `sessionkit createsuperuser`, which Django 3.2 rehashes) have Django's
+ * default hashers and Node's real counts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +25,7 @@ import type { SqlStore } from '../../src/stores/sql/store.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
 import { INVALID_EMAILS, VALID_EMAILS } from '../auth/email-samples.js';
 import { removeCompiledCli, runCli } from '../cli/run-cli.js';
+import { FAST_ITERATIONS } from '../demo/accounts-users.js';
 import { cookieValue } from '../helpers/cookies.js';
 import { createScratchMysql, createScratchPostgres, describeNeeding, type ScratchDatabase, unavailability } from '../helpers/scratch-databases.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
@@ -33,8 +40,10 @@ afterAll(async () => {
   removeCompiledCli();
 });
 
-/** Django 3.2's PBKDF2 count: Node configured with it leaves Django's hashes as they are. */
+/** Django 3.2's PBKDF2 count: Node configured with it leaves the hashes of Django's default hashers as they are. */
 const DJANGO_32_ITERATIONS = 260_000;
+/** The command's environment for hashes at the tests' count. */
+const FAST_COUNT = { PBKDF2_ITERATIONS: String(FAST_ITERATIONS) };
 const PASSWORDS = { alice: 'alice-pw 😀', bob: 'bob-pw', inactive: 'inactive-pw', old: 'old-pw' } as const;
 
 /** One database of one server, fresh and empty. */
@@ -186,9 +195,10 @@ interface NodeSide {
   getUser(key: string): Promise<DjangoUser | null>;
 }
 
+/** Node's side on `db`, at the count of Django's fast hasher unless `options` give another. */
 function nodeSide(db: TestDatabase, options: Omit<DjangoUsersOptions, 'store' | 'url'> = {}): NodeSide {
   const store = db.store();
-  const users = djangoUsers({ store, iterations: DJANGO_32_ITERATIONS, ...options });
+  const users = djangoUsers({ store, iterations: FAST_ITERATIONS, ...options });
   const sessions: SessionManager = createSessions({ secret: TEST_SECRET, store, logger: recordingLogger() });
   const auth = createAuth({ secret: TEST_SECRET, users });
   return {
@@ -215,13 +225,21 @@ for (const server of servers) {
       `Django's users shared with Django 3.2 on ${server.label}`,
       () => {
         let db: TestDatabase;
-        const settings = (): Record<string, unknown> => ({ SECRET_KEY: TEST_SECRET, TIME_ZONE: 'Asia/Kolkata', ...db.django });
-        // One Django process on this database answers the suite's ops (its settings never change).
+        /** The bridge's settings: Django's fast hasher, or with `hashers` 'django' its default ones (260,000). */
+        const settings = (hashers: 'fast' | 'django' = 'fast'): Record<string, unknown> => ({
+          SECRET_KEY: TEST_SECRET,
+          TIME_ZONE: 'Asia/Kolkata',
+          FAST_PASSWORD_HASHER: hashers === 'fast',
+          ...db.django,
+        });
+        // One Django process on this database answers the suite's ops (its settings never change but for the hashers).
         let bridge: DjangoProcess;
-        const django = (_settings: Record<string, unknown>, ops: Array<Record<string, unknown>>): Promise<unknown[]> => bridge.run(ops);
+        const django = (batch: Record<string, unknown>, ops: Array<Record<string, unknown>>): Promise<unknown[]> =>
+          bridge.run(ops, { FAST_PASSWORD_HASHER: batch['FAST_PASSWORD_HASHER'] });
         afterAll(() => bridge?.close());
+        /** `sessionkit` on this database, hashing at the tests' count. */
         const cli = (args: string[], env: Record<string, string> = {}, input?: string) =>
-          runCli(args, { DATABASE_URL: db.url, SECRET_KEY: TEST_SECRET, ...env }, input === undefined ? {} : { input });
+          runCli(args, { DATABASE_URL: db.url, SECRET_KEY: TEST_SECRET, ...FAST_COUNT, ...env }, input === undefined ? {} : { input });
 
         beforeAll(async () => {
           db = await server.newDatabase();
@@ -232,8 +250,9 @@ for (const server of servers) {
             { op: 'auth_create_user', username: 'bob', password: PASSWORDS.bob },
             { op: 'auth_create_user', username: 'inactive', password: PASSWORDS.inactive, is_active: false },
             { op: 'auth_create_user', username: 'nopassword', password: null },
-            { op: 'auth_create_user', username: 'old', password: PASSWORDS.old },
           ]);
+          // At Django 3.2's own count, for the test of Node's rehash.
+          await django(settings('django'), [{ op: 'auth_create_user', username: 'old', password: PASSWORDS.old }]);
         });
 
         it("`sessionkit migrate --auth` creates the auth_user table Django's migrate makes, column for column and index for index", async () => {
@@ -247,7 +266,7 @@ for (const server of servers) {
           expect(again).toMatchObject({ status: 0, stderr: '' });
           expect(again.stdout).toMatch(/\nThe auth_user table is already there; nothing was changed \(.*\)\.\n$/);
           // Django then works on it: its own users, its hashes and logins.
-          const [created, login] = (await djangoOnce({ SECRET_KEY: TEST_SECRET, ...ours.django }, [
+          const [created, login] = (await djangoOnce({ SECRET_KEY: TEST_SECRET, FAST_PASSWORD_HASHER: true, ...ours.django }, [
             { op: 'auth_create_user', username: 'dora', password: 'pw' },
             { op: 'auth_login', username: 'dora', password: 'pw' },
           ])) as [{ id: number }, { logged_in: boolean }];
@@ -301,13 +320,13 @@ for (const server of servers) {
         });
 
         it("Node rehashes Django's hash as Django would, to a count Django accepts; with Django's count it leaves it alone", async () => {
-          const [before] = (await django(settings(), [{ op: 'auth_user', username: 'old' }])) as [DjangoRow];
+          const [before] = (await django(settings('django'), [{ op: 'auth_user', username: 'old' }])) as [DjangoRow];
           expect(before.password).toMatch(/^pbkdf2_sha256\$260000\$/);
-          expect((await nodeSide(db).users.authenticate('old', PASSWORDS.old))!.passwordHash).toBe(before.password);
+          expect((await nodeSide(db, { iterations: DJANGO_32_ITERATIONS }).users.authenticate('old', PASSWORDS.old))!.passwordHash).toBe(before.password);
 
           const rehashed = (await nodeSide(db, { iterations: 270_000 }).users.authenticate('old', PASSWORDS.old))!;
           expect(rehashed.passwordHash).toMatch(/^pbkdf2_sha256\$270000\$[A-Za-z0-9]{22}\$/);
-          const [stored, accepted, after] = (await django(settings(), [
+          const [stored, accepted, after] = (await django(settings('django'), [
             { op: 'auth_user', username: 'old' },
             { op: 'auth_authenticate', username: 'old', password: PASSWORDS.old },
             { op: 'auth_user', username: 'old' },
@@ -319,11 +338,14 @@ for (const server of servers) {
         });
 
         it("a user made by `sessionkit createsuperuser --noinput` logs in to Django, with the fields Django's createsuperuser gives", async () => {
-          const made = await cli(['createsuperuser', '--noinput', '--username', 'ｎｏｄｅ', '--email', 'Root@Example.COM'], {
+          // Without PBKDF2_ITERATIONS (the command's default, 1,000,000), beside Django 3.2's default hashers.
+          const made = await runCli(['createsuperuser', '--noinput', '--username', 'ｎｏｄｅ', '--email', 'Root@Example.COM'], {
+            DATABASE_URL: db.url,
+            SECRET_KEY: TEST_SECRET,
             DJANGO_SUPERUSER_PASSWORD: 'node-pw',
           });
           expect(made).toMatchObject({ status: 0, stdout: 'Superuser created successfully.\n', stderr: '' });
-          const [output, login, nodeRow, djangoRow] = (await django(settings(), [
+          const [output, login, nodeRow, djangoRow] = (await django(settings('django'), [
             {
               op: 'auth_createsuperuser',
               options: { username: 'ｄｊａｎｇｏ', email: 'Root@Example.COM' },
@@ -342,7 +364,7 @@ for (const server of servers) {
           expect(await nodeSide(db).getUser(login.key)).toMatchObject({ username: 'node', isSuperuser: true });
 
           // The same refusals as Django's, word for word.
-          const [taken, noEmail] = (await django(settings(), [
+          const [taken, noEmail] = (await django(settings('django'), [
             { op: 'auth_createsuperuser', options: { username: 'node', email: 'a@b.co' } },
             { op: 'auth_createsuperuser', options: { username: 'newname' } },
           ])) as Array<{ message: string }>;
