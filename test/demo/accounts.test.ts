@@ -10,6 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { WhoAmI } from '../../examples/demo/app.js';
 import { createAuth, type DjangoUser, djangoUsers, sessionAuthHash } from '../../src/auth/index.js';
@@ -18,8 +19,9 @@ import { createSessions } from '../../src/manager.js';
 import { signedCookies } from '../../src/stores/signed-cookies.js';
 import { setCookies } from '../adapters/http-helpers.js';
 import { cookieValue } from '../helpers/cookies.js';
+import { FAST_ITERATIONS } from '../helpers/password-count.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
-import { FAST_ITERATIONS, NO_PASSWORD_USER, PASSWORDS, SUPERUSER_ITERATIONS, type UsersCopy, usersDatabase } from './accounts-users.js';
+import { NO_PASSWORD_USER, PASSWORDS, SUPERUSER_ITERATIONS, type UsersCopy, usersDatabase } from './accounts-users.js';
 import type { Browser } from './browser.js';
 import { type Demo, demoHarness, type EngineCase } from './harness.js';
 
@@ -284,6 +286,26 @@ describe.each(cases)('Django’s users in the demo on $label', (engine) => {
     expect(await browser.text('/accounts/login/')).toContain('<form method="post" action="/accounts/login/">');
     expect((await browser.postForm('/accounts/login/', { username: 'dora', password: 'dora-pw' })).status).toBe(303);
     expect(await whoami(browser)).toMatchObject({ authenticated: true, username: 'dora' });
+  });
+
+  it('on a user table without a column the demo reads, says so without the database or the driver’s words, and logs which', async () => {
+    const partial = database.empty();
+    const db = new Database(partial);
+    db.exec('CREATE TABLE auth_user (id integer PRIMARY KEY, username varchar(150) NOT NULL UNIQUE)');
+    db.close();
+    const { demo } = await startWithUsers(engine, { DATABASE_URL: `sqlite:///${partial}` });
+    const browser = demo.browser();
+    // The table is there, so the form is shown; the login's query meets the missing columns.
+    expect(await browser.text('/accounts/login/')).toContain('<form method="post" action="/accounts/login/">');
+    const post = await browser.postForm('/accounts/login/', { username: 'alice', password: PASSWORDS.alice });
+    expect(post.status).toBe(200);
+    const page = await post.text();
+    expect(page).toContain('<p role="alert" data-users="missing">The user table lacks a column the demo reads; the server log says which.</p>');
+    expect(page).not.toContain(partial);
+    expect(page).not.toMatch(/no such column/i);
+    expect(await whoami(browser)).toEqual(anonymous);
+    expect(demo.logger.warnings).toHaveLength(1);
+    expect(demo.logger.warnings[0]).toMatch(/^sessionkit demo: the table auth_user in .* lacks a column the user source uses \(.*no such column.*\)/);
   });
 
   it('lets Django’s staff users into the session admin without a token; others are refused', async () => {
