@@ -5,9 +5,10 @@
  * and logs another browser of the same user out; the logout form ends the session.
  */
 import { expect, it } from 'vitest';
-import { FAST_ITERATIONS, PASSWORDS, usersDatabase } from '../demo/accounts-users.js';
+import { PASSWORDS, usersDatabase } from '../demo/accounts-users.js';
 import { keyHash } from '../demo/browser.js';
 import { demoHarness } from '../demo/harness.js';
+import { FAST_ITERATIONS } from '../helpers/password-count.js';
 import { cookieOf, describeWithChromium, screenshot, useChromium } from './chromium.js';
 
 const { engines, start } = demoHarness();

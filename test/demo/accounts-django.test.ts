@@ -24,9 +24,9 @@ import type { Env } from '../../src/config/env.js';
 import { removeCompiledCli, runCli } from '../cli/run-cli.js';
 import { describeWithDjango, djangoDatabaseSettings, djangoDriverFor } from '../django/bridge.js';
 import { type DjangoProcess, startDjango } from '../django/django-process.js';
+import { FAST_ITERATIONS } from '../helpers/password-count.js';
 import { createScratchMysql, createScratchPostgres, describeNeeding, type ScratchDatabase, unavailability } from '../helpers/scratch-databases.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
-import { FAST_ITERATIONS } from './accounts-users.js';
 import type { Browser } from './browser.js';
 import { type Demo, demoHarness, type EngineCase } from './harness.js';
 

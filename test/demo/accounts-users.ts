@@ -16,14 +16,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type DjangoUsers, djangoUsers } from '../../src/auth/index.js';
 import { removeCompiledCli, runCli } from '../cli/run-cli.js';
+import { FAST_ITERATIONS } from '../helpers/password-count.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
-
-/**
- * The PBKDF2 count of the test users' hashes, and of the demo's new hashes: the tests' low count wherever the
- * count is not what a test is about (the demo, `djangoUsers`, `makePassword`, the command's `PBKDF2_ITERATIONS`).
- * Django's side has the same count through the bridge's `FAST_PASSWORD_HASHER` (test/django/fast_hasher.py).
- */
-export const FAST_ITERATIONS = 1000;
 
 /**
  * The PBKDF2 count `sessionkit createsuperuser` hashes the superuser's password at (through `PBKDF2_ITERATIONS`):

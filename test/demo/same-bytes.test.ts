@@ -24,8 +24,9 @@ import { memoryStore } from '../../src/stores/memory.js';
 import { listen } from '../adapters/http-helpers.js';
 import { cookieOf } from '../helpers/cookies.js';
 import { failingStore, type StoreOperation } from '../helpers/counting-store.js';
+import { FAST_ITERATIONS } from '../helpers/password-count.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { FAST_ITERATIONS, PASSWORDS, usersDatabase } from './accounts-users.js';
+import { PASSWORDS, usersDatabase } from './accounts-users.js';
 
 type HeaderLine = readonly [name: string, value: string];
 

@@ -7,8 +7,8 @@ import { type Auth, createAuth, verifyPassword } from '../../src/auth/index.js';
 import type { SessionStore } from '../../src/core/store-contract.js';
 import { createSessions, type Session } from '../../src/index.js';
 import { SqliteAuthUsers, type TestUser } from '../auth/user-sources.js';
-import { FAST_ITERATIONS } from '../demo/accounts-users.js';
 import { cookieValue } from '../helpers/cookies.js';
+import { FAST_ITERATIONS } from '../helpers/password-count.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 
 /** What the bridge's auth ops answer for one request. */

@@ -1,7 +1,7 @@
 """Django's own PBKDF2 hasher at a low count, for the bridge's tests whose subject is not the count.
 
 FastPBKDF2PasswordHasher is django.contrib.auth.hashers.PBKDF2PasswordHasher with `iterations` lowered
-to the tests' FAST_ITERATIONS (test/demo/accounts-users.ts): the same algorithm name, so its hashes are
+to the tests' FAST_ITERATIONS (test/helpers/password-count.ts): the same algorithm name, so its hashes are
 standard Django hashes, pbkdf2_sha256$1000$<salt>$<hash>, which every Django and sessionkit verify at
 the count they read from the hash. bridge.py puts it first in PASSWORD_HASHERS when a batch or the
 process gives FAST_PASSWORD_HASHER: true; the tests whose subject is Django's real count (260,000 on
@@ -10,7 +10,7 @@ process gives FAST_PASSWORD_HASHER: true; the tests whose subject is Django's re
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-# The tests' fast count: FAST_ITERATIONS in test/demo/accounts-users.ts, which the tests check hashes against.
+# The tests' fast count: FAST_ITERATIONS in test/helpers/password-count.ts, which the tests check hashes against.
 FAST_ITERATIONS = 1000
 
 DJANGO_PBKDF2_HASHER = 'django.contrib.auth.hashers.PBKDF2PasswordHasher'

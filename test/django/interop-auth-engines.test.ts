@@ -20,7 +20,7 @@ import { cachedDbStore } from '../../src/stores/cached-db.js';
 import { fileStore } from '../../src/stores/file.js';
 import { memcachedStore } from '../../src/stores/memcached.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
-import { FAST_ITERATIONS } from '../demo/accounts-users.js';
+import { FAST_ITERATIONS } from '../helpers/password-count.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { type ManagedServer, startMemcached } from '../helpers/servers.js';
 import { type DjangoLogin, type DjangoSeen, deleted, type NodeSide, nodeSide } from './auth-sides.js';

@@ -24,7 +24,7 @@ import {
 } from '../../src/auth/index.js';
 import { ARGON2_DRIVERS, BCRYPT_DRIVERS } from '../../src/auth/passwords/drivers.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
-import { FAST_ITERATIONS } from '../demo/accounts-users.js';
+import { FAST_ITERATIONS } from '../helpers/password-count.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
 import { type DjangoLogin, type DjangoSeen, deleted, type NodeSide, nodeSide as nodeSideOn } from './auth-sides.js';
 import { describeWithDjango, django as djangoOnce } from './bridge.js';
