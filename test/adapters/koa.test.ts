@@ -193,6 +193,7 @@ describe('Koa adapter specifics', () => {
     expect(logger.errors).toHaveLength(1);
     expect(logger.errors[0]).toMatch(/session store "memory" is unavailable/);
     expect(printed).not.toHaveBeenCalled();
+    printed.mockRestore();
     expect(emitted).toEqual([]);
   });
 
