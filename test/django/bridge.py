@@ -606,29 +606,48 @@ def run_ops(ops):
 def run_batch(batch):
     """Runs batch['ops'] under batch['settings'] (overrides of the process's settings, for these ops only).
 
-    DATABASE_NAME among them points the default connection at another SQLite file (the process must not
-    have started on ':memory:', whose connection Django never closes); the others are applied with
-    override_settings (SECRET_KEY, SESSION_ENGINE, ...), FAST_PASSWORD_HASHER as the PASSWORD_HASHERS it
-    stands for (Django empties its hasher caches when that setting changes).
+    DATABASE_* settings among them point the default connection at another database on the same engine
+    (switch_database); the others are applied with override_settings (SECRET_KEY, SESSION_ENGINE, ...),
+    FAST_PASSWORD_HASHER as the PASSWORD_HASHERS it stands for (Django empties its hasher caches when that
+    setting changes).
     """
-    from django.db import connections
     from django.test import override_settings
 
     overrides = with_integer_levels(dict(batch.get('settings') or {}))
     hashers = password_hashers(overrides)
     if hashers is not None:
         overrides['PASSWORD_HASHERS'] = hashers
-    name = overrides.pop('DATABASE_NAME', None)
-    connection = connections['default']
-    if name is not None and connection.settings_dict['NAME'] != name:
-        connection.close()
-        connection.settings_dict['NAME'] = name
+    if any(key.startswith('DATABASE_') for key in overrides):
+        switch_database(database(overrides))
     try:
         with override_settings(**overrides):
             refresh_level_tags()
             return run_ops(batch.get('ops'))
     finally:
         refresh_level_tags()
+
+
+def switch_database(wanted):
+    """Points the default connection at the database `wanted` describes (a DATABASES entry, see database()).
+
+    It closes the connection and changes the settings it reconnects with: another SQLite file, another
+    PostgreSQL search_path (OPTIONS), another MySQL database (NAME). The engine stays the one the process
+    started with, and a process that started on SQLite's ':memory:' cannot switch (Django never closes
+    that connection, it would lose the database).
+    """
+    from django.db import connections
+
+    connection = connections['default']
+    current = connection.settings_dict
+    if wanted['ENGINE'] != current['ENGINE']:
+        raise ValueError('a batch cannot change the database engine (%s, started on %s)' % (wanted['ENGINE'], current['ENGINE']))
+    changed = {key: value for key, value in wanted.items() if current.get(key) != value}
+    if not changed:
+        return
+    if current['NAME'] == ':memory:':
+        raise ValueError("a process started on SQLite's ':memory:' cannot switch databases")
+    connection.close()
+    current.update(changed)
 
 
 def refresh_level_tags():

@@ -68,7 +68,6 @@ function inFile(file: string): InteropDatabase {
 describeSqlInterop({
   label: 'SQLite',
   unreachable: undefined,
-  everyDjango: true,
   newDatabase: async () => inFile(newFile()),
   async cleanup() {
     rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,6 @@ import { createSessions, SessionInterrupted, type SessionLogger, type SessionMan
 import { cookieValue } from '../helpers/cookies.js';
 import { describeIfAvailable, unavailableBecause } from '../helpers/gate.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
-import { describeWithDjango, django } from './bridge.js';
 import { describeWithInstall, djangoInstalls } from './django-installs.js';
 import { type DjangoProcess, startDjango } from './django-process.js';
 import { COOKIE_AGE, type Expiry, type Loaded, renewDjangoExpiries, sessionWithExpiry } from './session-interop.js';
@@ -50,13 +49,6 @@ export interface SqlInteropBackend {
   readonly unreachable: Error | undefined;
   /** The Python module Django's backend needs (`psycopg2`, `MySQLdb`; none for SQLite). */
   readonly driver?: string;
-  /**
-   * Run the scenarios against every Django version (`djangoInstalls`), each in one Django process. Only
-   * for databases whose `djangoSettings` are just `DATABASE_NAME` (SQLite files), which a running process
-   * can switch between.
-   * @default false (Django 3.2, one process per call)
-   */
-  readonly everyDjango?: boolean;
   /** Creates a fresh, empty database. */
   newDatabase(): Promise<InteropDatabase>;
   /** Drops every database created, and ends the backend's own connections. */
@@ -112,7 +104,8 @@ export function reachability(query: Promise<unknown>): Promise<Error | undefined
 
 /**
  * The scenarios for `backend`, as one `describe`. Without the server the suite fails when CI is set and
- * is skipped loudly otherwise; without Django or its driver, likewise (see `describeWithDjango`).
+ * is skipped loudly otherwise; without a Django version or its driver, likewise (see `describeWithInstall`). The
+ * scenarios run against every Django version (`djangoInstalls`).
  */
 export function describeSqlInterop(backend: SqlInteropBackend): void {
   const name = `Django db engine ⇄ sessionkit store on ${backend.label}`;
@@ -153,10 +146,7 @@ export function describeSqlInterop(backend: SqlInteropBackend): void {
   /** Runs `ops` in Django under `batchSettings`. */
   type RunOps = (batchSettings: Record<string, unknown>, ops: Array<Record<string, unknown>>) => Promise<unknown[]>;
   const requires = backend.driver ? [backend.driver] : [];
-  if (!backend.everyDjango) {
-    describeWithDjango(name, () => scenarios(django), requires);
-    return;
-  }
+  // One Django process per version answers every scenario, each batch naming the database it works on.
   for (const install of djangoInstalls) {
     describeWithInstall(
       install,
