@@ -103,9 +103,9 @@ export function reachability(query: Promise<unknown>): Promise<Error | undefined
 }
 
 /**
- * The scenarios for `backend`, as one `describe`. Without the server the suite fails when CI is set and
- * is skipped loudly otherwise; without a Django version or its driver, likewise (see `describeWithInstall`). The
- * scenarios run against every Django version (`djangoInstalls`).
+ * The scenarios for `backend`, as one `describe` for every Django version (`djangoInstalls`). Without the
+ * server the suite fails when CI is set and is skipped loudly otherwise; without a Django version or its
+ * driver, likewise (see `describeWithInstall`).
  */
 export function describeSqlInterop(backend: SqlInteropBackend): void {
   const name = `Django db engine ⇄ sessionkit store on ${backend.label}`;
