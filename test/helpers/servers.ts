@@ -209,8 +209,10 @@ class ServerProcess implements ManagedServer {
     const child = this.#child;
     if (!child) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    // A frozen process only acts on SIGKILL or after SIGCONT.
-    child.kill('SIGCONT');
+    // A frozen process acts on SIGKILL at once, on other signals only after SIGCONT. A kill must not wake
+    // it first: between the two signals it would answer the commands queued while it was frozen, and the
+    // store would see the server come back for a moment before it dies.
+    if (signal !== 'SIGKILL') child.kill('SIGCONT');
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     await exited;
