@@ -16,6 +16,7 @@ import { djangoUsers } from '../../src/auth/index.js';
 import { keyHash } from '../demo/browser.js';
 import { demoHarness } from '../demo/harness.js';
 import { describeWithDjango, djangoPython } from '../django/bridge.js';
+import { DJANGO_32_ITERATIONS } from '../helpers/password-count.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 import { freePort, waitUntil } from '../helpers/servers.js';
 import { cookieOf, describeWithChromium, screenshot, useChromium } from './chromium.js';
@@ -127,7 +128,7 @@ describeWithChromium('Django and the demo in one browser', () => {
       const database = join(scratch, 'users.sqlite3');
       migrate(database);
       // Django 3.2's PBKDF2 count on both sides, so that neither rehashes the other's passwords.
-      const iterations = 260_000;
+      const iterations = DJANGO_32_ITERATIONS;
       const users = djangoUsers({ url: `sqlite:///${database}`, iterations });
       try {
         await users.createUser({ username: 'alice', password: 'alice-pw 😀', email: 'alice@example.com' });

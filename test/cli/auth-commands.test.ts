@@ -15,7 +15,7 @@ import { createAuth, djangoUsers, verifyPassword } from '../../src/auth/index.js
 import { createSessions } from '../../src/manager.js';
 import { sqliteStore } from '../../src/stores/sqlite.js';
 import { describeIfAvailable } from '../helpers/gate.js';
-import { FAST_ITERATIONS } from '../helpers/password-count.js';
+import { FAST_ITERATIONS, pbkdf2Env } from '../helpers/password-count.js';
 import { OLD_SECRET, recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { type CliRun, cliScratch, runCli, runCliProcess } from './run-cli.js';
 import { noTerminal, passwordTwice, runOnTerminal } from './terminal.js';
@@ -34,7 +34,7 @@ function newDatabase(): { url: string; path: string } {
  */
 async function migratedDatabase(): Promise<{ url: string; path: string; env: Record<string, string> }> {
   const db = newDatabase();
-  const env = { SECRET_KEY: TEST_SECRET, DATABASE_URL: db.url, PBKDF2_ITERATIONS: String(FAST_ITERATIONS) };
+  const env = { SECRET_KEY: TEST_SECRET, DATABASE_URL: db.url, ...pbkdf2Env(FAST_ITERATIONS) };
   expect(await runCli(['migrate', '--auth'], env)).toMatchObject({ status: 0, stderr: '' });
   return { ...db, env };
 }

@@ -24,16 +24,16 @@ import type { Env } from '../../src/config/env.js';
 import { removeCompiledCli, runCli } from '../cli/run-cli.js';
 import { describeWithDjango, djangoDatabaseSettings, djangoDriverFor } from '../django/bridge.js';
 import { type DjangoProcess, startDjango } from '../django/django-process.js';
-import { FAST_ITERATIONS } from '../helpers/password-count.js';
+import { DJANGO_32_ITERATIONS, FAST_ITERATIONS, pbkdf2Env } from '../helpers/password-count.js';
 import { createScratchMysql, createScratchPostgres, describeNeeding, type ScratchDatabase, unavailability } from '../helpers/scratch-databases.js';
 import { OLD_SECRET, TEST_SECRET } from '../helpers/secrets.js';
 import type { Browser } from './browser.js';
 import { type Demo, demoHarness, type EngineCase } from './harness.js';
 
 /** Django 3.2's PBKDF2 count, as the README says to set it beside Django 3.2. */
-const DJANGO_32_COUNT: Env = { PBKDF2_ITERATIONS: '260000' };
+const DJANGO_32_COUNT: Env = pbkdf2Env(DJANGO_32_ITERATIONS);
 /** The tests' low count, the count of the bridge's fast hasher. */
-const FAST_COUNT: Env = { PBKDF2_ITERATIONS: String(FAST_ITERATIONS) };
+const FAST_COUNT: Env = pbkdf2Env(FAST_ITERATIONS);
 /** Django's hashers in a batch: its fast hasher (FAST_ITERATIONS), or its default ones (260,000 on Django 3.2). */
 type Hashers = 'fast' | 'django';
 const PASSWORDS = {

@@ -16,7 +16,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type DjangoUsers, djangoUsers } from '../../src/auth/index.js';
 import { removeCompiledCli, runCli } from '../cli/run-cli.js';
-import { FAST_ITERATIONS } from '../helpers/password-count.js';
+import { FAST_ITERATIONS, pbkdf2Env } from '../helpers/password-count.js';
 import { TEST_SECRET } from '../helpers/secrets.js';
 
 /**
@@ -84,7 +84,7 @@ export function usersDatabase(): UsersDatabase {
       DATABASE_URL: url,
       SECRET_KEY: TEST_SECRET,
       DJANGO_SUPERUSER_PASSWORD: PASSWORDS.root,
-      PBKDF2_ITERATIONS: String(SUPERUSER_ITERATIONS),
+      ...pbkdf2Env(SUPERUSER_ITERATIONS),
     });
     expect(made).toMatchObject({ status: 0, stdout: 'Superuser created successfully.\n', stderr: '' });
   });

@@ -26,7 +26,7 @@ import { sqliteStore } from '../../src/stores/sqlite.js';
 import { INVALID_EMAILS, VALID_EMAILS } from '../auth/email-samples.js';
 import { removeCompiledCli, runCli } from '../cli/run-cli.js';
 import { cookieValue } from '../helpers/cookies.js';
-import { FAST_ITERATIONS } from '../helpers/password-count.js';
+import { DJANGO_32_ITERATIONS, FAST_ITERATIONS, pbkdf2Env } from '../helpers/password-count.js';
 import { createScratchMysql, createScratchPostgres, describeNeeding, type ScratchDatabase, unavailability } from '../helpers/scratch-databases.js';
 import { recordingLogger, TEST_SECRET } from '../helpers/secrets.js';
 import { describeWithDjango, djangoDatabaseSettings, djangoDriverFor, django as djangoOnce } from './bridge.js';
@@ -40,10 +40,6 @@ afterAll(async () => {
   removeCompiledCli();
 });
 
-/** Django 3.2's PBKDF2 count: Node configured with it leaves the hashes of Django's default hashers as they are. */
-const DJANGO_32_ITERATIONS = 260_000;
-/** The command's environment for hashes at the tests' count. */
-const FAST_COUNT = { PBKDF2_ITERATIONS: String(FAST_ITERATIONS) };
 const PASSWORDS = { alice: 'alice-pw 😀', bob: 'bob-pw', inactive: 'inactive-pw', old: 'old-pw' } as const;
 
 /** One database of one server, fresh and empty. */
@@ -239,7 +235,7 @@ for (const server of servers) {
         afterAll(() => bridge?.close());
         /** `sessionkit` on this database, hashing at the tests' count. */
         const cli = (args: string[], env: Record<string, string> = {}, input?: string) =>
-          runCli(args, { DATABASE_URL: db.url, SECRET_KEY: TEST_SECRET, ...FAST_COUNT, ...env }, input === undefined ? {} : { input });
+          runCli(args, { DATABASE_URL: db.url, SECRET_KEY: TEST_SECRET, ...pbkdf2Env(FAST_ITERATIONS), ...env }, input === undefined ? {} : { input });
 
         beforeAll(async () => {
           db = await server.newDatabase();
