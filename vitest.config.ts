@@ -71,7 +71,8 @@ export default defineConfig({
           name: 'real-time',
           include: [REAL_TIME],
           // One at a time, so that they do not skew each other's times; the rest yield the CPU to them. In
-          // worker threads, a pool of their own, which vitest runs at the same time as the forks.
+          // the threads pool, which vitest runs at the same time as the forks, and which runs this group and
+          // the in-process one after each other.
           pool: 'threads',
           poolOptions: { threads: { singleThread: true } },
         },
