@@ -15,8 +15,28 @@ export const djangoPython: string = process.env['SESSIONKIT_DJANGO_PYTHON'] || '
 
 const BRIDGE_SCRIPT = fileURLToPath(new URL('./bridge.py', import.meta.url));
 
-/** Whether `djangoPython` can import Django, checked once per test process. */
-export const djangoAvailable: boolean = spawnSync(djangoPython, ['-c', 'import django'], { stdio: 'ignore' }).status === 0;
+const importable = new Map<string, boolean>();
+
+/**
+ * Whether `python` can import `module`, asked once per test process: each asking starts Python, and the
+ * files that share a process ask the same.
+ *
+ * @param python - An interpreter.
+ * @param module - A Python module name.
+ * @returns `false` too when the interpreter is missing.
+ */
+export function pythonCanImport(python: string, module: string): boolean {
+  const key = `${python}\0${module}`;
+  let answer = importable.get(key);
+  if (answer === undefined) {
+    answer = spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+    importable.set(key, answer);
+  }
+  return answer;
+}
+
+/** Whether `djangoPython` can import Django. */
+export const djangoAvailable: boolean = pythonCanImport(djangoPython, 'django');
 
 /**
  * Whether `djangoPython` can import `module` (a database driver such as `psycopg2` or `MySQLdb`).
@@ -25,7 +45,7 @@ export const djangoAvailable: boolean = spawnSync(djangoPython, ['-c', 'import d
  * @returns `false` too when Python itself is missing.
  */
 export function djangoCanImport(module: string): boolean {
-  return spawnSync(djangoPython, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+  return pythonCanImport(djangoPython, module);
 }
 
 /** The Python driver Django's backend for each server needs. */

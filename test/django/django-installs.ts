@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describeIfAvailable } from '../helpers/gate.js';
-import { describeWithDjango, djangoPython } from './bridge.js';
+import { describeWithDjango, djangoPython, pythonCanImport } from './bridge.js';
 
 /** A Django installation the interop tests run against. */
 export interface DjangoInstall {
@@ -27,7 +27,7 @@ function install(label: string, python: string, version: string): DjangoInstall 
 
 /**
  * Django 3.2 (Debian's, at `djangoPython`) and Django 5.2 (the virtual environment `.ci/run` makes in
- * `.cache/django52`; `SESSIONKIT_DJANGO52_PYTHON` overrides). Checked once per test file.
+ * `.cache/django52`; `SESSIONKIT_DJANGO52_PYTHON` overrides). Checked once per test process.
  */
 export const djangoInstalls: readonly DjangoInstall[] = [
   install('Django 3.2', djangoPython, '3.2'),
@@ -44,7 +44,7 @@ export function describeWithInstall(install: DjangoInstall, name: string, fn: ()
     describeWithDjango(name, fn, requires);
     return;
   }
-  const missing = install.available ? requires.filter((module) => spawnSync(install.python, ['-c', `import ${module}`], { stdio: 'ignore' }).status !== 0) : [];
+  const missing = install.available ? requires.filter((module) => !pythonCanImport(install.python, module)) : [];
   const unavailable = !install.available
     ? `${install.label} is not at ${install.python}: .ci/run makes it`
     : missing.length > 0
