@@ -44,7 +44,8 @@ export default defineConfig({
         // The forks are kept for the whole run, and each runs file after file in one process: a file's
         // modules (the demo with its five frameworks, the drivers, vitest's own) load once per fork rather
         // than once per file, which cost about a sixth of the suite's CPU time (314 → 260 CPU-seconds).
-        // test/helpers/own-globals.ts puts back what a file may leave changed for the next one.
+        // test/helpers/shared-process.ts puts back the globals, environment and working directory a file may
+        // leave changed for the next one.
         isolate: false,
         // All of them, from start to end: with fewer kept, tinypool retires an idle fork on a timer, and in
         // vitest 3.2 that raced with the next file given to it ("Terminating worker thread", run aborted).
@@ -63,7 +64,7 @@ export default defineConfig({
           name: 'parallel',
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, REAL_TIME, ...IN_PROCESS],
-          setupFiles: ['test/helpers/lower-priority.ts', 'test/helpers/own-globals.ts'],
+          setupFiles: ['test/helpers/lower-priority.ts', 'test/helpers/shared-process.ts'],
         },
       },
       {
@@ -71,7 +72,7 @@ export default defineConfig({
         test: {
           name: 'in-process',
           include: IN_PROCESS,
-          setupFiles: ['test/helpers/lower-priority.ts', 'test/helpers/own-globals.ts'],
+          setupFiles: ['test/helpers/lower-priority.ts', 'test/helpers/shared-process.ts'],
           isolate: false,
           pool: 'threads',
           poolOptions: { threads: { singleThread: true } },
